@@ -1,0 +1,78 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A portal account. Its role and scope (kecamatan or company) decide what it may see."""
+
+    class Role(models.TextChoices):
+        PERUSAHAAN = "perusahaan", _("Company")
+        DINSOS = "dinsos", _("Dinsos")
+        CAMAT = "camat", _("Camat")
+        PIMPINAN = "pimpinan", _("Pimpinan")
+
+    class CompanyRole(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        EDITOR = "editor", _("Editor")
+
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.PERUSAHAAN)
+    kecamatan = models.ForeignKey(
+        "poverty_data.Kecamatan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="camat_accounts",
+        verbose_name=_("kecamatan"),
+        help_text=_("Required for camat accounts: the kecamatan they head."),
+    )
+    company = models.ForeignKey(
+        "companies.Company",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("company"),
+        help_text=_("Required for company accounts."),
+    )
+    company_role = models.CharField(
+        _("role in the company"), max_length=10, choices=CompanyRole.choices, blank=True
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        constraints = [
+            models.CheckConstraint(
+                name="accounts_user_camat_has_kecamatan",
+                condition=~models.Q(role="camat") | models.Q(kecamatan__isnull=False),
+            ),
+        ]
+
+    @property
+    def is_dinsos(self) -> bool:
+        return self.is_active and (self.role == self.Role.DINSOS or self.is_superuser)
+
+    @property
+    def is_camat(self) -> bool:
+        return self.is_active and self.role == self.Role.CAMAT
+
+    @property
+    def is_pimpinan(self) -> bool:
+        return self.is_active and self.role == self.Role.PIMPINAN
+
+    @property
+    def is_company_member(self) -> bool:
+        return self.is_active and self.role == self.Role.PERUSAHAAN and self.company_id is not None
+
+    @property
+    def is_company_owner(self) -> bool:
+        return self.is_company_member and self.company_role == self.CompanyRole.OWNER
+
+    # Dinsos is the back office: its staff manage every portal model in the admin.
+    def has_perm(self, perm, obj=None):
+        return self.is_dinsos or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label):
+        return self.is_dinsos or super().has_module_perms(app_label)

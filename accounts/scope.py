@@ -1,0 +1,75 @@
+"""The one place that decides what a user may see.
+
+Every model's QuerySet has ``visible_to(user)`` built on :func:`scope_of`; views fetch single objects
+with :func:`get_visible_or_404` (404 outside one's scope) and refuse changes with
+:class:`django.core.exceptions.PermissionDenied` (403 for seen-but-not-allowed).
+"""
+
+from dataclasses import dataclass
+from enum import Enum
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+
+class PersonalData(Enum):
+    """How much personal data (NIK, No. KK, names with addresses) a role may see."""
+
+    NONE = "none"
+    MASKED = "masked"
+    FULL = "full"
+
+
+@dataclass(frozen=True)
+class Scope:
+    authenticated: bool = False
+    whole_regency: bool = False
+    kecamatan_id: int | None = None
+    company_id: int | None = None
+    personal_data: PersonalData = PersonalData.NONE
+
+    def kecamatan_q(self, path: str) -> Q:
+        """A filter keeping rows whose kecamatan (reached by ``path``) is in this scope."""
+        if self.whole_regency:
+            return Q()
+        if self.kecamatan_id is not None:
+            return Q(**{path: self.kecamatan_id})
+        return Q(pk__in=[])
+
+    def company_q(self, path: str) -> Q:
+        if self.company_id is not None:
+            return Q(**{path: self.company_id})
+        return Q(pk__in=[])
+
+
+ANONYMOUS = Scope()
+
+
+def scope_of(user) -> Scope:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    if user.is_dinsos:
+        return Scope(authenticated=True, whole_regency=True, personal_data=PersonalData.FULL)
+    if user.is_pimpinan:
+        return Scope(authenticated=True, whole_regency=True, personal_data=PersonalData.NONE)
+    if user.is_camat:
+        return Scope(authenticated=True, kecamatan_id=user.kecamatan_id, personal_data=PersonalData.MASKED)
+    if user.is_company_member:
+        return Scope(authenticated=True, company_id=user.company_id, personal_data=PersonalData.MASKED)
+    return Scope(authenticated=True)
+
+
+def filter_by_kecamatan(queryset: QuerySet, user, path: str) -> QuerySet:
+    """Keep the rows of ``queryset`` whose kecamatan (via ``path``) the user may see."""
+    return queryset.filter(scope_of(user).kecamatan_q(path))
+
+
+def get_visible_or_404(queryset: QuerySet | type[Model], user, **lookup) -> Model:
+    """Fetch one object the user may see, or raise 404 (never revealing that it exists)."""
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404(_("Not found.")) from None
