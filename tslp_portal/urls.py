@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from tslp_portal import views
+
+admin.site.site_header = _("TSLP Portal back office — Dinas Sosial Kabupaten Pulang Pisau")
+admin.site.site_title = _("TSLP Portal")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("akun/", include("django.contrib.auth.urls")),
+    path("wilayah/", include("poverty_data.urls")),
+    path("perusahaan/", include("companies.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "tslp_portal.views.permission_denied"
+handler404 = "tslp_portal.views.page_not_found"
+handler500 = "tslp_portal.views.server_error"
+
+if settings.DEBUG:
+    urlpatterns += [path("__errors/<int:code>/", views.error_preview)]
