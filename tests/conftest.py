@@ -1,0 +1,143 @@
+"""Shared fixtures: the wilayah and the personas every view test uses.
+
+Personas: the owner and an editor of a company in Kahayan Hilir, the owner of another company (Maliku),
+Dinsos staff, the camat of Kahayan Hilir, the camat of Maliku, a pimpinan, and anonymous.
+"""
+
+import os
+
+import pytest
+
+from accounts.models import User
+from poverty_data.models import Kecamatan
+from poverty_data.services import wilayah_load
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.companies.factories import CompanyFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+KAHAYAN_HILIR = "62.11.05"
+MALIKU = "62.11.06"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Tests run with DEBUG off but without collectstatic: serve static files unhashed.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        wilayah_load(kabupaten_kode="62.11")
+
+
+@pytest.fixture
+def wilayah(db):
+    """Pulang Pisau's wilayah; reloaded when a transactional test has flushed it."""
+    if not Kecamatan.objects.exists():
+        wilayah_load(kabupaten_kode="62.11")
+
+
+@pytest.fixture
+def kahayan_hilir(wilayah):
+    return Kecamatan.objects.get(kode=KAHAYAN_HILIR)
+
+
+@pytest.fixture
+def maliku(wilayah):
+    return Kecamatan.objects.get(kode=MALIKU)
+
+
+@pytest.fixture
+def company(kahayan_hilir):
+    return CompanyFactory(name="PT Sawit Kahayan Lestari", kecamatan=kahayan_hilir)
+
+
+@pytest.fixture
+def other_company(maliku):
+    return CompanyFactory(name="PT Tambang Maliku Jaya", kecamatan=maliku)
+
+
+@pytest.fixture
+def owner(company):
+    return UserFactory(
+        username="pemilik",
+        role=User.Role.PERUSAHAAN,
+        company=company,
+        company_role=User.CompanyRole.OWNER,
+    )
+
+
+@pytest.fixture
+def editor(company):
+    return UserFactory(
+        username="editor",
+        role=User.Role.PERUSAHAAN,
+        company=company,
+        company_role=User.CompanyRole.EDITOR,
+    )
+
+
+@pytest.fixture
+def other_owner(other_company):
+    return UserFactory(
+        username="pemilik_lain",
+        role=User.Role.PERUSAHAAN,
+        company=other_company,
+        company_role=User.CompanyRole.OWNER,
+    )
+
+
+@pytest.fixture
+def dinsos(wilayah):
+    return UserFactory(username="dinsos", role=User.Role.DINSOS, is_staff=True)
+
+
+@pytest.fixture
+def camat(kahayan_hilir):
+    return UserFactory(username="camat_kh", role=User.Role.CAMAT, kecamatan=kahayan_hilir)
+
+
+@pytest.fixture
+def other_camat(maliku):
+    return UserFactory(username="camat_maliku", role=User.Role.CAMAT, kecamatan=maliku)
+
+
+@pytest.fixture
+def pimpinan(wilayah):
+    return UserFactory(username="pimpinan", role=User.Role.PIMPINAN)
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a persona; None stays anonymous."""
+
+    def _login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def personas(owner, editor, other_owner, dinsos, camat, other_camat, pimpinan):
+    return {
+        "owner": owner,
+        "editor": editor,
+        "other_company": other_owner,
+        "dinsos": dinsos,
+        "camat": camat,
+        "other_camat": other_camat,
+        "pimpinan": pimpinan,
+        "anonymous": None,
+    }
+
+
+__all__ = ["PASSWORD"]
