@@ -1,0 +1,252 @@
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scope import scope_of
+
+
+class Bentuk(models.TextChoices):
+    """The four forms of TSLP in Perbub Pulang Pisau 24/2020."""
+
+    PEMBERDAYAAN = "pemberdayaan", _("Pemberdayaan masyarakat")
+    BINA_LINGKUNGAN = "bina_lingkungan", _("Bina lingkungan dan sosial")
+    DONASI = "donasi", _("Donasi dan promosi")
+    KEMITRAAN = "kemitraan", _("Kemitraan usaha mikro dan koperasi")
+
+
+class Bidang(models.TextChoices):
+    """The fields of TSLP in Perbub Pulang Pisau 24/2020."""
+
+    PENDIDIKAN = "pendidikan", _("Pendidikan")
+    KESEHATAN = "kesehatan", _("Kesehatan")
+    INFRASTRUKTUR = "infrastruktur", _("Infrastruktur")
+    OLAHRAGA_SENI = "olahraga_seni", _("Olahraga dan seni budaya")
+    SOSIAL_KEAGAMAAN = "sosial_keagamaan", _("Sosial dan keagamaan")
+    LINGKUNGAN = "lingkungan", _("Pelestarian lingkungan hidup")
+    EKONOMI = "ekonomi", _("Usaha ekonomi kerakyatan")
+    MASYARAKAT_ADAT = "masyarakat_adat", _("Pemberdayaan masyarakat adat")
+    LAINNYA = "lainnya", _("Lainnya")
+
+
+class Need(models.TextChoices):
+    """Household needs a program can target (derived from the poverty registry)."""
+
+    RTLH = "rtlh", _("Uninhabitable house (RTLH)")
+    NO_CLEAN_WATER = "no_clean_water", _("No clean drinking water")
+    NO_TOILET = "no_toilet", _("No toilet")
+    ELDERLY = "elderly", _("Elderly member")
+    DISABLED = "disabled", _("Member with a disability")
+    SCHOOL_CHILDREN = "school_children", _("School-age children")
+    TODDLER = "toddler", _("Toddler (stunting risk)")
+
+
+class Assistance(models.TextChoices):
+    """Assistance a household may already receive, which a program may exclude."""
+
+    PKH = "pkh", _("PKH")
+    BPNT = "bpnt", _("BPNT / Sembako")
+    PBI_JKN = "pbi_jkn", _("PBI-JKN")
+    RTLH_REHAB = "rtlh_rehab", _("RTLH rehabilitation")
+    CSR_SAME_BIDANG = "csr_same_bidang", _("CSR of the same bidang this year")
+
+
+class ProgramQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = scope_of(user)
+        if scope.whole_regency:
+            return self
+        if scope.company_id is not None:
+            return self.filter(company_id=scope.company_id)
+        if scope.kecamatan_id is not None:
+            in_kecamatan = ProgramLocation.objects.filter(desa__kecamatan_id=scope.kecamatan_id).values(
+                "program_id"
+            )
+            return self.exclude(status=Program.Status.DRAFT).filter(pk__in=in_kecamatan)
+        return self.none()
+
+
+class Program(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        REVISION_REQUESTED = "revision_requested", _("Revision requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        RUNNING = "running", _("Running")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.REVISION_REQUESTED})
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.PROTECT, related_name="programs", verbose_name=_("company")
+    )
+    tahun = models.PositiveSmallIntegerField(
+        _("budget year"), validators=[MinValueValidator(2020), MaxValueValidator(2100)]
+    )
+    title = models.CharField(_("title"), max_length=200)
+    bentuk = models.CharField(_("bentuk"), max_length=20, choices=Bentuk.choices)
+    bidang = models.CharField(_("bidang"), max_length=20, choices=Bidang.choices)
+    description = models.TextField(_("description"))
+    objective = models.TextField(_("objective"))
+    desa = models.ManyToManyField(
+        "poverty_data.Desa",
+        through="ProgramLocation",
+        related_name="programs",
+        verbose_name=_("locations (desa/kelurahan)"),
+    )
+    budget = models.BigIntegerField(_("planned budget (Rp)"), validators=[MinValueValidator(0)])
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    target_households = models.PositiveIntegerField(_("target households"), default=0)
+    max_desil = models.PositiveSmallIntegerField(
+        _("highest desil admitted"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    needs = models.JSONField(_("needs targeted"), default=list, blank=True)
+    excluded_assistance = models.JSONField(_("assistance that excludes"), default=list, blank=True)
+    value_per_household = models.BigIntegerField(
+        _("value per household (Rp)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-tahun", "title"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="programs_status_submitted_idx"),
+            models.Index(fields=["tahun", "bidang"], name="programs_tahun_bidang_idx"),
+            models.Index(fields=["company", "tahun"], name="programs_company_tahun_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="programs_program_budget_positive", condition=models.Q(budget__gte=0)
+            ),
+            models.CheckConstraint(
+                name="programs_program_end_after_start",
+                condition=models.Q(end_date__gte=models.F("start_date")),
+            ),
+            models.CheckConstraint(
+                name="programs_program_desil_range",
+                condition=models.Q(max_desil__isnull=True) | models.Q(max_desil__gte=1, max_desil__lte=10),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.tahun})"
+
+    def get_absolute_url(self):
+        return reverse("programs:detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    def get_needs_display(self) -> list[str]:
+        return [str(Need(code).label) for code in self.needs if code in Need.values]
+
+    def get_excluded_assistance_display(self) -> list[str]:
+        return [str(Assistance(code).label) for code in self.excluded_assistance if code in Assistance.values]
+
+
+class ProgramLocation(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="locations")
+    desa = models.ForeignKey("poverty_data.Desa", on_delete=models.PROTECT, related_name="program_locations")
+
+    class Meta:
+        verbose_name = _("program location")
+        verbose_name_plural = _("program locations")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "desa"], name="programs_location_unique_desa"),
+        ]
+        indexes = [models.Index(fields=["desa", "program"], name="programs_location_desa_idx")]
+
+    def __str__(self):
+        return f"{self.program_id} @ {self.desa_id}"
+
+
+class ProgramEvent(models.Model):
+    """One step in a program's history: who did what, from which status to which, and why."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        EDIT = "edit", _("Edited")
+        SUBMIT = "submit", _("Submitted")
+        RESUBMIT = "resubmit", _("Resubmitted")
+        WITHDRAW = "withdraw", _("Withdrawn")
+        REQUEST_REVISION = "request_revision", _("Revision requested")
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+        CANCEL = "cancel", _("Cancelled")
+        ATTACH = "attach", _("Attachment added")
+        DETACH = "detach", _("Attachment removed")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=20, choices=Program.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Program.Status.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("program event")
+        verbose_name_plural = _("program events")
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.program_id}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    # Random names: the original name is kept in the database, never trusted as a path.
+    return f"programs/{instance.program_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class ProgramAttachment(models.Model):
+    class Kind(models.TextChoices):
+        PROPOSAL = "proposal", _("Proposal")
+        RAB = "rab", _("Budget plan (RAB)")
+        OTHER = "other", _("Other document")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PROPOSAL)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("programs:attachment", args=[self.program_id, self.pk])

@@ -1,0 +1,139 @@
+import pytest
+from django.core import mail
+
+from programs.models import Program
+from tests.programs.factories import ProgramFactory
+
+S = Program.Status
+
+
+@pytest.fixture
+def submitted(company):
+    return ProgramFactory(company=company, status=S.SUBMITTED, desa_codes=["62.11.05.2001", "62.11.05.2002"])
+
+
+def test_review_screen_shows_overlaps_of_same_bidang_desa_and_year(submitted, other_company, dinsos, login):
+    overlap = ProgramFactory(
+        company=other_company, status=S.APPROVED, desa_codes=["62.11.05.2002"], title="Rehab rumah PT lain"
+    )
+    ProgramFactory(
+        company=other_company,
+        status=S.APPROVED,
+        bidang="pendidikan",
+        desa_codes=["62.11.05.2002"],
+        title="Beasiswa lain bidang",
+    )
+    ProgramFactory(company=other_company, status=S.WITHDRAWN, desa_codes=["62.11.05.2002"], title="Ditarik")
+    ProgramFactory(
+        company=other_company,
+        status=S.APPROVED,
+        tahun=submitted.tahun - 1,
+        desa_codes=["62.11.05.2002"],
+        title="Tahun lalu",
+    )
+    response = login(dinsos).get(f"/admin/programs/program/{submitted.pk}/review/")
+    assert response.status_code == 200
+    overlaps = response.context["overlaps"]
+    assert [item["program"] for item in overlaps] == [overlap]
+    html = response.content.decode()
+    assert "Rehab rumah PT lain" in html and other_company.name in html
+    assert "Beasiswa lain bidang" not in html and "Tahun lalu" not in html
+
+
+@pytest.mark.parametrize("persona", ["owner", "camat", "pimpinan"])
+def test_review_screen_is_for_dinsos_only(submitted, personas, login, persona):
+    response = login(personas[persona]).get(f"/admin/programs/program/{submitted.pk}/review/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_dinsos_requests_revision_with_a_note_from_the_review_screen(
+    submitted, dinsos, login, django_capture_on_commit_callbacks
+):
+    client = login(dinsos)
+    url = f"/admin/programs/program/{submitted.pk}/review/"
+    response = client.post(url, {"action": "request_revision", "note": "", "expected_status": "submitted"})
+    assert response.status_code == 200
+    assert "note" in response.context["form"].errors
+    assert Program.objects.get(pk=submitted.pk).status == S.SUBMITTED
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url, {"action": "request_revision", "note": "Lengkapi RAB.", "expected_status": "submitted"}
+        )
+    submitted.refresh_from_db()
+    assert submitted.status == S.REVISION_REQUESTED
+    assert submitted.events.latest("created_at").note == "Lengkapi RAB."
+    assert len(mail.outbox) == 1
+
+
+def test_review_decision_on_a_stale_page_is_refused(submitted, dinsos, owner, login):
+    from programs.services import program_withdraw
+
+    program_withdraw(program=submitted, actor=owner)
+    response = login(dinsos).post(
+        f"/admin/programs/program/{submitted.pk}/review/",
+        {"action": "approve", "note": "", "expected_status": "submitted"},
+        follow=True,
+    )
+    assert "berubah" in response.content.decode()
+    assert Program.objects.get(pk=submitted.pk).status == S.WITHDRAWN
+
+
+def test_bulk_approve_approves_only_submitted_programs(company, dinsos, login):
+    first = ProgramFactory(company=company, status=S.SUBMITTED)
+    second = ProgramFactory(company=company, status=S.SUBMITTED)
+    draft = ProgramFactory(company=company, status=S.DRAFT)
+    response = login(dinsos).post(
+        "/admin/programs/program/",
+        {"action": "approve_selected", "_selected_action": [first.pk, second.pk, draft.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Program.objects.get(pk=first.pk).status == S.APPROVED
+    assert Program.objects.get(pk=second.pk).status == S.APPROVED
+    assert Program.objects.get(pk=draft.pk).status == S.DRAFT
+
+
+def test_changelist_reads_oldest_submission_first(company, dinsos, login):
+    import datetime
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    newer = ProgramFactory(company=company, status=S.SUBMITTED, title="Baru")
+    older = ProgramFactory(company=company, status=S.SUBMITTED, title="Lama")
+    Program.objects.filter(pk=newer.pk).update(submitted_at=now)
+    Program.objects.filter(pk=older.pk).update(submitted_at=now - datetime.timedelta(days=3))
+    ProgramFactory(company=company, status=S.DRAFT, title="Draf")
+    response = login(dinsos).get("/admin/programs/program/")
+    titles = [p.title for p in response.context["cl"].result_list]
+    assert titles == ["Lama", "Baru", "Draf"]
+
+
+def test_changelist_filters_and_search(company, other_company, dinsos, login, maliku):
+    ProgramFactory(company=company, status=S.SUBMITTED, title="Sumur bor")
+    ProgramFactory(
+        company=other_company, status=S.SUBMITTED, title="Jalan desa", desa_codes=["62.11.06.2001"]
+    )
+    client = login(dinsos)
+
+    def titles(query):
+        return [p.title for p in client.get("/admin/programs/program/?" + query).context["cl"].result_list]
+
+    assert titles(f"kecamatan={maliku.pk}") == ["Jalan desa"]
+    assert titles("q=sumur") == ["Sumur bor"]
+    assert titles("status__exact=submitted&bidang__exact=infrastruktur") != []
+
+
+def test_changelist_query_count_does_not_grow_with_rows(
+    company, dinsos, login, django_assert_max_num_queries
+):
+    client = login(dinsos)
+    for _ in range(3):
+        ProgramFactory(company=company, status=S.SUBMITTED, desa_codes=["62.11.05.2001", "62.11.06.2001"])
+    with django_assert_max_num_queries(30) as few:
+        client.get("/admin/programs/program/")
+    for _ in range(25):
+        ProgramFactory(company=company, status=S.SUBMITTED, desa_codes=["62.11.05.2001", "62.11.06.2001"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/admin/programs/program/")
