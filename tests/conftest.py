@@ -22,6 +22,12 @@ MALIKU = "62.11.06"
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s per account; tests create hundreds of accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # Tests run with DEBUG off but without collectstatic: serve static files unhashed.
     settings.STORAGES = {

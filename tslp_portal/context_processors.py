@@ -8,6 +8,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
     links = [(_("Home"), reverse("home")), (_("Wilayah"), reverse("poverty_data:kecamatan_list"))]
     if not user.is_authenticated:
         return links
+    links.append((_("Programs"), reverse("programs:list")))
     if user.is_dinsos:
         links.append((_("Back office"), reverse("admin:index")))
     elif user.is_company_member:

@@ -160,6 +160,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where submissions are announced to Dinsos (comma-separated addresses).
 TSLP_DINSOS_EMAILS = env_list("TSLP_DINSOS_EMAILS")
 
+# The portal's public address, for links in e-mails.
+TSLP_SITE_URL = os.environ.get("TSLP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # The regency this portal serves: configuration, not code.
 TSLP_KABUPATEN_KODE = os.environ.get("TSLP_KABUPATEN_KODE", "62.11")
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("akun/", include("django.contrib.auth.urls")),
     path("wilayah/", include("poverty_data.urls")),
     path("perusahaan/", include("companies.urls")),
+    path("program/", include("programs.urls")),
     path("admin/", admin.site.urls),
 ]
 
