@@ -119,3 +119,9 @@ def test_server_error_page_renders_without_a_request():
     response = server_error(None)
     assert response.status_code == 500
     assert "Terjadi kesalahan" in response.content.decode()
+
+
+def test_indonesian_is_the_default_even_for_english_browsers(client, wilayah):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="id"' in html
+    assert "Masuk" in html

@@ -1,7 +1,9 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from django.utils import translation
 
+from programs.demo import demo_programs_create
 from tslp_portal.demo import DEMO_PASSWORD, demo_accounts_create
 
 
@@ -11,6 +13,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("load_wilayah", stdout=self.stdout)
         accounts = demo_accounts_create()
+        # The demo walks programs through the real workflow; its notifications would only flood the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            companies, programs = demo_programs_create(password=DEMO_PASSWORD)
+        self.stdout.write(f"Demo companies: {companies}; programs: {programs}.")
         with translation.override("id"):
             self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
             for account in accounts:
