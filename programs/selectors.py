@@ -42,6 +42,7 @@ def annual_plan(*, company, tahun: int) -> dict:
     programs = list(
         Program.objects.filter(company=company, tahun=tahun)
         .exclude(status=Program.Status.WITHDRAWN)
+        .select_related("company")
         .prefetch_related(
             Prefetch("locations", queryset=ProgramLocation.objects.select_related("desa__kecamatan"))
         )

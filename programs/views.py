@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -11,10 +12,18 @@ from django.views.generic import TemplateView
 from accounts.mixins import CompanyMemberRequiredMixin
 from accounts.scope import get_visible_or_404
 from programs import selectors, services
-from programs.excel import annual_plan_workbook
+from programs.excel import annual_plan_workbook, program_list_workbook
 from programs.filters import ProgramFilter
 from programs.forms import ConfirmForm, ProgramForm
 from programs.models import Program
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _program_for_company_change(request, pk) -> Program:
@@ -28,6 +37,13 @@ def _program_for_company_change(request, pk) -> Program:
 class ProgramListView(LoginRequiredMixin, TemplateView):
     template_name = "programs/program_list.html"
     paginate_by = 25
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "xlsx":
+            filterset = ProgramFilter(request.GET, queryset=selectors.program_list(user=request.user))
+            content = program_list_workbook(programs=filterset.qs, title=_("TSLP programs"))
+            return xlsx_response(content, f"program-tslp-{timezone.localdate():%Y%m%d}.xlsx")
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -343,7 +343,7 @@ def test_annual_plan_with_totals_and_excel(company, owner, login):
     workbook = load_workbook(io.BytesIO(download.content))
     sheet = workbook.worksheets[0]
     assert company.name in sheet["A1"].value
-    budgets = [row[9] for row in sheet.iter_rows(min_row=5, values_only=True)]
+    budgets = [row[11] for row in sheet.iter_rows(min_row=5, values_only=True)]
     assert budgets[-1] == 175_000_000
     assert len(budgets) == 4  # three programs and the total row
 
@@ -358,3 +358,14 @@ def test_program_pages_render_for_dinsos_camat_pimpinan(program, personas, login
         html = login(personas[persona]).get(f"/program/{program.pk}/").content.decode()
         assert program.title in html
         assert "Ubah" not in html  # no edit button for those who may not edit
+
+
+def test_program_list_downloads_as_excel_with_the_same_filters(program, maliku_program, camat, dinsos, login):
+    download = login(camat).get("/program/?format=xlsx")
+    assert download.status_code == 200
+    sheet = load_workbook(io.BytesIO(download.content)).worksheets[0]
+    titles = [row[0] for row in sheet.iter_rows(min_row=5, values_only=True)]
+    assert titles == [program.title, "Jumlah"]  # the camat's kecamatan only, then the total row
+    download = login(dinsos).get("/program/?format=xlsx&status=submitted")
+    sheet = load_workbook(io.BytesIO(download.content)).worksheets[0]
+    assert len(list(sheet.iter_rows(min_row=5))) == 3
