@@ -65,7 +65,7 @@ class CompanyForm(forms.ModelForm):
         kecamatan.queryset = Kecamatan.objects.filter(kabupaten_kode=settings.TSLP_KABUPATEN_KODE)
         kecamatan.empty_label = _("— choose a kecamatan —")
         self.fields["phone"].validators.append(phone_validator)
-        if self.instance.pk and self.instance.status == Company.Status.VERIFIED:
+        if self.instance.pk and self.instance.identity_locked:
             for name in IDENTITY_FIELDS:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Verified by Dinsos; contact Dinsos to change it.")

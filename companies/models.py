@@ -97,6 +97,11 @@ class Company(models.Model):
         return self.status == self.Status.VERIFIED
 
     @property
+    def identity_locked(self) -> bool:
+        """Once Dinsos has verified the company, its name, legal form, NIB and NPWP change only via Dinsos."""
+        return self.status in {self.Status.VERIFIED, self.Status.SUSPENDED}
+
+    @property
     def can_submit_programs(self) -> bool:
         """Only a company Dinsos has verified (and not suspended since) may submit programs."""
         return self.status == self.Status.VERIFIED

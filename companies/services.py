@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from accounts.services import AccountError, account_create
 from companies.models import Company, CompanyEvent
+from poverty_data.models import Kecamatan
 
 # The company may edit these while Dinsos has not verified it; afterwards they identify it and only
 # Dinsos changes them.
@@ -83,7 +84,7 @@ def company_register(
     npwp: str,
     sector: str,
     address: str,
-    kecamatan,
+    kecamatan: Kecamatan,
     phone: str,
     email: str,
     contact_name: str,
@@ -151,7 +152,7 @@ def company_update(*, company: Company, actor: User, data: dict) -> Company:
     if not (actor.is_company_member and actor.company_id == company.pk):
         raise CompanyError(_("Only members of the company can edit its profile."))
     allowed = PROFILE_FIELDS
-    if company.status == Company.Status.VERIFIED:
+    if company.identity_locked:
         allowed = tuple(f for f in PROFILE_FIELDS if f not in IDENTITY_FIELDS)
     if (
         "nib" in allowed

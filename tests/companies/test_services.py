@@ -262,6 +262,24 @@ def test_verified_company_cannot_change_its_identifiers(company, editor):
     assert company.sector == "Perbankan"
 
 
+@pytest.mark.parametrize(
+    ("status", "locked"),
+    [
+        (Company.Status.PENDING, False),
+        (Company.Status.REJECTED, False),
+        (Company.Status.VERIFIED, True),
+        (Company.Status.SUSPENDED, True),
+    ],
+)
+def test_identifiers_are_locked_once_verified_even_when_suspended(status, locked, kahayan_hilir):
+    company = CompanyFactory(status=status, kecamatan=kahayan_hilir)
+    owner = UserFactory(role=User.Role.PERUSAHAAN, company=company, company_role=User.CompanyRole.OWNER)
+    company_update(company=company, actor=owner, data={"npwp": "999999999999999"})
+    company.refresh_from_db()
+    assert company.identity_locked is locked
+    assert (company.npwp == "999999999999999") is not locked
+
+
 def test_update_refuses_other_companies_members(company, other_owner):
     with pytest.raises(CompanyError):
         company_update(company=company, actor=other_owner, data={"sector": "x"})
