@@ -172,8 +172,8 @@ class DecisionForm(forms.Form):
         help_text=_("Sent to the company and shown on its profile."),
     )
 
-    def clean_note(self):
-        note = self.cleaned_data["note"].strip()
-        if not note:
-            raise ValidationError(_("A reason is required."), code="required")
-        return note
+    def __init__(self, *args, note_required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].required = note_required
+        if not note_required:
+            self.fields["note"].label = _("Note (optional)")

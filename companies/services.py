@@ -28,6 +28,12 @@ from poverty_data.models import Kecamatan
 IDENTITY_FIELDS = ("name", "legal_form", "nib", "npwp")
 PROFILE_FIELDS = (*IDENTITY_FIELDS, "sector", "address", "kecamatan", "phone", "email")
 
+# Which states each Dinsos decision may start from. Verifying again reconsiders a rejected company (after it
+# corrected its profile) or reinstates a suspended one.
+VERIFY_FROM = frozenset({Company.Status.PENDING, Company.Status.REJECTED, Company.Status.SUSPENDED})
+REJECT_FROM = frozenset({Company.Status.PENDING})
+SUSPEND_FROM = frozenset({Company.Status.VERIFIED})
+
 
 class CompanyError(Exception):
     """A company change is not allowed; the message is for the user."""
@@ -173,7 +179,7 @@ def _decide(
     company: Company,
     actor: User,
     to_status: str,
-    allowed_from: set[str],
+    allowed_from: frozenset[str],
     note: str,
     note_required: bool,
     refusal: str,
@@ -214,7 +220,7 @@ def company_verify(*, company: Company, actor: User, note: str = "") -> Company:
         company=company,
         actor=actor,
         to_status=Company.Status.VERIFIED,
-        allowed_from={Company.Status.PENDING, Company.Status.REJECTED, Company.Status.SUSPENDED},
+        allowed_from=VERIFY_FROM,
         note=note,
         note_required=False,
         refusal=_("%(name)s cannot be verified: it is already %(status)s."),
@@ -230,7 +236,7 @@ def company_reject(*, company: Company, actor: User, note: str) -> Company:
         company=company,
         actor=actor,
         to_status=Company.Status.REJECTED,
-        allowed_from={Company.Status.PENDING},
+        allowed_from=REJECT_FROM,
         note=note,
         note_required=True,
         refusal=_(
@@ -248,7 +254,7 @@ def company_suspend(*, company: Company, actor: User, note: str) -> Company:
         company=company,
         actor=actor,
         to_status=Company.Status.SUSPENDED,
-        allowed_from={Company.Status.VERIFIED},
+        allowed_from=SUSPEND_FROM,
         note=note,
         note_required=True,
         refusal=_("%(name)s cannot be suspended: only a verified company can (it is %(status)s)."),

@@ -162,3 +162,82 @@ def test_changelist_query_count_does_not_grow_with_rows(
     CompanyFactory.create_batch(40, kecamatan=maliku)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert admin_client.get(CHANGELIST).status_code == 200
+
+
+def decide_url(company, decision):
+    return reverse("admin:companies_company_decide", args=[company.pk, decision])
+
+
+@pytest.mark.parametrize(
+    ("status", "offered"),
+    [
+        (Company.Status.PENDING, {"verify", "reject"}),
+        (Company.Status.VERIFIED, {"suspend"}),
+        (Company.Status.REJECTED, {"verify"}),
+        (Company.Status.SUSPENDED, {"verify"}),
+    ],
+)
+def test_change_page_offers_the_decisions_legal_in_the_current_state(
+    status, offered, admin_client, kahayan_hilir
+):
+    company = CompanyFactory(status=status, kecamatan=kahayan_hilir)
+    html = admin_client.get(reverse("admin:companies_company_change", args=[company.pk])).content.decode()
+    for decision in ("verify", "reject", "suspend"):
+        assert (decide_url(company, decision) in html) is (decision in offered)
+
+
+def test_decision_page_asks_first_and_changes_nothing_on_get(admin_client, pending):
+    response = admin_client.get(decide_url(pending, "reject"))
+    assert response.status_code == 200
+    assert 'name="note"' in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == Company.Status.PENDING
+
+
+def test_rejecting_from_the_change_page_needs_a_reason(admin_client, pending):
+    response = admin_client.post(decide_url(pending, "reject"), {"note": ""})
+    assert response.status_code == 200
+    assert "Bidang ini harus diisi." in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == Company.Status.PENDING
+
+
+def test_rejecting_from_the_change_page_with_a_reason(
+    admin_client, pending, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(decide_url(pending, "reject"), {"note": "Akta tidak sesuai"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:companies_company_change", args=[pending.pk])
+    pending.refresh_from_db()
+    assert (pending.status, pending.status_note) == (Company.Status.REJECTED, "Akta tidak sesuai")
+    assert len(mail.outbox) == 1
+
+
+def test_verifying_from_the_change_page_needs_no_note(admin_client, pending):
+    response = admin_client.post(decide_url(pending, "verify"), {"note": ""}, follow=True)
+    assert "telah diverifikasi." in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == Company.Status.VERIFIED
+
+
+def test_a_decision_made_on_a_stale_page_fails_with_a_message(admin_client, pending, dinsos):
+    admin_client.post(decide_url(pending, "verify"))
+    response = admin_client.post(decide_url(pending, "reject"), {"note": "terlambat"}, follow=True)
+    assert "tidak dapat ditolak" in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == Company.Status.VERIFIED
+
+
+def test_unknown_decisions_and_companies_are_not_found(admin_client, pending):
+    assert admin_client.get(decide_url(pending, "approve")).status_code == 404
+    missing = reverse("admin:companies_company_decide", args=[pending.pk + 1000, "verify"])
+    assert admin_client.get(missing).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["owner", "camat", "pimpinan", "anonymous"])
+def test_only_dinsos_reaches_the_decision_page(persona, personas, login, pending):
+    response = login(personas[persona]).post(decide_url(pending, "verify"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    pending.refresh_from_db()
+    assert pending.status == Company.Status.PENDING
