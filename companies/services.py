@@ -160,17 +160,18 @@ def company_update(*, company: Company, actor: User, data: dict) -> Company:
     allowed = PROFILE_FIELDS
     if company.identity_locked:
         allowed = tuple(f for f in PROFILE_FIELDS if f not in IDENTITY_FIELDS)
-    if (
-        "nib" in allowed
-        and "nib" in data
-        and Company.objects.filter(nib=data["nib"]).exclude(pk=company.pk).exists()
-    ):
-        raise CompanyError(_("This NIB is already registered. If it is your company, contact Dinsos."))
+    duplicate = _("This NIB is already registered. If it is your company, contact Dinsos.")
+    if "nib" in allowed and Company.objects.filter(nib=data.get("nib")).exclude(pk=company.pk).exists():
+        raise CompanyError(duplicate)
     changed = [field for field in allowed if field in data and getattr(company, field) != data[field]]
     for field in changed:
         setattr(company, field, data[field])
     if changed:
-        company.save(update_fields=[*changed, "updated_at"])
+        try:
+            with transaction.atomic():
+                company.save(update_fields=[*changed, "updated_at"])
+        except IntegrityError as exc:
+            raise CompanyError(duplicate) from exc
     return company
 
 
