@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from companies.models import Company
+from companies.services import company_suspend, company_verify
 from poverty_data.models import Kecamatan
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.companies.factories import CompanyFactory
@@ -385,3 +386,31 @@ def test_owner_cannot_reach_another_companys_member(login, owner, other_owner):
     assert login(owner).post(url).status_code == 404
     other_owner.refresh_from_db()
     assert other_owner.is_active
+
+
+def test_verified_company_sees_its_identifiers_disabled_on_the_edit_page(login, owner):
+    html = login(owner).get(reverse("companies:update")).content.decode()
+    for name in ("name", "legal_form", "nib", "npwp"):
+        assert re.search(rf'name="{name}"[^>]*disabled', html)
+    assert not re.search(r'name="sector"[^>]*disabled', html)
+    assert "hubungi Dinsos untuk mengubahnya" in html
+
+
+def test_profile_and_member_pages_query_count_does_not_grow_with_rows(
+    login, owner, company, dinsos, django_assert_max_num_queries
+):
+    client = login(owner)
+    with django_assert_max_num_queries(20) as profile:
+        client.get(reverse("companies:profile"))
+    with django_assert_max_num_queries(20) as members:
+        client.get(reverse("companies:members"))
+    for _ in range(5):
+        company_suspend(company=company, actor=dinsos, note="Cek")
+        company_verify(company=company, actor=dinsos)
+    UserFactory.create_batch(
+        10, role=User.Role.PERUSAHAAN, company=company, company_role=User.CompanyRole.EDITOR
+    )
+    with django_assert_max_num_queries(len(profile.captured_queries)):
+        client.get(reverse("companies:profile"))
+    with django_assert_max_num_queries(len(members.captured_queries)):
+        client.get(reverse("companies:members"))
