@@ -95,3 +95,43 @@ class Company(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.status == self.Status.VERIFIED
+
+    @property
+    def identity_locked(self) -> bool:
+        """Once Dinsos has verified the company, its name, legal form, NIB and NPWP change only via Dinsos."""
+        return self.status in {self.Status.VERIFIED, self.Status.SUSPENDED}
+
+    @property
+    def can_submit_programs(self) -> bool:
+        """Only a company Dinsos has verified (and not suspended since) may submit programs."""
+        return self.status == self.Status.VERIFIED
+
+
+class CompanyEvent(models.Model):
+    """One step in a company's life: registration, verification, rejection, suspension."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="events", verbose_name=_("company")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_status = models.CharField(
+        _("from status"), max_length=10, choices=Company.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=10, choices=Company.Status.choices)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("company event")
+        verbose_name_plural = _("company history")
+
+    def __str__(self):
+        return f"{self.company_id}: {self.from_status or '-'} → {self.to_status}"

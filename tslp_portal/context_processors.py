@@ -13,6 +13,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
         links.append((_("Back office"), reverse("admin:index")))
     elif user.is_company_member:
         links.append((_("Company profile"), reverse("companies:profile")))
+        links.append((_("Members"), reverse("companies:members")))
     return links
 
 
