@@ -127,7 +127,7 @@ def _transition(
 
 
 def _check_submittable(program: Program) -> None:
-    if not program.company.is_verified:
+    if not program.company.can_submit_programs:
         raise ProgramError(
             _("Your company has not been verified by Dinsos yet: programs can be submitted once it is.")
         )
