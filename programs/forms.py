@@ -251,11 +251,12 @@ class DecisionForm(forms.Form):
     """A Dinsos decision on a submitted program (review screen)."""
 
     action = forms.ChoiceField(
+        widget=forms.RadioSelect,
         choices=[
             ("approve", _("Approve")),
             ("request_revision", _("Request revision")),
             ("reject", _("Reject")),
-        ]
+        ],
     )
     note = forms.CharField(
         label=_("Note to the company"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -3,14 +3,7 @@ from django.core import mail
 
 from companies.models import Company
 from tests.accounts.factories import PASSWORD
-
-
-def log_in(page, base_url, username, password):
-    page.context.clear_cookies()
-    page.goto(base_url + "/akun/login/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Sandi").fill(password)
-    page.get_by_role("button", name="Masuk").click()
+from tests.browser.steps import log_in
 
 
 @pytest.mark.django_db(transaction=True)
