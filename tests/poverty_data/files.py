@@ -89,3 +89,41 @@ def dtsen_file(path: Path, serials, **kwargs) -> Path:
     if str(path).endswith(".csv"):
         return write_csv(path, rows)
     return write_xlsx(path, rows)
+
+
+WORKBOOK_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+RELS_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet1.xml"/></Relationships>'
+)
+
+
+def inline_row(number: int, values: list) -> str:
+    cells = "".join(
+        f'<c r="{chr(65 + index)}{number}" t="inlineStr"><is><t>{value}</t></is></c>'
+        for index, value in enumerate(values)
+    )
+    return f'<row r="{number}">{cells}</row>'
+
+
+def write_raw_xlsx(path: Path, sheet_parts, *, shared_strings: str | None = None) -> Path:
+    """A workbook written by hand: ``sheet_parts`` is an iterable of XML strings streamed into the sheet."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", WORKBOOK_XML)
+        archive.writestr("xl/_rels/workbook.xml.rels", RELS_XML)
+        if shared_strings is not None:
+            archive.writestr("xl/sharedStrings.xml", shared_strings)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            for part in sheet_parts:
+                sheet.write(part.encode())
+    return path
