@@ -2,15 +2,26 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from tslp_portal.demo import DEMO_PASSWORD, demo_accounts_create
+from tslp_portal.demo import DEMO_HOUSEHOLDS, DEMO_PASSWORD, demo_accounts_create, demo_households_create
 
 
 class Command(BaseCommand):
     help = "Fill the portal with invented demo data and print the demo logins (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--households",
+            type=int,
+            default=DEMO_HOUSEHOLDS,
+            help="Invented households to import into an empty registry (default %(default)s; 0 for none).",
+        )
+
     def handle(self, *args, **options):
         call_command("load_wilayah", stdout=self.stdout)
         accounts = demo_accounts_create()
+        created = demo_households_create(count=options["households"])
+        if created:
+            self.stdout.write(f"Registry: {created} invented households imported.")
         with translation.override("id"):
             self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
             for account in accounts:
