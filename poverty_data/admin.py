@@ -1,8 +1,15 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from poverty_data.models import Desa, Kecamatan
+from poverty_data.models import Desa, Household, HouseholdChange, ImportBatch, Kecamatan, Member
+from poverty_data.services import errors_workbook_write
+from tslp_portal.admin import DinsosOnlyAdminMixin, dinsos_only
+from tslp_portal.models import AccessLog
 
 
 class DesaInline(admin.TabularInline):
@@ -41,3 +48,245 @@ class DesaAdmin(admin.ModelAdmin):
     search_fields = ["kode", "nama"]
     readonly_fields = ["kode", "kecamatan", "centroid_lat", "centroid_lng"]
     exclude = ["boundary"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class MemberInline(ReadOnlyInline):
+    model = Member
+    fields = ["nik", "nama", "hubungan", "jenis_kelamin", "tanggal_lahir"]
+    readonly_fields = fields
+
+
+class HouseholdChangeInline(ReadOnlyInline):
+    model = HouseholdChange
+    fields = ["kind", "batch_link", "batch_period", "batch_date"]
+    readonly_fields = fields
+    verbose_name_plural = _("import history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("batch").order_by("-batch__created_at", "-id")
+
+    @admin.display(description=_("import batch"))
+    def batch_link(self, obj):
+        url = reverse("admin:poverty_data_importbatch_change", args=[obj.batch_id])
+        return format_html('<a href="{}">{}</a>', url, obj.batch.get_source_display())
+
+    @admin.display(description=_("period"))
+    def batch_period(self, obj):
+        return obj.batch.period
+
+    @admin.display(description=_("date"))
+    def batch_date(self, obj):
+        return obj.batch.created_at
+
+
+class NeedsFilter(admin.SimpleListFilter):
+    title = _("needs")
+    parameter_name = "needs"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("house", _("uninhabitable house")),
+            ("water", _("no clean water")),
+            ("toilet", _("no toilet")),
+            ("any", _("at least one need")),
+            ("none", _("no needs")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in {"house", "water", "toilet"}:
+            return queryset.filter(**{f"needs_{value}": True})
+        if value == "any":
+            return queryset.filter(needs_count__gt=0)
+        if value == "none":
+            return queryset.filter(needs_count=0)
+        return queryset
+
+
+@admin.register(Household)
+class HouseholdAdmin(DinsosOnlyAdminMixin, admin.ModelAdmin):
+    """The registry for Dinsos: search, filter, and read a household with its members and import history.
+
+    Households change only through imports, so the admin is read-only.
+    """
+
+    list_display = [
+        "no_kk",
+        "nik_kepala",
+        "nama_kepala",
+        "desa",
+        "kecamatan",
+        "desil",
+        "needs_count",
+        "is_active",
+    ]
+    list_filter = [
+        "is_active",
+        "desil",
+        NeedsFilter,
+        ("desa__kecamatan", admin.RelatedOnlyFieldListFilter),
+        ("desa", admin.RelatedOnlyFieldListFilter),
+        "source",
+        "receives_pkh",
+        "receives_bpnt",
+        "receives_pbi_jkn",
+        "receives_rtlh",
+        "has_elderly",
+        "has_disabled",
+        "has_toddler",
+        "has_school_age",
+    ]
+    list_select_related = ["desa__kecamatan"]
+    search_fields = ["=no_kk", "=nik_kepala", "=members__nik", "nama_kepala", "members__nama"]
+    search_help_text = _("No. KK or NIK (all 16 digits), or part of a name.")
+    show_full_result_count = False
+    list_per_page = 50
+    inlines = [MemberInline, HouseholdChangeInline]
+    fieldsets = [
+        (None, {"fields": ["no_kk", "nik_kepala", "nama_kepala", "is_active"]}),
+        (_("Address"), {"fields": ["alamat", "rt", "rw", "dusun", "desa"]}),
+        (_("Ranking and source"), {"fields": ["desil", "source", "source_id", "member_count", "last_batch"]}),
+        (
+            _("Government assistance"),
+            {"fields": ["receives_pkh", "receives_bpnt", "receives_pbi_jkn", "receives_rtlh"]},
+        ),
+        (_("Housing"), {"fields": ["roof", "wall", "floor", "drinking_water", "lighting", "toilet"]}),
+        (_("Needs"), {"fields": ["needs_house", "needs_water", "needs_toilet", "needs_count"]}),
+        (_("Vulnerability"), {"fields": ["has_elderly", "has_disabled", "has_toddler", "has_school_age"]}),
+        (_("Dates"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description=_("kecamatan"), ordering="desa__kecamatan__nama")
+    def kecamatan(self, obj):
+        return obj.desa.kecamatan
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl") if response.status_code == 200 else None
+        if changelist is not None:
+            self.log_access(request, what=str(_("household list (admin)")), rows=len(changelist.result_list))
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            household = Household.objects.filter(pk=object_id).only("no_kk").first()
+            if household is not None:
+                rows = 1 + Member.objects.filter(household_id=household.pk).count()
+                self.log_access(
+                    request,
+                    what=str(_("household %(no_kk)s (admin)") % {"no_kk": household.no_kk}),
+                    rows=rows,
+                )
+        return response
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(DinsosOnlyAdminMixin, admin.ModelAdmin):
+    """Every import with its counts and rejected rows; new imports start from the upload page."""
+
+    list_display = [
+        "created_at",
+        "source",
+        "period",
+        "file_name",
+        "state",
+        "dry_run",
+        "rows_read",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "deactivated_count",
+        "rejected_count",
+        "created_by",
+    ]
+    list_filter = ["source", "state", "dry_run"]
+    list_select_related = ["created_by"]
+    search_fields = ["file_name", "period", "checksum"]
+    exclude = ["errors", "stored_file"]
+    readonly_fields = [
+        "source",
+        "period",
+        "file_name",
+        "file_size",
+        "checksum",
+        "dry_run",
+        "strict",
+        "state",
+        "message",
+        "created_by",
+        "created_at",
+        "finished_at",
+        "progress",
+        "rows_read",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "deactivated_count",
+        "rejected_count",
+        "unknown_columns",
+        "duration",
+        "errors_download",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("rejected rows"))
+    def errors_download(self, obj):
+        if not obj.errors:
+            return "—"
+        url = reverse("admin:poverty_data_importbatch_errors", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download the rejected rows (Excel)"))
+
+    def get_urls(self):
+        custom = [
+            path(
+                "<int:pk>/errors.xlsx",
+                dinsos_only(self.admin_site.admin_view(self.errors_view)),
+                name="poverty_data_importbatch_errors",
+            )
+        ]
+        urls = custom + super().get_urls()
+        return urls
+
+    def errors_view(self, request, pk):
+        batch = get_object_or_404(ImportBatch, pk=pk)
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="rejected-rows-{batch.pk}.xlsx"'
+        errors_workbook_write(batch.errors, response)
+        self.log_access(
+            request,
+            what=f"rejected rows of import {batch.pk}",
+            rows=len(batch.errors),
+            action=AccessLog.Action.EXPORT,
+        )
+        return response

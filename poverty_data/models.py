@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -46,3 +47,205 @@ class Desa(models.Model):
     def label(self) -> str:
         """The name as people say it: "Desa Dandang", "Kelurahan Pulang Pisau"."""
         return f"{self.get_jenis_display()} {self.nama}"
+
+
+class ImportBatch(models.Model):
+    """One import of a registry file: who ran it, what it contained, what it changed."""
+
+    class Source(models.TextChoices):
+        DTKS = "dtks", _("DTKS (SIKS-NG)")
+        DTSEN = "dtsen", _("DTSEN")
+        P3KE = "p3ke", _("P3KE")
+        OTHER = "other", _("Other")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        VALIDATED = "validated", _("Validated (dry run)")
+        APPLIED = "applied", _("Applied")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    period = models.CharField(_("period"), max_length=40)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_size = models.BigIntegerField(_("file size (bytes)"), default=0)
+    checksum = models.CharField(_("SHA-256 checksum"), max_length=64, db_index=True)
+    stored_file = models.FileField(_("stored file"), upload_to="imports/%Y/%m/", blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    strict = models.BooleanField(_("strict"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    message = models.TextField(_("message"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("run by"),
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    deactivated_count = models.PositiveIntegerField(_("deactivated"), default=0)
+    rejected_count = models.PositiveIntegerField(_("rejected rows"), default=0)
+    unknown_columns = models.JSONField(_("unknown columns"), default=list, blank=True)
+    errors = models.JSONField(
+        _("row errors"),
+        default=list,
+        blank=True,
+        help_text=_("Rejected rows: [row number, column, value, reason]; the first 10,000 are kept."),
+    )
+    duration = models.FloatField(_("duration (s)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        indexes = [models.Index(fields=["source", "state"], name="poverty_batch_source_state")]
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.period} ({self.file_name})"
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def visible_to(self, user):
+        """Dinsos sees every household; a camat those of their kecamatan; nobody else any."""
+        from accounts.scope import PersonalData, scope_of
+
+        scope = scope_of(user)
+        if scope.personal_data is PersonalData.NONE or scope.company_id is not None:
+            return self.none()
+        return self.filter(scope.kecamatan_q("desa__kecamatan"))
+
+
+class Household(models.Model):
+    """A family (keluarga) of the poverty registry, keyed by its No. KK."""
+
+    no_kk = models.CharField(_("No. KK"), max_length=16, unique=True)
+    nik_kepala = models.CharField(_("NIK of the head"), max_length=16, db_index=True)
+    nama_kepala = models.CharField(_("name of the head"), max_length=150)
+    alamat = models.CharField(_("address"), max_length=255, blank=True)
+    rt = models.CharField(_("RT"), max_length=5, blank=True)
+    rw = models.CharField(_("RW"), max_length=5, blank=True)
+    dusun = models.CharField(_("dusun"), max_length=100, blank=True)
+    desa = models.ForeignKey(
+        Desa, on_delete=models.PROTECT, related_name="households", verbose_name=_("desa/kelurahan")
+    )
+    desil = models.PositiveSmallIntegerField(
+        _("desil"), null=True, blank=True, help_text=_("DTSEN national welfare decile, 1 (poorest) to 10.")
+    )
+    source = models.CharField(_("source"), max_length=8, choices=ImportBatch.Source.choices)
+    source_id = models.CharField(_("id in the source"), max_length=40, blank=True)
+    member_count = models.PositiveSmallIntegerField(_("members"), null=True, blank=True)
+
+    receives_pkh = models.BooleanField(_("PKH"), default=False)
+    receives_bpnt = models.BooleanField(_("BPNT/Sembako"), default=False)
+    receives_pbi_jkn = models.BooleanField(_("PBI-JKN"), default=False)
+    receives_rtlh = models.BooleanField(_("RTLH rehabilitation"), default=False)
+
+    roof = models.CharField(_("roof"), max_length=60, blank=True)
+    wall = models.CharField(_("wall"), max_length=60, blank=True)
+    floor = models.CharField(_("floor"), max_length=60, blank=True)
+    drinking_water = models.CharField(_("drinking water"), max_length=60, blank=True)
+    lighting = models.CharField(_("lighting"), max_length=60, blank=True)
+    toilet = models.CharField(_("toilet"), max_length=60, blank=True)
+    needs_house = models.BooleanField(_("uninhabitable house"), default=False)
+    needs_water = models.BooleanField(_("no clean water"), default=False)
+    needs_toilet = models.BooleanField(_("no toilet"), default=False)
+    needs_count = models.PositiveSmallIntegerField(_("number of needs"), default=0)
+
+    has_elderly = models.BooleanField(_("elderly member"), default=False)
+    has_disabled = models.BooleanField(_("disabled member"), default=False)
+    has_toddler = models.BooleanField(_("toddler"), default=False)
+    has_school_age = models.BooleanField(_("school-age children"), default=False)
+
+    is_active = models.BooleanField(_("active"), default=True)
+    last_batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("last changed by import"),
+    )
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"))
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["no_kk"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        constraints = [
+            models.CheckConstraint(
+                name="poverty_household_desil_range",
+                condition=models.Q(desil__isnull=True) | models.Q(desil__gte=1, desil__lte=10),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["desa", "desil"], name="poverty_household_desa_desil"),
+            models.Index(fields=["desil", "-needs_count"], name="poverty_household_rank"),
+            models.Index(fields=["is_active", "source"], name="poverty_household_active"),
+            models.Index(
+                fields=["needs_house", "needs_water", "needs_toilet"], name="poverty_household_needs"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.no_kk} — {self.nama_kepala}"
+
+
+class Member(models.Model):
+    """A person of a household, from per-person exports (DTKS)."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("household")
+    )
+    nik = models.CharField(_("NIK"), max_length=16, db_index=True)
+    nama = models.CharField(_("name"), max_length=150)
+    hubungan = models.CharField(_("relation to the head"), max_length=60, blank=True)
+    jenis_kelamin = models.CharField(_("sex"), max_length=20, blank=True)
+    tanggal_lahir = models.DateField(_("date of birth"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["household", "id"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "nik"], name="poverty_member_unique_nik"),
+        ]
+
+    def __str__(self):
+        return self.nama
+
+
+class HouseholdChange(models.Model):
+    """What an import did to a household: its import history (unchanged rows write nothing)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("updated")
+        DEACTIVATED = "deactivated", _("deactivated")
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="changes", verbose_name=_("household")
+    )
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="changes", verbose_name=_("import batch")
+    )
+    kind = models.CharField(_("change"), max_length=12, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["household", "-batch"]
+        verbose_name = _("household change")
+        verbose_name_plural = _("household changes")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.batch_id})"

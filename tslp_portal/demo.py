@@ -1,13 +1,17 @@
 """Demo data for a first look at the portal: invented people and companies, never real ones."""
 
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 
 from accounts.models import User
 from accounts.services import account_create
 from companies.models import Company
-from poverty_data.models import Kecamatan
+from poverty_data.models import Household, ImportBatch, Kecamatan
+from poverty_data.services import households_import
+from poverty_data.synthetic import registry_file_write
 
 DEMO_PASSWORD = "tslp-demo-2026"
 DEMO_KECAMATAN_KODE = "62.11.05"  # Kahayan Hilir, seat of the regency
@@ -54,3 +58,21 @@ def demo_accounts_create() -> list[DemoAccount]:
         scope = user.kecamatan.nama if user.kecamatan else (user.company.name if user.company else "")
         accounts.append(DemoAccount(username, user.get_role_display(), scope))
     return accounts
+
+
+DEMO_HOUSEHOLDS = 40_000
+
+
+def demo_households_create(*, count: int = DEMO_HOUSEHOLDS) -> int:
+    """Fill the registry with invented households through the real importer; skipped when it has any."""
+    if count <= 0 or Household.objects.exists():
+        return 0
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "p3ke-sintetis.csv"
+        registry_file_write(path, shape="p3ke", count=count)
+        result = households_import(
+            path=path, source=ImportBatch.Source.P3KE, period="2026-01", file_name="p3ke-sintetis.csv"
+        )
+    if result.refused:
+        raise RuntimeError(result.refused)
+    return result.created

@@ -4,15 +4,26 @@ from django.test.utils import override_settings
 from django.utils import translation
 
 from programs.demo import demo_programs_create
-from tslp_portal.demo import DEMO_PASSWORD, demo_accounts_create
+from tslp_portal.demo import DEMO_HOUSEHOLDS, DEMO_PASSWORD, demo_accounts_create, demo_households_create
 
 
 class Command(BaseCommand):
     help = "Fill the portal with invented demo data and print the demo logins (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--households",
+            type=int,
+            default=DEMO_HOUSEHOLDS,
+            help="Invented households to import into an empty registry (default %(default)s; 0 for none).",
+        )
+
     def handle(self, *args, **options):
         call_command("load_wilayah", stdout=self.stdout)
         accounts = demo_accounts_create()
+        created = demo_households_create(count=options["households"])
+        if created:
+            self.stdout.write(f"Registry: {created} invented households imported.")
         # The demo walks programs through the real workflow; its notifications would only flood the console.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             companies, programs = demo_programs_create(password=DEMO_PASSWORD)

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from poverty_data.models import Desa, Kecamatan
 
-WILAYAH_DIR = Path(__file__).resolve().parent / "data" / "wilayah"
+WILAYAH_DIR = Path(__file__).resolve().parent.parent / "data" / "wilayah"
 NATIONAL_CODES = WILAYAH_DIR / "indonesia.csv"
 # Boundary files that exist for a kabupaten: {kabupaten code: (kecamatan file, desa file)}.
 BOUNDARY_FILES = {

@@ -1,0 +1,177 @@
+"""Column names of DTKS, DTSEN and P3KE exports and how they map onto the registry's fields.
+
+Headers are compared after :func:`normalize_header`: lower case, letters and digits only, so ``NO. KK``,
+``No KK`` and ``no_kk`` are the same column.
+"""
+
+import re
+
+from django.utils.translation import gettext as _
+
+# field -> aliases (as people write them; normalised when the module loads).
+ALIASES: dict[str, list[str]] = {
+    "no_kk": ["NO KK", "NOMOR KK", "No. Kartu Keluarga", "Nomor Kartu Keluarga", "no_kk", "KK", "NOKK"],
+    "nik": ["NIK", "NOMOR NIK", "No NIK", "NIK ART", "NIK Anggota"],
+    "nik_kepala": ["NIK KEPALA KELUARGA", "NIK Kepala", "NIK KK", "NIK KRT", "nik_kepala_keluarga"],
+    "nama": ["NAMA", "Nama Lengkap", "NAMA ART", "Nama Anggota"],
+    "nama_kepala": [
+        "nama_kepala_keluarga",
+        "Kepala Keluarga",
+        "NAMA KEPALA KELUARGA",
+        "Nama KK",
+        "Nama Kepala",
+        "NAMA KRT",
+    ],
+    "alamat": ["ALAMAT", "Alamat Lengkap", "Alamat Rumah"],
+    "rt": ["RT", "No RT"],
+    "rw": ["RW", "No RW"],
+    "dusun": ["DUSUN", "Nama Dusun", "Dusun/Lingkungan"],
+    "desa": [
+        "DESA/KELURAHAN",
+        "KELURAHAN",
+        "DESA",
+        "Nama Desa",
+        "Nama Kelurahan",
+        "Kelurahan/Desa",
+        "DESKEL",
+    ],
+    "desa_kode": [
+        "ID WILAYAH",
+        "id_wilayah",
+        "Kode Kemendagri",
+        "KODE DESA",
+        "Kode Wilayah",
+        "Kode Kelurahan",
+        "Kode Desa/Kelurahan",
+        "ID DESA",
+    ],
+    "kecamatan": ["KECAMATAN", "Nama Kecamatan", "KEC"],
+    "desil": ["DESIL", "DESIL NASIONAL", "desil_nasional", "Desil Kesejahteraan", "Status Kesejahteraan"],
+    "source_id": ["ID DTKS", "id_keluarga", "ID Keluarga P3KE", "ID Keluarga", "IDARTBDT", "ID BDT"],
+    "hubungan": [
+        "HUBUNGAN KELUARGA",
+        "Hubungan Dengan Kepala Keluarga",
+        "SHDK",
+        "Status Hubungan Dalam Keluarga",
+        "HUB KEL",
+        "Hubungan",
+    ],
+    "jenis_kelamin": ["JENIS KELAMIN", "JK", "Jenis Kelamin"],
+    "tanggal_lahir": ["TANGGAL LAHIR", "TGL LAHIR", "Tanggal Lahir"],
+    "member_count": ["JUMLAH ANGGOTA KELUARGA", "Jumlah ART", "JML ART", "Jumlah Anggota"],
+    "receives_pkh": ["PKH", "Penerima PKH", "Bansos PKH", "Status PKH"],
+    "receives_bpnt": ["BPNT", "Penerima BPNT", "Sembako", "Penerima Sembako", "BPNT/Sembako"],
+    "receives_pbi_jkn": ["PBI", "PBI JKN", "PBI-JKN", "Penerima PBI", "Penerima PBI JKN", "PBI JK"],
+    "receives_rtlh": ["RTLH", "Penerima RTLH", "Bedah Rumah", "Rehab RTLH"],
+    "rutilahu": ["RUTILAHU", "Rumah Tidak Layak Huni"],
+    "roof": ["Jenis Atap", "ATAP", "Bahan Atap", "Bahan Bangunan Atap Terluas"],
+    "wall": ["Jenis Dinding", "DINDING", "Bahan Dinding", "Bahan Bangunan Dinding Terluas"],
+    "floor": ["Jenis Lantai", "LANTAI", "Bahan Lantai", "Bahan Bangunan Lantai Terluas"],
+    "drinking_water": ["Sumber Air Minum", "AIR MINUM", "Sumber Air Minum Utama"],
+    "lighting": ["Sumber Penerangan", "PENERANGAN", "Sumber Penerangan Utama"],
+    "toilet": [
+        "Memiliki Fasilitas Buang Air Besar",
+        "Fasilitas Buang Air Besar",
+        "Fasilitas BAB",
+        "JAMBAN",
+        "Kepemilikan Jamban",
+    ],
+    "has_elderly": ["LANSIA", "Ada Lansia", "Anggota Lansia"],
+    "has_disabled": ["DISABILITAS", "Penyandang Disabilitas", "Ada Disabilitas"],
+    "has_toddler": ["BALITA", "Ada Balita"],
+    "has_school_age": ["ANAK SEKOLAH", "Anak Usia Sekolah", "Ada Anak Sekolah"],
+}
+
+# Columns the exports carry that the registry does not keep: recognised, so they are not listed as unknown.
+KNOWN_UNUSED = [
+    "PROVINSI",
+    "KABUPATEN",
+    "KABUPATEN/KOTA",
+    "KOTA",
+    "percentile_nasional",
+    "peringkat_nasional",
+    "peringkat_provinsi",
+    "peringkat_kab_kota",
+    "TEMPAT LAHIR",
+    "NAMA IBU KANDUNG",
+    "Padan Dukcapil",
+    "Pekerjaan",
+    "Pendidikan",
+    "Kepemilikan Rumah",
+    "Memiliki Simpanan",
+    "Bahan Bakar Memasak",
+    "Penerima BPUM",
+    "Penerima BST",
+    "Resiko Stunting",
+    "NO",
+    "NO URUT",
+]
+
+FIELD_LABELS = {
+    "no_kk": "NO KK",
+    "nik": "NIK",
+    "nik_kepala": "NIK KEPALA KELUARGA",
+    "nama": "NAMA",
+    "nama_kepala": "NAMA KEPALA KELUARGA",
+    "desa": "DESA/KELURAHAN",
+    "desa_kode": "ID WILAYAH / Kode Kemendagri",
+    "desil": "DESIL",
+    "hubungan": "HUBUNGAN KELUARGA",
+}
+
+
+def normalize_header(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", str(text).lower())
+
+
+HEADER_MAP: dict[str, str] = {}
+for _field, _aliases in ALIASES.items():
+    for _alias in _aliases:
+        HEADER_MAP.setdefault(normalize_header(_alias), _field)
+UNUSED = {normalize_header(alias) for alias in KNOWN_UNUSED}
+
+
+def map_header(cells: list[str]) -> tuple[dict[str, int], list[str]]:
+    """The fields found in a header row (field -> column index) and the unknown column names.
+
+    When two columns map to the same field the first one is used.
+    """
+    mapping: dict[str, int] = {}
+    unknown: list[str] = []
+    for index, cell in enumerate(cells):
+        key = normalize_header(cell)
+        if not key:
+            continue
+        field = HEADER_MAP.get(key)
+        if field is None:
+            if key not in UNUSED:
+                unknown.append(cell)
+        elif field not in mapping:
+            mapping[field] = index
+    return mapping, unknown
+
+
+def looks_like_header(mapping: dict[str, int]) -> bool:
+    return "no_kk" in mapping and len(mapping) >= 3
+
+
+def missing_required(mapping: dict[str, int], *, per_person: bool, desil_required: bool) -> list[str]:
+    missing = []
+    if "no_kk" not in mapping:
+        missing.append(FIELD_LABELS["no_kk"])
+    if per_person:
+        for field in ("nik", "nama"):
+            if field not in mapping:
+                missing.append(FIELD_LABELS[field])
+    else:
+        if "nik" not in mapping and "nik_kepala" not in mapping:
+            missing.append(FIELD_LABELS["nik_kepala"])
+        if "nama" not in mapping and "nama_kepala" not in mapping:
+            missing.append(FIELD_LABELS["nama_kepala"])
+    if "desa" not in mapping and "desa_kode" not in mapping:
+        missing.append(
+            _("%(name)s or %(code)s") % {"name": FIELD_LABELS["desa"], "code": FIELD_LABELS["desa_kode"]}
+        )
+    if desil_required and "desil" not in mapping:
+        missing.append(FIELD_LABELS["desil"])
+    return missing

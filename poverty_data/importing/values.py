@@ -1,0 +1,266 @@
+"""Parsing the values of registry exports: identity numbers, desil, yes/no flags, desa, dates, housing."""
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+
+class ValueError_(Exception):
+    """A cell value that cannot be used; the message is the reason shown to the user."""
+
+
+_DIGITS16 = re.compile(r"\d{16}")
+_NUMBER = re.compile(r"[+-]?(\d+)(?:[.,](\d*))?(?:[eE]([+-]?\d+))?")
+
+
+def parse_identity(raw: str, label: str) -> str:
+    """A NIK or No. KK: exactly 16 digits.
+
+    Text cells are taken as written (spaces and a leading apostrophe dropped). Numeric cells are converted
+    exactly, but Excel keeps only 15 significant digits: a number written with fewer than 16 significant
+    digits (``6.21105010190000E+15``) or with a fraction has been rounded and is refused, never guessed.
+    """
+    value = raw.strip().lstrip("'").replace(" ", "")
+    if _DIGITS16.fullmatch(value):
+        return value
+    if not value:
+        raise ValueError_(_("%(label)s is empty.") % {"label": label})
+    match = _NUMBER.fullmatch(value)
+    if match and (match.group(2) is not None or match.group(3)):
+        whole, fraction, exponent = match.group(1), match.group(2) or "", match.group(3)
+        if exponent:
+            exact = len((whole + fraction).lstrip("0")) >= 16
+        else:
+            exact = len(whole) == 16 and not fraction.strip("0")
+        number = Decimal(value.replace(",", "."))
+        if exact and number == number.to_integral_value() and len(str(int(number))) == 16:
+            return str(int(number))
+        raise ValueError_(
+            _(
+                "%(label)s %(value)s was stored by Excel as a number and rounded; format the column as text "
+                "and export again."
+            )
+            % {"label": label, "value": raw}
+        )
+    raise ValueError_(
+        _("%(label)s must be exactly 16 digits, not “%(value)s”.") % {"label": label, "value": raw}
+    )
+
+
+_desil_cache: dict[str, int | None] = {}
+
+
+def parse_desil(raw: str) -> int | None:
+    """``3``, ``3.0``, ``Desil 3`` → 3; empty → None (unranked)."""
+    cached = _desil_cache.get(raw, -1)
+    if cached != -1:
+        return cached
+    text = raw.strip().lower().replace("desil", "").strip()
+    if not text:
+        value = None
+    else:
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            raise ValueError_(
+                _("Desil must be a number from 1 to 10, not “%(value)s”.") % {"value": raw}
+            ) from None
+        if number != int(number) or not 1 <= number <= 10:
+            raise ValueError_(_("Desil must be a number from 1 to 10, not “%(value)s”.") % {"value": raw})
+        value = int(number)
+    if len(_desil_cache) < 1000:
+        _desil_cache[raw] = value
+    return value
+
+
+YES = {"ya", "y", "yes", "1", "1.0", "true", "benar", "v", "ada", "penerima", "iya", "x", "✓", "√"}
+NO = {
+    "tidak",
+    "t",
+    "tdk",
+    "no",
+    "n",
+    "0",
+    "0.0",
+    "false",
+    "salah",
+    "-",
+    "",
+    "tidak ada",
+    "bukan",
+    "bukan penerima",
+}
+
+
+def parse_flag(raw: str, label: str) -> bool:
+    text = raw.strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValueError_(
+        _("%(label)s must be yes or no (Ya/Tidak), not “%(value)s”.") % {"label": label, "value": raw}
+    )
+
+
+# --- wilayah ---------------------------------------------------------------------------------------------
+
+_PREFIXES = {"desa", "ds", "kel", "kelurahan", "kec", "kecamatan"}
+_SYNONYMS = {"sei": "sungai", "sui": "sungai", "sg": "sungai", "tj": "tanjung", "tg": "tanjung"}
+
+
+def normalize_place(name: str) -> str:
+    """``Ds. Sei Pasanan`` and ``SUNGAI PASANAN`` → ``sungaipasanan``."""
+    tokens = re.sub(r"[^0-9a-z]+", " ", name.lower()).split()
+    while tokens and tokens[0] in _PREFIXES and len(tokens) > 1:
+        tokens.pop(0)
+    return "".join(_SYNONYMS.get(token, token) for token in tokens)
+
+
+class DesaIndex:
+    """Finds a desa of the loaded regency by Kemendagri code or by name within its kecamatan."""
+
+    def __init__(self):
+        from poverty_data.models import Desa
+
+        self.by_code: dict[str, int] = {}
+        self.by_name: dict[tuple[int, str], int] = {}
+        self.kecamatan_by_name: dict[str, int] = {}
+        regency_names: dict[str, list[int]] = {}
+        for desa_id, kode, nama, kecamatan_id, kecamatan_nama in Desa.objects.values_list(
+            "id", "kode", "nama", "kecamatan_id", "kecamatan__nama"
+        ):
+            self.by_code[kode.replace(".", "")] = desa_id
+            key = normalize_place(nama)
+            self.by_name[(kecamatan_id, key)] = desa_id
+            regency_names.setdefault(key, []).append(desa_id)
+            self.kecamatan_by_name[normalize_place(kecamatan_nama)] = kecamatan_id
+        self.unique_by_name = {key: ids[0] for key, ids in regency_names.items() if len(ids) == 1}
+        self._cache: dict[tuple[str, str, str], int] = {}
+
+    def find(self, code: str, name: str, kecamatan: str) -> int:
+        key = (code, name, kecamatan)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._find(code, name, kecamatan)
+            if len(self._cache) < 100_000:
+                self._cache[key] = found
+        return found
+
+    def _find(self, code: str, name: str, kecamatan: str) -> int:
+        code = code.strip()
+        if not code and re.fullmatch(r"[\d.\s]{10,}", name.strip()):
+            code, name = name.strip(), ""
+        if code:
+            digits = re.sub(r"\D", "", code)
+            if digits.endswith(".0") or (len(digits) == 11 and code.endswith(".0")):
+                digits = digits[:-1]
+            desa_id = self.by_code.get(digits[:10]) if len(digits) >= 10 else None
+            if desa_id is not None and len(digits) == 10:
+                return desa_id
+            if not name:
+                raise ValueError_(_("Desa code %(code)s is not a desa of this regency.") % {"code": code})
+        if not name.strip():
+            raise ValueError_(_("The desa/kelurahan is empty."))
+        key = normalize_place(name)
+        if kecamatan.strip():
+            kecamatan_id = self.kecamatan_by_name.get(normalize_place(kecamatan))
+            if kecamatan_id is None:
+                raise ValueError_(_("Kecamatan “%(name)s” is not in this regency.") % {"name": kecamatan})
+            desa_id = self.by_name.get((kecamatan_id, key))
+            if desa_id is None:
+                raise ValueError_(
+                    _("Desa “%(desa)s” is not in kecamatan %(kecamatan)s.")
+                    % {"desa": name, "kecamatan": kecamatan}
+                )
+            return desa_id
+        desa_id = self.unique_by_name.get(key)
+        if desa_id is None:
+            raise ValueError_(
+                _("Desa “%(desa)s” is unknown or ambiguous without its kecamatan.") % {"desa": name}
+            )
+        return desa_id
+
+
+# --- dates and derived flags -----------------------------------------------------------------------------
+
+_DATE_FORMATS = [
+    re.compile(r"(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})"),
+    re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[ T].*)?"),
+]
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def parse_date(raw: str) -> date | None:
+    """A birth date as exports write it; None when empty or unreadable (it is optional)."""
+    text = raw.strip()
+    if not text:
+        return None
+    for pattern in _DATE_FORMATS:
+        match = pattern.fullmatch(text)
+        if match:
+            try:
+                return date(int(match["y"]), int(match["m"]), int(match["d"]))
+            except ValueError:
+                return None
+    try:
+        serial = float(text)
+    except ValueError:
+        return None
+    if 1 <= serial < 80000:
+        return EXCEL_EPOCH + timedelta(days=int(serial))
+    return None
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+HEAD_RELATIONS = {"kepalakeluarga", "kepalarumahtangga", "kk", "krt", "1", "kepala"}
+
+
+def is_head(relation: str) -> bool:
+    return re.sub(r"[^0-9a-z]", "", relation.lower()) in HEAD_RELATIONS
+
+
+# Bappenas SEPAKAT classes of substandard housing, and unprotected water sources.
+_GOOD_ROOF = ("beton", "genteng", "genting", "asbes", "seng")
+_GOOD_WALL = ("tembok", "bata", "beton", "plester")
+_POOR_FLOOR = (
+    "tanah",
+    "bambu",
+    "kayu kualitas rendah",
+    "papan kualitas rendah",
+    "kayu/papan kualitas rendah",
+)
+_UNSAFE_WATER = (
+    "tak terlindung",
+    "tidak terlindung",
+    "sungai",
+    "danau",
+    "waduk",
+    "air hujan",
+    "kolam",
+    "lainnya",
+)
+_NO_TOILET = ("tidak", "tidak ada", "-", "bukan", "tidak memiliki", "umum", "sungai", "kebun")
+
+
+def housing_needs(roof: str, wall: str, floor: str, water: str, toilet: str) -> tuple[bool, bool, bool]:
+    """(uninhabitable house, no clean water, no toilet) from the housing columns.
+
+    A house is uninhabitable when at least two of roof, wall and floor are substandard. Unknown (empty)
+    values never count as a need.
+    """
+    roof_l, wall_l, floor_l = roof.lower(), wall.lower(), floor.lower()
+    poor = 0
+    poor += bool(roof_l) and not any(word in roof_l for word in _GOOD_ROOF)
+    poor += bool(wall_l) and not any(word in wall_l for word in _GOOD_WALL)
+    poor += bool(floor_l) and any(word in floor_l for word in _POOR_FLOOR)
+    water_l = water.lower()
+    no_water = bool(water_l) and any(word in water_l for word in _UNSAFE_WATER)
+    toilet_l = toilet.lower().strip()
+    no_toilet = bool(toilet_l) and (toilet_l in _NO_TOILET or toilet_l.startswith(_NO_TOILET[:2]))
+    return poor >= 2, no_water, no_toilet

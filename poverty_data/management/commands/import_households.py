@@ -1,0 +1,103 @@
+import sys
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from poverty_data.models import ImportBatch
+from poverty_data.services import errors_workbook_write, households_import
+
+
+def _n(value: int) -> str:
+    return number_format(value, force_grouping=True)
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a DTKS, DTSEN or P3KE export (.xlsx or .csv) into the poverty registry. Exit status 0 when "
+        "applied (or valid with --dry-run), 1 when the file is refused."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--source", required=True, choices=ImportBatch.Source.values)
+        parser.add_argument("--period", required=True, help="Period label, e.g. 2026-03 or 'Maret 2026'.")
+        parser.add_argument("--dry-run", action="store_true", help="Validate and count, change nothing.")
+        parser.add_argument(
+            "--strict", action="store_true", help="Refuse the whole file if any row is invalid."
+        )
+        parser.add_argument("--errors", type=Path, help="Write the rejected rows to this .xlsx file.")
+        parser.add_argument("--quiet-progress", action="store_true", help="No progress bar.")
+
+    def handle(self, *args, **options):
+        with translation.override(translation.get_language() or "id"):
+            return self._handle(options)
+
+    def _handle(self, options):
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(_("File not found: %(path)s") % {"path": path})
+        show = not options["quiet_progress"]
+        stream = sys.stderr
+        last = {"at": 0.0}
+
+        def progress(stage: str, fraction: float, rows: int):
+            now = time.monotonic()
+            if not show or (now - last["at"] < 0.5 and fraction < 1.0):
+                return
+            last["at"] = now
+            label = _("Reading") if stage == "read" else _("Applying")
+            filled = int(fraction * 30)
+            stream.write(f"\r{label:<10} [{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%}  {_n(rows)}")
+            stream.flush()
+
+        result = households_import(
+            path=path,
+            source=options["source"],
+            period=options["period"],
+            dry_run=options["dry_run"],
+            strict=options["strict"],
+            progress=progress,
+        )
+        if show:
+            stream.write("\n")
+        if options["errors"] and result.errors:
+            errors_workbook_write(result.errors, options["errors"])
+        out = self.stdout
+        if result.refused:
+            raise CommandError(_("File refused: %(reason)s") % {"reason": result.refused})
+        rate = result.rows_read / result.duration if result.duration else 0
+        out.write(_("Rows read:    %(n)s") % {"n": _n(result.rows_read)})
+        out.write(_("Created:      %(n)s") % {"n": _n(result.created)})
+        out.write(_("Updated:      %(n)s") % {"n": _n(result.updated)})
+        out.write(_("Unchanged:    %(n)s") % {"n": _n(result.unchanged)})
+        out.write(_("Deactivated:  %(n)s") % {"n": _n(result.deactivated)})
+        out.write(_("Rejected:     %(n)s") % {"n": _n(result.rejected)})
+        out.write(
+            _("Time:         %(seconds)s s (%(rate)s rows/s)")
+            % {"seconds": f"{result.duration:.1f}", "rate": _n(int(rate))}
+        )
+        if result.unknown_columns:
+            out.write(
+                _("Unknown columns (ignored): %(columns)s") % {"columns": ", ".join(result.unknown_columns)}
+            )
+        for error in result.errors[:20]:
+            out.write(
+                _("  row %(row)s, %(column)s: %(reason)s")
+                % {"row": error.row, "column": error.column, "reason": error.reason}
+            )
+        if len(result.errors) > 20:
+            out.write(_("  … and %(count)s more rejected rows.") % {"count": _n(result.rejected - 20)})
+        if options["errors"] and result.errors:
+            out.write(_("Rejected rows written to %(path)s") % {"path": options["errors"]})
+        if options["dry_run"]:
+            out.write(
+                self.style.SUCCESS(
+                    _("Dry run: nothing was changed (batch %(id)s).") % {"id": result.batch.pk}
+                )
+            )
+        else:
+            out.write(self.style.SUCCESS(_("Applied as import batch %(id)s.") % {"id": result.batch.pk}))

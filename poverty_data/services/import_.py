@@ -1,0 +1,855 @@
+"""Importing registry exports (DTKS, DTSEN, P3KE) into ``Household`` and ``Member``.
+
+Two phases. *Validate*: the file is streamed row by row, every row is checked and the valid ones are copied
+into a temporary staging table (PostgreSQL ``COPY``; batched inserts on SQLite); counts of what would be
+created, updated, left unchanged and deactivated come from set-based queries against the staging table.
+*Apply* (skipped in a dry run): a handful of ``UPDATE … FROM`` / ``INSERT … SELECT`` statements inside one
+transaction, so a crash or a kill leaves the registry as it was.
+
+Rules worth knowing (also in README.md):
+- The same No. KK twice in a per-family file: the first row wins, later ones are rejected. In a per-person
+  (DTKS) file the row whose relation is "Kepala Keluarga" gives the household's fields; a second head or a
+  repeated NIK within one No. KK is rejected; a No. KK without a head row is rejected.
+- Columns a file does not have never overwrite what the registry holds (a DTKS file without desil keeps the
+  desil a DTSEN import gave).
+- A household whose row was rejected is not deactivated; one absent from a full export of the same source
+  (same or newer period) is. Nothing is ever deleted.
+"""
+
+import hashlib
+import io
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from poverty_data.importing.columns import looks_like_header, map_header, missing_required
+from poverty_data.importing.readers import MAX_CONSECUTIVE_EMPTY_ROWS, ImportRefused, open_table
+from poverty_data.importing.values import (
+    DesaIndex,
+    ValueError_,
+    age_on,
+    housing_needs,
+    is_head,
+    parse_date,
+    parse_desil,
+    parse_flag,
+    parse_identity,
+)
+from poverty_data.models import Household, HouseholdChange, ImportBatch, Member
+
+HEADER_SEARCH_ROWS = 30
+STAGE_BATCH = 5000
+KEPT_ERRORS = 100_000
+BATCH_ERRORS = 10_000
+DESIL_OPTIONAL = {ImportBatch.Source.DTKS, ImportBatch.Source.OTHER}
+
+STAGE = "tslp_stage_household"
+STAGE_MEMBER = "tslp_stage_member"
+
+# Staging columns in order: (name, SQL type). The household fields first, then bookkeeping.
+HOUSEHOLD_COLUMNS = [
+    ("no_kk", "varchar(16)"),
+    ("nik_kepala", "varchar(16)"),
+    ("nama_kepala", "varchar(150)"),
+    ("alamat", "varchar(255)"),
+    ("rt", "varchar(5)"),
+    ("rw", "varchar(5)"),
+    ("dusun", "varchar(100)"),
+    ("desa_id", "bigint"),
+    ("desil", "smallint"),
+    ("source_id", "varchar(40)"),
+    ("member_count", "smallint"),
+    ("receives_pkh", "boolean"),
+    ("receives_bpnt", "boolean"),
+    ("receives_pbi_jkn", "boolean"),
+    ("receives_rtlh", "boolean"),
+    ("roof", "varchar(60)"),
+    ("wall", "varchar(60)"),
+    ("floor", "varchar(60)"),
+    ("drinking_water", "varchar(60)"),
+    ("lighting", "varchar(60)"),
+    ("toilet", "varchar(60)"),
+    ("needs_house", "boolean"),
+    ("needs_water", "boolean"),
+    ("needs_toilet", "boolean"),
+    ("has_elderly", "boolean"),
+    ("has_disabled", "boolean"),
+    ("has_toddler", "boolean"),
+    ("has_school_age", "boolean"),
+]
+FIELD_NAMES = [name for name, _type in HOUSEHOLD_COLUMNS]
+STAGE_COLUMNS = [*HOUSEHOLD_COLUMNS, ("row_number", "integer"), ("rejected", "boolean"), ("state", "char(1)")]
+MEMBER_COLUMNS = [
+    ("no_kk", "varchar(16)"),
+    ("nik", "varchar(16)"),
+    ("nama", "varchar(150)"),
+    ("hubungan", "varchar(60)"),
+    ("jenis_kelamin", "varchar(20)"),
+    ("tanggal_lahir", "date"),
+]
+MAX_LENGTHS = {
+    name: int(re.search(r"\d+", kind).group()) for name, kind in HOUSEHOLD_COLUMNS if "varchar" in kind
+}
+TEXT_FIELDS = [
+    "alamat",
+    "rt",
+    "rw",
+    "dusun",
+    "source_id",
+    "roof",
+    "wall",
+    "floor",
+    "drinking_water",
+    "lighting",
+    "toilet",
+]
+FLAG_FIELDS = {
+    "receives_pkh": "PKH",
+    "receives_bpnt": "BPNT/Sembako",
+    "receives_pbi_jkn": "PBI-JKN",
+    "receives_rtlh": "RTLH",
+    "rutilahu": "RUTILAHU",
+    "has_elderly": "Lansia",
+    "has_disabled": "Disabilitas",
+    "has_toddler": "Balita",
+    "has_school_age": "Anak sekolah",
+}
+NEEDS = ["needs_house", "needs_water", "needs_toilet"]
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def as_list(self) -> list:
+        return [self.row, self.column, self.value, self.reason]
+
+
+@dataclass
+class ImportResult:
+    batch: ImportBatch
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deactivated: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    refused: str = ""
+    duration: float = 0.0
+
+    @property
+    def applied(self) -> bool:
+        return self.batch.state == ImportBatch.State.APPLIED
+
+
+Progress = Callable[[str, float, int], None]
+
+
+def file_checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "januari", "january"),
+            ("feb", "februari", "february", "pebruari"),
+            ("mar", "maret", "march"),
+            ("apr", "april"),
+            ("mei", "may"),
+            ("jun", "juni", "june"),
+            ("jul", "juli", "july"),
+            ("agu", "agustus", "aug", "august", "agt"),
+            ("sep", "september"),
+            ("okt", "oktober", "oct", "october"),
+            ("nov", "november", "nop", "nopember"),
+            ("des", "desember", "dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+
+def period_key(label: str) -> tuple[int, int] | None:
+    """``2026-03``, ``03/2026``, ``Maret 2026``, ``2026`` → (2026, 3) / (2026, 0); None when unreadable."""
+    text = label.lower()
+    year = re.search(r"(19|20)\d{2}", text)
+    if not year:
+        return None
+    rest = text[: year.start()] + " " + text[year.end() :]
+    month = 0
+    number = re.search(r"\b(0?[1-9]|1[0-2])\b", rest)
+    word = next((_MONTHS[w] for w in re.findall(r"[a-z]+", rest) if w in _MONTHS), 0)
+    if word:
+        month = word
+    elif number:
+        month = int(number.group(1))
+    return int(year.group()), month
+
+
+class _Stage:
+    """The temporary staging tables, filled with COPY on PostgreSQL and batched inserts elsewhere."""
+
+    def __init__(self, *, members: bool):
+        self.postgres = connection.vendor == "postgresql"
+        self.members = members
+        self.pending: list[tuple] = []
+        self.pending_members: list[tuple] = []
+        with connection.cursor() as cursor:
+            for table, columns in ((STAGE, STAGE_COLUMNS), (STAGE_MEMBER, MEMBER_COLUMNS)):
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                cols = ", ".join(f"{name} {kind}" for name, kind in columns)
+                cursor.execute(f"CREATE TEMPORARY TABLE {table} ({cols})")
+
+    def add(self, values: tuple):
+        self.pending.append(values)
+        if len(self.pending) >= STAGE_BATCH:
+            self.flush()
+
+    def add_member(self, values: tuple):
+        self.pending_members.append(values)
+        if len(self.pending_members) >= STAGE_BATCH:
+            self.flush()
+
+    def flush(self):
+        if self.pending:
+            self._write(STAGE, [name for name, _t in STAGE_COLUMNS[:-1]], self.pending)
+            self.pending = []
+        if self.pending_members:
+            self._write(STAGE_MEMBER, [name for name, _t in MEMBER_COLUMNS], self.pending_members)
+            self.pending_members = []
+
+    def _write(self, table: str, columns: list[str], rows: list[tuple]):
+        with connection.cursor() as cursor:
+            if self.postgres:
+                buffer = io.StringIO()
+                buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in rows)
+                buffer.seek(0)
+                cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+    def index(self):
+        self.flush()
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE UNIQUE INDEX {STAGE}_no_kk ON {STAGE} (no_kk)")
+            cursor.execute(f"CREATE INDEX {STAGE_MEMBER}_no_kk ON {STAGE_MEMBER} (no_kk, nik)")
+            if self.postgres:
+                cursor.execute(f"ANALYZE {STAGE}")
+                cursor.execute(f"ANALYZE {STAGE_MEMBER}")
+
+    def drop(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE_MEMBER}")
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return r"\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return value
+    return str(value)
+
+
+class _Validator:
+    """Turns sheet rows into staged household (and member) rows, collecting every rejected row."""
+
+    def __init__(
+        self,
+        *,
+        mapping: dict[str, int],
+        header: list[str],
+        per_person: bool,
+        result: ImportResult,
+        stage: _Stage,
+        strict: bool,
+    ):
+        self.mapping = mapping
+        self.header = header
+        self.per_person = per_person
+        self.result = result
+        self.stage = stage
+        self.strict = strict
+        self.desa = DesaIndex()
+        self.seen: dict[str, int] = {}
+        self.rejected_kk: set[str] = set()
+        self.groups: dict[str, dict] = {}
+        self.today = date.today()
+        self.nik_field = "nik" if per_person or "nik_kepala" not in mapping else "nik_kepala"
+        self.name_field = "nama" if per_person or "nama_kepala" not in mapping else "nama_kepala"
+        self.present = self._present_fields()
+        self.flag_fields = [name for name in FLAG_FIELDS if name in mapping]
+        self.text_fields = [name for name in TEXT_FIELDS if name in mapping]
+
+    def _present_fields(self) -> list[str]:
+        mapping = self.mapping
+        present = ["nik_kepala", "nama_kepala", "desa_id"]
+        present += [name for name in TEXT_FIELDS if name in mapping]
+        if "desil" in mapping:
+            present.append("desil")
+        if "member_count" in mapping or self.per_person:
+            present.append("member_count")
+        present += [name for name in FLAG_FIELDS if name in mapping and name != "rutilahu"]
+        if self.per_person and "tanggal_lahir" in mapping:
+            present += [
+                name for name in ("has_elderly", "has_toddler", "has_school_age") if name not in present
+            ]
+        if any(name in mapping for name in ("roof", "wall", "floor", "rutilahu")):
+            present.append("needs_house")
+        if "drinking_water" in mapping:
+            present.append("needs_water")
+        if "toilet" in mapping:
+            present.append("needs_toilet")
+        return present
+
+    def column_label(self, field_name: str) -> str:
+        index = self.mapping.get(field_name)
+        return self.header[index] if index is not None and index < len(self.header) else field_name
+
+    def cell(self, cells: list[str], field_name: str) -> str:
+        index = self.mapping.get(field_name)
+        if index is None or index >= len(cells):
+            return ""
+        return cells[index]
+
+    def reject(self, row: int, field_name: str, value: str, reason: str):
+        self.result.rejected += 1
+        if len(self.result.errors) < KEPT_ERRORS:
+            label = self.column_label(field_name) if field_name else ""
+            self.result.errors.append(RowError(row, label, value, reason))
+        if self.strict:
+            raise ImportRefused(
+                _("Row %(row)s is invalid (%(reason)s); with --strict nothing is imported.")
+                % {"row": row, "reason": reason}
+            )
+
+    def row(self, number: int, cells: list[str]):
+        cell = self.cell
+        raw_kk = cell(cells, "no_kk")
+        try:
+            no_kk = parse_identity(raw_kk, "No. KK")
+        except ValueError_ as exc:
+            self.reject(number, "no_kk", raw_kk, str(exc))
+            return
+        if self.per_person:
+            self._person_row(number, cells, no_kk)
+            return
+        first = self.seen.get(no_kk)
+        if first is not None:
+            self.reject(
+                number,
+                "no_kk",
+                raw_kk,
+                _("No. KK already on row %(row)s; the first row is kept.") % {"row": first},
+            )
+            return
+        try:
+            values = self._household_values(cells)
+        except _FieldError as exc:
+            self.rejected_kk.add(no_kk)
+            self.reject(number, exc.field, exc.value, exc.reason)
+            return
+        self.seen[no_kk] = number
+        self.stage.add((no_kk, *values, number, False))
+
+    def _field(self, cells: list[str], field_name: str, parser, *args):
+        raw = self.cell(cells, field_name)
+        try:
+            return parser(raw, *args)
+        except ValueError_ as exc:
+            raise _FieldError(field_name, raw, str(exc)) from None
+
+    def _household_values(self, cells: list[str], *, extra_flags: dict | None = None) -> tuple:
+        cell = self.cell
+        nik = self._field(cells, self.nik_field, parse_identity, "NIK")
+        name = cell(cells, self.name_field)
+        if not name:
+            raise _FieldError(self.name_field, "", _("The name of the head of the family is empty."))
+        try:
+            desa_id = self.desa.find(cell(cells, "desa_kode"), cell(cells, "desa"), cell(cells, "kecamatan"))
+        except ValueError_ as exc:
+            field_name = "desa_kode" if "desa_kode" in self.mapping and cell(cells, "desa_kode") else "desa"
+            raise _FieldError(field_name, cell(cells, field_name), str(exc)) from None
+        desil = None
+        if "desil" in self.mapping:
+            desil = self._field(cells, "desil", parse_desil)
+            if desil is None and self.result.batch.source not in DESIL_OPTIONAL:
+                raise _FieldError("desil", "", _("Desil is empty; this source always gives one."))
+        text = {name: cell(cells, name)[: MAX_LENGTHS[name]] for name in self.text_fields}
+        flags = {name: self._field(cells, name, parse_flag, FLAG_FIELDS[name]) for name in self.flag_fields}
+        if extra_flags:
+            for name, value in extra_flags.items():
+                flags[name] = flags.get(name, False) or value
+        member_count = None
+        if "member_count" in self.mapping:
+            raw = cell(cells, "member_count")
+            if raw:
+                try:
+                    member_count = int(float(raw))
+                except ValueError:
+                    raise _FieldError(
+                        "member_count", raw, _("The number of members is not a number.")
+                    ) from None
+                if not 0 <= member_count <= 99:
+                    raise _FieldError("member_count", raw, _("The number of members is not plausible."))
+        house, water, toilet = housing_needs(
+            text.get("roof", ""),
+            text.get("wall", ""),
+            text.get("floor", ""),
+            text.get("drinking_water", ""),
+            text.get("toilet", ""),
+        )
+        house = house or flags.get("rutilahu", False)
+        return (
+            nik,
+            name[:150],
+            text.get("alamat", ""),
+            text.get("rt", ""),
+            text.get("rw", ""),
+            text.get("dusun", ""),
+            desa_id,
+            desil,
+            text.get("source_id", ""),
+            member_count,
+            flags.get("receives_pkh", False),
+            flags.get("receives_bpnt", False),
+            flags.get("receives_pbi_jkn", False),
+            flags.get("receives_rtlh", False),
+            text.get("roof", ""),
+            text.get("wall", ""),
+            text.get("floor", ""),
+            text.get("drinking_water", ""),
+            text.get("lighting", ""),
+            text.get("toilet", ""),
+            house,
+            water,
+            toilet,
+            flags.get("has_elderly", False),
+            flags.get("has_disabled", False),
+            flags.get("has_toddler", False),
+            flags.get("has_school_age", False),
+        )
+
+    # Per-person (DTKS) files: rows are grouped by No. KK and staged at the end.
+    def _person_row(self, number: int, cells: list[str], no_kk: str):
+        cell = self.cell
+        group = self.groups.setdefault(
+            no_kk, {"head": None, "members": {}, "rows": [], "ages": [], "flags": {}}
+        )
+        group["rows"].append(number)
+        try:
+            nik = self._field(cells, "nik", parse_identity, "NIK")
+            name = cell(cells, "nama")
+            if not name:
+                raise _FieldError("nama", "", _("The name is empty."))
+            flags = {
+                name_: self._field(cells, name_, parse_flag, FLAG_FIELDS[name_]) for name_ in self.flag_fields
+            }
+        except _FieldError as exc:
+            self.reject(number, exc.field, exc.value, exc.reason)
+            return
+        if nik in group["members"]:
+            self.reject(
+                number,
+                "nik",
+                nik,
+                _("NIK already on row %(row)s of this No. KK.") % {"row": group["members"][nik][0]},
+            )
+            return
+        relation = cell(cells, "hubungan")
+        if is_head(relation):
+            if group["head"] is not None:
+                self.reject(
+                    number,
+                    "hubungan",
+                    relation,
+                    _("A second head of family for this No. KK (row %(row)s is the head).")
+                    % {"row": group["head"][0]},
+                )
+                return
+            try:
+                values = self._household_values(cells)
+            except _FieldError as exc:
+                self.reject(number, exc.field, exc.value, exc.reason)
+                group["head_rejected"] = True
+                return
+            group["head"] = (number, values)
+        born = parse_date(cell(cells, "tanggal_lahir"))
+        if born:
+            group["ages"].append(age_on(born, self.today))
+        for name_, value in flags.items():
+            group["flags"][name_] = group["flags"].get(name_, False) or value
+        group["members"][nik] = (
+            number,
+            (
+                no_kk,
+                nik,
+                name[:150],
+                relation[:60],
+                cell(cells, "jenis_kelamin")[:20],
+                born.isoformat() if born else None,
+            ),
+        )
+
+    def finish(self):
+        if self.per_person:
+            for no_kk, group in self.groups.items():
+                if group["head"] is None:
+                    self.rejected_kk.add(no_kk)
+                    if not group.get("head_rejected"):
+                        for number, _member in group["members"].values():
+                            self.reject(
+                                number,
+                                "hubungan",
+                                "",
+                                _("No row of this No. KK is the head of the family (Kepala Keluarga)."),
+                            )
+                    continue
+                number, values = group["head"]
+                values = list(values)
+                for name_, value in group["flags"].items():
+                    if name_ in FIELD_NAMES:
+                        values[FIELD_NAMES.index(name_) - 1] = value
+                if group["flags"].get("rutilahu"):
+                    values[FIELD_NAMES.index("needs_house") - 1] = True
+                values[FIELD_NAMES.index("member_count") - 1] = len(group["members"])
+                ages = group["ages"]
+                if ages:
+                    for name_, test in (
+                        ("has_elderly", lambda a: a >= 60),
+                        ("has_toddler", lambda a: a < 5),
+                        ("has_school_age", lambda a: 7 <= a <= 18),
+                    ):
+                        values[FIELD_NAMES.index(name_) - 1] = any(test(age) for age in ages)
+                self.seen[no_kk] = number
+                self.stage.add((no_kk, *values, number, False))
+                for _number, member in group["members"].values():
+                    self.stage.add_member(member)
+            self.groups = {}
+        for no_kk in self.rejected_kk - self.seen.keys():
+            self.stage.add((no_kk, *([None] * (len(FIELD_NAMES) - 1)), 0, True))
+        self.stage.index()
+
+
+@dataclass
+class _FieldError(Exception):
+    field: str
+    value: str
+    reason: str
+
+
+def _find_header(rows, result: ImportResult) -> tuple[list[str], dict[str, int]]:
+    non_empty = 0
+    empty_run = 0
+    for _number, cells in rows:
+        if not any(cells):
+            empty_run += 1
+            if empty_run >= MAX_CONSECUTIVE_EMPTY_ROWS:
+                break
+            continue
+        empty_run = 0
+        non_empty += 1
+        mapping, unknown = map_header(cells)
+        if looks_like_header(mapping):
+            result.unknown_columns = unknown
+            return cells, mapping
+        if non_empty >= HEADER_SEARCH_ROWS:
+            break
+    raise ImportRefused(
+        _(
+            "No header row found in the first %(count)s rows: expected columns such as NO KK, NIK, NAMA, "
+            "DESA/KELURAHAN and DESIL."
+        )
+        % {"count": HEADER_SEARCH_ROWS}
+    )
+
+
+def _sql_counts(stage: _Stage, *, source: str, present: list[str]) -> tuple[int, int, int, int]:
+    """(total valid, created, updated, deactivated) as applying would make them; marks changed rows."""
+    table = Household._meta.db_table
+    distinct = " OR ".join(f"h.{name} IS DISTINCT FROM s.{name}" for name in present)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {STAGE} WHERE NOT rejected")
+        total = cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {STAGE} s WHERE NOT s.rejected "
+            f"AND NOT EXISTS (SELECT 1 FROM {table} h WHERE h.no_kk = s.no_kk)"
+        )
+        created = cursor.fetchone()[0]
+        cursor.execute(
+            f"UPDATE {STAGE} AS s SET state = 'u' WHERE NOT s.rejected AND EXISTS (SELECT 1 FROM {table} h "
+            f"WHERE h.no_kk = s.no_kk AND ({distinct} OR NOT h.is_active OR h.source <> %s))",
+            [source],
+        )
+        updated = cursor.rowcount
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {table} h WHERE h.source = %s AND h.is_active "
+            f"AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.no_kk = h.no_kk)",
+            [source],
+        )
+        deactivated = cursor.fetchone()[0]
+    return total, created, updated, deactivated
+
+
+def _apply(stage: _Stage, *, batch: ImportBatch, present: list[str], members: bool, now) -> None:
+    table = Household._meta.db_table
+    changes = HouseholdChange._meta.db_table
+    member_table = Member._meta.db_table
+    ts = connection.ops.adapt_datetimefield_value(now)
+    source = batch.source
+    with connection.cursor() as cursor:
+        if stage.postgres:
+            cursor.execute("SELECT pg_advisory_xact_lock(4242004)")
+        cursor.execute(
+            f"INSERT INTO {changes} (household_id, batch_id, kind) SELECT h.id, %s, %s FROM {table} h "
+            f"JOIN {STAGE} s ON s.no_kk = h.no_kk WHERE s.state = 'u'",
+            [batch.pk, HouseholdChange.Kind.UPDATED],
+        )
+        needs = {name: (f"s.{name}" if name in present else f"{table}.{name}") for name in NEEDS}
+        needs_count = " + ".join(f"(CASE WHEN {expr} THEN 1 ELSE 0 END)" for expr in needs.values())
+        sets = ", ".join(f"{name} = s.{name}" for name in present)
+        cursor.execute(
+            f"UPDATE {table} SET {sets}, needs_count = {needs_count}, is_active = TRUE, source = %s, "
+            f"last_batch_id = %s, updated_at = %s "
+            f"FROM {STAGE} s WHERE s.no_kk = {table}.no_kk AND s.state = 'u'",
+            [source, batch.pk, ts],
+        )
+        columns = ", ".join(FIELD_NAMES)
+        all_needs = " + ".join(f"(CASE WHEN s.{name} THEN 1 ELSE 0 END)" for name in NEEDS)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, needs_count, is_active, source, last_batch_id, "
+            f"created_at, updated_at) "
+            f"SELECT {', '.join('s.' + name for name in FIELD_NAMES)}, {all_needs}, TRUE, %s, %s, %s, %s "
+            f"FROM {STAGE} s WHERE NOT s.rejected AND s.state IS NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {table} h WHERE h.no_kk = s.no_kk) ORDER BY s.row_number",
+            [source, batch.pk, ts, ts],
+        )
+        cursor.execute(
+            f"INSERT INTO {changes} (household_id, batch_id, kind) SELECT h.id, %s, %s FROM {table} h "
+            f"WHERE h.last_batch_id = %s AND h.created_at = %s",
+            [batch.pk, HouseholdChange.Kind.CREATED, batch.pk, ts],
+        )
+        missing = (
+            f"h.source = %s AND h.is_active AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.no_kk = h.no_kk)"
+        )
+        cursor.execute(
+            f"INSERT INTO {changes} (household_id, batch_id, kind) "
+            f"SELECT h.id, %s, %s FROM {table} h WHERE {missing}",
+            [batch.pk, HouseholdChange.Kind.DEACTIVATED, source],
+        )
+        cursor.execute(
+            f"UPDATE {table} SET is_active = FALSE, last_batch_id = %s, updated_at = %s WHERE id IN "
+            f"(SELECT h.id FROM {table} h WHERE {missing})",
+            [batch.pk, ts, source],
+        )
+        if members:
+            staged_households = (
+                f"SELECT h.id FROM {table} h JOIN {STAGE} s ON s.no_kk = h.no_kk WHERE NOT s.rejected"
+            )
+            cursor.execute(
+                f"DELETE FROM {member_table} WHERE household_id IN ({staged_households}) AND NOT EXISTS "
+                f"(SELECT 1 FROM {STAGE_MEMBER} sm JOIN {table} h2 ON h2.no_kk = sm.no_kk "
+                f"WHERE h2.id = {member_table}.household_id AND sm.nik = {member_table}.nik)"
+            )
+            member_fields = ["nama", "hubungan", "jenis_kelamin", "tanggal_lahir"]
+            cursor.execute(
+                f"UPDATE {member_table} SET {', '.join(f'{n} = sm.{n}' for n in member_fields)} "
+                f"FROM {STAGE_MEMBER} sm JOIN {table} h ON h.no_kk = sm.no_kk "
+                f"WHERE {member_table}.household_id = h.id AND {member_table}.nik = sm.nik AND ("
+                + " OR ".join(f"{member_table}.{n} IS DISTINCT FROM sm.{n}" for n in member_fields)
+                + ")"
+            )
+            cursor.execute(
+                f"INSERT INTO {member_table} (household_id, nik, {', '.join(member_fields)}) "
+                f"SELECT h.id, sm.nik, {', '.join('sm.' + n for n in member_fields)} FROM {STAGE_MEMBER} sm "
+                f"JOIN {table} h ON h.no_kk = sm.no_kk WHERE NOT EXISTS (SELECT 1 FROM {member_table} m "
+                f"WHERE m.household_id = h.id AND m.nik = sm.nik)"
+            )
+
+
+def _check_period(*, source: str, period: str) -> None:
+    latest = (
+        ImportBatch.objects.filter(source=source, state=ImportBatch.State.APPLIED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if latest is None:
+        return
+    new_key, old_key = period_key(period), period_key(latest.period)
+    if new_key and old_key and new_key < old_key:
+        raise ImportRefused(
+            _(
+                "Period %(period)s is older than the last applied %(source)s import (%(latest)s); "
+                "importing it would deactivate newer households."
+            )
+            % {"period": period, "source": latest.get_source_display(), "latest": latest.period}
+        )
+
+
+def households_import(
+    *,
+    path: Path,
+    source: str,
+    period: str,
+    user=None,
+    dry_run: bool = False,
+    strict: bool = False,
+    file_name: str = "",
+    batch: ImportBatch | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Validate a registry export and, unless ``dry_run``, apply it atomically. Never raises for bad files.
+
+    Returns the result with its batch: ``APPLIED`` (or ``VALIDATED`` for a dry run) or ``REFUSED`` with a
+    message that says why. Rejected rows are in ``result.errors``.
+    """
+    started = time.monotonic()
+    path = Path(path)
+    if source not in ImportBatch.Source.values:
+        raise ValueError(f"Unknown source {source!r}")
+    if batch is None:
+        batch = ImportBatch.objects.create(
+            source=source,
+            period=period,
+            file_name=file_name or path.name,
+            file_size=path.stat().st_size,
+            checksum=file_checksum(path),
+            created_by=user if user is not None and user.is_authenticated else None,
+            dry_run=dry_run,
+            strict=strict,
+            state=ImportBatch.State.RUNNING,
+        )
+    else:
+        batch.state = ImportBatch.State.RUNNING
+        batch.file_size = path.stat().st_size
+        batch.checksum = batch.checksum or file_checksum(path)
+        batch.save(update_fields=["state", "file_size", "checksum"])
+    result = ImportResult(batch=batch)
+    report = progress or (lambda stage, fraction, rows: None)
+    stage = None
+    table = None
+    try:
+        _check_period(source=source, period=period)
+        table = open_table(path, file_name or path.name)
+        rows = iter(table.rows)
+        header, mapping = _find_header(rows, result)
+        per_person = "hubungan" in mapping
+        missing = missing_required(
+            mapping, per_person=per_person, desil_required=source not in DESIL_OPTIONAL
+        )
+        if missing:
+            raise ImportRefused(
+                _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
+            )
+        stage = _Stage(members=per_person)
+        validator = _Validator(
+            mapping=mapping, header=header, per_person=per_person, result=result, stage=stage, strict=strict
+        )
+        empty_run = 0
+        last_report = 0.0
+        for number, cells in rows:
+            if not any(cells):
+                empty_run += 1
+                if empty_run >= MAX_CONSECUTIVE_EMPTY_ROWS:
+                    break
+                continue
+            empty_run = 0
+            result.rows_read += 1
+            validator.row(number, cells)
+            if result.rows_read % 2000 == 0:
+                fraction = table.progress()
+                report("read", fraction, result.rows_read)
+                if fraction - last_report >= 0.02:
+                    last_report = fraction
+                    _save_progress(batch, int(fraction * 90), result.rows_read)
+        if result.rows_read == 0:
+            raise ImportRefused(_("The file has a header row but no data rows."))
+        validator.finish()
+        report("read", 1.0, result.rows_read)
+        total, created, updated, deactivated = _sql_counts(stage, source=source, present=validator.present)
+        if total == 0:
+            raise ImportRefused(_("No row of the file is valid; nothing was imported."))
+        result.created, result.updated, result.deactivated = created, updated, deactivated
+        result.unchanged = total - created - updated
+        if not dry_run:
+            report("apply", 0.0, result.rows_read)
+            with transaction.atomic():
+                _apply(stage, batch=batch, present=validator.present, members=per_person, now=timezone.now())
+                _finish(batch, result, ImportBatch.State.APPLIED, started)
+            report("apply", 1.0, result.rows_read)
+        else:
+            _finish(batch, result, ImportBatch.State.VALIDATED, started)
+    except ImportRefused as exc:
+        result.refused = str(exc)
+        result.created = result.updated = result.unchanged = result.deactivated = 0
+        _finish(batch, result, ImportBatch.State.REFUSED, started, message=str(exc))
+    except BaseException as exc:
+        if not connection.needs_rollback:
+            _finish(batch, result, ImportBatch.State.FAILED, started, message=repr(exc)[:2000])
+        raise
+    finally:
+        if table is not None:
+            table.close()
+        if stage is not None and not connection.needs_rollback:
+            stage.drop()
+    return result
+
+
+def _save_progress(batch: ImportBatch, percent: int, rows: int) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(progress=percent, rows_read=rows)
+
+
+def _finish(batch: ImportBatch, result: ImportResult, state: str, started: float, message: str = "") -> None:
+    result.duration = time.monotonic() - started
+    batch.state = state
+    batch.message = message
+    batch.progress = 100
+    batch.rows_read = result.rows_read
+    batch.created_count = result.created
+    batch.updated_count = result.updated
+    batch.unchanged_count = result.unchanged
+    batch.deactivated_count = result.deactivated
+    batch.rejected_count = result.rejected
+    batch.unknown_columns = result.unknown_columns
+    batch.errors = [error.as_list() for error in result.errors[:BATCH_ERRORS]]
+    batch.duration = round(result.duration, 3)
+    batch.finished_at = timezone.now()
+    batch.save()
+
+
+def errors_workbook_write(errors: list, target) -> None:
+    """Write rejected rows (``RowError`` or ``[row, column, value, reason]``) as an .xlsx to ``target``."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Rejected rows"))
+    sheet.append([_("Row"), _("Column"), _("Value"), _("Reason")])
+    for error in errors:
+        sheet.append(error.as_list() if isinstance(error, RowError) else list(error))
+    workbook.save(target)

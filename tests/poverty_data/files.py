@@ -1,0 +1,130 @@
+"""Build small registry files for tests: .xlsx with openpyxl, .csv with the csv module."""
+
+import csv
+from pathlib import Path
+
+from openpyxl import Workbook
+
+DTSEN_HEADER = [
+    "id_keluarga",
+    "no_kk",
+    "nik",
+    "nama_kepala_keluarga",
+    "alamat",
+    "rt",
+    "rw",
+    "provinsi",
+    "kabupaten",
+    "kecamatan",
+    "kelurahan",
+    "id_wilayah",
+    "desil_nasional",
+]
+DTKS_HEADER = [
+    "ID DTKS",
+    "PROVINSI",
+    "KABUPATEN/KOTA",
+    "KECAMATAN",
+    "DESA/KELURAHAN",
+    "ALAMAT",
+    "NOMOR KK",
+    "NOMOR NIK",
+    "NAMA",
+    "TANGGAL LAHIR",
+    "HUBUNGAN KELUARGA",
+    "PKH",
+    "BPNT",
+]
+# Desa Buntoi in Kahayan Hilir.
+DESA_KODE = "6211052001"
+
+
+def kk(serial: int) -> str:
+    return f"621105010190{serial:04d}"
+
+
+def nik(serial: int) -> str:
+    return f"621105410190{serial:04d}"
+
+
+def dtsen_row(serial: int, *, desil=3, desa=DESA_KODE, name=None, desa_name="") -> list:
+    return [
+        f"K{serial}",
+        kk(serial),
+        nik(serial),
+        name or f"Kepala {serial}",
+        f"Jl. Mawar No. {serial}",
+        "001",
+        "002",
+        "KALIMANTAN TENGAH",
+        "PULANG PISAU",
+        "Kahayan Hilir",
+        desa_name,
+        desa,
+        desil,
+    ]
+
+
+def write_xlsx(path: Path, rows: list[list], *, title_rows: int = 0) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    for index in range(title_rows):
+        sheet.append([f"DATA KELUARGA KABUPATEN PULANG PISAU ({index + 1})"])
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: list[list], *, delimiter: str = ",", encoding: str = "utf-8") -> Path:
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        for row in rows:
+            writer.writerow(row)
+    return path
+
+
+def dtsen_file(path: Path, serials, **kwargs) -> Path:
+    rows = [DTSEN_HEADER] + [dtsen_row(serial, **kwargs) for serial in serials]
+    if str(path).endswith(".csv"):
+        return write_csv(path, rows)
+    return write_xlsx(path, rows)
+
+
+WORKBOOK_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+RELS_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet1.xml"/></Relationships>'
+)
+
+
+def inline_row(number: int, values: list) -> str:
+    cells = "".join(
+        f'<c r="{chr(65 + index)}{number}" t="inlineStr"><is><t>{value}</t></is></c>'
+        for index, value in enumerate(values)
+    )
+    return f'<row r="{number}">{cells}</row>'
+
+
+def write_raw_xlsx(path: Path, sheet_parts, *, shared_strings: str | None = None) -> Path:
+    """A workbook written by hand: ``sheet_parts`` is an iterable of XML strings streamed into the sheet."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", WORKBOOK_XML)
+        archive.writestr("xl/_rels/workbook.xml.rels", RELS_XML)
+        if shared_strings is not None:
+            archive.writestr("xl/sharedStrings.xml", shared_strings)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            for part in sheet_parts:
+                sheet.write(part.encode())
+    return path

@@ -1,0 +1,168 @@
+"""The household and import-batch admin: Dinsos only, read-only, access-logged."""
+
+import pytest
+from django.urls import reverse
+
+from poverty_data.models import HouseholdChange
+from tests.poverty_data.factories import HouseholdFactory, ImportBatchFactory, MemberFactory
+from tslp_portal.models import AccessLog
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "admin:poverty_data_household_changelist",
+    "admin:poverty_data_importbatch_changelist",
+    "admin:tslp_portal_accesslog_changelist",
+]
+
+
+def test_registry_admin_is_forbidden_for_other_roles_and_open_to_dinsos(personas, login):
+    for page in PAGES:
+        for persona in ("owner", "other_company", "camat", "other_camat", "pimpinan"):
+            assert login(personas[persona]).get(reverse(page)).status_code == 403, (persona, page)
+        assert login(personas["dinsos"]).get(reverse(page)).status_code == 200, page
+
+
+def test_registry_admin_sends_anonymous_users_to_log_in(login, wilayah):
+    for page in PAGES:
+        response = login(None).get(reverse(page))
+
+        assert response.status_code == 302
+        assert "login" in response["Location"]
+
+
+def test_household_detail_is_forbidden_for_a_camat_even_with_staff_status(camat, login, wilayah):
+    household = HouseholdFactory()
+    camat.is_staff = True
+    camat.save()
+
+    url = reverse("admin:poverty_data_household_change", args=[household.pk])
+
+    assert login(camat).get(url).status_code == 403
+
+
+def test_dinsos_searches_households_by_no_kk_nik_and_name(dinsos, login):
+    wanted = HouseholdFactory(nama_kepala="Sumarni Binti Jaya")
+    member = MemberFactory(household=wanted)
+    other = HouseholdFactory(nama_kepala="Ahmad")
+    client = login(dinsos)
+    url = reverse("admin:poverty_data_household_changelist")
+
+    for query in (wanted.no_kk, wanted.nik_kepala, member.nik, "sumarni"):
+        content = client.get(url, {"q": query}).content.decode()
+        assert wanted.no_kk in content, query
+        assert other.no_kk not in content, query
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"desil": "1"},
+        {"is_active__exact": "1"},
+        {"needs": "house"},
+        {"needs": "any"},
+        {"receives_pkh__exact": "1"},
+        {"has_elderly__exact": "1"},
+        {"source__exact": "dtsen"},
+    ],
+)
+def test_household_filters(dinsos, login, params):
+    HouseholdFactory(desil=1, needs_house=True, needs_count=1, receives_pkh=True, has_elderly=True)
+    HouseholdFactory(desil=5)
+
+    response = login(dinsos).get(reverse("admin:poverty_data_household_changelist"), params)
+
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) >= 1
+
+
+def test_household_filter_by_kecamatan_and_desa(dinsos, login, kahayan_hilir):
+    household = HouseholdFactory()
+    url = reverse("admin:poverty_data_household_changelist")
+
+    response = login(dinsos).get(
+        url, {"desa__kecamatan__id__exact": kahayan_hilir.pk, "desa__id__exact": household.desa_id}
+    )
+
+    assert list(response.context["cl"].result_list) == [household]
+
+
+def test_household_list_query_count_does_not_grow_with_rows(dinsos, login, django_assert_max_num_queries):
+    HouseholdFactory.create_batch(30)
+    client = login(dinsos)
+    url = reverse("admin:poverty_data_household_changelist")
+    client.get(url)
+
+    with django_assert_max_num_queries(16):
+        client.get(url)
+
+
+def test_household_detail_shows_members_and_import_history_and_is_logged(dinsos, login):
+    household = HouseholdFactory()
+    MemberFactory(household=household, nama="Rahmat Anak")
+    HouseholdChange.objects.create(household=household, batch=household.last_batch, kind="created")
+    later = ImportBatchFactory(period="2026-02")
+    HouseholdChange.objects.create(household=household, batch=later, kind="updated")
+
+    response = login(dinsos).get(reverse("admin:poverty_data_household_change", args=[household.pk]))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Rahmat Anak" in content
+    assert "2026-02" in content
+    log = AccessLog.objects.get()
+    assert (log.user, log.action, log.row_count) == (dinsos, AccessLog.Action.VIEW, 2)
+    assert household.no_kk in log.what
+
+
+def test_household_list_view_is_logged_with_its_row_count(dinsos, login):
+    HouseholdFactory.create_batch(3)
+
+    login(dinsos).get(reverse("admin:poverty_data_household_changelist"), {"q": "x"})
+
+    log = AccessLog.objects.get()
+    assert (log.user, log.row_count, log.reason) == (dinsos, 0, "q=x")
+
+
+def test_households_cannot_be_added_changed_or_deleted_in_the_admin(dinsos, login):
+    household = HouseholdFactory()
+    client = login(dinsos)
+
+    assert client.get(reverse("admin:poverty_data_household_add")).status_code == 403
+    assert client.get(reverse("admin:poverty_data_household_delete", args=[household.pk])).status_code == 403
+    response = client.post(
+        reverse("admin:poverty_data_household_change", args=[household.pk]), {"nama_kepala": "X"}
+    )
+    assert response.status_code == 403
+
+
+def test_rejected_rows_download_as_excel_and_the_export_is_logged(dinsos, login):
+    batch = ImportBatchFactory(errors=[[5, "desil", "x", "Desil must be a number"]])
+
+    response = login(dinsos).get(reverse("admin:poverty_data_importbatch_errors", args=[batch.pk]))
+
+    assert response.status_code == 200
+    assert response.content[:2] == b"PK"
+    assert AccessLog.objects.get().action == AccessLog.Action.EXPORT
+
+
+def test_rejected_rows_download_is_forbidden_for_a_camat(camat, login, wilayah):
+    batch = ImportBatchFactory(errors=[[5, "desil", "x", "bad"]])
+
+    assert (
+        login(camat).get(reverse("admin:poverty_data_importbatch_errors", args=[batch.pk])).status_code == 403
+    )
+
+
+def test_access_log_is_readable_by_dinsos_and_append_only(dinsos, login):
+    log = AccessLog.objects.create(user=dinsos, action="view", what="x", row_count=1)
+    client = login(dinsos)
+
+    assert client.get(reverse("admin:tslp_portal_accesslog_changelist")).status_code == 200
+    assert client.get(reverse("admin:tslp_portal_accesslog_change", args=[log.pk])).status_code == 200
+    assert client.get(reverse("admin:tslp_portal_accesslog_add")).status_code == 403
+    assert (
+        client.post(reverse("admin:tslp_portal_accesslog_delete", args=[log.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert AccessLog.objects.filter(pk=log.pk).exists()

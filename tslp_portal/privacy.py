@@ -1,0 +1,39 @@
+"""Masking of identity numbers and the personal-data access log: one helper each, used everywhere."""
+
+from accounts.scope import PersonalData, scope_of
+
+
+def mask_identity(value: str | None) -> str:
+    """Mask a NIK or No. KK: ``6211050101900003`` → ``621105******0003`` (region and serial stay)."""
+    if not value:
+        return ""
+    value = str(value)
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def identity_for(user, value: str | None) -> str:
+    """A NIK or No. KK as ``user`` may see it: whole for Dinsos, masked for roles with masked access."""
+    level = scope_of(user).personal_data
+    if level is PersonalData.FULL:
+        return value or ""
+    if level is PersonalData.MASKED:
+        return mask_identity(value)
+    return ""
+
+
+def access_log_write(
+    *, user, what: str, row_count: int, action: str = "view", reason: str = "", path: str = ""
+):
+    """Record that ``user`` saw or exported ``row_count`` rows of personal data."""
+    from tslp_portal.models import AccessLog
+
+    return AccessLog.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        action=action,
+        what=what[:200],
+        row_count=row_count,
+        reason=reason[:200],
+        path=path[:300],
+    )

@@ -1,0 +1,17 @@
+"""``{{ household.no_kk|identity:request.user }}``: a NIK or No. KK as that user may see it."""
+
+from django import template
+
+from tslp_portal.privacy import identity_for, mask_identity
+
+register = template.Library()
+
+
+@register.filter
+def identity(value, user):
+    return identity_for(user, value)
+
+
+@register.filter
+def masked(value):
+    return mask_identity(value)
