@@ -168,6 +168,11 @@ class Household(models.Model):
     has_school_age = models.BooleanField(_("school-age children"), default=False)
 
     is_active = models.BooleanField(_("active"), default=True)
+    csr_count = models.PositiveIntegerField(
+        _("CSR assistance received"),
+        default=0,
+        help_text=_("Programs this household was confirmed for; matching puts those who received least first."),
+    )
     last_batch = models.ForeignKey(
         ImportBatch,
         on_delete=models.PROTECT,

@@ -198,6 +198,10 @@ class ProgramEvent(models.Model):
         CANCEL = "cancel", _("Cancelled")
         ATTACH = "attach", _("Attachment added")
         DETACH = "detach", _("Attachment removed")
+        PROPOSE = "propose", _("Beneficiaries proposed")
+        CONFIRM = "confirm", _("Beneficiaries confirmed")
+        REPORT = "report", _("Realisation reported")
+        COMPLETE = "complete", _("Completed")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -250,3 +254,233 @@ class ProgramAttachment(models.Model):
 
     def get_absolute_url(self):
         return reverse("programs:attachment", args=[self.program_id, self.pk])
+
+
+class BidangRule(models.Model):
+    """How long a household confirmed for a program of a bidang is kept from another of that bidang."""
+
+    bidang = models.CharField(_("bidang"), max_length=20, choices=Bidang.choices, unique=True)
+    repeat_allowed = models.BooleanField(
+        _("may repeat"),
+        default=False,
+        help_text=_("Tick when a household may receive several programs of this bidang (e.g. food aid)."),
+    )
+    exclusion_years = models.PositiveSmallIntegerField(
+        _("excluded for (years)"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("1 = the same budget year only; 5 = that year and the four after it."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["bidang"]
+        verbose_name = _("double-assistance rule")
+        verbose_name_plural = _("double-assistance rules")
+
+    def __str__(self):
+        return self.get_bidang_display()
+
+    @classmethod
+    def window_for(cls, bidang: str) -> int:
+        """Years a confirmation blocks (0 when the bidang may repeat)."""
+        rule = cls.objects.filter(bidang=bidang).first()
+        if rule is None:
+            return 1
+        return 0 if rule.repeat_allowed else rule.exclusion_years
+
+
+class Beneficiary(models.Model):
+    """A household on a program's list: proposed, confirmed, then delivered or not; or removed."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DELIVERED = "delivered", _("Delivered")
+        NOT_DELIVERED = "not_delivered", _("Not delivered")
+        REMOVED = "removed", _("Removed")
+
+    class NotDeliveredReason(models.TextChoices):
+        MOVED = "moved", _("Moved away")
+        DECEASED = "deceased", _("Deceased")
+        REFUSED = "refused", _("Refused")
+        NOT_FOUND = "not_found", _("Not found")
+
+    RECEIVING = (State.CONFIRMED, State.DELIVERED)
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="beneficiaries")
+    household = models.ForeignKey(
+        "poverty_data.Household",
+        on_delete=models.PROTECT,
+        related_name="beneficiaries",
+        verbose_name=_("household"),
+    )
+    state = models.CharField(_("state"), max_length=15, choices=State.choices, default=State.PROPOSED)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    override_reason = models.TextField(
+        _("reason for overriding the rules"),
+        blank=True,
+        help_text=_("Set when Dinsos added a household that breaks the rules."),
+    )
+    removed_reason = models.TextField(_("reason for removal"), blank=True)
+    not_delivered_reason = models.CharField(
+        _("why not delivered"), max_length=10, choices=NotDeliveredReason.choices, blank=True
+    )
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    delivered_value = models.BigIntegerField(
+        _("value delivered (Rp)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("delivery reported at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["program", "rank", "pk"]
+        verbose_name = _("beneficiary")
+        verbose_name_plural = _("beneficiaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "household"], name="programs_beneficiary_unique_household"
+            ),
+            models.CheckConstraint(
+                name="programs_beneficiary_delivered_has_date",
+                condition=~models.Q(state="delivered") | models.Q(delivered_on__isnull=False),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["program", "state", "rank"], name="programs_benef_program_state"),
+            models.Index(fields=["household", "state"], name="programs_benef_household_state"),
+        ]
+
+    def __str__(self):
+        return f"{self.program_id}: {self.household_id} ({self.get_state_display()})"
+
+    @property
+    def is_override(self) -> bool:
+        return bool(self.override_reason)
+
+
+class AssistanceClaim(models.Model):
+    """One year of one bidang held by a household through a confirmed beneficiary.
+
+    The unique constraint is the double-assistance rule itself: two confirmations that would give the same
+    household the same bidang in overlapping years cannot both commit, however concurrent they are.
+    """
+
+    household = models.ForeignKey("poverty_data.Household", on_delete=models.PROTECT, related_name="+")
+    bidang = models.CharField(max_length=20, choices=Bidang.choices)
+    year = models.PositiveSmallIntegerField()
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="claims")
+
+    class Meta:
+        verbose_name = _("assistance claim")
+        verbose_name_plural = _("assistance claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "bidang", "year"], name="programs_claim_unique_household_bidang_year"
+            ),
+        ]
+        indexes = [models.Index(fields=["bidang", "year", "household"], name="programs_claim_lookup")]
+
+    def __str__(self):
+        return f"{self.household_id} {self.bidang} {self.year}"
+
+
+class DataSharingAgreement(models.Model):
+    """The PKS under which Dinsos shares by-name data with a company."""
+
+    company = models.ForeignKey(
+        "companies.Company",
+        on_delete=models.PROTECT,
+        related_name="data_agreements",
+        verbose_name=_("company"),
+    )
+    number = models.CharField(_("PKS number"), max_length=100)
+    signed_on = models.DateField(_("signed on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_on"]
+        verbose_name = _("data-sharing agreement (PKS)")
+        verbose_name_plural = _("data-sharing agreements (PKS)")
+
+    def __str__(self):
+        return f"{self.number} ({self.company})"
+
+
+class DataUseAcceptance(models.Model):
+    """A company user's acceptance of the data-use terms before first opening a program's list."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="data_acceptances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agreement = models.ForeignKey(DataSharingAgreement, on_delete=models.PROTECT, related_name="acceptances")
+    terms_version = models.CharField(max_length=20)
+    accepted_at = models.DateTimeField(_("accepted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("data-use acceptance")
+        verbose_name_plural = _("data-use acceptances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "user", "terms_version"], name="programs_acceptance_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.program_id}"
+
+
+def realisation_path(instance, filename: str) -> str:
+    return f"realisation/{instance.report.program_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class RealisationReport(models.Model):
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        VERIFIED = "verified", _("Verified")
+        RETURNED = "returned", _("Returned for correction")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="reports")
+    period = models.CharField(_("period"), max_length=60)
+    is_final = models.BooleanField(_("final report"), default=False)
+    amount_spent = models.BigIntegerField(_("amount spent (Rp)"), validators=[MinValueValidator(0)])
+    description = models.TextField(_("what was delivered"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SUBMITTED)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    dinsos_note = models.TextField(_("note from Dinsos"), blank=True)
+
+    class Meta:
+        ordering = ["program", "submitted_at"]
+        verbose_name = _("realisation report")
+        verbose_name_plural = _("realisation reports")
+
+    def __str__(self):
+        return f"{self.program} — {self.period}"
+
+
+class RealisationDocument(models.Model):
+    report = models.ForeignKey(RealisationReport, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(_("file"), upload_to=realisation_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+
+    class Meta:
+        verbose_name = _("realisation document")
+        verbose_name_plural = _("realisation documents")
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,467 @@
+"""Matching approved programs to households of the registry (DESIGN §6).
+
+Candidates are active households in the program's desa, at or below its desil limit, with the needs it
+targets, without the assistance it excludes, and not holding the same bidang in an overlapping window
+(``AssistanceClaim``). Order: desil, most needs, least CSR so far, then a reproducible tie-break.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Mod, RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from poverty_data.models import Desa, Household
+from programs.models import (
+    Assistance,
+    AssistanceClaim,
+    Beneficiary,
+    BidangRule,
+    Need,
+    Program,
+    ProgramEvent,
+)
+from programs.services.workflow import ProgramError
+
+NEED_FIELDS = {
+    Need.RTLH: "needs_house",
+    Need.NO_CLEAN_WATER: "needs_water",
+    Need.NO_TOILET: "needs_toilet",
+    Need.ELDERLY: "has_elderly",
+    Need.DISABLED: "has_disabled",
+    Need.SCHOOL_CHILDREN: "has_school_age",
+    Need.TODDLER: "has_toddler",
+}
+ASSISTANCE_FIELDS = {
+    Assistance.PKH: "receives_pkh",
+    Assistance.BPNT: "receives_bpnt",
+    Assistance.PBI_JKN: "receives_pbi_jkn",
+    Assistance.RTLH_REHAB: "receives_rtlh",
+}
+# A multiplier co-prime with 2**31: spreads household ids so that ties are broken fairly but reproducibly.
+TIE_BREAK_MULTIPLIER = 2654435761
+TIE_BREAK_MODULUS = 2**31 - 1
+
+
+class MatchingError(ProgramError):
+    """Matching cannot go on; the message says why, in the user's language."""
+
+
+@dataclass
+class Proposal:
+    proposed: int
+    target: int
+    eligible: int
+    per_desa: dict[int, dict] = field(default_factory=dict)
+    empty_reason: str = ""
+
+    @property
+    def short(self) -> bool:
+        return self.eligible < self.target
+
+
+def _claim_years(program: Program) -> list[int]:
+    window = BidangRule.window_for(program.bidang)
+    return [program.tahun + offset for offset in range(window)]
+
+
+def candidates_for(program: Program, *, apply_rules: bool = True) -> QuerySet[Household]:
+    """Households the program may serve, before ordering and quotas."""
+    desa_ids = program.locations.values("desa_id")
+    households = Household.objects.filter(is_active=True, desa_id__in=desa_ids)
+    if not apply_rules:
+        return households
+    if program.max_desil:
+        households = households.filter(desil__lte=program.max_desil)
+    for need in program.needs:
+        if need in NEED_FIELDS:
+            households = households.filter(**{NEED_FIELDS[need]: True})
+    for assistance in program.excluded_assistance:
+        if assistance in ASSISTANCE_FIELDS:
+            households = households.filter(**{ASSISTANCE_FIELDS[assistance]: False})
+    years = _claim_years(program)
+    if Assistance.CSR_SAME_BIDANG in program.excluded_assistance and program.tahun not in years:
+        years.append(program.tahun)
+    if years:
+        held = AssistanceClaim.objects.filter(household=OuterRef("pk"), bidang=program.bidang, year__in=years)
+        households = households.exclude(Exists(held))
+    # Households Dinsos already removed from this program stay removed.
+    removed = Beneficiary.objects.filter(
+        program=program, household=OuterRef("pk"), state=Beneficiary.State.REMOVED
+    )
+    return households.exclude(Exists(removed))
+
+
+def _ordering(program: Program) -> list:
+    tie_break = Mod(F("id") * TIE_BREAK_MULTIPLIER + program.pk, TIE_BREAK_MODULUS)
+    return [
+        F("desil").asc(nulls_last=True),
+        F("needs_count").desc(),
+        F("csr_count").asc(),
+        tie_break,
+        F("id"),
+    ]
+
+
+def ranked_candidates(program: Program) -> QuerySet[Household]:
+    """All candidates in the matching order (poorest, most needs, least CSR, fair tie-break)."""
+    return candidates_for(program).order_by(*_ordering(program))
+
+
+def _quotas(counts: dict[int, int], target: int) -> dict[int, int]:
+    """Spread ``target`` over desa in proportion to their eligible households (largest remainder)."""
+    total = sum(counts.values())
+    if total <= target:
+        return dict(counts)
+    exact = {desa: target * count / total for desa, count in counts.items()}
+    quotas = {desa: int(value) for desa, value in exact.items()}
+    leftover = target - sum(quotas.values())
+    by_remainder = sorted(exact, key=lambda desa: (-(exact[desa] - quotas[desa]), desa))
+    for desa in by_remainder[:leftover]:
+        quotas[desa] += 1
+    return quotas
+
+
+def explain_empty_pool(program: Program) -> str:
+    """Say which criterion leaves no household, e.g. "no household with desil ≤ 2 and no clean water"."""
+    desa_names = ", ".join(program.locations.select_related("desa").values_list("desa__nama", flat=True))
+    households = candidates_for(program, apply_rules=False)
+    if not households.exists():
+        return _(
+            "The registry has no active household in %(desa)s. Import the registry for these desa first."
+        ) % {"desa": desa_names}
+    criteria = []
+    if program.max_desil:
+        households = households.filter(desil__lte=program.max_desil)
+        criteria.append(_("desil ≤ %(desil)s") % {"desil": program.max_desil})
+        if not households.exists():
+            return _("No household with %(criteria)s in %(desa)s.") % {
+                "criteria": " ".join(criteria),
+                "desa": desa_names,
+            }
+    for need in program.needs:
+        if need in NEED_FIELDS:
+            households = households.filter(**{NEED_FIELDS[need]: True})
+            criteria.append(str(Need(need).label).lower())
+            if not households.exists():
+                return _("No household with %(criteria)s in %(desa)s.") % {
+                    "criteria": _(" and ").join(criteria),
+                    "desa": desa_names,
+                }
+    return _(
+        "Every household with %(criteria)s in %(desa)s already receives assistance that this program excludes, "
+        "or already holds a program of this bidang."
+    ) % {"criteria": _(" and ").join(criteria) or _("the program's criteria"), "desa": desa_names}
+
+
+def _lock_approved(program: Program, actor: User) -> Program:
+    if not actor.is_dinsos:
+        raise MatchingError(_("Only Dinsos matches programs to households."))
+    locked = Program.objects.select_for_update().get(pk=program.pk)
+    if locked.status != Program.Status.APPROVED:
+        raise MatchingError(
+            _("Beneficiaries can only be matched while the program is approved; it is %(status)s.")
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+@transaction.atomic
+def beneficiaries_propose(
+    *, program: Program, actor: User, spread: str = "proportional", quotas: dict[int, int] | None = None
+) -> Proposal:
+    """Replace the program's proposed list with the best-ranked eligible households.
+
+    ``spread`` is "proportional" (quota per desa in proportion to its eligible households), "ranked" (the
+    best of all desa together) or "manual" (``quotas`` per desa id, chosen by Dinsos).
+    """
+    program = _lock_approved(program, actor)
+    Beneficiary.objects.filter(program=program, state=Beneficiary.State.PROPOSED, override_reason="").delete()
+    kept = set(
+        Beneficiary.objects.filter(program=program, state=Beneficiary.State.PROPOSED).values_list(
+            "household_id", flat=True
+        )
+    )
+    target = max(program.target_households - len(kept), 0)
+    candidates = candidates_for(program).exclude(pk__in=kept)
+    counts = dict(candidates.order_by().values_list("desa_id").annotate(n=Count("*")))
+    eligible = sum(counts.values())
+    if spread == "manual" and quotas is not None:
+        desa_quota = {desa: min(int(quotas.get(desa, 0)), counts.get(desa, 0)) for desa in counts}
+    elif spread == "ranked":
+        desa_quota = None
+    else:
+        desa_quota = _quotas(counts, target)
+
+    ordering = _ordering(program)
+    if desa_quota is None:
+        chosen = list(candidates.order_by(*ordering).values_list("pk", "desa_id")[:target])
+    else:
+        wanted = {desa: quota for desa, quota in desa_quota.items() if quota > 0}
+        if wanted:
+            quota_expr = Case(
+                *[When(desa_id=desa, then=Value(quota)) for desa, quota in wanted.items()],
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+            chosen = list(
+                candidates.filter(desa_id__in=wanted)
+                .annotate(
+                    desa_rank=Window(RowNumber(), partition_by=[F("desa_id")], order_by=ordering),
+                    quota=quota_expr,
+                )
+                .filter(desa_rank__lte=F("quota"))
+                .order_by(*ordering)
+                .values_list("pk", "desa_id")
+            )
+        else:
+            chosen = []
+    first_rank = len(kept) + 1
+    Beneficiary.objects.bulk_create(
+        [
+            Beneficiary(
+                program=program, household_id=pk, state=Beneficiary.State.PROPOSED, rank=rank, added_by=actor
+            )
+            for rank, (pk, _desa) in enumerate(chosen, start=first_rank)
+        ],
+        batch_size=2000,
+    )
+    per_desa = {}
+    for desa in Desa.objects.filter(pk__in=set(counts) | {d for _pk, d in chosen}).values("pk", "nama"):
+        per_desa[desa["pk"]] = {"nama": desa["nama"], "eligible": counts.get(desa["pk"], 0), "proposed": 0}
+    for _pk, desa in chosen:
+        per_desa[desa]["proposed"] += 1
+    ProgramEvent.objects.create(
+        program=program,
+        actor=actor,
+        action=ProgramEvent.Action.PROPOSE,
+        from_status=program.status,
+        to_status=program.status,
+        note=_("%(proposed)s of %(target)s households proposed (%(eligible)s eligible).")
+        % {"proposed": len(chosen) + len(kept), "target": program.target_households, "eligible": eligible},
+    )
+    return Proposal(
+        proposed=len(chosen) + len(kept),
+        target=program.target_households,
+        eligible=eligible + len(kept),
+        per_desa=per_desa,
+        empty_reason=explain_empty_pool(program) if not chosen and not kept else "",
+    )
+
+
+def household_rule_breaks(program: Program, household: Household) -> list[str]:
+    """Why a household would not be proposed for this program (empty when it is eligible)."""
+    reasons = []
+    if not household.is_active:
+        reasons.append(_("no longer active in the registry"))
+    if not program.locations.filter(desa_id=household.desa_id).exists():
+        reasons.append(_("lives outside the program's desa"))
+    if program.max_desil and (household.desil is None or household.desil > program.max_desil):
+        reasons.append(_("desil above %(desil)s") % {"desil": program.max_desil})
+    for need in program.needs:
+        if need in NEED_FIELDS and not getattr(household, NEED_FIELDS[need]):
+            reasons.append(_("does not have the need: %(need)s") % {"need": Need(need).label})
+    for assistance in program.excluded_assistance:
+        if assistance in ASSISTANCE_FIELDS and getattr(household, ASSISTANCE_FIELDS[assistance]):
+            reasons.append(
+                _("already receives %(assistance)s") % {"assistance": Assistance(assistance).label}
+            )
+    years = _claim_years(program)
+    if (
+        years
+        and AssistanceClaim.objects.filter(
+            household=household, bidang=program.bidang, year__in=years
+        ).exists()
+    ):
+        reasons.append(_("already holds a program of this bidang in this period"))
+    return reasons
+
+
+@transaction.atomic
+def beneficiary_add(
+    *, program: Program, actor: User, household: Household, override_reason: str = ""
+) -> Beneficiary:
+    """Add a household by hand; one that breaks the rules needs an explicit override reason."""
+    program = _lock_approved(program, actor)
+    existing = Beneficiary.objects.filter(program=program, household=household).first()
+    if existing and existing.state != Beneficiary.State.REMOVED:
+        raise MatchingError(_("This household is already on the list."))
+    breaks = household_rule_breaks(program, household)
+    override_reason = override_reason.strip()
+    if breaks and not override_reason:
+        raise MatchingError(
+            _("This household breaks the program's rules (%(breaks)s). Give a reason to add it anyway.")
+            % {"breaks": "; ".join(breaks)}
+        )
+    last_rank = (
+        Beneficiary.objects.filter(program=program).order_by("-rank").values_list("rank", flat=True).first()
+        or 0
+    )
+    values = {
+        "state": Beneficiary.State.PROPOSED,
+        "rank": last_rank + 1,
+        "override_reason": override_reason if breaks else "",
+        "removed_reason": "",
+        "added_by": actor,
+    }
+    if existing:
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.save(update_fields=list(values))
+        beneficiary = existing
+    else:
+        beneficiary = Beneficiary.objects.create(program=program, household=household, **values)
+    if breaks:
+        ProgramEvent.objects.create(
+            program=program,
+            actor=actor,
+            action=ProgramEvent.Action.PROPOSE,
+            from_status=program.status,
+            to_status=program.status,
+            note=_("Household %(no_kk)s added despite: %(breaks)s. Reason: %(reason)s")
+            % {"no_kk": household.no_kk, "breaks": "; ".join(breaks), "reason": override_reason},
+        )
+    return beneficiary
+
+
+@transaction.atomic
+def beneficiary_remove(*, beneficiary: Beneficiary, actor: User, reason: str) -> Beneficiary:
+    _lock_approved(beneficiary.program, actor)
+    reason = reason.strip()
+    if not reason:
+        raise MatchingError(_("Say why this household is removed."))
+    if beneficiary.state != Beneficiary.State.PROPOSED:
+        raise MatchingError(_("Only proposed households can be removed."))
+    beneficiary.state = Beneficiary.State.REMOVED
+    beneficiary.removed_reason = reason
+    beneficiary.save(update_fields=["state", "removed_reason"])
+    return beneficiary
+
+
+def _insert_claims(program: Program, *, overrides: bool) -> None:
+    """Insert one claim per confirmed household and blocked year, in one statement."""
+    years = _claim_years(program)
+    if not years:
+        return
+    offsets = " UNION ALL ".join(f"SELECT {offset} AS k" for offset in range(len(years)))
+    claim = AssistanceClaim._meta.db_table
+    beneficiary = Beneficiary._meta.db_table
+    conflict = " ON CONFLICT DO NOTHING" if overrides else ""
+    override_test = "<>" if overrides else "="
+    sql = (
+        f"INSERT INTO {claim} (household_id, bidang, year, beneficiary_id) "
+        f"SELECT b.household_id, %s, %s + y.k, b.id FROM {beneficiary} b CROSS JOIN ({offsets}) y "
+        f"WHERE b.program_id = %s AND b.state = %s AND b.override_reason {override_test} ''{conflict}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [program.bidang, program.tahun, program.pk, Beneficiary.State.CONFIRMED])
+
+
+@transaction.atomic
+def beneficiaries_confirm(*, program: Program, actor: User) -> int:
+    """Confirm the proposed list and start the program (APPROVED → RUNNING).
+
+    Fails as a whole, naming the households, when another program of the same bidang took any of them
+    meanwhile (the database's unique claim decides, so concurrent confirmations cannot both win).
+    """
+    program = _lock_approved(program, actor)
+    proposed = Beneficiary.objects.filter(program=program, state=Beneficiary.State.PROPOSED)
+    now = timezone.now()
+    count = proposed.update(state=Beneficiary.State.CONFIRMED, confirmed_at=now)
+    if count == 0:
+        raise MatchingError(_("There is no proposed household to confirm."))
+    try:
+        with transaction.atomic():
+            _insert_claims(program, overrides=False)
+    except IntegrityError:
+        taken = (
+            AssistanceClaim.objects.filter(
+                bidang=program.bidang,
+                year__in=_claim_years(program),
+                household__beneficiaries__program=program,
+            )
+            .exclude(beneficiary__program=program)
+            .values_list("household__no_kk", flat=True)
+            .distinct()
+        )
+        raise MatchingError(
+            _(
+                "Some households were confirmed for another program of this bidang meanwhile: %(households)s. "
+                "Remove them or propose again, then confirm."
+            )
+            % {"households": ", ".join(sorted(taken)[:20])}
+        ) from None
+    _insert_claims(program, overrides=True)
+    confirmed = Beneficiary.objects.filter(program=program, state=Beneficiary.State.CONFIRMED)
+    Household.objects.filter(pk__in=confirmed.values("household_id")).update(csr_count=F("csr_count") + 1)
+    from_status = program.status
+    program.status = Program.Status.RUNNING
+    program.save(update_fields=["status", "updated_at"])
+    ProgramEvent.objects.create(
+        program=program,
+        actor=actor,
+        action=ProgramEvent.Action.CONFIRM,
+        from_status=from_status,
+        to_status=program.status,
+        note=_("%(count)s households confirmed.") % {"count": count},
+    )
+    return count
+
+
+def proposal_reasons(beneficiaries: list[Beneficiary]) -> dict[int, dict]:
+    """Why each household is on the list: desil, needs, government aid, and CSR from other programs.
+
+    Two queries whatever the list's length: the households come with the beneficiaries (select_related),
+    the other programs in one query here.
+    """
+    household_ids = [b.household_id for b in beneficiaries]
+    other = {}
+    receiving = (
+        Beneficiary.objects.filter(household_id__in=household_ids, state__in=Beneficiary.RECEIVING)
+        .select_related("program__company")
+        .only("household_id", "program__title", "program__tahun", "program__bidang", "program__company__name")
+    )
+    for row in receiving:
+        other.setdefault(row.household_id, []).append(row)
+    reasons = {}
+    for beneficiary in beneficiaries:
+        household = beneficiary.household
+        reasons[beneficiary.pk] = {
+            "needs": [label for need, label in Need.choices if getattr(household, NEED_FIELDS[need], False)],
+            "aid": [
+                label
+                for assistance, label in Assistance.choices
+                if assistance in ASSISTANCE_FIELDS and getattr(household, ASSISTANCE_FIELDS[assistance])
+            ],
+            "csr": [row for row in other.get(household.pk, []) if row.program_id != beneficiary.program_id],
+        }
+    return reasons
+
+
+__all__ = [
+    "MatchingError",
+    "Proposal",
+    "beneficiaries_confirm",
+    "beneficiaries_propose",
+    "beneficiary_add",
+    "beneficiary_remove",
+    "candidates_for",
+    "explain_empty_pool",
+    "household_rule_breaks",
+    "proposal_reasons",
+    "ranked_candidates",
+]
