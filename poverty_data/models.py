@@ -168,10 +168,13 @@ class Household(models.Model):
     has_school_age = models.BooleanField(_("school-age children"), default=False)
 
     is_active = models.BooleanField(_("active"), default=True)
+    # A database default as well: the importer inserts rows with SQL that does not name this column.
     csr_count = models.PositiveIntegerField(
         _("CSR assistance received"),
-        default=0,
-        help_text=_("Programs this household was confirmed for; matching puts those who received least first."),
+        db_default=0,
+        help_text=_(
+            "Programs this household was confirmed for; matching puts those who received least first."
+        ),
     )
     last_batch = models.ForeignKey(
         ImportBatch,

@@ -187,6 +187,7 @@ class ProgramAdmin(admin.ModelAdmin):
             "events": program.events.select_related("actor"),
             "attachments": program.attachments.all(),
             "overlaps": selectors.program_overlaps(program=program),
+            "preview": selectors.targeting_preview(program=program),
             "form": form,
             "can_decide": program.status == Program.Status.SUBMITTED,
         }

@@ -83,6 +83,8 @@ class Program(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.REVISION_REQUESTED})
+    # Statuses in which a program has (or is getting) a list of beneficiaries.
+    MATCHING_STATUSES = frozenset({Status.APPROVED, Status.RUNNING, Status.COMPLETED, Status.CANCELLED})
 
     company = models.ForeignKey(
         "companies.Company", on_delete=models.PROTECT, related_name="programs", verbose_name=_("company")
@@ -159,6 +161,10 @@ class Program(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def has_beneficiary_list(self) -> bool:
+        return self.status in self.MATCHING_STATUSES
 
     def get_needs_display(self) -> list[str]:
         return [str(Need(code).label) for code in self.needs if code in Need.values]

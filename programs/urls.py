@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs import views
+from programs import views, views_matching
 
 app_name = "programs"
 
@@ -17,5 +17,20 @@ urlpatterns = [
         "<int:pk>/lampiran/<int:attachment_pk>/hapus/",
         views.AttachmentDeleteView.as_view(),
         name="attachment_delete",
+    ),
+]
+
+urlpatterns += [
+    path("<int:pk>/penerima/", views_matching.MatchingView.as_view(), name="matching"),
+    path("<int:pk>/penerima/usulkan/", views_matching.ProposeView.as_view(), name="matching_propose"),
+    path("<int:pk>/penerima/tambah/", views_matching.AddView.as_view(), name="matching_add"),
+    path("<int:pk>/penerima/tetapkan/", views_matching.ConfirmView.as_view(), name="matching_confirm"),
+    path(
+        "<int:pk>/penerima/<int:beneficiary_pk>/keluarkan/",
+        views_matching.RemoveView.as_view(),
+        name="matching_remove",
+    ),
+    path(
+        "keluarga/<int:household_pk>/", views_matching.HouseholdLedgerView.as_view(), name="household_ledger"
     ),
 ]

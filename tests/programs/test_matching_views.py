@@ -1,0 +1,140 @@
+import pytest
+
+from poverty_data.models import Desa
+from programs.models import Beneficiary, Program
+from programs.services import matching
+from tests.poverty_data.factories import HouseholdFactory, ImportBatchFactory
+from tests.programs.factories import ProgramFactory
+from tslp_portal.models import AccessLog
+
+S = Program.Status
+
+
+@pytest.fixture
+def households(wilayah):
+    batch = ImportBatchFactory()
+    desa = Desa.objects.get(kode="62.11.05.2001")
+    return [
+        HouseholdFactory(desa=desa, last_batch=batch, desil=1 + n % 3, needs_count=n % 2) for n in range(6)
+    ]
+
+
+@pytest.fixture
+def approved(company, households):
+    return ProgramFactory(
+        company=company, status=S.APPROVED, bidang="pendidikan", max_desil=3, target_households=4
+    )
+
+
+MATCHING_STATUS = {
+    "dinsos": 200,
+    "owner": 403,
+    "editor": 403,
+    "other_company": 403,
+    "camat": 403,
+    "other_camat": 403,
+    "pimpinan": 403,
+    "anonymous": 302,
+}
+
+
+@pytest.mark.parametrize(("persona", "expected"), MATCHING_STATUS.items())
+def test_matching_page_is_for_dinsos_only(approved, personas, login, persona, expected):
+    assert login(personas[persona]).get(f"/program/{approved.pk}/penerima/").status_code == expected
+
+
+def test_dinsos_proposes_removes_with_reason_and_confirms(approved, dinsos, login, households):
+    client = login(dinsos)
+    assert client.get(f"/program/{approved.pk}/penerima/usulkan/").status_code == 405  # POST only
+    client.post(f"/program/{approved.pk}/penerima/usulkan/", {"spread": "proportional"})
+    assert Beneficiary.objects.filter(program=approved, state="proposed").count() == 4
+    page = client.get(f"/program/{approved.pk}/penerima/")
+    html = page.content.decode()
+    first = Beneficiary.objects.filter(program=approved).order_by("rank").first()
+    assert first.household.no_kk in html  # Dinsos sees the number in full
+    assert AccessLog.objects.filter(user=dinsos, row_count=4).exists()
+
+    url = f"/program/{approved.pk}/penerima/{first.pk}/keluarkan/"
+    assert "Tuliskan alasannya" in client.get(url).content.decode()
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 400
+    client.post(url, {"reason": "Sudah menerima beasiswa pemerintah."})
+    first.refresh_from_db()
+    assert first.state == Beneficiary.State.REMOVED
+
+    assert "Tetapkan penerima?" in client.get(f"/program/{approved.pk}/penerima/tetapkan/").content.decode()
+    client.post(f"/program/{approved.pk}/penerima/tetapkan/")
+    approved.refresh_from_db()
+    assert approved.status == S.RUNNING
+    assert Beneficiary.objects.filter(program=approved, state="confirmed").count() == 3
+
+
+def test_empty_pool_message_is_shown(company, dinsos, login, households):
+    program = ProgramFactory(
+        company=company, status=S.APPROVED, max_desil=1, needs=["no_toilet"], target_households=3
+    )
+    response = login(dinsos).post(f"/program/{program.pk}/penerima/usulkan/", follow=True)
+    assert "Tidak ada keluarga dengan desil ≤ 1 dan tidak ada jamban" in response.content.decode()
+
+
+def test_search_and_add_with_override(approved, dinsos, login, wilayah):
+    rich = HouseholdFactory(
+        desa=Desa.objects.get(kode="62.11.05.2001"),
+        last_batch=ImportBatchFactory(),
+        desil=8,
+        nama_kepala="Sukarti Binti Amat",
+    )
+    client = login(dinsos)
+    html = client.get(f"/program/{approved.pk}/penerima/?q=Sukarti").content.decode()
+    assert "Sukarti Binti Amat" in html and "desil di atas 3" in html
+    client.post(f"/program/{approved.pk}/penerima/tambah/", {"household": rich.pk, "override_reason": ""})
+    assert not Beneficiary.objects.filter(household=rich).exists()
+    client.post(
+        f"/program/{approved.pk}/penerima/tambah/",
+        {"household": rich.pk, "override_reason": "Korban kebakaran."},
+    )
+    assert Beneficiary.objects.get(household=rich).override_reason == "Korban kebakaran."
+
+
+def test_matching_page_query_count_does_not_grow_with_the_list(
+    company, dinsos, login, wilayah, django_assert_max_num_queries
+):
+    batch = ImportBatchFactory()
+    desa = Desa.objects.get(kode="62.11.05.2001")
+    for _ in range(40):
+        HouseholdFactory(desa=desa, last_batch=batch, desil=1)
+    small = ProgramFactory(company=company, status=S.APPROVED, target_households=3)
+    large = ProgramFactory(company=company, status=S.APPROVED, target_households=30)
+    for program in (small, large):
+        matching.beneficiaries_propose(program=program, actor=dinsos)
+    client = login(dinsos)
+    with django_assert_max_num_queries(40) as captured:
+        client.get(f"/program/{small.pk}/penerima/")
+    with django_assert_max_num_queries(len(captured.captured_queries)):
+        client.get(f"/program/{large.pk}/penerima/")
+
+
+def test_household_ledger_lists_every_program_with_company_and_value(approved, dinsos, login, households):
+    matching.beneficiaries_propose(program=approved, actor=dinsos)
+    matching.beneficiaries_confirm(program=approved, actor=dinsos)
+    beneficiary = Beneficiary.objects.filter(program=approved).first()
+    Beneficiary.objects.filter(pk=beneficiary.pk).update(
+        state="delivered", delivered_on="2027-05-01", delivered_value=1_500_000
+    )
+    response = login(dinsos).get(f"/program/keluarga/{beneficiary.household_id}/")
+    html = response.content.decode()
+    assert approved.title in html and approved.company.name in html
+    assert "Rp 1.500.000" in html
+    assert AccessLog.objects.filter(user=dinsos, what__contains=beneficiary.household.no_kk).exists()
+
+
+@pytest.mark.parametrize("persona", ["owner", "camat", "pimpinan"])
+def test_household_ledger_is_for_dinsos_only(households, personas, login, persona):
+    assert login(personas[persona]).get(f"/program/keluarga/{households[0].pk}/").status_code == 403
+
+
+def test_review_screen_shows_the_targeting_preview(company, dinsos, login, households):
+    submitted = ProgramFactory(company=company, status=S.SUBMITTED, max_desil=2, target_households=10)
+    html = login(dinsos).get(f"/admin/programs/program/{submitted.pk}/review/").content.decode()
+    assert "Pratinjau sasaran" in html
+    assert "Data kemiskinan tidak cukup untuk memenuhi sasaran." in html
