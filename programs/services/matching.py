@@ -7,6 +7,7 @@ targets, without the assistance it excludes, and not holding the same bidang in 
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     Case,
@@ -136,6 +137,31 @@ def _quotas(counts: dict[int, int], target: int) -> dict[int, int]:
     return quotas
 
 
+def _insert_proposals(program: Program, chosen: QuerySet, *, first_rank: int, actor: User) -> int:
+    """Insert the chosen households as proposed beneficiaries in one INSERT … SELECT, ranked in order.
+
+    ``chosen`` yields the columns "id" and "global_rank". Going through Python objects would cost more than
+    the ranking itself for thousands of rows.
+    """
+    try:
+        sql, params = chosen.query.sql_with_params()
+    except EmptyResultSet:  # nothing can match (e.g. no desa has a quota)
+        return 0
+    table = Beneficiary._meta.db_table
+    statement = (
+        f"INSERT INTO {table} (program_id, household_id, state, rank, override_reason, removed_reason, "
+        f"not_delivered_reason, added_by_id, created_at) "
+        f"SELECT %s, chosen.id, %s, %s - 1 + ROW_NUMBER() OVER (ORDER BY chosen.global_rank), '', '', '', %s, %s "
+        f"FROM ({sql}) chosen"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            statement,
+            [program.pk, Beneficiary.State.PROPOSED, first_rank, actor.pk, timezone.now(), *params],
+        )
+        return cursor.rowcount
+
+
 def explain_empty_pool(program: Program) -> str:
     """Say which criterion leaves no household, e.g. "no household with desil ≤ 2 and no clean water"."""
     desa_names = ", ".join(program.locations.select_related("desa").values_list("desa__nama", flat=True))
@@ -208,43 +234,40 @@ def beneficiaries_propose(
         desa_quota = _quotas(counts, target)
 
     ordering = _ordering(program)
+    ranked = candidates.annotate(global_rank=Window(RowNumber(), order_by=ordering))
     if desa_quota is None:
-        chosen = list(candidates.order_by(*ordering).values_list("pk", "desa_id")[:target])
+        chosen = ranked.order_by(*ordering).values("id", "global_rank")[:target]
     else:
         wanted = {desa: quota for desa, quota in desa_quota.items() if quota > 0}
-        if wanted:
-            quota_expr = Case(
-                *[When(desa_id=desa, then=Value(quota)) for desa, quota in wanted.items()],
-                default=Value(0),
-                output_field=IntegerField(),
+        quota_expr = Case(
+            *[When(desa_id=desa, then=Value(quota)) for desa, quota in wanted.items()],
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        chosen = (
+            ranked.filter(desa_id__in=wanted)
+            .annotate(
+                desa_rank=Window(RowNumber(), partition_by=[F("desa_id")], order_by=ordering),
+                quota=quota_expr,
             )
-            chosen = list(
-                candidates.filter(desa_id__in=wanted)
-                .annotate(
-                    desa_rank=Window(RowNumber(), partition_by=[F("desa_id")], order_by=ordering),
-                    quota=quota_expr,
-                )
-                .filter(desa_rank__lte=F("quota"))
-                .order_by(*ordering)
-                .values_list("pk", "desa_id")
-            )
-        else:
-            chosen = []
-    first_rank = len(kept) + 1
-    Beneficiary.objects.bulk_create(
-        [
-            Beneficiary(
-                program=program, household_id=pk, state=Beneficiary.State.PROPOSED, rank=rank, added_by=actor
-            )
-            for rank, (pk, _desa) in enumerate(chosen, start=first_rank)
-        ],
-        batch_size=2000,
+            .filter(desa_rank__lte=F("quota"))
+            .values("id", "global_rank")
+        )
+    inserted = _insert_proposals(program, chosen, first_rank=len(kept) + 1, actor=actor)
+    chosen_per_desa = dict(
+        Beneficiary.objects.filter(program=program, state=Beneficiary.State.PROPOSED, override_reason="")
+        .order_by()
+        .values_list("household__desa_id")
+        .annotate(n=Count("*"))
     )
-    per_desa = {}
-    for desa in Desa.objects.filter(pk__in=set(counts) | {d for _pk, d in chosen}).values("pk", "nama"):
-        per_desa[desa["pk"]] = {"nama": desa["nama"], "eligible": counts.get(desa["pk"], 0), "proposed": 0}
-    for _pk, desa in chosen:
-        per_desa[desa]["proposed"] += 1
+    per_desa = {
+        desa["pk"]: {
+            "nama": desa["nama"],
+            "eligible": counts.get(desa["pk"], 0),
+            "proposed": chosen_per_desa.get(desa["pk"], 0),
+        }
+        for desa in Desa.objects.filter(pk__in=set(counts) | set(chosen_per_desa)).values("pk", "nama")
+    }
     ProgramEvent.objects.create(
         program=program,
         actor=actor,
@@ -252,14 +275,14 @@ def beneficiaries_propose(
         from_status=program.status,
         to_status=program.status,
         note=_("%(proposed)s of %(target)s households proposed (%(eligible)s eligible).")
-        % {"proposed": len(chosen) + len(kept), "target": program.target_households, "eligible": eligible},
+        % {"proposed": inserted + len(kept), "target": program.target_households, "eligible": eligible},
     )
     return Proposal(
-        proposed=len(chosen) + len(kept),
+        proposed=inserted + len(kept),
         target=program.target_households,
         eligible=eligible + len(kept),
         per_desa=per_desa,
-        empty_reason=explain_empty_pool(program) if not chosen and not kept else "",
+        empty_reason=explain_empty_pool(program) if not inserted and not kept else "",
     )
 
 

@@ -1,0 +1,183 @@
+"""Benchmark of matching: propose and confirm 5,000 beneficiaries against a province-size registry.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tslp_bench python bench/matching.py \
+        [--households 1000000] [--beneficiaries 300000] [--target 5000] [--reset]
+
+Fills the database named by DATABASE_URL (PostgreSQL; it is migrated, and its registry is replaced when its
+size differs or --reset is given — use a database of its own) with N synthetic households spread over the
+regency's desa and M confirmed beneficiaries of 60 earlier programs, then times proposing ``--target``
+households for a program spanning a whole kecamatan and confirming them, with the query count of each.
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KECAMATAN = "62.11.05"  # Kahayan Hilir
+
+
+def django_setup():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tslp_portal.settings")
+    import django
+
+    django.setup()
+
+
+def fill(households: int, beneficiaries: int) -> None:
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from accounts.models import User
+    from companies.models import Company
+    from poverty_data.models import Desa, ImportBatch, Kecamatan
+    from programs.models import Bidang, Program
+
+    call_command("load_wilayah", stdout=open(os.devnull, "w"))
+    desa_ids = list(Desa.objects.filter(kecamatan__kabupaten_kode="62.11").values_list("pk", flat=True))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE programs_assistanceclaim, programs_beneficiary, poverty_data_householdchange, "
+            "poverty_data_member, poverty_data_household RESTART IDENTITY CASCADE"
+        )
+        Program.objects.filter(title__startswith="BENCH").delete()
+        batch = ImportBatch.objects.create(
+            source="dtsen", period="bench", file_name="bench", checksum="0" * 64, state="applied"
+        )
+        cursor.execute("SELECT setseed(0.42)")
+        # Desil skewed like a regency (many in the lower deciles); needs correlated with desil.
+        cursor.execute(
+            """
+            INSERT INTO poverty_data_household (
+                no_kk, nik_kepala, nama_kepala, alamat, rt, rw, dusun, desa_id, desil, source, source_id,
+                receives_pkh, receives_bpnt, receives_pbi_jkn, receives_rtlh, roof, wall, floor, drinking_water,
+                lighting, toilet, needs_house, needs_water, needs_toilet, needs_count, has_elderly, has_disabled,
+                has_toddler, has_school_age, is_active, csr_count, last_batch_id, created_at, updated_at)
+            SELECT lpad((6211000000000000 + g)::text, 16, '0'), lpad((6211004000000000 + g)::text, 16, '0'),
+                   'Kepala ' || g, 'Jl. Bench ' || g, '001', '002', '', (%s::bigint[])[1 + g %% %s],
+                   d.desil, 'dtsen', '', d.desil <= 3 AND random() < 0.5, d.desil <= 4 AND random() < 0.5,
+                   random() < 0.4, false, '', '', '', '', '', '', n.house, n.water, n.toilet,
+                   n.house::int + n.water::int + n.toilet::int, random() < 0.15, random() < 0.05,
+                   random() < 0.2, random() < 0.4, true, 0, %s, now(), now()
+            FROM generate_series(1, %s) g
+            CROSS JOIN LATERAL (SELECT 1 + floor(10 * power(random(), 1.5))::int + 0 * g AS desil) d
+            CROSS JOIN LATERAL (SELECT random() < 0.5 - d.desil * 0.04 AS house,
+                                       random() < 0.45 - d.desil * 0.04 AS water,
+                                       random() < 0.35 - d.desil * 0.03 AS toilet) n
+            """,
+            [desa_ids, len(desa_ids), batch.pk, households],
+        )
+        dinsos = User.objects.filter(role="dinsos").first() or User.objects.create(
+            username="bench-dinsos", role="dinsos", is_staff=True
+        )
+        company = Company.objects.filter(nib="9999999999999").first() or Company.objects.create(
+            name="PT Bench", legal_form="pt", nib="9999999999999", npwp="999999999999999", sector="bench",
+            address="bench", kecamatan=Kecamatan.objects.get(kode=KECAMATAN), phone="0", email="b@example.org",
+            status="verified",
+        )
+        per_program = max(beneficiaries // 60, 1)
+        bidang = list(Bidang.values)
+        for index in range(60):
+            program = Program.objects.create(
+                company=company, tahun=2025 + index % 3, title=f"BENCH earlier {index}", bentuk="pemberdayaan",
+                bidang=bidang[index % len(bidang)], description="-", objective="-", budget=1,
+                start_date=f"{2025 + index % 3}-01-01", end_date=f"{2025 + index % 3}-12-31",
+                target_households=per_program, status=Program.Status.RUNNING, created_by=dinsos,
+            )
+            cursor.execute(
+                """
+                INSERT INTO programs_beneficiary (program_id, household_id, state, rank, override_reason,
+                    removed_reason, not_delivered_reason, created_at, confirmed_at)
+                SELECT %s, 1 + ((g::bigint * 7919 + %s::bigint * 104729) %% %s), 'confirmed', g, '', '', '', now(), now()
+                FROM generate_series(1, %s) g
+                """,
+                [program.pk, index, households, per_program],
+            )
+            cursor.execute(
+                """
+                INSERT INTO programs_assistanceclaim (household_id, bidang, year, beneficiary_id)
+                SELECT household_id, %s, %s, id FROM programs_beneficiary WHERE program_id = %s
+                ON CONFLICT DO NOTHING
+                """,
+                [program.bidang, program.tahun, program.pk],
+            )
+        cursor.execute(
+            """
+            UPDATE poverty_data_household h SET csr_count = c.n
+            FROM (SELECT household_id, count(*) AS n FROM programs_beneficiary GROUP BY household_id) c
+            WHERE h.id = c.household_id
+            """
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+def measure(target: int) -> None:
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from companies.models import Company
+    from poverty_data.models import Desa, Household
+    from programs.models import Beneficiary, Program, ProgramLocation
+    from programs.services import matching
+
+    dinsos = User.objects.filter(role="dinsos").first()
+    company = Company.objects.get(nib="9999999999999")
+    desa = list(Desa.objects.filter(kecamatan__kode=KECAMATAN))
+    in_kecamatan = Household.objects.filter(desa__in=desa).count()
+    print(f"registry: {Household.objects.count():,} households, {Beneficiary.objects.count():,} beneficiaries")
+    print(f"program: {len(desa)} desa of kecamatan {KECAMATAN} ({in_kecamatan:,} households), desil <= 4, "
+          f"target {target:,}")
+    for attempt in (1, 2):
+        with transaction.atomic():
+            program = Program.objects.create(
+                company=company, tahun=2027, title="BENCH matching", bentuk="pemberdayaan", bidang="pendidikan",
+                description="-", objective="-", budget=1, start_date="2027-01-01", end_date="2027-12-31",
+                target_households=target, max_desil=4, status=Program.Status.APPROVED, created_by=dinsos,
+            )
+            ProgramLocation.objects.bulk_create(ProgramLocation(program=program, desa=d) for d in desa)
+            with CaptureQueriesContext(connection) as propose_queries:
+                started = time.perf_counter()
+                result = matching.beneficiaries_propose(program=program, actor=dinsos)
+                propose_seconds = time.perf_counter() - started
+            with CaptureQueriesContext(connection) as confirm_queries:
+                started = time.perf_counter()
+                confirmed = matching.beneficiaries_confirm(program=program, actor=dinsos)
+                confirm_seconds = time.perf_counter() - started
+            print(
+                f"run {attempt}: propose {result.proposed:,} of {result.eligible:,} eligible in "
+                f"{propose_seconds:.3f} s ({len(propose_queries)} queries); confirm {confirmed:,} in "
+                f"{confirm_seconds:.3f} s ({len(confirm_queries)} queries)"
+            )
+            transaction.set_rollback(True)  # leave the registry as it was for the next run
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--households", type=int, default=1_000_000)
+    parser.add_argument("--beneficiaries", type=int, default=300_000)
+    parser.add_argument("--target", type=int, default=5_000)
+    parser.add_argument("--reset", action="store_true", help="regenerate the registry even if its size matches")
+    args = parser.parse_args()
+    django_setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL to a database of its own.")
+    call_command("migrate", verbosity=0)
+    from poverty_data.models import Household
+
+    if args.reset or Household.objects.count() != args.households:
+        started = time.perf_counter()
+        fill(args.households, args.beneficiaries)
+        print(f"generated the registry in {time.perf_counter() - started:.1f} s")
+    measure(args.target)
+
+
+if __name__ == "__main__":
+    main()
