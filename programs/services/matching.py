@@ -82,7 +82,8 @@ def _claim_years(program: Program) -> list[int]:
 
 def candidates_for(program: Program, *, apply_rules: bool = True) -> QuerySet[Household]:
     """Households the program may serve, before ordering and quotas."""
-    desa_ids = program.locations.values("desa_id")
+    # A literal list, not a subquery: the planner then estimates the rows of each desa from its statistics.
+    desa_ids = list(program.locations.values_list("desa_id", flat=True))
     households = Household.objects.filter(is_active=True, desa_id__in=desa_ids)
     if not apply_rules:
         return households
@@ -107,15 +108,25 @@ def candidates_for(program: Program, *, apply_rules: bool = True) -> QuerySet[Ho
     return households.exclude(Exists(removed))
 
 
+def _tie_break(program: Program):
+    return Mod(F("id") * TIE_BREAK_MULTIPLIER + program.pk, TIE_BREAK_MODULUS)
+
+
 def _ordering(program: Program) -> list:
-    tie_break = Mod(F("id") * TIE_BREAK_MULTIPLIER + program.pk, TIE_BREAK_MODULUS)
     return [
         F("desil").asc(nulls_last=True),
         F("needs_count").desc(),
         F("csr_count").asc(),
-        tie_break,
+        _tie_break(program),
         F("id"),
     ]
+
+
+# The same order over the chosen rows' columns, to number them inside the INSERT (portable NULLS LAST).
+CHOSEN_ORDER = (
+    "chosen.desil IS NULL, chosen.desil, chosen.needs_count DESC, chosen.csr_count, chosen.tie, chosen.id"
+)
+CHOSEN_COLUMNS = ("id", "desil", "needs_count", "csr_count", "tie")
 
 
 def ranked_candidates(program: Program) -> QuerySet[Household]:
@@ -140,8 +151,8 @@ def _quotas(counts: dict[int, int], target: int) -> dict[int, int]:
 def _insert_proposals(program: Program, chosen: QuerySet, *, first_rank: int, actor: User) -> int:
     """Insert the chosen households as proposed beneficiaries in one INSERT … SELECT, ranked in order.
 
-    ``chosen`` yields the columns "id" and "global_rank". Going through Python objects would cost more than
-    the ranking itself for thousands of rows.
+    ``chosen`` yields ``CHOSEN_COLUMNS``; the rank is numbered here over the chosen rows only. Going through
+    Python objects would cost more than the ranking itself for thousands of rows.
     """
     try:
         sql, params = chosen.query.sql_with_params()
@@ -151,7 +162,7 @@ def _insert_proposals(program: Program, chosen: QuerySet, *, first_rank: int, ac
     statement = (
         f"INSERT INTO {table} (program_id, household_id, state, rank, override_reason, removed_reason, "
         f"not_delivered_reason, added_by_id, created_at) "
-        f"SELECT %s, chosen.id, %s, %s - 1 + ROW_NUMBER() OVER (ORDER BY chosen.global_rank), '', '', '', %s, %s "
+        f"SELECT %s, chosen.id, %s, %s - 1 + ROW_NUMBER() OVER (ORDER BY {CHOSEN_ORDER}), '', '', '', %s, %s "
         f"FROM ({sql}) chosen"
     )
     with connection.cursor() as cursor:
@@ -234,9 +245,9 @@ def beneficiaries_propose(
         desa_quota = _quotas(counts, target)
 
     ordering = _ordering(program)
-    ranked = candidates.annotate(global_rank=Window(RowNumber(), order_by=ordering))
+    ranked = candidates.annotate(tie=_tie_break(program))
     if desa_quota is None:
-        chosen = ranked.order_by(*ordering).values("id", "global_rank")[:target]
+        chosen = ranked.order_by(*ordering).values(*CHOSEN_COLUMNS)[:target]
     else:
         wanted = {desa: quota for desa, quota in desa_quota.items() if quota > 0}
         quota_expr = Case(
@@ -251,7 +262,7 @@ def beneficiaries_propose(
                 quota=quota_expr,
             )
             .filter(desa_rank__lte=F("quota"))
-            .values("id", "global_rank")
+            .values(*CHOSEN_COLUMNS)
         )
     inserted = _insert_proposals(program, chosen, first_rank=len(kept) + 1, actor=actor)
     chosen_per_desa = dict(
