@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from poverty_data.models import Kecamatan
 from programs import selectors, services
 from programs.forms import DecisionForm
-from programs.models import Program, ProgramAttachment, ProgramEvent, ProgramLocation
+from programs.models import BidangRule, Program, ProgramAttachment, ProgramEvent, ProgramLocation
 from tslp_portal.templatetags.portal import rupiah
 
 
@@ -192,3 +192,18 @@ class ProgramAdmin(admin.ModelAdmin):
             "can_decide": program.status == Program.Status.SUBMITTED,
         }
         return TemplateResponse(request, "admin/programs/program/review.html", context)
+
+
+@admin.register(BidangRule)
+class BidangRuleAdmin(admin.ModelAdmin):
+    """Dinsos decides per bidang how long a confirmed household is kept from another program of it."""
+
+    list_display = ["bidang", "repeat_allowed", "exclusion_years", "updated_at"]
+    list_editable = ["repeat_allowed", "exclusion_years"]
+    readonly_fields = ["bidang"]
+
+    def has_add_permission(self, request):
+        return False  # one rule per bidang, created by migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -138,3 +138,29 @@ def test_review_screen_shows_the_targeting_preview(company, dinsos, login, house
     html = login(dinsos).get(f"/admin/programs/program/{submitted.pk}/review/").content.decode()
     assert "Pratinjau sasaran" in html
     assert "Data kemiskinan tidak cukup untuk memenuhi sasaran." in html
+
+
+def test_dinsos_changes_the_rule_of_a_bidang_in_the_admin(dinsos, login):
+    from programs.models import BidangRule
+
+    client = login(dinsos)
+    response = client.get("/admin/programs/bidangrule/")
+    assert response.status_code == 200
+    rules = list(BidangRule.objects.order_by("pk"))
+    assert len(rules) == 9
+    data = {
+        "form-TOTAL_FORMS": len(rules),
+        "form-INITIAL_FORMS": len(rules),
+        "form-MIN_NUM_FORMS": 0,
+        "form-MAX_NUM_FORMS": 1000,
+        "_save": "Simpan",
+    }
+    for index, rule in enumerate(rules):
+        data[f"form-{index}-id"] = rule.pk
+        data[f"form-{index}-exclusion_years"] = 3 if rule.bidang == "pendidikan" else rule.exclusion_years
+        if rule.repeat_allowed:
+            data[f"form-{index}-repeat_allowed"] = "on"
+    client.post("/admin/programs/bidangrule/", data)
+    assert BidangRule.window_for("pendidikan") == 3
+    assert BidangRule.window_for("infrastruktur") == 5
+    assert BidangRule.window_for("sosial_keagamaan") == 0
