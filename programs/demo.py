@@ -11,6 +11,7 @@ from companies.models import Company
 from poverty_data.models import Desa, Kecamatan
 from programs import services
 from programs.models import Bentuk, Bidang, Need, Program
+from programs.services import matching
 from tslp_portal.demo import DEMO_COMPANY
 
 # (name, legal form, sector, kecamatan code, status)
@@ -182,7 +183,13 @@ def _walk_to(program: Program, final: str, *, owner: User, dinsos: User) -> None
         return
     services.program_approve(program=program, actor=dinsos, note="Sesuai Perbub 24/2020.")
     if final in {S.RUNNING, S.COMPLETED}:
-        # Running and completed come from matching and realisation (later work); set directly for the demo.
-        Program.objects.filter(pk=program.pk).update(status=final)
+        try:
+            matching.beneficiaries_propose(program=program, actor=dinsos)
+            matching.beneficiaries_confirm(program=program, actor=dinsos)
+        except matching.MatchingError:
+            # A program without households to match (no registry in this demo, or no target) is started as is.
+            Program.objects.filter(pk=program.pk).update(status=S.RUNNING)
+        if final == S.COMPLETED:
+            Program.objects.filter(pk=program.pk).update(status=S.COMPLETED)
     elif final == S.CANCELLED:
         services.program_cancel(program=program, actor=dinsos, note="Perusahaan menunda kegiatan.")
