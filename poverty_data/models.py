@@ -171,7 +171,9 @@ class Household(models.Model):
     csr_count = models.PositiveIntegerField(
         _("CSR assistance received"),
         default=0,
-        help_text=_("Programs this household was confirmed for; matching puts those who received least first."),
+        help_text=_(
+            "Programs this household was confirmed for; matching puts those who received least first."
+        ),
     )
     last_batch = models.ForeignKey(
         ImportBatch,
