@@ -191,3 +191,6 @@ class ProgramAdmin(admin.ModelAdmin):
             "can_decide": program.status == Program.Status.SUBMITTED,
         }
         return TemplateResponse(request, "admin/programs/program/review.html", context)
+
+
+from programs import admin_delivery  # noqa: E402, F401

@@ -19,3 +19,29 @@ urlpatterns = [
         name="attachment_delete",
     ),
 ]
+
+# The company's side and the realisation loop (issue 5), kept in their own module.
+from programs import views_delivery  # noqa: E402
+
+urlpatterns += [
+    path("terlambat/", views_delivery.OverdueView.as_view(), name="overdue"),
+    path("<int:pk>/penerima/", views_delivery.BeneficiaryListView.as_view(), name="beneficiaries"),
+    path(
+        "<int:pk>/penerima/xlsx/", views_delivery.BeneficiaryDownloadView.as_view(), name="beneficiaries_xlsx"
+    ),
+    path("<int:pk>/penerima/unggah/", views_delivery.DeliveryUploadView.as_view(), name="delivery_upload"),
+    path("<int:pk>/penerima/syarat/", views_delivery.TermsView.as_view(), name="terms"),
+    path(
+        "<int:pk>/realisasi/baru/", views_delivery.RealisationCreateView.as_view(), name="realisation_create"
+    ),
+    path(
+        "<int:pk>/realisasi/<int:report_pk>/",
+        views_delivery.RealisationReportView.as_view(),
+        name="realisation_detail",
+    ),
+    path(
+        "<int:pk>/realisasi/<int:report_pk>/dokumen/<int:document_pk>/",
+        views_delivery.RealisationDocumentView.as_view(),
+        name="realisation_document",
+    ),
+]
