@@ -19,7 +19,12 @@ def status_choices():
 class DeliveryRowForm(forms.Form):
     """One household's row on the delivery page; the prefix is the beneficiary's id."""
 
-    status = forms.ChoiceField(label=_("Delivery status"), choices=status_choices, required=False)
+    status = forms.ChoiceField(
+        label=_("Delivery status"),
+        choices=status_choices,
+        required=False,
+        widget=forms.Select(attrs={"style": "min-width: 11rem"}),
+    )
     delivered_on = forms.DateField(
         label=_("Date delivered"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

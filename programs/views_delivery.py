@@ -25,6 +25,7 @@ from programs.excel_delivery import (
     household_address,
     household_needs,
 )
+from programs.forms import RupiahInput
 from programs.forms_delivery import (
     DeliveryRowForm,
     DeliveryUploadForm,
@@ -118,6 +119,7 @@ class BeneficiaryListView(ListAccessMixin, View):
             "upload_form": DeliveryUploadForm() if self.can_report else None,
             "upload_errors": upload_errors,
             "masked": scope_of(request.user).personal_data is PersonalData.MASKED,
+            "default_value": RupiahInput().format_value(self.program.value_per_household) or "",
         }
         return render(request, self.template_name, context, status=status)
 
