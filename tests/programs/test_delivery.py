@@ -141,7 +141,7 @@ def test_another_company_or_dinsos_cannot_report_delivery(program, other_owner, 
 def test_delivery_cannot_be_reported_once_the_program_is_completed(program, owner):
     Program.objects.filter(pk=program.pk).update(status=S.COMPLETED)
     row = delivery.DeliveryRow(listed(program)[0].pk, B.DELIVERED, delivered_on=TODAY)
-    with pytest.raises(delivery.ProgramError, match="running"):
+    with pytest.raises(delivery.ProgramError):
         delivery.beneficiaries_report_delivery(program=program, actor=owner, rows=[row])
 
 
