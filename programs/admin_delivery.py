@@ -6,7 +6,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from companies.models import Company
 from programs import services
 from programs.models import DataSharingAgreement, DataUseAcceptance, RealisationReport
 from tslp_portal.templatetags.portal import rupiah
@@ -101,22 +100,3 @@ class RealisationReportAdmin(admin.ModelAdmin):
                 % {"count": verified},
                 messages.SUCCESS,
             )
-
-
-class DataSharingAgreementInline(admin.TabularInline):
-    """The company's PKS shown on its admin page; they are recorded on their own page (who and when)."""
-
-    model = DataSharingAgreement
-    fields = ["number", "signed_on", "valid_until", "recorded_by", "recorded_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-_company_admin = admin.site._registry.get(Company)
-if _company_admin is not None and DataSharingAgreementInline not in _company_admin.inlines:
-    _company_admin.inlines = [*_company_admin.inlines, DataSharingAgreementInline]

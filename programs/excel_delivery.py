@@ -7,6 +7,7 @@ it) must still match, so a row pasted from another list is refused rather than a
 
 import datetime
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
@@ -18,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from poverty_data.importing.readers import ImportRefused, _check_zip
 from programs.excel import RUPIAH, _header, _save
 from programs.forms import RupiahField
 from programs.models import Beneficiary, Need
@@ -229,7 +231,13 @@ def delivery_upload_parse(*, upload, beneficiaries: dict[int, str], user) -> Par
     Row numbers in errors are Excel's, so the user finds the row at once.
     """
     try:
+        # The registry importer's checks: no zip bomb, no encrypted parts, before openpyxl unpacks anything.
+        with zipfile.ZipFile(upload) as archive:
+            _check_zip(archive)
+        upload.seek(0)
         workbook = load_workbook(upload, read_only=True, data_only=True)
+    except ImportRefused as exc:
+        raise NotASpreadsheet(str(exc)) from exc
     except Exception as exc:  # openpyxl raises many kinds for files that are not workbooks
         raise NotASpreadsheet(_("This file is not an Excel workbook (.xlsx).")) from exc
     try:

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -453,3 +454,60 @@ def test_upload_is_post_only(program, accepted, owner, login):
 def test_camat_cannot_upload(program, camat, login):
     workbook = Workbook()
     assert upload(login(camat), program, workbook).status_code == 403
+
+
+def test_a_zip_bomb_disguised_as_the_list_is_refused_before_unpacking(program, accepted, owner, login):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            for _ in range(50):  # 50 MB of spaces, a few KB compressed
+                sheet.write(b" " * (1024 * 1024))
+    response = upload(login(owner), program, content=buffer.getvalue())
+    assert response.status_code == 400
+    assert "zip bomb" in response.content.decode() or "zip" in response.content.decode()
+    assert all(b.state == B.CONFIRMED for b in listed(program))
+
+
+DOWNLOAD_EXPECTED = {
+    "owner": 200,
+    "editor": 302,
+    "other_company": 404,
+    "dinsos": 200,
+    "camat": 200,
+    "other_camat": 200,
+    "pimpinan": 403,
+    "anonymous": 302,
+}
+
+
+@pytest.mark.parametrize("persona", sorted(DOWNLOAD_EXPECTED))
+def test_each_persona_downloads_only_what_it_may_and_each_download_is_logged(
+    program, accepted, personas, login, persona
+):
+    response = login(personas[persona]).get(reverse("programs:beneficiaries_xlsx", args=[program.pk]))
+    assert response.status_code == DOWNLOAD_EXPECTED[persona]
+    if response.status_code == 200:
+        log = AccessLog.objects.get()
+        assert (log.user, log.action) == (personas[persona], "export")
+        assert log.row_count == {"owner": 5, "dinsos": 5, "camat": 3, "other_camat": 2}[persona]
+    else:
+        assert not AccessLog.objects.exists()
+
+
+def test_camat_of_another_kecamatan_does_not_find_a_list_outside_it(company, dinsos, other_camat, login):
+    program = running_program(company=company, dinsos=dinsos, households=2)
+    assert login(other_camat).get(list_url(program)).status_code == 404
+
+
+def test_pimpinan_sees_the_panel_without_a_list_link(program, pimpinan, login):
+    html = login(pimpinan).get(program.get_absolute_url()).content.decode()
+    assert 'data-testid="delivery-panel"' in html
+    assert list_url(program) not in html
+
+
+def test_camat_sees_the_list_read_only(program, camat, login):
+    html = login(camat).get(list_url(program)).content.decode()
+    assert 'name="b' not in html
+    assert reverse("programs:delivery_upload", args=[program.pk]) not in html

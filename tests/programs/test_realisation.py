@@ -279,8 +279,8 @@ def test_dinsos_records_a_pks_in_the_admin_with_who_recorded_it(company, dinsos,
     assert response.status_code == 302
     agreement = DataSharingAgreement.objects.get()
     assert (agreement.company, agreement.recorded_by) == (company, dinsos)
-    page = client.get(reverse("admin:companies_company_change", args=[company.pk]))
-    assert "PKS/001/DINSOS/2026" in page.content.decode()
+    listing = client.get(reverse("admin:programs_datasharingagreement_changelist") + f"?q={company.nib}")
+    assert "PKS/001/DINSOS/2026" in listing.content.decode()
 
 
 def test_admin_action_verifies_reports_through_the_service(program, owner, dinsos, login):
