@@ -1,5 +1,6 @@
 """Back office for the company's side: PKS records and realisation reports (issue 5)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
@@ -11,8 +12,22 @@ from programs.models import DataSharingAgreement, DataUseAcceptance, Realisation
 from tslp_portal.templatetags.portal import rupiah
 
 
+class DataSharingAgreementForm(forms.ModelForm):
+    class Meta:
+        model = DataSharingAgreement
+        fields = ["company", "number", "signed_on", "valid_until"]
+
+    def clean(self):
+        data = super().clean()
+        signed_on, valid_until = data.get("signed_on"), data.get("valid_until")
+        if signed_on and valid_until and valid_until < signed_on:
+            self.add_error("valid_until", _("The agreement cannot end before it is signed."))
+        return data
+
+
 @admin.register(DataSharingAgreement)
 class DataSharingAgreementAdmin(admin.ModelAdmin):
+    form = DataSharingAgreementForm
     list_display = ["number", "company", "signed_on", "valid_until", "recorded_by", "recorded_at"]
     list_filter = ["signed_on"]
     list_select_related = ["company", "recorded_by"]

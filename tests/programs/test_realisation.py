@@ -291,3 +291,12 @@ def test_admin_action_verifies_reports_through_the_service(program, owner, dinso
     client.post(changelist, {"action": "verify_selected", "_selected_action": [report.pk]})
     program.refresh_from_db()
     assert program.status == S.COMPLETED
+
+
+def test_a_pks_cannot_end_before_it_is_signed(company, dinsos, login):
+    response = login(dinsos).post(
+        reverse("admin:programs_datasharingagreement_add"),
+        {"company": company.pk, "number": "PKS/002", "signed_on": "2026-05-01", "valid_until": "2026-04-30"},
+    )
+    assert response.status_code == 200
+    assert not DataSharingAgreement.objects.exists()
