@@ -6,6 +6,8 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -511,3 +513,29 @@ def test_camat_sees_the_list_read_only(program, camat, login):
     html = login(camat).get(list_url(program)).content.decode()
     assert 'name="b' not in html
     assert reverse("programs:delivery_upload", args=[program.pk]) not in html
+
+
+def test_a_list_of_several_hundred_households_is_saved_in_one_form(company, dinsos, owner, login):
+    program = running_program(company=company, dinsos=dinsos, households=400)
+    record_pks(company=company)
+    delivery.data_use_accept(program=program, actor=owner)
+    rows = {
+        b.pk: {"status": "delivered", "delivered_on": TODAY.isoformat(), "value": "500.000"}
+        for b in listed(program)
+    }
+    response = login(owner).post(list_url(program), form_rows(program, rows))
+    assert response.status_code == 302
+    assert Beneficiary.objects.filter(program=program, state=B.DELIVERED).count() == 400
+
+
+def test_list_page_needs_the_same_queries_for_five_or_fifty_households(company, dinsos, owner, login):
+    record_pks(company=company)
+    counts = []
+    for size, bidang in ((5, "kesehatan"), (50, "sosial_keagamaan")):
+        program = running_program(company=company, dinsos=dinsos, households=size, bidang=bidang)
+        delivery.data_use_accept(program=program, actor=owner)
+        client = login(owner)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(list_url(program)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
