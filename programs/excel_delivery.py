@@ -23,7 +23,7 @@ from poverty_data.importing.readers import ImportRefused, _check_zip
 from programs.excel import RUPIAH, _header, _save
 from programs.forms import RupiahField
 from programs.models import Beneficiary, Need
-from programs.services.delivery import DeliveryRow
+from programs.services.delivery import DeliveryError, DeliveryRow, beneficiaries_report_delivery
 from programs.services.matching import NEED_FIELDS
 from tslp_portal.privacy import identity_for, mask_identity
 
@@ -311,3 +311,20 @@ def delivery_upload_parse(*, upload, beneficiaries: dict[int, str], user) -> Par
         return parsed
     finally:
         workbook.close()
+
+
+def delivery_upload_apply(*, program, actor, upload, beneficiaries) -> tuple[int, int]:
+    """Read a filled-in list and apply it, all rows or none; return (households changed, rows skipped).
+
+    Raises :class:`NotASpreadsheet` for a file that is not the list, :class:`DeliveryError` with the bad
+    rows (Excel row numbers) otherwise.
+    """
+    known = {b.pk: b.household.no_kk for b in beneficiaries}
+    parsed = delivery_upload_parse(upload=upload, beneficiaries=known, user=actor)
+    if parsed.errors:
+        raise DeliveryError(
+            _("Nothing was saved: %(count)s rows need correcting.") % {"count": len(parsed.errors)},
+            parsed.errors,
+        )
+    changed = beneficiaries_report_delivery(program=program, actor=actor, rows=parsed.rows)
+    return changed, parsed.skipped

@@ -11,6 +11,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -21,7 +22,7 @@ from programs import services
 from programs.excel_delivery import (
     NotASpreadsheet,
     beneficiary_workbook,
-    delivery_upload_parse,
+    delivery_upload_apply,
     household_address,
     household_needs,
 )
@@ -85,9 +86,29 @@ class ListAccessMixin(LoginRequiredMixin):
     def can_report(self) -> bool:
         return self.is_member and self.program.status == S.RUNNING
 
+    @cached_property
+    def beneficiaries(self) -> list:
+        return list(selectors.beneficiary_list(program=self.program, user=self.request.user))
 
-def _rows(beneficiaries, user, forms=None):
-    forms = forms or {}
+    def render_list(self, request, forms=None, upload_errors=None, status=200):
+        """Show the list (logged as a view of personal data); ``forms`` holds the delivery rows."""
+        rows = _rows(self.beneficiaries, request.user, forms or {})
+        _log(request, self.program, len(rows))
+        context = {
+            "program": self.program,
+            "rows": rows,
+            "can_report": self.can_report,
+            "totals": selectors.delivery_totals(program=self.program),
+            "agreement": self.agreement,
+            "upload_form": DeliveryUploadForm() if self.can_report else None,
+            "upload_errors": upload_errors,
+            "masked": scope_of(request.user).personal_data is PersonalData.MASKED,
+            "default_value": RupiahInput().format_value(self.program.value_per_household) or "",
+        }
+        return render(request, "programs/delivery/beneficiary_list.html", context, status=status)
+
+
+def _rows(beneficiaries, user, forms):
     return [
         {
             "beneficiary": b,
@@ -105,37 +126,19 @@ def _rows(beneficiaries, user, forms=None):
 class BeneficiaryListView(ListAccessMixin, View):
     """The list; for the company of a running program also the one-form delivery report."""
 
-    template_name = "programs/delivery/beneficiary_list.html"
-
-    def render_list(self, request, beneficiaries, forms=None, upload_errors=None, status=200):
-        rows = _rows(beneficiaries, request.user, forms)
-        _log(request, self.program, len(rows))
-        context = {
-            "program": self.program,
-            "rows": rows,
-            "can_report": self.can_report,
-            "totals": selectors.delivery_totals(program=self.program),
-            "agreement": self.agreement,
-            "upload_form": DeliveryUploadForm() if self.can_report else None,
-            "upload_errors": upload_errors,
-            "masked": scope_of(request.user).personal_data is PersonalData.MASKED,
-            "default_value": RupiahInput().format_value(self.program.value_per_household) or "",
-        }
-        return render(request, self.template_name, context, status=status)
-
     def get(self, request, pk):
-        beneficiaries = list(selectors.beneficiary_list(program=self.program, user=request.user))
-        forms = {b.pk: DeliveryRowForm(beneficiary=b) for b in beneficiaries} if self.can_report else None
-        return self.render_list(request, beneficiaries, forms)
+        forms = (
+            {b.pk: DeliveryRowForm(beneficiary=b) for b in self.beneficiaries} if self.can_report else None
+        )
+        return self.render_list(request, forms)
 
     def post(self, request, pk):
         if not self.can_report:
             raise PermissionDenied
-        beneficiaries = list(selectors.beneficiary_list(program=self.program, user=request.user))
-        forms = {b.pk: DeliveryRowForm(request.POST, beneficiary=b) for b in beneficiaries}
+        forms = {b.pk: DeliveryRowForm(request.POST, beneficiary=b) for b in self.beneficiaries}
         if not all([form.is_valid() for form in forms.values()]):
             messages.error(request, _("Nothing was saved: correct the rows marked in red."))
-            return self.render_list(request, beneficiaries, forms, status=400)
+            return self.render_list(request, forms, status=400)
         try:
             changed = services.beneficiaries_report_delivery(
                 program=self.program, actor=request.user, rows=[form.to_row() for form in forms.values()]
@@ -145,7 +148,7 @@ class BeneficiaryListView(ListAccessMixin, View):
                 for error in errors:
                     forms[key].add_error(None, error)
             messages.error(request, str(exc))
-            return self.render_list(request, beneficiaries, forms, status=400)
+            return self.render_list(request, forms, status=400)
         except services.ProgramError as exc:
             messages.error(request, str(exc))
             return redirect(self.program)
@@ -155,11 +158,13 @@ class BeneficiaryListView(ListAccessMixin, View):
 
 class BeneficiaryDownloadView(ListAccessMixin, View):
     def get(self, request, pk):
-        beneficiaries = list(selectors.beneficiary_list(program=self.program, user=request.user))
         content = beneficiary_workbook(
-            program=self.program, beneficiaries=beneficiaries, user=request.user, agreement=self.agreement
+            program=self.program,
+            beneficiaries=self.beneficiaries,
+            user=request.user,
+            agreement=self.agreement,
         )
-        _log(request, self.program, len(beneficiaries), action="export")
+        _log(request, self.program, len(self.beneficiaries), action="export")
         return xlsx_response(content, f"penerima-tslp-{self.program.pk}.xlsx")
 
 
@@ -173,31 +178,22 @@ class DeliveryUploadView(ListAccessMixin, View):
         if not self.can_report:
             raise PermissionDenied
         form = DeliveryUploadForm(request.POST, request.FILES)
-        list_view = BeneficiaryListView(program=self.program, is_member=True, agreement=self.agreement)
-        beneficiaries = list(selectors.beneficiary_list(program=self.program, user=request.user))
-        forms = {b.pk: DeliveryRowForm(beneficiary=b) for b in beneficiaries}
+        forms = {b.pk: DeliveryRowForm(beneficiary=b) for b in self.beneficiaries}
         if not form.is_valid():
-            errors = {0: form.errors["file"]}
-            return list_view.render_list(request, beneficiaries, forms, upload_errors=errors, status=400)
-        known = {b.pk: b.household.no_kk for b in beneficiaries}
+            return self.render_list(request, forms, upload_errors={0: form.errors["file"]}, status=400)
         try:
-            parsed = delivery_upload_parse(
-                upload=form.cleaned_data["file"], beneficiaries=known, user=request.user
-            )
-            if parsed.errors:
-                raise services.DeliveryError("", parsed.errors)
-            changed = services.beneficiaries_report_delivery(
-                program=self.program, actor=request.user, rows=parsed.rows
+            changed, skipped = delivery_upload_apply(
+                program=self.program,
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                beneficiaries=self.beneficiaries,
             )
         except NotASpreadsheet as exc:
-            errors = {0: [str(exc)]}
-            return list_view.render_list(request, beneficiaries, forms, upload_errors=errors, status=400)
+            return self.render_list(request, forms, upload_errors={0: [str(exc)]}, status=400)
         except services.DeliveryError as exc:
-            messages.error(
-                request, _("Nothing was saved: %(count)s rows need correcting.") % {"count": len(exc.errors)}
-            )
-            return list_view.render_list(
-                request, beneficiaries, forms, upload_errors=dict(sorted(exc.errors.items())), status=400
+            messages.error(request, str(exc))
+            return self.render_list(
+                request, forms, upload_errors=dict(sorted(exc.errors.items())), status=400
             )
         except services.ProgramError as exc:
             messages.error(request, str(exc))
@@ -207,7 +203,7 @@ class DeliveryUploadView(ListAccessMixin, View):
             _(
                 "The file is applied: delivery saved for %(count)s households; %(skipped)s rows without a status."
             )
-            % {"count": changed, "skipped": parsed.skipped},
+            % {"count": changed, "skipped": skipped},
         )
         return redirect("programs:beneficiaries", pk=self.program.pk)
 
