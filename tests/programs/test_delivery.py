@@ -15,6 +15,7 @@ from programs.excel_delivery import COLUMN, HEADER_ROW
 from programs.models import Beneficiary, DataUseAcceptance, Program, ProgramEvent
 from programs.services import delivery
 from tests.programs.delivery_helpers import record_pks, running_program
+from tests.programs.factories import ProgramFactory
 from tslp_portal.models import AccessLog
 from tslp_portal.privacy import mask_identity
 
@@ -539,3 +540,24 @@ def test_list_page_needs_the_same_queries_for_five_or_fifty_households(company, 
             assert client.get(list_url(program)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_company_cannot_open_the_list_before_dinsos_confirms_it(company, owner, login):
+    approved = ProgramFactory(company=company, status=S.APPROVED)
+    record_pks(company=company)
+    response = login(owner).get(list_url(approved))
+    assert response.status_code == 403
+    assert 'data-testid="unavailable-reason"' in response.content.decode()
+
+
+def test_each_company_user_accepts_the_terms_for_themselves(program, accepted, editor, login):
+    client = login(editor)
+    assert client.get(list_url(program)).status_code == 302
+    client.post(reverse("programs:terms", args=[program.pk]), {"accept": "on"})
+    assert DataUseAcceptance.objects.filter(program=program).count() == 2
+    assert client.get(list_url(program)).status_code == 200
+
+
+def test_new_terms_must_be_accepted_again(program, accepted, owner, login, monkeypatch):
+    monkeypatch.setattr(delivery, "TERMS_VERSION", "2027-1")
+    assert login(owner).get(list_url(program)).status_code == 302

@@ -300,3 +300,21 @@ def test_a_pks_cannot_end_before_it_is_signed(company, dinsos, login):
     )
     assert response.status_code == 200
     assert not DataSharingAgreement.objects.exists()
+
+
+def test_a_final_report_of_a_program_cancelled_meanwhile_cannot_complete_it(program, owner, dinsos):
+    report = submit(program, owner, is_final=True)
+    Program.objects.filter(pk=program.pk).update(status=S.CANCELLED)
+    with pytest.raises(ProgramError):
+        realisation.realisation_verify(report=report, actor=dinsos)
+    report.refresh_from_db()
+    program.refresh_from_db()
+    assert (report.state, program.status) == (R.SUBMITTED, S.CANCELLED)
+
+
+def test_report_pages_are_post_only_for_decisions(program, owner, dinsos, login):
+    report = submit(program, owner, is_final=True)
+    url = reverse("programs:realisation_detail", args=[program.pk, report.pk])
+    login(dinsos).get(url + "?decision=verify")
+    report.refresh_from_db()
+    assert report.state == R.SUBMITTED
