@@ -31,6 +31,7 @@ B = Beneficiary.State
 FILL_IN = PatternFill("solid", fgColor="FEF9C3")
 MAX_ROWS = 5000
 HEADER_ROW = 5
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 COLUMNS = [
     # (key, header, width)
@@ -120,6 +121,8 @@ def beneficiary_workbook(*, program, beneficiaries, user, agreement=None) -> byt
         }
         for key, value in values.items():
             cell = sheet.cell(row=row, column=COLUMN[key], value=value)
+            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"  # registry text is never run as a formula (=HYPERLINK(...) in a name)
             if key in {"status", "date", "value"}:
                 cell.fill = FILL_IN
         sheet.cell(row=row, column=COLUMN["date"]).number_format = "DD/MM/YYYY"

@@ -561,3 +561,13 @@ def test_each_company_user_accepts_the_terms_for_themselves(program, accepted, e
 def test_new_terms_must_be_accepted_again(program, accepted, owner, login, monkeypatch):
     monkeypatch.setattr(delivery, "TERMS_VERSION", "2027-1")
     assert login(owner).get(list_url(program)).status_code == 302
+
+
+def test_registry_text_that_looks_like_a_formula_is_written_as_text(program, dinsos, login):
+    household = listed(program)[0].household
+    household.nama_kepala = '=HYPERLINK("http://evil.example","Klik")'
+    household.save(update_fields=["nama_kepala"])
+    response = login(dinsos).get(reverse("programs:beneficiaries_xlsx", args=[program.pk]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == household.nama_kepala]
+    assert cells and all(cell.data_type == "s" for cell in cells)
