@@ -8,6 +8,7 @@ from programs.services.delivery import DeliveryRow
 
 B = Beneficiary.State
 NOT_REPORTED = ""
+MAX_DOCUMENTS = 20
 
 
 def status_choices():
@@ -132,6 +133,10 @@ class RealisationForm(forms.Form):
 
     def clean_documents(self):
         documents = self.cleaned_data.get("documents") or []
+        if len(documents) > MAX_DOCUMENTS:
+            raise ValidationError(
+                _("Attach at most %(max)s files to one report.") % {"max": MAX_DOCUMENTS}, code="too_many"
+            )
         for upload in documents:
             validate_attachment(upload)
         return documents

@@ -232,12 +232,16 @@ class TermsView(ListAccessMixin, View):
                 {"program": self.program, "agreement": self.agreement, "form": form},
                 status=400,
             )
-        services.data_use_accept(program=self.program, actor=request.user)
+        try:
+            services.data_use_accept(program=self.program, actor=request.user)
+        except services.ProgramError as exc:
+            messages.error(request, str(exc))
+            return redirect(self.program)
         messages.success(request, _("Thank you. The terms are recorded; the list is open."))
         return redirect("programs:beneficiaries", pk=pk)
 
 
-def _company_member_of_running(request, pk) -> Program:
+def _program_of_member(request, pk) -> Program:
     program = get_visible_or_404(Program.objects.select_related("company"), request.user, pk=pk)
     if not services.delivery.is_member_of(request.user, program):
         raise PermissionDenied
@@ -248,13 +252,13 @@ class RealisationCreateView(LoginRequiredMixin, View):
     template_name = "programs/realisation/report_form.html"
 
     def get(self, request, pk):
-        program = _company_member_of_running(request, pk)
+        program = _program_of_member(request, pk)
         if program.status != S.RUNNING:
             raise PermissionDenied
         return render(request, self.template_name, {"program": program, "form": RealisationForm()})
 
     def post(self, request, pk):
-        program = _company_member_of_running(request, pk)
+        program = _program_of_member(request, pk)
         form = RealisationForm(request.POST, request.FILES)
         if not form.is_valid():
             return render(request, self.template_name, {"program": program, "form": form}, status=400)
