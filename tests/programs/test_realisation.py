@@ -318,3 +318,8 @@ def test_report_pages_are_post_only_for_decisions(program, owner, dinsos, login)
     login(dinsos).get(url + "?decision=verify")
     report.refresh_from_db()
     assert report.state == R.SUBMITTED
+
+
+def test_dinsos_home_links_the_reports_waiting_for_verification(dinsos, login):
+    html = login(dinsos).get("/").content.decode()
+    assert reverse("admin:programs_realisationreport_changelist") + "?state__exact=submitted" in html
