@@ -571,3 +571,26 @@ def test_registry_text_that_looks_like_a_formula_is_written_as_text(program, din
     sheet = load_workbook(io.BytesIO(response.content)).active
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == household.nama_kepala]
     assert cells and all(cell.data_type == "s" for cell in cells)
+
+
+def test_uploading_the_list_as_downloaded_changes_nothing(program, accepted, owner, login):
+    first, second, *_rest = listed(program)
+    delivery.beneficiaries_report_delivery(
+        program=program,
+        actor=owner,
+        rows=[
+            delivery.DeliveryRow(first.pk, B.DELIVERED, delivered_on=TODAY, value=1_250_000),
+            delivery.DeliveryRow(second.pk, B.NOT_DELIVERED, reason="not_found"),
+        ],
+    )
+    client = login(owner)
+    response = upload(client, program, download(client, program))
+    assert response.status_code == 302
+    assert ProgramEvent.objects.filter(program=program, action=ProgramEvent.Action.REPORT).count() == 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, first.delivered_value, second.not_delivered_reason) == (
+        B.DELIVERED,
+        1_250_000,
+        "not_found",
+    )
