@@ -207,3 +207,7 @@ class BidangRuleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Registers the admin of data-sharing agreements and realisation reports.
+from programs import admin_delivery  # noqa: E402, F401

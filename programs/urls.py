@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs import views, views_matching
+from programs import views, views_delivery, views_matching
 
 app_name = "programs"
 
@@ -21,16 +21,40 @@ urlpatterns = [
 ]
 
 urlpatterns += [
-    path("<int:pk>/penerima/", views_matching.MatchingView.as_view(), name="matching"),
-    path("<int:pk>/penerima/usulkan/", views_matching.ProposeView.as_view(), name="matching_propose"),
-    path("<int:pk>/penerima/tambah/", views_matching.AddView.as_view(), name="matching_add"),
-    path("<int:pk>/penerima/tetapkan/", views_matching.ConfirmView.as_view(), name="matching_confirm"),
+    path("<int:pk>/pencocokan/", views_matching.MatchingView.as_view(), name="matching"),
+    path("<int:pk>/pencocokan/usulkan/", views_matching.ProposeView.as_view(), name="matching_propose"),
+    path("<int:pk>/pencocokan/tambah/", views_matching.AddView.as_view(), name="matching_add"),
+    path("<int:pk>/pencocokan/tetapkan/", views_matching.ConfirmView.as_view(), name="matching_confirm"),
     path(
-        "<int:pk>/penerima/<int:beneficiary_pk>/keluarkan/",
+        "<int:pk>/pencocokan/<int:beneficiary_pk>/keluarkan/",
         views_matching.RemoveView.as_view(),
         name="matching_remove",
     ),
     path(
         "keluarga/<int:household_pk>/", views_matching.HouseholdLedgerView.as_view(), name="household_ledger"
+    ),
+]
+
+# The company's side and the realisation loop.
+urlpatterns += [
+    path("terlambat/", views_delivery.OverdueView.as_view(), name="overdue"),
+    path("<int:pk>/penerima/", views_delivery.BeneficiaryListView.as_view(), name="beneficiaries"),
+    path(
+        "<int:pk>/penerima/xlsx/", views_delivery.BeneficiaryDownloadView.as_view(), name="beneficiaries_xlsx"
+    ),
+    path("<int:pk>/penerima/unggah/", views_delivery.DeliveryUploadView.as_view(), name="delivery_upload"),
+    path("<int:pk>/penerima/syarat/", views_delivery.TermsView.as_view(), name="terms"),
+    path(
+        "<int:pk>/realisasi/baru/", views_delivery.RealisationCreateView.as_view(), name="realisation_create"
+    ),
+    path(
+        "<int:pk>/realisasi/<int:report_pk>/",
+        views_delivery.RealisationReportView.as_view(),
+        name="realisation_detail",
+    ),
+    path(
+        "<int:pk>/realisasi/<int:report_pk>/dokumen/<int:document_pk>/",
+        views_delivery.RealisationDocumentView.as_view(),
+        name="realisation_document",
     ),
 ]

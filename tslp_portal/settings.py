@@ -144,6 +144,8 @@ STORAGES = {
 # Uploaded files hold personal and business data: they live outside any public path and are served
 # only through views that check permissions.
 MEDIA_ROOT = Path(os.environ.get("TSLP_PRIVATE_MEDIA_ROOT") or BASE_DIR / "private_media")
+# The delivery page posts three fields per household in one form; a program may have a few thousand.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 
 # E-mail: printed to the console in development, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -1,5 +1,20 @@
 """What writes programs: the review workflow, matching to households, delivery and realisation."""
 
+from programs.services.delivery import (  # noqa: F401
+    TERMS_VERSION,
+    DeliveryError,
+    DeliveryRow,
+    agreement_valid_for,
+    beneficiaries_report_delivery,
+    company_list_access_check,
+    data_use_accept,
+    data_use_acceptance_for,
+)
+from programs.services.realisation import (  # noqa: F401
+    realisation_return,
+    realisation_submit,
+    realisation_verify,
+)
 from programs.services.workflow import (  # noqa: F401
     DINSOS_DECISIONS,
     TRANSITIONS,

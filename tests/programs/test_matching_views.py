@@ -40,21 +40,21 @@ MATCHING_STATUS = {
 
 @pytest.mark.parametrize(("persona", "expected"), MATCHING_STATUS.items())
 def test_matching_page_is_for_dinsos_only(approved, personas, login, persona, expected):
-    assert login(personas[persona]).get(f"/program/{approved.pk}/penerima/").status_code == expected
+    assert login(personas[persona]).get(f"/program/{approved.pk}/pencocokan/").status_code == expected
 
 
 def test_dinsos_proposes_removes_with_reason_and_confirms(approved, dinsos, login, households):
     client = login(dinsos)
-    assert client.get(f"/program/{approved.pk}/penerima/usulkan/").status_code == 405  # POST only
-    client.post(f"/program/{approved.pk}/penerima/usulkan/", {"spread": "proportional"})
+    assert client.get(f"/program/{approved.pk}/pencocokan/usulkan/").status_code == 405  # POST only
+    client.post(f"/program/{approved.pk}/pencocokan/usulkan/", {"spread": "proportional"})
     assert Beneficiary.objects.filter(program=approved, state="proposed").count() == 4
-    page = client.get(f"/program/{approved.pk}/penerima/")
+    page = client.get(f"/program/{approved.pk}/pencocokan/")
     html = page.content.decode()
     first = Beneficiary.objects.filter(program=approved).order_by("rank").first()
     assert first.household.no_kk in html  # Dinsos sees the number in full
     assert AccessLog.objects.filter(user=dinsos, row_count=4).exists()
 
-    url = f"/program/{approved.pk}/penerima/{first.pk}/keluarkan/"
+    url = f"/program/{approved.pk}/pencocokan/{first.pk}/keluarkan/"
     assert "Tuliskan alasannya" in client.get(url).content.decode()
     response = client.post(url, {"reason": ""})
     assert response.status_code == 400
@@ -62,8 +62,8 @@ def test_dinsos_proposes_removes_with_reason_and_confirms(approved, dinsos, logi
     first.refresh_from_db()
     assert first.state == Beneficiary.State.REMOVED
 
-    assert "Tetapkan penerima?" in client.get(f"/program/{approved.pk}/penerima/tetapkan/").content.decode()
-    client.post(f"/program/{approved.pk}/penerima/tetapkan/")
+    assert "Tetapkan penerima?" in client.get(f"/program/{approved.pk}/pencocokan/tetapkan/").content.decode()
+    client.post(f"/program/{approved.pk}/pencocokan/tetapkan/")
     approved.refresh_from_db()
     assert approved.status == S.RUNNING
     assert Beneficiary.objects.filter(program=approved, state="confirmed").count() == 3
@@ -73,7 +73,7 @@ def test_empty_pool_message_is_shown(company, dinsos, login, households):
     program = ProgramFactory(
         company=company, status=S.APPROVED, max_desil=1, needs=["no_toilet"], target_households=3
     )
-    response = login(dinsos).post(f"/program/{program.pk}/penerima/usulkan/", follow=True)
+    response = login(dinsos).post(f"/program/{program.pk}/pencocokan/usulkan/", follow=True)
     assert "Tidak ada keluarga dengan desil ≤ 1 dan tidak ada jamban" in response.content.decode()
 
 
@@ -85,12 +85,12 @@ def test_search_and_add_with_override(approved, dinsos, login, wilayah):
         nama_kepala="Sukarti Binti Amat",
     )
     client = login(dinsos)
-    html = client.get(f"/program/{approved.pk}/penerima/?q=Sukarti").content.decode()
+    html = client.get(f"/program/{approved.pk}/pencocokan/?q=Sukarti").content.decode()
     assert "Sukarti Binti Amat" in html and "desil di atas 3" in html
-    client.post(f"/program/{approved.pk}/penerima/tambah/", {"household": rich.pk, "override_reason": ""})
+    client.post(f"/program/{approved.pk}/pencocokan/tambah/", {"household": rich.pk, "override_reason": ""})
     assert not Beneficiary.objects.filter(household=rich).exists()
     client.post(
-        f"/program/{approved.pk}/penerima/tambah/",
+        f"/program/{approved.pk}/pencocokan/tambah/",
         {"household": rich.pk, "override_reason": "Korban kebakaran."},
     )
     assert Beneficiary.objects.get(household=rich).override_reason == "Korban kebakaran."
@@ -109,9 +109,9 @@ def test_matching_page_query_count_does_not_grow_with_the_list(
         matching.beneficiaries_propose(program=program, actor=dinsos)
     client = login(dinsos)
     with django_assert_max_num_queries(40) as captured:
-        client.get(f"/program/{small.pk}/penerima/")
+        client.get(f"/program/{small.pk}/pencocokan/")
     with django_assert_max_num_queries(len(captured.captured_queries)):
-        client.get(f"/program/{large.pk}/penerima/")
+        client.get(f"/program/{large.pk}/pencocokan/")
 
 
 def test_household_ledger_lists_every_program_with_company_and_value(approved, dinsos, login, households):

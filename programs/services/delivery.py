@@ -1,0 +1,202 @@
+"""The company's side of a running program: the data-use terms and delivery reporting per household.
+
+By-name data leaves Dinsos only under a recorded basis: a valid PKS with the company and, per program and
+user, an accepted version of the data-use terms. Delivery reports are applied all or nothing: a list with
+one bad row changes no row, so what the company sees is always what it last saved in full.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from programs.models import Beneficiary, DataSharingAgreement, DataUseAcceptance, Program, ProgramEvent
+from programs.services.workflow import ProgramError
+
+# Raise when the wording of the terms changes: everyone accepts the new version before the next access.
+TERMS_VERSION = "2026-1"
+
+B = Beneficiary.State
+REPORTED_STATES = (B.CONFIRMED, B.DELIVERED, B.NOT_DELIVERED)
+
+
+class DeliveryError(ProgramError):
+    """A delivery report that cannot be applied; ``errors`` maps a row key to its messages."""
+
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+@dataclass
+class DeliveryRow:
+    """What the company reports for one beneficiary.
+
+    ``state`` is ``delivered``, ``not_delivered`` or ``confirmed`` (not reported yet); ``key`` names the row
+    in error messages (a beneficiary id on the page, a row number in an uploaded file).
+    """
+
+    beneficiary_id: int
+    state: str
+    reason: str = ""
+    delivered_on: datetime.date | None = None
+    value: int | None = None
+    key: object = None
+    errors: list = field(default_factory=list)
+
+
+def is_member_of(user: User, program: Program) -> bool:
+    return bool(user.is_authenticated and user.is_company_member and user.company_id == program.company_id)
+
+
+def agreement_valid_for(company_id: int, *, on: datetime.date | None = None) -> DataSharingAgreement | None:
+    """The company's PKS in force on ``on`` (today by default), the latest signed first."""
+    on = on or timezone.localdate()
+    return (
+        DataSharingAgreement.objects.filter(company_id=company_id, signed_on__lte=on)
+        .exclude(valid_until__lt=on)
+        .order_by("-signed_on", "-pk")
+        .first()
+    )
+
+
+def data_use_acceptance_for(*, program: Program, user: User) -> DataUseAcceptance | None:
+    return (
+        DataUseAcceptance.objects.filter(program=program, user=user, terms_version=TERMS_VERSION)
+        .select_related("agreement")
+        .first()
+    )
+
+
+def _check_company_access(program: Program, actor: User) -> DataSharingAgreement:
+    if not is_member_of(actor, program):
+        raise ProgramError(_("You may not do this with this program."))
+    if program.status != Program.Status.RUNNING:
+        raise ProgramError(
+            _(
+                "The beneficiary list is open to the company only while the program is running; it is "
+                "%(status)s. Dinsos keeps the delivery records."
+            )
+            % {"status": program.get_status_display()}
+        )
+    agreement = agreement_valid_for(program.company_id)
+    if agreement is None:
+        raise ProgramError(
+            _(
+                "Dinsos has not recorded a data-sharing agreement (PKS) with your company yet, or it has "
+                "expired. The beneficiary list opens once Dinsos records a valid PKS."
+            )
+        )
+    return agreement
+
+
+@transaction.atomic
+def data_use_accept(*, program: Program, actor: User) -> DataUseAcceptance:
+    """Record that ``actor`` accepts the data-use terms for ``program`` under the company's current PKS."""
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    agreement = _check_company_access(program, actor)
+    acceptance, _created = DataUseAcceptance.objects.get_or_create(
+        program=program, user=actor, terms_version=TERMS_VERSION, defaults={"agreement": agreement}
+    )
+    return acceptance
+
+
+def company_list_access_check(*, program: Program, user: User) -> DataSharingAgreement:
+    """Raise :class:`ProgramError` unless the company member may open the list now (terms aside)."""
+    return _check_company_access(program, user)
+
+
+def _validate(row: DeliveryRow, beneficiary: Beneficiary | None, today: datetime.date) -> None:
+    if beneficiary is None:
+        row.errors.append(_("This household is not on this program's list."))
+        return
+    if row.state == B.DELIVERED:
+        if row.delivered_on is None:
+            row.errors.append(_("Give the date of delivery."))
+        elif row.delivered_on > today:
+            row.errors.append(_("The date of delivery cannot be in the future."))
+        if row.value is not None and row.value < 0:
+            row.errors.append(_("The value cannot be negative."))
+    elif row.state == B.NOT_DELIVERED:
+        if row.reason not in Beneficiary.NotDeliveredReason.values:
+            row.errors.append(_("Say why it was not delivered: moved, deceased, refused or not found."))
+    elif row.state != B.CONFIRMED:
+        row.errors.append(_("Unknown status."))
+
+
+@transaction.atomic
+def beneficiaries_report_delivery(*, program: Program, actor: User, rows: list[DeliveryRow]) -> int:
+    """Apply the company's delivery report for some of the program's households; return rows changed.
+
+    All or nothing: when any row is invalid, :class:`DeliveryError` carries every row's errors and no row
+    changes. ``confirmed`` resets a household to "not reported yet" (to correct a mistake).
+    """
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if not is_member_of(actor, program):
+        raise ProgramError(_("You may not do this with this program."))
+    if program.status != Program.Status.RUNNING:
+        raise ProgramError(
+            _("Delivery can only be reported while the program is running; it is %(status)s.")
+            % {"status": program.get_status_display()}
+        )
+    beneficiaries = {
+        b.pk: b
+        for b in Beneficiary.objects.select_for_update().filter(
+            program=program, state__in=REPORTED_STATES, pk__in=[row.beneficiary_id for row in rows]
+        )
+    }
+    today = timezone.localdate()
+    for row in rows:
+        _validate(row, beneficiaries.get(row.beneficiary_id), today)
+    errors = {
+        row.key if row.key is not None else row.beneficiary_id: row.errors for row in rows if row.errors
+    }
+    if errors:
+        raise DeliveryError(
+            _("Nothing was saved: %(count)s rows need correcting.") % {"count": len(errors)}, errors
+        )
+    now = timezone.now()
+    changed = []
+    for row in rows:
+        beneficiary = beneficiaries[row.beneficiary_id]
+        wanted = {
+            "state": row.state,
+            "not_delivered_reason": row.reason if row.state == B.NOT_DELIVERED else "",
+            "delivered_on": row.delivered_on if row.state == B.DELIVERED else None,
+            "delivered_value": row.value if row.state == B.DELIVERED else None,
+        }
+        if all(getattr(beneficiary, name) == value for name, value in wanted.items()):
+            continue
+        for name, value in wanted.items():
+            setattr(beneficiary, name, value)
+        beneficiary.reported_at = now if row.state != B.CONFIRMED else None
+        changed.append(beneficiary)
+    Beneficiary.objects.bulk_update(
+        changed, ["state", "not_delivered_reason", "delivered_on", "delivered_value", "reported_at"], 500
+    )
+    if changed:
+        ProgramEvent.objects.create(
+            program=program,
+            actor=actor,
+            action=ProgramEvent.Action.REPORT,
+            from_status=program.status,
+            to_status=program.status,
+            note=_("Delivery reported for %(count)s households.") % {"count": len(changed)},
+        )
+    return len(changed)
+
+
+__all__ = [
+    "TERMS_VERSION",
+    "DeliveryError",
+    "DeliveryRow",
+    "agreement_valid_for",
+    "beneficiaries_report_delivery",
+    "company_list_access_check",
+    "data_use_accept",
+    "data_use_acceptance_for",
+    "is_member_of",
+]

@@ -1,0 +1,141 @@
+"""Realisation reports: the company reports what it spent and delivered; Dinsos verifies or returns it.
+
+Verifying a final report completes the program (RUNNING → COMPLETED), which also ends the company's access
+to the beneficiary list.
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from programs.models import Program, ProgramEvent, RealisationDocument, RealisationReport
+from programs.services.delivery import is_member_of
+from programs.services.workflow import ProgramError, _company_recipients, _dinsos_recipients, _queue_mail
+
+R = RealisationReport.State
+
+
+@transaction.atomic
+def realisation_submit(
+    *,
+    program: Program,
+    actor: User,
+    period: str,
+    amount_spent: int,
+    description: str,
+    is_final: bool,
+    documents: Iterable = (),
+) -> RealisationReport:
+    """File a realisation report with its documents and photos (company, program running)."""
+    program = Program.objects.select_for_update().select_related("company").get(pk=program.pk)
+    if not is_member_of(actor, program):
+        raise ProgramError(_("You may not do this with this program."))
+    if program.status != Program.Status.RUNNING:
+        raise ProgramError(
+            _("Realisation can only be reported while the program is running; it is %(status)s.")
+            % {"status": program.get_status_display()}
+        )
+    if amount_spent is None or amount_spent < 0:
+        raise ProgramError(_("The amount cannot be negative."))
+    if is_final and program.reports.filter(is_final=True, state=R.SUBMITTED).exists():
+        raise ProgramError(
+            _("A final report is already waiting for Dinsos. Wait for its verification or its return.")
+        )
+    report = RealisationReport.objects.create(
+        program=program,
+        period=period.strip(),
+        amount_spent=amount_spent,
+        description=description.strip(),
+        is_final=is_final,
+        submitted_by=actor,
+    )
+    for upload in documents:
+        RealisationDocument.objects.create(
+            report=report, file=upload, original_name=upload.name[:200], size=upload.size
+        )
+    event = ProgramEvent.objects.create(
+        program=program,
+        actor=actor,
+        action=ProgramEvent.Action.REPORT,
+        from_status=program.status,
+        to_status=program.status,
+        note=(_("Final realisation report: %(period)s") if is_final else _("Realisation report: %(period)s"))
+        % {"period": report.period},
+    )
+    _queue_mail(program, event, _dinsos_recipients(), "realisation", "programs:detail")
+    return report
+
+
+def _lock_submitted(report: RealisationReport, actor: User) -> tuple[RealisationReport, Program]:
+    if not actor.is_dinsos:
+        raise ProgramError(_("Only Dinsos verifies realisation reports."))
+    program = Program.objects.select_for_update().select_related("company").get(pk=report.program_id)
+    report = RealisationReport.objects.select_for_update().get(pk=report.pk)
+    if report.state != R.SUBMITTED:
+        raise ProgramError(
+            _("This report has already been handled: it is %(state)s.")
+            % {"state": report.get_state_display()}
+        )
+    return report, program
+
+
+@transaction.atomic
+def realisation_verify(*, report: RealisationReport, actor: User, note: str = "") -> RealisationReport:
+    """Verify a report; a final one completes the program and mails the company (after commit)."""
+    report, program = _lock_submitted(report, actor)
+    if report.is_final and program.status != Program.Status.RUNNING:
+        raise ProgramError(
+            _("A final report completes a running program; this one is %(status)s.")
+            % {"status": program.get_status_display()}
+        )
+    report.state = R.VERIFIED
+    report.verified_by = actor
+    report.verified_at = timezone.now()
+    report.dinsos_note = note.strip()
+    report.save(update_fields=["state", "verified_by", "verified_at", "dinsos_note"])
+    if report.is_final:
+        from_status = program.status
+        program.status = Program.Status.COMPLETED
+        program.decided_at = report.verified_at
+        program.save(update_fields=["status", "decided_at", "updated_at"])
+        event = ProgramEvent.objects.create(
+            program=program,
+            actor=actor,
+            action=ProgramEvent.Action.COMPLETE,
+            from_status=from_status,
+            to_status=program.status,
+            note=report.dinsos_note or _("Final realisation report verified."),
+        )
+        _queue_mail(program, event, _company_recipients(program), "decision", "programs:detail")
+    return report
+
+
+@transaction.atomic
+def realisation_return(*, report: RealisationReport, actor: User, note: str) -> RealisationReport:
+    """Send a report back to the company for correction; the note says what to correct."""
+    report, program = _lock_submitted(report, actor)
+    note = note.strip()
+    if not note:
+        raise ProgramError(_("Write a note that explains the decision to the company."))
+    report.state = R.RETURNED
+    report.verified_by = actor
+    report.verified_at = timezone.now()
+    report.dinsos_note = note
+    report.save(update_fields=["state", "verified_by", "verified_at", "dinsos_note"])
+    event = ProgramEvent.objects.create(
+        program=program,
+        actor=actor,
+        action=ProgramEvent.Action.REPORT,
+        from_status=program.status,
+        to_status=program.status,
+        note=_("Realisation report %(period)s returned for correction: %(note)s")
+        % {"period": report.period, "note": note},
+    )
+    _queue_mail(program, event, _company_recipients(program), "decision", "programs:detail")
+    return report
+
+
+__all__ = ["realisation_return", "realisation_submit", "realisation_verify"]

@@ -1,0 +1,32 @@
+"""The delivery and realisation panel on a program's page."""
+
+from django import template
+
+from accounts.scope import PersonalData, scope_of
+from programs import selectors_delivery as selectors
+from programs.models import Program
+from programs.services.delivery import is_member_of
+
+register = template.Library()
+
+PANEL_STATUSES = {Program.Status.RUNNING, Program.Status.COMPLETED, Program.Status.CANCELLED}
+
+
+@register.inclusion_tag("programs/includes/delivery_panel_body.html", takes_context=True)
+def delivery_panel(context, program: Program) -> dict:
+    user = context["request"].user
+    is_member = is_member_of(user, program)
+    sees_names = scope_of(user).personal_data is not PersonalData.NONE
+    running = program.status == Program.Status.RUNNING
+    return {
+        "program": program,
+        "show": program.status in PANEL_STATUSES,
+        "is_member": is_member,
+        "running": running,
+        "can_open_list": sees_names and (running or not is_member),
+        "access_ended": is_member and not running,
+        "can_report": is_member and running,
+        "totals": selectors.delivery_totals(program=program) if sees_names else None,
+        "reports": program.reports.select_related("submitted_by").order_by("-submitted_at"),
+        "is_dinsos": user.is_dinsos,
+    }

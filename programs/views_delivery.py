@@ -1,0 +1,334 @@
+"""The company's side of a running program and the realisation loop (issue 5).
+
+Who sees a program's beneficiary list: the company while the program runs, after accepting the data-use
+terms under a valid PKS (masked); the camat of the kecamatan, read-only and masked, only its own households;
+Dinsos, unmasked. Pimpinan sees no names (403); everyone else outside the program's scope gets 404. Every
+rendering or download of the list writes one access-log row.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
+
+from accounts.mixins import RoleRequiredMixin
+from accounts.scope import PersonalData, get_visible_or_404, scope_of
+from programs import selectors_delivery as selectors
+from programs import services
+from programs.excel_delivery import (
+    NotASpreadsheet,
+    beneficiary_workbook,
+    delivery_upload_apply,
+    household_address,
+    household_needs,
+)
+from programs.forms import RupiahInput
+from programs.forms_delivery import (
+    DeliveryRowForm,
+    DeliveryUploadForm,
+    RealisationDecisionForm,
+    RealisationForm,
+    TermsForm,
+)
+from programs.models import Program, RealisationReport
+from programs.views import xlsx_response
+from tslp_portal.privacy import access_log_write, identity_for
+
+S = Program.Status
+
+
+def _log(request, program: Program, row_count: int, action: str = "view") -> None:
+    access_log_write(
+        user=request.user,
+        what=_("Beneficiary list"),
+        row_count=row_count,
+        action=action,
+        reason=_("Program %(pk)s: %(title)s") % {"pk": program.pk, "title": program.title},
+        path=request.get_full_path(),
+    )
+
+
+class ListAccessMixin(LoginRequiredMixin):
+    """Decide who reaches a program's by-name list; company members pass the PKS and the terms first."""
+
+    needs_terms = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.program = get_visible_or_404(
+            Program.objects.select_related("company"), request.user, pk=kwargs["pk"]
+        )
+        if scope_of(request.user).personal_data is PersonalData.NONE:
+            raise PermissionDenied
+        self.is_member = services.delivery.is_member_of(request.user, self.program)
+        self.agreement = None
+        if self.is_member:
+            try:
+                self.agreement = services.company_list_access_check(program=self.program, user=request.user)
+            except services.ProgramError as exc:
+                return render(
+                    request,
+                    "programs/delivery/unavailable.html",
+                    {"program": self.program, "reason": str(exc)},
+                    status=403,
+                )
+            acceptance = services.data_use_acceptance_for(program=self.program, user=request.user)
+            if self.needs_terms and acceptance is None:
+                return redirect("programs:terms", pk=self.program.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def can_report(self) -> bool:
+        return self.is_member and self.program.status == S.RUNNING
+
+    @cached_property
+    def beneficiaries(self) -> list:
+        return list(selectors.beneficiary_list(program=self.program, user=self.request.user))
+
+    def render_list(self, request, forms=None, upload_errors=None, status=200):
+        """Show the list (logged as a view of personal data); ``forms`` holds the delivery rows."""
+        rows = _rows(self.beneficiaries, request.user, forms or {})
+        _log(request, self.program, len(rows))
+        context = {
+            "program": self.program,
+            "rows": rows,
+            "can_report": self.can_report,
+            "totals": selectors.delivery_totals(program=self.program),
+            "agreement": self.agreement,
+            "upload_form": DeliveryUploadForm() if self.can_report else None,
+            "upload_errors": upload_errors,
+            "masked": scope_of(request.user).personal_data is PersonalData.MASKED,
+            "default_value": RupiahInput().format_value(self.program.value_per_household) or "",
+        }
+        return render(request, "programs/delivery/beneficiary_list.html", context, status=status)
+
+
+def _rows(beneficiaries, user, forms):
+    return [
+        {
+            "beneficiary": b,
+            "household": b.household,
+            "nik": identity_for(user, b.household.nik_kepala),
+            "no_kk": identity_for(user, b.household.no_kk),
+            "address": household_address(b.household),
+            "needs": household_needs(b.household),
+            "form": forms.get(b.pk),
+        }
+        for b in beneficiaries
+    ]
+
+
+class BeneficiaryListView(ListAccessMixin, View):
+    """The list; for the company of a running program also the one-form delivery report."""
+
+    def get(self, request, pk):
+        forms = (
+            {b.pk: DeliveryRowForm(beneficiary=b) for b in self.beneficiaries} if self.can_report else None
+        )
+        return self.render_list(request, forms)
+
+    def post(self, request, pk):
+        if not self.can_report:
+            raise PermissionDenied
+        forms = {b.pk: DeliveryRowForm(request.POST, beneficiary=b) for b in self.beneficiaries}
+        if not all([form.is_valid() for form in forms.values()]):
+            messages.error(request, _("Nothing was saved: correct the rows marked in red."))
+            return self.render_list(request, forms, status=400)
+        try:
+            changed = services.beneficiaries_report_delivery(
+                program=self.program, actor=request.user, rows=[form.to_row() for form in forms.values()]
+            )
+        except services.DeliveryError as exc:
+            for key, errors in exc.errors.items():
+                for error in errors:
+                    forms[key].add_error(None, error)
+            messages.error(request, str(exc))
+            return self.render_list(request, forms, status=400)
+        except services.ProgramError as exc:
+            messages.error(request, str(exc))
+            return redirect(self.program)
+        messages.success(request, _("Delivery saved for %(count)s households.") % {"count": changed})
+        return redirect("programs:beneficiaries", pk=self.program.pk)
+
+
+class BeneficiaryDownloadView(ListAccessMixin, View):
+    def get(self, request, pk):
+        content = beneficiary_workbook(
+            program=self.program,
+            beneficiaries=self.beneficiaries,
+            user=request.user,
+            agreement=self.agreement,
+        )
+        _log(request, self.program, len(self.beneficiaries), action="export")
+        return xlsx_response(content, f"penerima-tslp-{self.program.pk}.xlsx")
+
+
+class DeliveryUploadView(ListAccessMixin, View):
+    """Apply a filled-in list: all rows or none (a file with a bad row changes nothing)."""
+
+    def get(self, request, pk):
+        return redirect("programs:beneficiaries", pk=pk)
+
+    def post(self, request, pk):
+        if not self.can_report:
+            raise PermissionDenied
+        form = DeliveryUploadForm(request.POST, request.FILES)
+        forms = {b.pk: DeliveryRowForm(beneficiary=b) for b in self.beneficiaries}
+        if not form.is_valid():
+            return self.render_list(request, forms, upload_errors={0: form.errors["file"]}, status=400)
+        try:
+            changed, skipped = delivery_upload_apply(
+                program=self.program,
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                beneficiaries=self.beneficiaries,
+            )
+        except NotASpreadsheet as exc:
+            return self.render_list(request, forms, upload_errors={0: [str(exc)]}, status=400)
+        except services.DeliveryError as exc:
+            messages.error(request, str(exc))
+            return self.render_list(
+                request, forms, upload_errors=dict(sorted(exc.errors.items())), status=400
+            )
+        except services.ProgramError as exc:
+            messages.error(request, str(exc))
+            return redirect(self.program)
+        messages.success(
+            request,
+            _(
+                "The file is applied: delivery saved for %(count)s households; %(skipped)s rows without a status."
+            )
+            % {"count": changed, "skipped": skipped},
+        )
+        return redirect("programs:beneficiaries", pk=self.program.pk)
+
+
+class TermsView(ListAccessMixin, View):
+    needs_terms = False
+    template_name = "programs/delivery/terms.html"
+
+    def get(self, request, pk):
+        if not self.is_member:
+            return redirect("programs:beneficiaries", pk=pk)
+        return render(
+            request,
+            self.template_name,
+            {"program": self.program, "agreement": self.agreement, "form": TermsForm()},
+        )
+
+    def post(self, request, pk):
+        if not self.is_member:
+            raise PermissionDenied
+        form = TermsForm(request.POST)
+        if not form.is_valid():
+            return render(
+                request,
+                self.template_name,
+                {"program": self.program, "agreement": self.agreement, "form": form},
+                status=400,
+            )
+        try:
+            services.data_use_accept(program=self.program, actor=request.user)
+        except services.ProgramError as exc:
+            messages.error(request, str(exc))
+            return redirect(self.program)
+        messages.success(request, _("Thank you. The terms are recorded; the list is open."))
+        return redirect("programs:beneficiaries", pk=pk)
+
+
+def _program_of_member(request, pk) -> Program:
+    program = get_visible_or_404(Program.objects.select_related("company"), request.user, pk=pk)
+    if not services.delivery.is_member_of(request.user, program):
+        raise PermissionDenied
+    return program
+
+
+class RealisationCreateView(LoginRequiredMixin, View):
+    template_name = "programs/realisation/report_form.html"
+
+    def get(self, request, pk):
+        program = _program_of_member(request, pk)
+        if program.status != S.RUNNING:
+            raise PermissionDenied
+        return render(request, self.template_name, {"program": program, "form": RealisationForm()})
+
+    def post(self, request, pk):
+        program = _program_of_member(request, pk)
+        form = RealisationForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"program": program, "form": form}, status=400)
+        try:
+            services.realisation_submit(program=program, actor=request.user, **form.cleaned_data)
+        except services.ProgramError as exc:
+            messages.error(request, str(exc))
+            return redirect(program)
+        messages.success(request, _("The realisation report is sent to Dinsos for verification."))
+        return redirect(program)
+
+
+class RealisationReportView(LoginRequiredMixin, View):
+    """A report with its documents; Dinsos verifies it or returns it here (GET shows, POST decides)."""
+
+    template_name = "programs/realisation/report_detail.html"
+
+    def get_report(self, request, pk, report_pk):
+        program = get_visible_or_404(Program.objects.select_related("company"), request.user, pk=pk)
+        return get_object_or_404(
+            program.reports.select_related("program__company", "submitted_by", "verified_by"), pk=report_pk
+        )
+
+    def render_report(self, request, report, form, status=200):
+        can_decide = request.user.is_dinsos and report.state == RealisationReport.State.SUBMITTED
+        context = {
+            "program": report.program,
+            "report": report,
+            "documents": report.documents.all(),
+            "form": form if can_decide else None,
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, pk, report_pk):
+        report = self.get_report(request, pk, report_pk)
+        return self.render_report(request, report, RealisationDecisionForm())
+
+    def post(self, request, pk, report_pk):
+        report = self.get_report(request, pk, report_pk)
+        if not request.user.is_dinsos:
+            raise PermissionDenied
+        form = RealisationDecisionForm(request.POST)
+        if not form.is_valid():
+            return self.render_report(request, report, form, status=400)
+        note = form.cleaned_data["note"]
+        try:
+            if form.cleaned_data["decision"] == "verify":
+                services.realisation_verify(report=report, actor=request.user, note=note)
+                messages.success(request, _("The realisation report is verified."))
+            else:
+                services.realisation_return(report=report, actor=request.user, note=note)
+                messages.success(request, _("The realisation report is returned to the company."))
+        except services.ProgramError as exc:
+            messages.error(request, str(exc))
+        return redirect(report.program)
+
+
+class RealisationDocumentView(LoginRequiredMixin, View):
+    def get(self, request, pk, report_pk, document_pk):
+        program = get_visible_or_404(Program, request.user, pk=pk)
+        if scope_of(request.user).personal_data is PersonalData.NONE:
+            raise PermissionDenied  # photos of handovers show people
+        report = get_object_or_404(program.reports, pk=report_pk)
+        document = get_object_or_404(report.documents, pk=document_pk)
+        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+
+
+class OverdueView(RoleRequiredMixin, View):
+    allowed_roles = frozenset({"dinsos"})
+    template_name = "programs/realisation/overdue.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"programs": selectors.programs_overdue()})
