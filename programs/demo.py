@@ -10,7 +10,7 @@ from accounts.services import account_create
 from companies.models import Company
 from poverty_data.models import Desa, Kecamatan
 from programs import services
-from programs.models import Bentuk, Bidang, Need, Program
+from programs.models import Beneficiary, Bentuk, Bidang, DataSharingAgreement, Need, Program
 from programs.services import matching
 from tslp_portal.demo import DEMO_COMPANY
 
@@ -116,6 +116,7 @@ def demo_programs_create(*, password: str, seed: int = 2026) -> tuple[int, int]:
                 first_name=f"Staf CSR {index}",
             )
         companies.append(company)
+    demo_agreements_create(recorded_by=dinsos)
     verified = [c for c in companies if c.status == Company.Status.VERIFIED]
     bidang_cycle = list(Bidang) * 7
     bentuk_cycle = list(Bentuk) * 15
@@ -190,6 +191,53 @@ def _walk_to(program: Program, final: str, *, owner: User, dinsos: User) -> None
             # A program without households to match (no registry in this demo, or no target) is started as is.
             Program.objects.filter(pk=program.pk).update(status=S.RUNNING)
         if final == S.COMPLETED:
-            Program.objects.filter(pk=program.pk).update(status=S.COMPLETED)
+            _deliver_and_complete(program, owner=owner, dinsos=dinsos)
     elif final == S.CANCELLED:
         services.program_cancel(program=program, actor=dinsos, note="Perusahaan menunda kegiatan.")
+
+
+def _deliver_and_complete(program: Program, *, owner: User, dinsos: User) -> None:
+    """Report every household delivered, file the final report and have Dinsos verify it."""
+    program.refresh_from_db()
+    rows = [
+        services.DeliveryRow(
+            beneficiary_id=pk,
+            state=Beneficiary.State.DELIVERED,
+            delivered_on=max(
+                program.start_date, min(program.end_date, datetime.date.today()) - datetime.timedelta(days=7)
+            ),
+            value=program.value_per_household or 0,
+        )
+        for pk in program.beneficiaries.filter(state=Beneficiary.State.CONFIRMED).values_list("pk", flat=True)
+    ]
+    if rows:
+        services.beneficiaries_report_delivery(program=program, actor=owner, rows=rows)
+    report = services.realisation_submit(
+        program=program,
+        actor=owner,
+        period=str(program.tahun),
+        amount_spent=program.budget,
+        description=f"Bantuan tersalurkan kepada {len(rows)} keluarga sesuai rencana.",
+        is_final=True,
+    )
+    services.realisation_verify(report=report, actor=dinsos, note="Laporan lengkap.")
+
+
+@transaction.atomic
+def demo_agreements_create(*, recorded_by: User) -> int:
+    """A data-sharing agreement (PKS) for every verified company, so running programs show their lists."""
+    created = 0
+    for number, company in enumerate(
+        Company.objects.filter(status=Company.Status.VERIFIED).order_by("pk"), start=1
+    ):
+        _agreement, was_created = DataSharingAgreement.objects.get_or_create(
+            company=company,
+            defaults={
+                "number": f"PKS/{number:03d}/DINSOS/{datetime.date.today().year}",
+                "signed_on": datetime.date(datetime.date.today().year, 1, 15),
+                "valid_until": datetime.date(datetime.date.today().year + 2, 12, 31),
+                "recorded_by": recorded_by,
+            },
+        )
+        created += was_created
+    return created
