@@ -1,0 +1,32 @@
+from io import StringIO
+
+from django.core.management import call_command
+
+from accounts.models import User
+from companies.models import Company
+from poverty_data.models import Household
+from programs.models import Beneficiary, Bentuk, Bidang, Program
+
+
+def test_seed_demo_fills_every_part_of_the_portal_and_can_run_twice(db):
+    out = StringIO()
+    call_command("seed_demo", "--households", "3000", stdout=out)
+    call_command("seed_demo", "--households", "3000", stdout=StringIO())
+    assert "tslp-demo-2026" in out.getvalue()
+    assert set(
+        User.objects.filter(username__in=["dinsos", "camat", "pimpinan", "perusahaan"]).values_list(
+            "role", flat=True
+        )
+    ) == set(User.Role.values)
+    assert User.objects.get(username="camat").kecamatan.nama == "Kahayan Hilir"
+    assert Company.objects.count() == 15
+    assert Program.objects.count() == 60
+    assert set(Program.objects.values_list("status", flat=True)) == set(Program.Status.values)
+    assert set(Program.objects.values_list("bidang", flat=True)) == set(Bidang.values)
+    assert set(Program.objects.values_list("bentuk", flat=True)) == set(Bentuk.values)
+    assert Program.objects.filter(company__members__username="perusahaan").exists()
+    assert Household.objects.count() == 3000
+    assert Beneficiary.objects.filter(state=Beneficiary.State.DELIVERED).exists()
+    assert not Program.objects.filter(
+        status=Program.Status.RUNNING, beneficiaries__isnull=True, target_households__gt=0
+    ).exists()
