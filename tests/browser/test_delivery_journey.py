@@ -1,4 +1,5 @@
-"""The company's side of issue 5 in a browser: terms, list, delivery, final report; Dinsos verifies."""
+"""Issue 5 in a browser: Dinsos matches and confirms; the company accepts the terms, downloads the list,
+reports delivery and the final report; Dinsos verifies; the household ledger shows the delivery."""
 
 import datetime
 import io
@@ -8,7 +9,7 @@ from openpyxl import load_workbook
 
 from programs.models import Beneficiary, Program, RealisationReport
 from tests.browser.steps import log_in
-from tests.programs.delivery_helpers import record_pks, running_program
+from tests.programs.delivery_helpers import approved_program, record_pks
 from tslp_portal.models import AccessLog
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n"
@@ -21,8 +22,34 @@ def test_company_delivers_reports_and_dinsos_completes_the_program(
 ):
     settings.MEDIA_ROOT = tmp_path / "private_media"
     base = live_server.url
-    program = running_program(company=company, dinsos=dinsos, households=6, title="Paket sekolah Bahu Palawa")
+    program = approved_program(company=company, households=7, target=6, title="Paket sekolah Bahu Palawa")
     record_pks(company=company, dinsos=dinsos)
+
+    # Dinsos proposes households, removes one with a reason, and confirms the list.
+    log_in(page, base, dinsos.username)
+    page.goto(base + program.get_absolute_url())
+    page.get_by_role("link", name="Penerima manfaat").click()
+    page.get_by_role("button", name="Usulkan", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("listed-count").inner_text() == "6"
+    page.get_by_role("link", name="Hapus").first.click()
+    page.get_by_label("Alasan").fill("Sudah pindah ke Palangka Raya.")
+    page.get_by_role("button", name="Ya, hapus").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("listed-count").inner_text() == "5"
+    page.get_by_role(
+        "button", name="Usulkan", exact=True
+    ).click()  # propose again: the seventh takes the place
+    page.wait_for_load_state()
+    assert page.get_by_test_id("listed-count").inner_text() == "6"
+    screenshot("0-dinsos-matching")
+    page.get_by_role("link", name="Tetapkan daftar dan mulai program").click()
+    page.get_by_role("button", name="Ya, tetapkan").click()
+    page.wait_for_load_state()
+    program.refresh_from_db()
+    assert program.status == Program.Status.RUNNING
+    removed = Beneficiary.objects.get(program=program, state=Beneficiary.State.REMOVED)
+    assert removed.removed_reason == "Sudah pindah ke Palangka Raya."
 
     # The company opens its list: the data-use terms come first.
     log_in(page, base, owner.username)
@@ -43,7 +70,12 @@ def test_company_delivers_reports_and_dinsos_completes_the_program(
     assert "******" in str(sheet.cell(row=6, column=4).value)
 
     # The search box narrows the rows; the fill helper marks every shown row delivered; one save.
-    first = Beneficiary.objects.filter(program=program).select_related("household").first().household
+    first = (
+        Beneficiary.objects.filter(program=program, state=Beneficiary.State.CONFIRMED)
+        .select_related("household")
+        .first()
+        .household
+    )
     page.get_by_test_id("row-filter").fill(first.nama_kepala)
     assert page.locator("tbody tr:visible").count() >= 1
     page.get_by_test_id("row-filter").fill("")
@@ -93,3 +125,11 @@ def test_company_delivers_reports_and_dinsos_completes_the_program(
     assert page.get_by_test_id("access-ended").is_visible()
     assert AccessLog.objects.filter(user=owner, action="export").count() == 1
     assert AccessLog.objects.filter(user=owner, action="view").count() >= 2
+
+    # The household ledger shows the delivery, with the company and the value.
+    delivered = Beneficiary.objects.filter(program=program, state=Beneficiary.State.DELIVERED).first()
+    log_in(page, base, dinsos.username)
+    page.goto(base + f"/program/keluarga/{delivered.household_id}/")
+    ledger = page.get_by_test_id("ledger").inner_text()
+    assert program.title in ledger and "Tersalurkan" in ledger and company.name in ledger
+    screenshot("7-household-ledger")

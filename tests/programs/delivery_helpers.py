@@ -35,6 +35,22 @@ def running_program(*, company, dinsos, households=3, maliku_households=0, **val
     return program
 
 
+def approved_program(*, company, households: int, target: int, **values) -> Program:
+    """An approved program of ``company`` in one desa of Kahayan Hilir holding ``households`` poor households."""
+    batch = ImportBatchFactory()
+    desa = Desa.objects.get(kode=KAHAYAN_HILIR_DESA)
+    for _ in range(households):
+        HouseholdFactory(desa=desa, last_batch=batch, desil=2)
+    defaults = {"status": Program.Status.APPROVED, "bidang": "pendidikan", "max_desil": 3, "needs": []}
+    return ProgramFactory(
+        company=company,
+        desa_codes=[KAHAYAN_HILIR_DESA],
+        target_households=target,
+        value_per_household=1_250_000,
+        **{**defaults, **values},
+    )
+
+
 def record_pks(
     *, company, dinsos=None, number="PKS/045/DINSOS/2026", valid_until=None
 ) -> DataSharingAgreement:
