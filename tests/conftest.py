@@ -21,6 +21,15 @@ KAHAYAN_HILIR = "62.11.05"
 MALIKU = "62.11.06"
 
 
+def pytest_configure(config):
+    # Screenshots are artefacts of this run only (the controller clears them; xdist workers do not).
+    if not hasattr(config, "workerinput"):
+        import shutil
+        from pathlib import Path
+
+        shutil.rmtree(Path(__file__).resolve().parent.parent / "test-artifacts", ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.3 s per account; tests create hundreds of accounts.
