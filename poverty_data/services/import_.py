@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from poverty_data.importing.columns import looks_like_header, map_header, missing_required
 from poverty_data.importing.readers import MAX_CONSECUTIVE_EMPTY_ROWS, ImportRefused, open_table
 from poverty_data.importing.values import (
+    FLAG_VALUES,
     DesaIndex,
     ValueError_,
     age_on,
@@ -241,7 +242,7 @@ class _Stage:
         with connection.cursor() as cursor:
             if self.postgres:
                 buffer = io.StringIO()
-                buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in rows)
+                buffer.writelines(_copy_line(row, len(columns)) for row in rows)
                 buffer.seek(0)
                 cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
             else:
@@ -261,6 +262,24 @@ class _Stage:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE_MEMBER}")
+
+
+def _copy_line(row: tuple, width: int) -> str:
+    """One line of COPY text format; escaping only when a value needs it (rarely)."""
+    line = "\t".join([value if value.__class__ is str else _copy_plain(value) for value in row])
+    if line.count("\t") != width - 1 or line.count("\\") != row.count(None) or "\n" in line or "\r" in line:
+        line = "\t".join(map(_copy_text, row))
+    return line + "\n"
+
+
+def _copy_plain(value) -> str:
+    if value is None:
+        return r"\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    return str(value)
 
 
 def _copy_text(value) -> str:
@@ -306,6 +325,7 @@ class _Validator:
         self.present = self._present_fields()
         self.flag_fields = [name for name in FLAG_FIELDS if name in mapping]
         self.text_fields = [name for name in TEXT_FIELDS if name in mapping]
+        self._compile()
 
     def _present_fields(self) -> list[str]:
         mapping = self.mapping
@@ -336,7 +356,7 @@ class _Validator:
         index = self.mapping.get(field_name)
         if index is None or index >= len(cells):
             return ""
-        return cells[index]
+        return cells[index].strip()
 
     def reject(self, row: int, field_name: str, value: str, reason: str):
         self.result.rejected += 1
@@ -350,8 +370,9 @@ class _Validator:
             )
 
     def row(self, number: int, cells: list[str]):
-        cell = self.cell
-        raw_kk = cell(cells, "no_kk")
+        if len(cells) < self.width:
+            cells = cells + [""] * (self.width - len(cells))
+        raw_kk = cells[self.i_kk]
         try:
             no_kk = parse_identity(raw_kk, "No. KK")
         except ValueError_ as exc:
@@ -385,76 +406,101 @@ class _Validator:
         except ValueError_ as exc:
             raise _FieldError(field_name, raw, str(exc)) from None
 
-    def _household_values(self, cells: list[str], *, extra_flags: dict | None = None) -> tuple:
-        cell = self.cell
-        nik = self._field(cells, self.nik_field, parse_identity, "NIK")
-        name = cell(cells, self.name_field)
+    def _compile(self):
+        """Positions of the present columns, so that each row costs a few list lookups."""
+        mapping = self.mapping
+        self.width = (max(mapping.values()) + 1) if mapping else 0
+        self.i_kk = mapping["no_kk"]
+        self.i_nik = mapping.get(self.nik_field)
+        self.i_name = mapping.get(self.name_field)
+        self.i_code = mapping.get("desa_kode")
+        self.i_desa = mapping.get("desa")
+        self.i_kecamatan = mapping.get("kecamatan")
+        self.i_desil = mapping.get("desil")
+        self.i_count = mapping.get("member_count")
+        self.desil_required = self.result.batch.source not in DESIL_OPTIONAL
+        # (position in the staged values, column index, max length) for text; (position, index, label) flags.
+        self.text_slots = [
+            (FIELD_NAMES.index(name) - 1, mapping[name], MAX_LENGTHS[name]) for name in self.text_fields
+        ]
+        self.flag_slots = [
+            (FIELD_NAMES.index(name) - 1 if name in FIELD_NAMES else None, mapping[name], name)
+            for name in self.flag_fields
+        ]
+        self.housing = [mapping.get(name) for name in ("roof", "wall", "floor", "drinking_water", "toilet")]
+        self.has_housing = any(index is not None for index in self.housing)
+        self.i_rutilahu = mapping.get("rutilahu")
+        self.template = [
+            "", "", "", "", "", "", None, None, "", None, False, False, False, False,
+            "", "", "", "", "", "", False, False, False, False, False, False, False,
+        ]  # fmt: skip
+        self.housing_cache: dict[tuple, tuple[bool, bool, bool]] = {}
+
+    def _household_values(self, cells: list[str]) -> list:
+        """The staged values (without No. KK) of one row; raises ``_FieldError`` for the first bad cell."""
+        out = self.template.copy()
+        raw = cells[self.i_nik]
+        try:
+            out[0] = parse_identity(raw, "NIK")
+        except ValueError_ as exc:
+            raise _FieldError(self.nik_field, raw, str(exc)) from None
+        name = cells[self.i_name].strip()
         if not name:
             raise _FieldError(self.name_field, "", _("The name of the head of the family is empty."))
+        out[1] = name[:150]
+        code = cells[self.i_code] if self.i_code is not None else ""
+        desa = cells[self.i_desa] if self.i_desa is not None else ""
+        kecamatan = cells[self.i_kecamatan] if self.i_kecamatan is not None else ""
         try:
-            desa_id = self.desa.find(cell(cells, "desa_kode"), cell(cells, "desa"), cell(cells, "kecamatan"))
+            out[6] = self.desa.find(code, desa, kecamatan)
         except ValueError_ as exc:
-            field_name = "desa_kode" if "desa_kode" in self.mapping and cell(cells, "desa_kode") else "desa"
-            raise _FieldError(field_name, cell(cells, field_name), str(exc)) from None
-        desil = None
-        if "desil" in self.mapping:
-            desil = self._field(cells, "desil", parse_desil)
-            if desil is None and self.result.batch.source not in DESIL_OPTIONAL:
+            field_name = "desa_kode" if code.strip() else "desa"
+            raise _FieldError(field_name, code if code.strip() else desa, str(exc)) from None
+        if self.i_desil is not None:
+            raw = cells[self.i_desil]
+            try:
+                desil = parse_desil(raw)
+            except ValueError_ as exc:
+                raise _FieldError("desil", raw, str(exc)) from None
+            if desil is None and self.desil_required:
                 raise _FieldError("desil", "", _("Desil is empty; this source always gives one."))
-        text = {name: cell(cells, name)[: MAX_LENGTHS[name]] for name in self.text_fields}
-        flags = {name: self._field(cells, name, parse_flag, FLAG_FIELDS[name]) for name in self.flag_fields}
-        if extra_flags:
-            for name, value in extra_flags.items():
-                flags[name] = flags.get(name, False) or value
-        member_count = None
-        if "member_count" in self.mapping:
-            raw = cell(cells, "member_count")
+            out[7] = desil
+        for position, index, length in self.text_slots:
+            out[position] = cells[index].strip()[:length]
+        rutilahu = False
+        for position, index, name in self.flag_slots:
+            raw = cells[index]
+            value = FLAG_VALUES.get(raw)
+            if value is None:
+                try:
+                    value = parse_flag(raw, FLAG_FIELDS[name])
+                except ValueError_ as exc:
+                    raise _FieldError(name, raw, str(exc)) from None
+            if position is None:
+                rutilahu = value
+            else:
+                out[position] = value
+        if self.i_count is not None:
+            raw = cells[self.i_count].strip()
             if raw:
                 try:
-                    member_count = int(float(raw))
+                    count = int(float(raw))
                 except ValueError:
                     raise _FieldError(
                         "member_count", raw, _("The number of members is not a number.")
                     ) from None
-                if not 0 <= member_count <= 99:
+                if not 0 <= count <= 99:
                     raise _FieldError("member_count", raw, _("The number of members is not plausible."))
-        house, water, toilet = housing_needs(
-            text.get("roof", ""),
-            text.get("wall", ""),
-            text.get("floor", ""),
-            text.get("drinking_water", ""),
-            text.get("toilet", ""),
-        )
-        house = house or flags.get("rutilahu", False)
-        return (
-            nik,
-            name[:150],
-            text.get("alamat", ""),
-            text.get("rt", ""),
-            text.get("rw", ""),
-            text.get("dusun", ""),
-            desa_id,
-            desil,
-            text.get("source_id", ""),
-            member_count,
-            flags.get("receives_pkh", False),
-            flags.get("receives_bpnt", False),
-            flags.get("receives_pbi_jkn", False),
-            flags.get("receives_rtlh", False),
-            text.get("roof", ""),
-            text.get("wall", ""),
-            text.get("floor", ""),
-            text.get("drinking_water", ""),
-            text.get("lighting", ""),
-            text.get("toilet", ""),
-            house,
-            water,
-            toilet,
-            flags.get("has_elderly", False),
-            flags.get("has_disabled", False),
-            flags.get("has_toddler", False),
-            flags.get("has_school_age", False),
-        )
+                out[9] = count
+        if self.has_housing or rutilahu:
+            key = (out[14], out[15], out[16], out[17], out[19])
+            needs = self.housing_cache.get(key)
+            if needs is None:
+                needs = housing_needs(*key)
+                if len(self.housing_cache) < 10_000:
+                    self.housing_cache[key] = needs
+            out[20], out[21], out[22] = needs[0] or rutilahu, needs[1], needs[2]
+        return out
 
     # Per-person (DTKS) files: rows are grouped by No. KK and staged at the end.
     def _person_row(self, number: int, cells: list[str], no_kk: str):
@@ -647,7 +693,7 @@ def _apply(stage: _Stage, *, batch: ImportBatch, present: list[str], members: bo
             f"created_at, updated_at) "
             f"SELECT {', '.join('s.' + name for name in FIELD_NAMES)}, {all_needs}, TRUE, %s, %s, %s, %s "
             f"FROM {STAGE} s WHERE NOT s.rejected AND s.state IS NULL "
-            f"AND NOT EXISTS (SELECT 1 FROM {table} h WHERE h.no_kk = s.no_kk) ORDER BY s.row_number",
+            f"AND NOT EXISTS (SELECT 1 FROM {table} h WHERE h.no_kk = s.no_kk)",
             [source, batch.pk, ts, ts],
         )
         cursor.execute(
