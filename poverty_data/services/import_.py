@@ -48,7 +48,7 @@ from poverty_data.importing.values import (
 from poverty_data.models import Household, HouseholdChange, ImportBatch, Member
 
 HEADER_SEARCH_ROWS = 30
-STAGE_BATCH = 5000
+STAGE_BATCH = 10_000
 KEPT_ERRORS = 100_000
 BATCH_ERRORS = 10_000
 DESIL_OPTIONAL = {ImportBatch.Source.DTKS, ImportBatch.Source.OTHER}
@@ -1020,3 +1020,62 @@ def errors_workbook_write(errors: list, target) -> None:
     for error in errors:
         sheet.append(error.as_list() if isinstance(error, RowError) else list(error))
     workbook.save(target)
+
+
+class ImportStartError(Exception):
+    pass
+
+
+def import_batch_start(*, upload, source: str, period: str, user, strict: bool = False) -> ImportBatch:
+    """Store an uploaded file privately and queue its validation (a dry run); returns the new batch."""
+    from poverty_data.tasks import household_import_run
+
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    batch = ImportBatch(
+        source=source,
+        period=period,
+        file_name=Path(upload.name).name[:255],
+        file_size=upload.size,
+        checksum=digest.hexdigest(),
+        created_by=user,
+        dry_run=True,
+        strict=strict,
+        state=ImportBatch.State.PENDING,
+    )
+    batch.stored_file.save(
+        f"{digest.hexdigest()[:16]}{Path(upload.name).suffix.lower()[:6]}", upload, save=False
+    )
+    batch.save()
+    transaction.on_commit(lambda: household_import_run.enqueue(batch.pk))
+    return batch
+
+
+def import_batch_apply(*, validated: ImportBatch, user) -> ImportBatch:
+    """Queue applying a file whose dry run passed; the application is a new batch of the same file."""
+    from poverty_data.tasks import household_import_run
+
+    if validated.state != ImportBatch.State.VALIDATED or not validated.stored_file:
+        raise ImportStartError(_("Only a validated dry run can be applied."))
+    already = ImportBatch.objects.filter(
+        stored_file=validated.stored_file.name,
+        dry_run=False,
+        state__in=[ImportBatch.State.PENDING, ImportBatch.State.RUNNING, ImportBatch.State.APPLIED],
+    ).first()
+    if already is not None:
+        return already
+    batch = ImportBatch.objects.create(
+        source=validated.source,
+        period=validated.period,
+        file_name=validated.file_name,
+        file_size=validated.file_size,
+        checksum=validated.checksum,
+        stored_file=validated.stored_file.name,
+        created_by=user,
+        dry_run=False,
+        strict=validated.strict,
+        state=ImportBatch.State.PENDING,
+    )
+    transaction.on_commit(lambda: household_import_run.enqueue(batch.pk))
+    return batch
