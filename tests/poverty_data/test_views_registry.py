@@ -158,3 +158,11 @@ def test_rejected_rows_download_is_logged_as_an_export(dinsos, login):
     assert response.content[:2] == b"PK"
     log = AccessLog.objects.get()
     assert (log.action, log.row_count) == (AccessLog.Action.EXPORT, 1)
+
+
+def test_dinsos_home_and_the_admin_link_to_the_upload_page(dinsos, login):
+    client = login(dinsos)
+    upload_url = reverse("registry:import_upload")
+
+    assert upload_url in client.get("/").content.decode()
+    assert upload_url in client.get(reverse("admin:poverty_data_importbatch_changelist")).content.decode()
