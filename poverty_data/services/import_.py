@@ -56,6 +56,7 @@ DESIL_OPTIONAL = {ImportBatch.Source.DTKS, ImportBatch.Source.OTHER}
 STAGE = "tslp_stage_household"
 STAGE_MEMBER = "tslp_stage_member"
 CHUNK = "tslp_stage_chunk"
+IMPORT_LOCK = 6211_0004
 
 # Staging columns in order: (name, SQL type). The household fields first, then bookkeeping.
 HOUSEHOLD_COLUMNS = [
@@ -248,6 +249,8 @@ class _Stage:
                 cursor.execute(f"CREATE TEMPORARY TABLE {table} ({cols})")
             cursor.execute(f"CREATE UNIQUE INDEX {STAGE}_no_kk ON {STAGE} (no_kk)")
             if self.postgres:
+                # One import at a time: a second one waits here until the first commits or rolls back.
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
                 # Each chunk is small and the registry large and growing inside this transaction (its
                 # statistics stale): index lookups per staged row are the right plan, never a hash join
                 # over a scan of the whole registry per chunk (measured: quadratic at a million rows).
