@@ -638,3 +638,12 @@ def test_excel_shared_strings_and_rich_text_are_read(wilayah, tmp_path):
     assert result.created == 1, (result.refused, result.errors)
     household = Household.objects.get()
     assert (household.no_kk, household.nama_kepala, household.desil) == (kk(1), "Siti & Co", 2)
+
+
+@pytest.mark.parametrize(
+    ("label", "key"),
+    [("2026-03", (2026, 3)), ("03/2026", (2026, 3)), ("Maret 2026", (2026, 3)), ("2026", (2026, 0)),
+     ("Semester I", None), ("DES 2025", (2025, 12))],
+)  # fmt: skip
+def test_period_labels_are_ordered(label, key):
+    assert import_module.period_key(label) == key
