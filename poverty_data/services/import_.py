@@ -256,6 +256,10 @@ class _Stage:
                 # over a scan of the whole registry per chunk (measured: quadratic at a million rows).
                 cursor.execute("SET LOCAL enable_hashjoin = off")
                 cursor.execute("SET LOCAL enable_mergejoin = off")
+        # Known after the lock: into an empty registry every row is new (no comparison needed), and when
+        # the source has no active household yet nothing can be deactivated (no need to remember the file).
+        self.registry_empty = not Household.objects.exists()
+        self.track_seen = members or Household.objects.filter(source=batch.source, is_active=True).exists()
 
     # Main thread ------------------------------------------------------------------------------------------
     def start(self, present: list[str]):
@@ -331,13 +335,16 @@ class _Stage:
         changes = HouseholdChange._meta.db_table
         batch, source, ts = self.batch.pk, self.batch.source, self.ts
         self._write(cursor, CHUNK, [name for name, _t in STAGE_COLUMNS[:-1]], rows)
-        distinct = " OR ".join(f"h.{name} IS DISTINCT FROM s.{name}" for name in self.present)
-        cursor.execute(
-            f"UPDATE {CHUNK} AS s SET state = 'u' WHERE NOT s.rejected AND EXISTS (SELECT 1 FROM {table} h "
-            f"WHERE h.no_kk = s.no_kk AND ({distinct} OR NOT h.is_active OR h.source <> %s))",
-            [source],
-        )
-        changed = cursor.rowcount
+        changed = 0
+        if not self.registry_empty:
+            distinct = " OR ".join(f"h.{name} IS DISTINCT FROM s.{name}" for name in self.present)
+            cursor.execute(
+                f"UPDATE {CHUNK} AS s SET state = 'u' WHERE NOT s.rejected AND EXISTS "
+                f"(SELECT 1 FROM {table} h WHERE h.no_kk = s.no_kk "
+                f"AND ({distinct} OR NOT h.is_active OR h.source <> %s))",
+                [source],
+            )
+            changed = cursor.rowcount
         self.updated += changed
         if self.dry_run or not self.postgres:
             cursor.execute(
@@ -385,7 +392,8 @@ class _Stage:
                     f"FROM {table} h JOIN {CHUNK} s ON s.no_kk = h.no_kk WHERE s.state = 'n'",
                     [batch, HouseholdChange.Kind.CREATED],
                 )
-        cursor.execute(f"INSERT INTO {STAGE} (no_kk, rejected) SELECT no_kk, rejected FROM {CHUNK}")
+        if self.track_seen:
+            cursor.execute(f"INSERT INTO {STAGE} (no_kk, rejected) SELECT no_kk, rejected FROM {CHUNK}")
         cursor.execute(f"DELETE FROM {CHUNK}")
 
     def _finish(self, cursor, *, source: str) -> int:
@@ -393,6 +401,8 @@ class _Stage:
         changes = HouseholdChange._meta.db_table
         member_table = Member._meta.db_table
         batch = self.batch.pk
+        if not self.track_seen:
+            return 0
         if self.postgres:
             # Whole-registry statements now: let the planner hash-join again.
             cursor.execute("SET LOCAL enable_hashjoin = on")
