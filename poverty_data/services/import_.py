@@ -1,10 +1,11 @@
 """Importing registry exports (DTKS, DTSEN, P3KE) into ``Household`` and ``Member``.
 
-Two phases. *Validate*: the file is streamed row by row, every row is checked and the valid ones are copied
-into a temporary staging table (PostgreSQL ``COPY``; batched inserts on SQLite); counts of what would be
-created, updated, left unchanged and deactivated come from set-based queries against the staging table.
-*Apply* (skipped in a dry run): a handful of ``UPDATE … FROM`` / ``INSERT … SELECT`` statements inside one
-transaction, so a crash or a kill leaves the registry as it was.
+The whole import is one transaction. The file is streamed row by row (``poverty_data.importing``); every
+row is checked, and valid rows go in chunks to a writer thread that shares the transaction's connection:
+it copies each chunk into a temporary table (PostgreSQL ``COPY``; batched inserts on SQLite) and applies it
+with set-based ``UPDATE … FROM`` / ``INSERT … SELECT`` statements while the next chunk is parsed. At the end
+households of the same source missing from the file are deactivated. A dry run does the same work and
+rolls back, so its counts are exact; a refusal, a crash or a kill leaves the registry as it was.
 
 Rules worth knowing (also in README.md):
 - The same No. KK twice in a per-family file: the first row wins, later ones are rejected. In a per-person
