@@ -480,7 +480,16 @@ def registry_file_write(
                     written += 1
         return written
     if fast:
-        return _xlsx_stream_write(path, shape, columns, households, rows_of, title=title, progress=progress)
+        return _xlsx_stream_write(
+            path,
+            shape,
+            columns,
+            households,
+            rows_of,
+            title=title,
+            progress=progress,
+            expected_rows=0 if shape == "dtks" else count,
+        )
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -512,7 +521,9 @@ def _column_letters(index: int) -> str:
     return letters
 
 
-def _xlsx_stream_write(path: Path, shape: str, columns, households, rows_of, *, title: bool, progress) -> int:
+def _xlsx_stream_write(
+    path: Path, shape: str, columns, households, rows_of, *, title: bool, progress, expected_rows: int
+) -> int:
     import zipfile
 
     letters = [_column_letters(index) for index in range(len(columns))]
@@ -557,9 +568,15 @@ def _xlsx_stream_write(path: Path, shape: str, columns, households, rows_of, *, 
             'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
         )
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            # Excel always declares the sheet's size; without it openpyxl scans the whole sheet first.
+            dimension = (
+                f'<dimension ref="A1:{letters[-1]}{expected_rows + (3 if title else 1)}"/>'
+                if expected_rows
+                else ""
+            )
             sheet.write(
                 b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                b'spreadsheetml/2006/main"><sheetData>'
+                b'spreadsheetml/2006/main">' + dimension.encode() + b"<sheetData>"
             )
             number = 1
             buffer = []
