@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: venv run serve test lint format messages clean
+.PHONY: venv run serve worker bench test lint format messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -27,6 +27,14 @@ run: venv
 serve: export DJANGO_DEBUG ?= true
 serve: venv
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Run background tasks (registry uploads) from the database queue
+worker: venv
+	$(BIN)/python manage.py db_worker
+
+## Import benchmark on the configured database (see README.md), e.g. make bench BENCH_ARGS="--rows 200000 --reset"
+bench: venv
+	$(BIN)/python bench/import_households.py $(BENCH_ARGS)
 
 ## Set up and run the whole test suite (DATABASE_URL picks the database; SQLite by default)
 test: venv

@@ -135,8 +135,9 @@ class HouseholdAdmin(DinsosOnlyAdminMixin, admin.ModelAdmin):
         "is_active",
         "desil",
         NeedsFilter,
-        ("desa__kecamatan", admin.RelatedOnlyFieldListFilter),
-        ("desa", admin.RelatedOnlyFieldListFilter),
+        # Plain related filters: "related only" would scan the whole registry for its distinct desa.
+        "desa__kecamatan",
+        "desa",
         "source",
         "receives_pkh",
         "receives_bpnt",

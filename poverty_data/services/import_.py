@@ -1,10 +1,11 @@
 """Importing registry exports (DTKS, DTSEN, P3KE) into ``Household`` and ``Member``.
 
-Two phases. *Validate*: the file is streamed row by row, every row is checked and the valid ones are copied
-into a temporary staging table (PostgreSQL ``COPY``; batched inserts on SQLite); counts of what would be
-created, updated, left unchanged and deactivated come from set-based queries against the staging table.
-*Apply* (skipped in a dry run): a handful of ``UPDATE … FROM`` / ``INSERT … SELECT`` statements inside one
-transaction, so a crash or a kill leaves the registry as it was.
+The whole import is one transaction. The file is streamed row by row (``poverty_data.importing``); every
+row is checked, and valid rows go in chunks to a writer thread that shares the transaction's connection:
+it copies each chunk into a temporary table (PostgreSQL ``COPY``; batched inserts on SQLite) and applies it
+with set-based ``UPDATE … FROM`` / ``INSERT … SELECT`` statements while the next chunk is parsed. At the end
+households of the same source missing from the file are deactivated. A dry run does the same work and
+rolls back, so its counts are exact; a refusal, a crash or a kill leaves the registry as it was.
 
 Rules worth knowing (also in README.md):
 - The same No. KK twice in a per-family file: the first row wins, later ones are rejected. In a per-person
@@ -18,20 +19,23 @@ Rules worth knowing (also in README.md):
 
 import hashlib
 import io
+import queue
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from poverty_data.importing.columns import looks_like_header, map_header, missing_required
 from poverty_data.importing.readers import MAX_CONSECUTIVE_EMPTY_ROWS, ImportRefused, open_table
 from poverty_data.importing.values import (
+    FLAG_VALUES,
     DesaIndex,
     ValueError_,
     age_on,
@@ -45,13 +49,15 @@ from poverty_data.importing.values import (
 from poverty_data.models import Household, HouseholdChange, ImportBatch, Member
 
 HEADER_SEARCH_ROWS = 30
-STAGE_BATCH = 5000
+STAGE_BATCH = 10_000
 KEPT_ERRORS = 100_000
 BATCH_ERRORS = 10_000
 DESIL_OPTIONAL = {ImportBatch.Source.DTKS, ImportBatch.Source.OTHER}
 
 STAGE = "tslp_stage_household"
 STAGE_MEMBER = "tslp_stage_member"
+CHUNK = "tslp_stage_chunk"
+IMPORT_LOCK = 6211_0004
 
 # Staging columns in order: (name, SQL type). The household fields first, then bookkeeping.
 HOUSEHOLD_COLUMNS = [
@@ -206,61 +212,263 @@ def period_key(label: str) -> tuple[int, int] | None:
 
 
 class _Stage:
-    """The temporary staging tables, filled with COPY on PostgreSQL and batched inserts elsewhere."""
+    """Staging and applying, chunk by chunk, in a writer thread that shares the import's connection.
 
-    def __init__(self, *, members: bool):
-        self.postgres = connection.vendor == "postgresql"
+    The main thread reads and validates; every ``STAGE_BATCH`` valid rows go to the writer, which copies
+    them into a temporary chunk table (COPY on PostgreSQL) and applies them with set-based statements while
+    the next chunk is being parsed, so the database works on one core while Python parses on the other.
+    Everything happens inside the import's transaction: a dry run, a refusal or a crash rolls it all back.
+    """
+
+    def __init__(self, *, batch: ImportBatch, members: bool, dry_run: bool, now):
+        self.connection = connections[DEFAULT_DB_ALIAS]
+        self.postgres = self.connection.vendor == "postgresql"
+        # Values are staged ready for COPY's text format on PostgreSQL, as Python values elsewhere.
+        if self.postgres:
+            self.T, self.F, self.NULL, self.num = "t", "f", r"\N", str
+        else:
+            self.T, self.F, self.NULL, self.num = True, False, None, _same
+        self.batch = batch
         self.members = members
+        self.dry_run = dry_run
+        self.ts = self.connection.ops.adapt_datetimefield_value(now)
+        self.present: list[str] = []
         self.pending: list[tuple] = []
         self.pending_members: list[tuple] = []
-        with connection.cursor() as cursor:
-            for table, columns in ((STAGE, STAGE_COLUMNS), (STAGE_MEMBER, MEMBER_COLUMNS)):
+        self.total = self.created = self.updated = 0
+        self.error: BaseException | None = None
+        self.queue: queue.Queue = queue.Queue(maxsize=3)
+        self.thread: threading.Thread | None = None
+        with self.connection.cursor() as cursor:
+            for table, columns in (
+                (CHUNK, STAGE_COLUMNS),
+                (STAGE, [("no_kk", "varchar(16)"), ("rejected", "boolean")]),
+                (STAGE_MEMBER, MEMBER_COLUMNS),
+            ):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
                 cols = ", ".join(f"{name} {kind}" for name, kind in columns)
                 cursor.execute(f"CREATE TEMPORARY TABLE {table} ({cols})")
+            cursor.execute(f"CREATE UNIQUE INDEX {STAGE}_no_kk ON {STAGE} (no_kk)")
+            if self.postgres:
+                # One import at a time: a second one waits here until the first commits or rolls back.
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+                # Each chunk is small and the registry large and growing inside this transaction (its
+                # statistics stale): index lookups per staged row are the right plan, never a hash join
+                # over a scan of the whole registry per chunk (measured: quadratic at a million rows).
+                cursor.execute("SET LOCAL enable_hashjoin = off")
+                cursor.execute("SET LOCAL enable_mergejoin = off")
+        # Known after the lock: into an empty registry every row is new (no comparison needed), and when
+        # the source has no active household yet nothing can be deactivated (no need to remember the file).
+        self.registry_empty = not Household.objects.exists()
+        self.track_seen = members or Household.objects.filter(source=batch.source, is_active=True).exists()
+
+    # Main thread ------------------------------------------------------------------------------------------
+    def start(self, present: list[str]):
+        self.present = present
+        self.connection.inc_thread_sharing()
+        self.thread = threading.Thread(target=self._run, name="household-import-writer", daemon=True)
+        self.thread.start()
 
     def add(self, values: tuple):
         self.pending.append(values)
         if len(self.pending) >= STAGE_BATCH:
-            self.flush()
+            self._send()
 
     def add_member(self, values: tuple):
         self.pending_members.append(values)
-        if len(self.pending_members) >= STAGE_BATCH:
-            self.flush()
 
-    def flush(self):
+    def _send(self):
+        if self.error is not None:
+            raise self.error
+        rows, self.pending = self.pending, []
+        self.total += sum(1 for row in rows if row[-1] == self.F)
+        self.queue.put(rows)
+
+    def finish(self, *, source: str) -> int:
+        """Wait for the writer, then deactivate and sync members; returns the (would-be) deactivated count."""
         if self.pending:
-            self._write(STAGE, [name for name, _t in STAGE_COLUMNS[:-1]], self.pending)
-            self.pending = []
-        if self.pending_members:
-            self._write(STAGE_MEMBER, [name for name, _t in MEMBER_COLUMNS], self.pending_members)
-            self.pending_members = []
+            self._send()
+        self.stop()
+        if self.error is not None:
+            raise self.error
+        with self.connection.cursor() as cursor:
+            if self.pending_members:
+                self._write(cursor, STAGE_MEMBER, [name for name, _t in MEMBER_COLUMNS], self.pending_members)
+                self.pending_members = []
+            return self._finish(cursor, source=source)
 
-    def _write(self, table: str, columns: list[str], rows: list[tuple]):
-        with connection.cursor() as cursor:
-            if self.postgres:
-                buffer = io.StringIO()
-                buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in rows)
-                buffer.seek(0)
-                cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
-            else:
-                marks = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-
-    def index(self):
-        self.flush()
-        with connection.cursor() as cursor:
-            cursor.execute(f"CREATE UNIQUE INDEX {STAGE}_no_kk ON {STAGE} (no_kk)")
-            cursor.execute(f"CREATE INDEX {STAGE_MEMBER}_no_kk ON {STAGE_MEMBER} (no_kk, nik)")
-            if self.postgres:
-                cursor.execute(f"ANALYZE {STAGE}")
-                cursor.execute(f"ANALYZE {STAGE_MEMBER}")
+    def stop(self):
+        if self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
+            self.thread = None
+            self.connection.dec_thread_sharing()
 
     def drop(self):
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-            cursor.execute(f"DROP TABLE IF EXISTS {STAGE_MEMBER}")
+        with self.connection.cursor() as cursor:
+            for table in (CHUNK, STAGE, STAGE_MEMBER):
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+    # Writer thread ----------------------------------------------------------------------------------------
+    def _run(self):
+        try:
+            with self.connection.cursor() as cursor:
+                while (rows := self.queue.get()) is not None:
+                    if self.error is None:
+                        self._chunk(cursor, rows)
+        except BaseException as exc:  # handed to the main thread
+            self.error = exc
+            while self.queue.get() is not None:
+                pass
+
+    def _write(self, cursor, table: str, columns: list[str], rows: list[tuple]):
+        if self.postgres:
+            buffer = io.StringIO()
+            buffer.writelines(_copy_line(row, len(columns)) for row in rows)
+            buffer.seek(0)
+            cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+    def _chunk(self, cursor, rows: list[tuple]):
+        table = Household._meta.db_table
+        changes = HouseholdChange._meta.db_table
+        batch, source, ts = self.batch.pk, self.batch.source, self.ts
+        self._write(cursor, CHUNK, [name for name, _t in STAGE_COLUMNS[:-1]], rows)
+        changed = 0
+        if not self.registry_empty:
+            distinct = " OR ".join(f"h.{name} IS DISTINCT FROM s.{name}" for name in self.present)
+            cursor.execute(
+                f"UPDATE {CHUNK} AS s SET state = 'u' WHERE NOT s.rejected AND EXISTS "
+                f"(SELECT 1 FROM {table} h WHERE h.no_kk = s.no_kk "
+                f"AND ({distinct} OR NOT h.is_active OR h.source <> %s))",
+                [source],
+            )
+            changed = cursor.rowcount
+        self.updated += changed
+        if self.dry_run or not self.postgres:
+            cursor.execute(
+                f"UPDATE {CHUNK} AS s SET state = 'n' WHERE NOT s.rejected AND s.state IS NULL "
+                f"AND NOT EXISTS (SELECT 1 FROM {table} h WHERE h.no_kk = s.no_kk)"
+            )
+            self.created += cursor.rowcount
+        if not self.dry_run and changed:
+            cursor.execute(
+                f"INSERT INTO {changes} (household_id, batch_id, kind) SELECT h.id, %s, %s FROM {table} h "
+                f"JOIN {CHUNK} s ON s.no_kk = h.no_kk WHERE s.state = 'u'",
+                [batch, HouseholdChange.Kind.UPDATED],
+            )
+            needs = {name: (f"s.{name}" if name in self.present else f"{table}.{name}") for name in NEEDS}
+            needs_count = " + ".join(f"(CASE WHEN {expr} THEN 1 ELSE 0 END)" for expr in needs.values())
+            sets = ", ".join(f"{name} = s.{name}" for name in self.present)
+            cursor.execute(
+                f"UPDATE {table} SET {sets}, needs_count = {needs_count}, is_active = TRUE, source = %s, "
+                f"last_batch_id = %s, updated_at = %s "
+                f"FROM {CHUNK} s WHERE s.no_kk = {table}.no_kk AND s.state = 'u'",
+                [source, batch, ts],
+            )
+        if not self.dry_run:
+            all_needs = " + ".join(f"(CASE WHEN s.{name} THEN 1 ELSE 0 END)" for name in NEEDS)
+            insert = (
+                f"INSERT INTO {table} ({', '.join(FIELD_NAMES)}, needs_count, is_active, source, "
+                f"last_batch_id, created_at, updated_at) "
+                f"SELECT {', '.join('s.' + name for name in FIELD_NAMES)}, {all_needs}, TRUE, %s, %s, %s, %s "
+                f"FROM {CHUNK} s "
+            )
+            if self.postgres:
+                # New rows and their history in one pass: rows already there (unchanged) conflict and are
+                # skipped, and the ids come back from the insert instead of a second lookup.
+                cursor.execute(
+                    f"WITH created AS ({insert} WHERE NOT s.rejected AND s.state IS NULL "
+                    f"ON CONFLICT (no_kk) DO NOTHING RETURNING id) "
+                    f"INSERT INTO {changes} (household_id, batch_id, kind) SELECT id, %s, %s FROM created",
+                    [source, batch, ts, ts, batch, HouseholdChange.Kind.CREATED],
+                )
+                self.created += cursor.rowcount
+            else:
+                cursor.execute(f"{insert} WHERE s.state = 'n'", [source, batch, ts, ts])
+                cursor.execute(
+                    f"INSERT INTO {changes} (household_id, batch_id, kind) SELECT h.id, %s, %s "
+                    f"FROM {table} h JOIN {CHUNK} s ON s.no_kk = h.no_kk WHERE s.state = 'n'",
+                    [batch, HouseholdChange.Kind.CREATED],
+                )
+        if self.track_seen:
+            cursor.execute(f"INSERT INTO {STAGE} (no_kk, rejected) SELECT no_kk, rejected FROM {CHUNK}")
+        cursor.execute(f"DELETE FROM {CHUNK}")
+
+    def _finish(self, cursor, *, source: str) -> int:
+        table = Household._meta.db_table
+        changes = HouseholdChange._meta.db_table
+        member_table = Member._meta.db_table
+        batch = self.batch.pk
+        if not self.track_seen:
+            return 0
+        if self.postgres:
+            # Whole-registry statements now: let the planner hash-join again.
+            cursor.execute("SET LOCAL enable_hashjoin = on")
+            cursor.execute("SET LOCAL enable_mergejoin = on")
+            cursor.execute(f"ANALYZE {STAGE}")
+        missing = (
+            f"h.source = %s AND h.is_active AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.no_kk = h.no_kk)"
+        )
+        if self.dry_run:
+            cursor.execute(f"SELECT COUNT(*) FROM {table} h WHERE {missing}", [source])
+            return cursor.fetchone()[0]
+        if self.postgres:
+            cursor.execute(
+                f"WITH gone AS (UPDATE {table} h SET is_active = FALSE, last_batch_id = %s, updated_at = %s "
+                f"WHERE {missing} RETURNING h.id) "
+                f"INSERT INTO {changes} (household_id, batch_id, kind) SELECT id, %s, %s FROM gone",
+                [batch, self.ts, source, batch, HouseholdChange.Kind.DEACTIVATED],
+            )
+        else:
+            cursor.execute(
+                f"INSERT INTO {changes} (household_id, batch_id, kind) "
+                f"SELECT h.id, %s, %s FROM {table} h WHERE {missing}",
+                [batch, HouseholdChange.Kind.DEACTIVATED, source],
+            )
+            cursor.execute(
+                f"UPDATE {table} SET is_active = FALSE, last_batch_id = %s, updated_at = %s WHERE id IN "
+                f"(SELECT h.id FROM {table} h WHERE {missing})",
+                [batch, self.ts, source],
+            )
+        deactivated = cursor.rowcount
+        if self.members:
+            cursor.execute(f"CREATE INDEX {STAGE_MEMBER}_no_kk ON {STAGE_MEMBER} (no_kk, nik)")
+            staged = f"SELECT h.id FROM {table} h JOIN {STAGE} s ON s.no_kk = h.no_kk WHERE NOT s.rejected"
+            cursor.execute(
+                f"DELETE FROM {member_table} WHERE household_id IN ({staged}) AND NOT EXISTS "
+                f"(SELECT 1 FROM {STAGE_MEMBER} sm JOIN {table} h2 ON h2.no_kk = sm.no_kk "
+                f"WHERE h2.id = {member_table}.household_id AND sm.nik = {member_table}.nik)"
+            )
+            fields = ["nama", "hubungan", "jenis_kelamin", "tanggal_lahir"]
+            cursor.execute(
+                f"UPDATE {member_table} SET {', '.join(f'{n} = sm.{n}' for n in fields)} "
+                f"FROM {STAGE_MEMBER} sm JOIN {table} h ON h.no_kk = sm.no_kk "
+                f"WHERE {member_table}.household_id = h.id AND {member_table}.nik = sm.nik AND ("
+                + " OR ".join(f"{member_table}.{n} IS DISTINCT FROM sm.{n}" for n in fields)
+                + ")"
+            )
+            cursor.execute(
+                f"INSERT INTO {member_table} (household_id, nik, {', '.join(fields)}) "
+                f"SELECT h.id, sm.nik, {', '.join('sm.' + n for n in fields)} FROM {STAGE_MEMBER} sm "
+                f"JOIN {table} h ON h.no_kk = sm.no_kk WHERE NOT EXISTS (SELECT 1 FROM {member_table} m "
+                f"WHERE m.household_id = h.id AND m.nik = sm.nik)"
+            )
+        return deactivated
+
+
+def _same(value):
+    return value
+
+
+def _copy_line(row: tuple, width: int) -> str:
+    """One line of COPY text format from staged strings; escaping only when a value needs it (rarely)."""
+    line = "\t".join(row)
+    if line.count("\t") != width - 1 or line.count("\\") != row.count(r"\N") or "\n" in line or "\r" in line:
+        line = "\t".join([value if value == r"\N" else _copy_text(value) for value in row])
+    return line + "\n"
 
 
 def _copy_text(value) -> str:
@@ -306,6 +514,7 @@ class _Validator:
         self.present = self._present_fields()
         self.flag_fields = [name for name in FLAG_FIELDS if name in mapping]
         self.text_fields = [name for name in TEXT_FIELDS if name in mapping]
+        self._compile()
 
     def _present_fields(self) -> list[str]:
         mapping = self.mapping
@@ -336,7 +545,7 @@ class _Validator:
         index = self.mapping.get(field_name)
         if index is None or index >= len(cells):
             return ""
-        return cells[index]
+        return cells[index].strip()
 
     def reject(self, row: int, field_name: str, value: str, reason: str):
         self.result.rejected += 1
@@ -350,8 +559,9 @@ class _Validator:
             )
 
     def row(self, number: int, cells: list[str]):
-        cell = self.cell
-        raw_kk = cell(cells, "no_kk")
+        if len(cells) < self.width:
+            cells = cells + [""] * (self.width - len(cells))
+        raw_kk = cells[self.i_kk]
         try:
             no_kk = parse_identity(raw_kk, "No. KK")
         except ValueError_ as exc:
@@ -376,7 +586,7 @@ class _Validator:
             self.reject(number, exc.field, exc.value, exc.reason)
             return
         self.seen[no_kk] = number
-        self.stage.add((no_kk, *values, number, False))
+        self.stage.add((no_kk, *values, self.stage.num(number), self.stage.F))
 
     def _field(self, cells: list[str], field_name: str, parser, *args):
         raw = self.cell(cells, field_name)
@@ -385,76 +595,110 @@ class _Validator:
         except ValueError_ as exc:
             raise _FieldError(field_name, raw, str(exc)) from None
 
-    def _household_values(self, cells: list[str], *, extra_flags: dict | None = None) -> tuple:
-        cell = self.cell
-        nik = self._field(cells, self.nik_field, parse_identity, "NIK")
-        name = cell(cells, self.name_field)
+    def _compile(self):
+        """Positions of the present columns, so that each row costs a few list lookups."""
+        mapping = self.mapping
+        self.width = (max(mapping.values()) + 1) if mapping else 0
+        self.i_kk = mapping["no_kk"]
+        self.i_nik = mapping.get(self.nik_field)
+        self.i_name = mapping.get(self.name_field)
+        self.i_code = mapping.get("desa_kode")
+        self.i_desa = mapping.get("desa")
+        self.i_kecamatan = mapping.get("kecamatan")
+        self.i_desil = mapping.get("desil")
+        self.i_count = mapping.get("member_count")
+        self.desil_required = self.result.batch.source not in DESIL_OPTIONAL
+        # (position in the staged values, column index, max length) for text; (position, index, label) flags.
+        self.text_slots = [
+            (FIELD_NAMES.index(name) - 1, mapping[name], MAX_LENGTHS[name]) for name in self.text_fields
+        ]
+        self.flag_slots = [
+            (FIELD_NAMES.index(name) - 1 if name in FIELD_NAMES else None, mapping[name], name)
+            for name in self.flag_fields
+        ]
+        self.housing = [mapping.get(name) for name in ("roof", "wall", "floor", "drinking_water", "toilet")]
+        self.has_housing = any(index is not None for index in self.housing)
+        self.i_rutilahu = mapping.get("rutilahu")
+        T, F, NULL = self.stage.T, self.stage.F, self.stage.NULL
+        self.T, self.F, self.NULL, self.num = T, F, NULL, self.stage.num
+        self.template = [
+            "", "", "", "", "", "", NULL, NULL, "", NULL, F, F, F, F,
+            "", "", "", "", "", "", F, F, F, F, F, F, F,
+        ]  # fmt: skip
+        del T
+        self.housing_cache: dict[tuple, tuple[bool, bool, bool]] = {}
+
+    def _household_values(self, cells: list[str]) -> list:
+        """The staged values (without No. KK) of one row; raises ``_FieldError`` for the first bad cell."""
+        out = self.template.copy()
+        raw = cells[self.i_nik]
+        try:
+            out[0] = parse_identity(raw, "NIK")
+        except ValueError_ as exc:
+            raise _FieldError(self.nik_field, raw, str(exc)) from None
+        name = cells[self.i_name].strip()
         if not name:
             raise _FieldError(self.name_field, "", _("The name of the head of the family is empty."))
+        out[1] = name[:150]
+        code = cells[self.i_code] if self.i_code is not None else ""
+        desa = cells[self.i_desa] if self.i_desa is not None else ""
+        kecamatan = cells[self.i_kecamatan] if self.i_kecamatan is not None else ""
         try:
-            desa_id = self.desa.find(cell(cells, "desa_kode"), cell(cells, "desa"), cell(cells, "kecamatan"))
+            out[6] = self.num(self.desa.find(code, desa, kecamatan))
         except ValueError_ as exc:
-            field_name = "desa_kode" if "desa_kode" in self.mapping and cell(cells, "desa_kode") else "desa"
-            raise _FieldError(field_name, cell(cells, field_name), str(exc)) from None
-        desil = None
-        if "desil" in self.mapping:
-            desil = self._field(cells, "desil", parse_desil)
-            if desil is None and self.result.batch.source not in DESIL_OPTIONAL:
+            field_name = "desa_kode" if code.strip() else "desa"
+            raise _FieldError(field_name, code if code.strip() else desa, str(exc)) from None
+        if self.i_desil is not None:
+            raw = cells[self.i_desil]
+            try:
+                desil = parse_desil(raw)
+            except ValueError_ as exc:
+                raise _FieldError("desil", raw, str(exc)) from None
+            if desil is None and self.desil_required:
                 raise _FieldError("desil", "", _("Desil is empty; this source always gives one."))
-        text = {name: cell(cells, name)[: MAX_LENGTHS[name]] for name in self.text_fields}
-        flags = {name: self._field(cells, name, parse_flag, FLAG_FIELDS[name]) for name in self.flag_fields}
-        if extra_flags:
-            for name, value in extra_flags.items():
-                flags[name] = flags.get(name, False) or value
-        member_count = None
-        if "member_count" in self.mapping:
-            raw = cell(cells, "member_count")
+            if desil is not None:
+                out[7] = self.num(desil)
+        for position, index, length in self.text_slots:
+            out[position] = cells[index].strip()[:length]
+        rutilahu = False
+        for position, index, name in self.flag_slots:
+            raw = cells[index]
+            value = FLAG_VALUES.get(raw)
+            if value is None:
+                try:
+                    value = parse_flag(raw, FLAG_FIELDS[name])
+                except ValueError_ as exc:
+                    raise _FieldError(name, raw, str(exc)) from None
+            if position is None:
+                rutilahu = value
+            else:
+                out[position] = self.T if value else self.F
+        if self.i_count is not None:
+            raw = cells[self.i_count].strip()
             if raw:
                 try:
-                    member_count = int(float(raw))
+                    count = int(float(raw))
                 except ValueError:
                     raise _FieldError(
                         "member_count", raw, _("The number of members is not a number.")
                     ) from None
-                if not 0 <= member_count <= 99:
+                if not 0 <= count <= 99:
                     raise _FieldError("member_count", raw, _("The number of members is not plausible."))
-        house, water, toilet = housing_needs(
-            text.get("roof", ""),
-            text.get("wall", ""),
-            text.get("floor", ""),
-            text.get("drinking_water", ""),
-            text.get("toilet", ""),
-        )
-        house = house or flags.get("rutilahu", False)
-        return (
-            nik,
-            name[:150],
-            text.get("alamat", ""),
-            text.get("rt", ""),
-            text.get("rw", ""),
-            text.get("dusun", ""),
-            desa_id,
-            desil,
-            text.get("source_id", ""),
-            member_count,
-            flags.get("receives_pkh", False),
-            flags.get("receives_bpnt", False),
-            flags.get("receives_pbi_jkn", False),
-            flags.get("receives_rtlh", False),
-            text.get("roof", ""),
-            text.get("wall", ""),
-            text.get("floor", ""),
-            text.get("drinking_water", ""),
-            text.get("lighting", ""),
-            text.get("toilet", ""),
-            house,
-            water,
-            toilet,
-            flags.get("has_elderly", False),
-            flags.get("has_disabled", False),
-            flags.get("has_toddler", False),
-            flags.get("has_school_age", False),
-        )
+                out[9] = self.num(count)
+        if self.has_housing or rutilahu:
+            key = (out[14], out[15], out[16], out[17], out[19])
+            needs = self.housing_cache.get(key)
+            if needs is None:
+                needs = housing_needs(*key)
+                if len(self.housing_cache) < 10_000:
+                    self.housing_cache[key] = needs
+            T, F = self.T, self.F
+            out[20], out[21], out[22] = (
+                (T if needs[0] or rutilahu else F),
+                (T if needs[1] else F),
+                (T if needs[2] else F),
+            )
+        return out
 
     # Per-person (DTKS) files: rows are grouped by No. KK and staged at the end.
     def _person_row(self, number: int, cells: list[str], no_kk: str):
@@ -513,7 +757,7 @@ class _Validator:
                 name[:150],
                 relation[:60],
                 cell(cells, "jenis_kelamin")[:20],
-                born.isoformat() if born else None,
+                born.isoformat() if born else self.NULL,
             ),
         )
 
@@ -533,12 +777,13 @@ class _Validator:
                     continue
                 number, values = group["head"]
                 values = list(values)
+                T, F = self.T, self.F
                 for name_, value in group["flags"].items():
                     if name_ in FIELD_NAMES:
-                        values[FIELD_NAMES.index(name_) - 1] = value
+                        values[FIELD_NAMES.index(name_) - 1] = T if value else F
                 if group["flags"].get("rutilahu"):
-                    values[FIELD_NAMES.index("needs_house") - 1] = True
-                values[FIELD_NAMES.index("member_count") - 1] = len(group["members"])
+                    values[FIELD_NAMES.index("needs_house") - 1] = T
+                values[FIELD_NAMES.index("member_count") - 1] = self.num(len(group["members"]))
                 ages = group["ages"]
                 if ages:
                     for name_, test in (
@@ -546,15 +791,15 @@ class _Validator:
                         ("has_toddler", lambda a: a < 5),
                         ("has_school_age", lambda a: 7 <= a <= 18),
                     ):
-                        values[FIELD_NAMES.index(name_) - 1] = any(test(age) for age in ages)
+                        values[FIELD_NAMES.index(name_) - 1] = T if any(test(age) for age in ages) else F
                 self.seen[no_kk] = number
-                self.stage.add((no_kk, *values, number, False))
+                self.stage.add((no_kk, *values, self.stage.num(number), self.stage.F))
                 for _number, member in group["members"].values():
                     self.stage.add_member(member)
             self.groups = {}
         for no_kk in self.rejected_kk - self.seen.keys():
-            self.stage.add((no_kk, *([None] * (len(FIELD_NAMES) - 1)), 0, True))
-        self.stage.index()
+            stage = self.stage
+            stage.add((no_kk, *([stage.NULL] * (len(FIELD_NAMES) - 1)), stage.num(0), stage.T))
 
 
 @dataclass
@@ -588,109 +833,6 @@ def _find_header(rows, result: ImportResult) -> tuple[list[str], dict[str, int]]
         )
         % {"count": HEADER_SEARCH_ROWS}
     )
-
-
-def _sql_counts(stage: _Stage, *, source: str, present: list[str]) -> tuple[int, int, int, int]:
-    """(total valid, created, updated, deactivated) as applying would make them; marks changed rows."""
-    table = Household._meta.db_table
-    distinct = " OR ".join(f"h.{name} IS DISTINCT FROM s.{name}" for name in present)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {STAGE} WHERE NOT rejected")
-        total = cursor.fetchone()[0]
-        cursor.execute(
-            f"SELECT COUNT(*) FROM {STAGE} s WHERE NOT s.rejected "
-            f"AND NOT EXISTS (SELECT 1 FROM {table} h WHERE h.no_kk = s.no_kk)"
-        )
-        created = cursor.fetchone()[0]
-        cursor.execute(
-            f"UPDATE {STAGE} AS s SET state = 'u' WHERE NOT s.rejected AND EXISTS (SELECT 1 FROM {table} h "
-            f"WHERE h.no_kk = s.no_kk AND ({distinct} OR NOT h.is_active OR h.source <> %s))",
-            [source],
-        )
-        updated = cursor.rowcount
-        cursor.execute(
-            f"SELECT COUNT(*) FROM {table} h WHERE h.source = %s AND h.is_active "
-            f"AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.no_kk = h.no_kk)",
-            [source],
-        )
-        deactivated = cursor.fetchone()[0]
-    return total, created, updated, deactivated
-
-
-def _apply(stage: _Stage, *, batch: ImportBatch, present: list[str], members: bool, now) -> None:
-    table = Household._meta.db_table
-    changes = HouseholdChange._meta.db_table
-    member_table = Member._meta.db_table
-    ts = connection.ops.adapt_datetimefield_value(now)
-    source = batch.source
-    with connection.cursor() as cursor:
-        if stage.postgres:
-            cursor.execute("SELECT pg_advisory_xact_lock(4242004)")
-        cursor.execute(
-            f"INSERT INTO {changes} (household_id, batch_id, kind) SELECT h.id, %s, %s FROM {table} h "
-            f"JOIN {STAGE} s ON s.no_kk = h.no_kk WHERE s.state = 'u'",
-            [batch.pk, HouseholdChange.Kind.UPDATED],
-        )
-        needs = {name: (f"s.{name}" if name in present else f"{table}.{name}") for name in NEEDS}
-        needs_count = " + ".join(f"(CASE WHEN {expr} THEN 1 ELSE 0 END)" for expr in needs.values())
-        sets = ", ".join(f"{name} = s.{name}" for name in present)
-        cursor.execute(
-            f"UPDATE {table} SET {sets}, needs_count = {needs_count}, is_active = TRUE, source = %s, "
-            f"last_batch_id = %s, updated_at = %s "
-            f"FROM {STAGE} s WHERE s.no_kk = {table}.no_kk AND s.state = 'u'",
-            [source, batch.pk, ts],
-        )
-        columns = ", ".join(FIELD_NAMES)
-        all_needs = " + ".join(f"(CASE WHEN s.{name} THEN 1 ELSE 0 END)" for name in NEEDS)
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}, needs_count, is_active, source, last_batch_id, "
-            f"created_at, updated_at) "
-            f"SELECT {', '.join('s.' + name for name in FIELD_NAMES)}, {all_needs}, TRUE, %s, %s, %s, %s "
-            f"FROM {STAGE} s WHERE NOT s.rejected AND s.state IS NULL "
-            f"AND NOT EXISTS (SELECT 1 FROM {table} h WHERE h.no_kk = s.no_kk) ORDER BY s.row_number",
-            [source, batch.pk, ts, ts],
-        )
-        cursor.execute(
-            f"INSERT INTO {changes} (household_id, batch_id, kind) SELECT h.id, %s, %s FROM {table} h "
-            f"WHERE h.last_batch_id = %s AND h.created_at = %s",
-            [batch.pk, HouseholdChange.Kind.CREATED, batch.pk, ts],
-        )
-        missing = (
-            f"h.source = %s AND h.is_active AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.no_kk = h.no_kk)"
-        )
-        cursor.execute(
-            f"INSERT INTO {changes} (household_id, batch_id, kind) "
-            f"SELECT h.id, %s, %s FROM {table} h WHERE {missing}",
-            [batch.pk, HouseholdChange.Kind.DEACTIVATED, source],
-        )
-        cursor.execute(
-            f"UPDATE {table} SET is_active = FALSE, last_batch_id = %s, updated_at = %s WHERE id IN "
-            f"(SELECT h.id FROM {table} h WHERE {missing})",
-            [batch.pk, ts, source],
-        )
-        if members:
-            staged_households = (
-                f"SELECT h.id FROM {table} h JOIN {STAGE} s ON s.no_kk = h.no_kk WHERE NOT s.rejected"
-            )
-            cursor.execute(
-                f"DELETE FROM {member_table} WHERE household_id IN ({staged_households}) AND NOT EXISTS "
-                f"(SELECT 1 FROM {STAGE_MEMBER} sm JOIN {table} h2 ON h2.no_kk = sm.no_kk "
-                f"WHERE h2.id = {member_table}.household_id AND sm.nik = {member_table}.nik)"
-            )
-            member_fields = ["nama", "hubungan", "jenis_kelamin", "tanggal_lahir"]
-            cursor.execute(
-                f"UPDATE {member_table} SET {', '.join(f'{n} = sm.{n}' for n in member_fields)} "
-                f"FROM {STAGE_MEMBER} sm JOIN {table} h ON h.no_kk = sm.no_kk "
-                f"WHERE {member_table}.household_id = h.id AND {member_table}.nik = sm.nik AND ("
-                + " OR ".join(f"{member_table}.{n} IS DISTINCT FROM sm.{n}" for n in member_fields)
-                + ")"
-            )
-            cursor.execute(
-                f"INSERT INTO {member_table} (household_id, nik, {', '.join(member_fields)}) "
-                f"SELECT h.id, sm.nik, {', '.join('sm.' + n for n in member_fields)} FROM {STAGE_MEMBER} sm "
-                f"JOIN {table} h ON h.no_kk = sm.no_kk WHERE NOT EXISTS (SELECT 1 FROM {member_table} m "
-                f"WHERE m.household_id = h.id AND m.nik = sm.nik)"
-            )
 
 
 def _check_period(*, source: str, period: str) -> None:
@@ -752,8 +894,8 @@ def households_import(
         batch.save(update_fields=["state", "file_size", "checksum"])
     result = ImportResult(batch=batch)
     report = progress or (lambda stage, fraction, rows: None)
-    stage = None
     table = None
+    channel = _ProgressChannel(batch)
     try:
         _check_period(source=source, period=period)
         table = open_table(path, file_name or path.name)
@@ -767,44 +909,38 @@ def households_import(
             raise ImportRefused(
                 _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
             )
-        stage = _Stage(members=per_person)
-        validator = _Validator(
-            mapping=mapping, header=header, per_person=per_person, result=result, stage=stage, strict=strict
-        )
-        empty_run = 0
-        last_report = 0.0
-        for number, cells in rows:
-            if not any(cells):
-                empty_run += 1
-                if empty_run >= MAX_CONSECUTIVE_EMPTY_ROWS:
-                    break
-                continue
-            empty_run = 0
-            result.rows_read += 1
-            validator.row(number, cells)
-            if result.rows_read % 2000 == 0:
-                fraction = table.progress()
-                report("read", fraction, result.rows_read)
-                if fraction - last_report >= 0.02:
-                    last_report = fraction
-                    _save_progress(batch, int(fraction * 90), result.rows_read)
-        if result.rows_read == 0:
-            raise ImportRefused(_("The file has a header row but no data rows."))
-        validator.finish()
-        report("read", 1.0, result.rows_read)
-        total, created, updated, deactivated = _sql_counts(stage, source=source, present=validator.present)
-        if total == 0:
-            raise ImportRefused(_("No row of the file is valid; nothing was imported."))
-        result.created, result.updated, result.deactivated = created, updated, deactivated
-        result.unchanged = total - created - updated
-        if not dry_run:
-            report("apply", 0.0, result.rows_read)
-            with transaction.atomic():
-                _apply(stage, batch=batch, present=validator.present, members=per_person, now=timezone.now())
+        with transaction.atomic():
+            stage = _Stage(batch=batch, members=per_person, dry_run=dry_run, now=timezone.now())
+            validator = _Validator(
+                mapping=mapping,
+                header=header,
+                per_person=per_person,
+                result=result,
+                stage=stage,
+                strict=strict,
+            )
+            stage.start(validator.present)
+            try:
+                _read_rows(rows, table, validator, result, report, channel)
+                if result.rows_read == 0:
+                    raise ImportRefused(_("The file has a header row but no data rows."))
+                validator.finish()
+                report("apply", 0.5, result.rows_read)
+                result.deactivated = stage.finish(source=source)
+            finally:
+                stage.stop()
+            if stage.total == 0:
+                raise ImportRefused(_("No row of the file is valid; nothing was imported."))
+            result.created, result.updated = stage.created, stage.updated
+            result.unchanged = stage.total - stage.created - stage.updated
+            stage.drop()
+            if dry_run:
+                transaction.set_rollback(True)
+            else:
                 _finish(batch, result, ImportBatch.State.APPLIED, started)
-            report("apply", 1.0, result.rows_read)
-        else:
+        if dry_run:
             _finish(batch, result, ImportBatch.State.VALIDATED, started)
+        report("apply", 1.0, result.rows_read)
     except ImportRefused as exc:
         result.refused = str(exc)
         result.created = result.updated = result.unchanged = result.deactivated = 0
@@ -814,15 +950,60 @@ def households_import(
             _finish(batch, result, ImportBatch.State.FAILED, started, message=repr(exc)[:2000])
         raise
     finally:
+        channel.close()
         if table is not None:
             table.close()
-        if stage is not None and not connection.needs_rollback:
-            stage.drop()
     return result
 
 
-def _save_progress(batch: ImportBatch, percent: int, rows: int) -> None:
-    ImportBatch.objects.filter(pk=batch.pk).update(progress=percent, rows_read=rows)
+def _read_rows(rows, table, validator: "_Validator", result: ImportResult, report, channel) -> None:
+    empty_run = 0
+    last_saved = 0.0
+    for number, cells in rows:
+        if not any(cells):
+            empty_run += 1
+            if empty_run >= MAX_CONSECUTIVE_EMPTY_ROWS:
+                break
+            continue
+        empty_run = 0
+        result.rows_read += 1
+        validator.row(number, cells)
+        if result.rows_read % 2000 == 0:
+            fraction = table.progress()
+            report("read", fraction, result.rows_read)
+            if fraction - last_saved >= 0.02:
+                last_saved = fraction
+                channel.save(int(fraction * 90), result.rows_read)
+    report("read", 1.0, result.rows_read)
+
+
+class _ProgressChannel:
+    """Progress written through a second connection, so that the upload page sees it while the import's
+    transaction is still open (PostgreSQL; SQLite cannot write while the import holds its lock).
+    """
+
+    def __init__(self, batch: ImportBatch):
+        self.batch_id = batch.pk
+        self.connection = None
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def save(self, percent: int, rows: int) -> None:
+        if self.connection is None:
+            return
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {ImportBatch._meta.db_table} SET progress = %s, rows_read = %s WHERE id = %s",
+                    [percent, rows, self.batch_id],
+                )
+        except DatabaseError:
+            self.close()
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
 
 def _finish(batch: ImportBatch, result: ImportResult, state: str, started: float, message: str = "") -> None:
@@ -853,3 +1034,62 @@ def errors_workbook_write(errors: list, target) -> None:
     for error in errors:
         sheet.append(error.as_list() if isinstance(error, RowError) else list(error))
     workbook.save(target)
+
+
+class ImportStartError(Exception):
+    pass
+
+
+def import_batch_start(*, upload, source: str, period: str, user, strict: bool = False) -> ImportBatch:
+    """Store an uploaded file privately and queue its validation (a dry run); returns the new batch."""
+    from poverty_data.tasks import household_import_run
+
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    batch = ImportBatch(
+        source=source,
+        period=period,
+        file_name=Path(upload.name).name[:255],
+        file_size=upload.size,
+        checksum=digest.hexdigest(),
+        created_by=user,
+        dry_run=True,
+        strict=strict,
+        state=ImportBatch.State.PENDING,
+    )
+    batch.stored_file.save(
+        f"{digest.hexdigest()[:16]}{Path(upload.name).suffix.lower()[:6]}", upload, save=False
+    )
+    batch.save()
+    transaction.on_commit(lambda: household_import_run.enqueue(batch.pk))
+    return batch
+
+
+def import_batch_apply(*, validated: ImportBatch, user) -> ImportBatch:
+    """Queue applying a file whose dry run passed; the application is a new batch of the same file."""
+    from poverty_data.tasks import household_import_run
+
+    if validated.state != ImportBatch.State.VALIDATED or not validated.stored_file:
+        raise ImportStartError(_("Only a validated dry run can be applied."))
+    already = ImportBatch.objects.filter(
+        stored_file=validated.stored_file.name,
+        dry_run=False,
+        state__in=[ImportBatch.State.PENDING, ImportBatch.State.RUNNING, ImportBatch.State.APPLIED],
+    ).first()
+    if already is not None:
+        return already
+    batch = ImportBatch.objects.create(
+        source=validated.source,
+        period=validated.period,
+        file_name=validated.file_name,
+        file_size=validated.file_size,
+        checksum=validated.checksum,
+        stored_file=validated.stored_file.name,
+        created_by=user,
+        dry_run=False,
+        strict=validated.strict,
+        state=ImportBatch.State.PENDING,
+    )
+    transaction.on_commit(lambda: household_import_run.enqueue(batch.pk))
+    return batch

@@ -568,3 +568,82 @@ def test_desa_model_is_untouched_by_imports(wilayah, tmp_path):
     count = Desa.objects.count()
     run(dtsen_file(tmp_path / "f.xlsx", [1]))
     assert Desa.objects.count() == count
+
+
+def test_files_larger_than_one_chunk_are_applied_chunk_by_chunk(wilayah, tmp_path, monkeypatch):
+    monkeypatch.setattr(import_module, "STAGE_BATCH", 3)
+    run(dtsen_file(tmp_path / "a.xlsx", range(1, 11)), period="2026-01")
+    rows = [DTSEN_HEADER] + [dtsen_row(n, desil=1 if n in (4, 9) else 3) for n in range(2, 13)]
+    rows.append(dtsen_row(5))  # duplicate in a later chunk: rejected
+
+    result = run(write_xlsx(tmp_path / "b.xlsx", rows), period="2026-02")
+
+    assert (result.created, result.updated, result.unchanged, result.deactivated) == (2, 2, 7, 1)
+    assert [error.row for error in result.errors] == [13]
+    assert not Household.objects.get(no_kk=kk(1)).is_active
+    assert Household.objects.filter(desil=1).count() == 2
+    assert HouseholdChange.objects.filter(batch=result.batch).count() == 5
+
+
+def test_a_failure_in_the_writer_rolls_everything_back(wilayah, tmp_path, monkeypatch):
+    monkeypatch.setattr(import_module, "STAGE_BATCH", 2)
+    original = import_module._Stage._chunk
+    calls = []
+
+    def failing(self, cursor, rows):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return original(self, cursor, rows)
+
+    monkeypatch.setattr(import_module._Stage, "_chunk", failing)
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        run(dtsen_file(tmp_path / "a.xlsx", range(1, 11)))
+
+    assert not Household.objects.exists()
+    assert not HouseholdChange.objects.exists()
+    assert ImportBatch.objects.get().state == ImportBatch.State.FAILED
+
+
+def test_text_with_tabs_backslashes_and_line_breaks_is_stored_as_written(wilayah, tmp_path):
+    row = dtsen_row(1, name="Ali\\Baba")
+    row[4] = "Jl. Mawar\tNo. 1\nRT 2"
+    run(write_csv(tmp_path / "f.csv", [DTSEN_HEADER, row]))
+
+    household = Household.objects.get()
+    assert household.nama_kepala == "Ali\\Baba"
+    assert household.alamat == "Jl. Mawar\tNo. 1\nRT 2"
+
+
+def test_excel_shared_strings_and_rich_text_are_read(wilayah, tmp_path):
+    from tests.poverty_data.files import write_raw_xlsx
+
+    strings = ["no_kk", "nik", "nama_kepala_keluarga", "id_wilayah", "desil_nasional", kk(1), nik(1)]
+    shared = (
+        '<?xml version="1.0" encoding="UTF-8"?><sst>'
+        + "".join(f"<si><t>{text}</t></si>" for text in strings)
+        + '<si><r><rPr><b/></rPr><t>Siti </t></r><r><t xml:space="preserve">&amp; Co</t></r></si></sst>'
+    )
+    header = "".join(f'<c r="{chr(65 + i)}1" t="s"><v>{i}</v></c>' for i in range(5))
+    data = (
+        '<c r="A2" s="1" t="s"><v>5</v></c><c r="B2" t="s"><v>6</v></c><c r="C2" t="s"><v>7</v></c>'
+        '<c r="D2" t="n"><v>6211052001</v></c><c r="E2"><v>2</v></c>'
+    )
+    sheet = [
+        f'<worksheet><sheetData><row r="1">{header}</row><row r="2">{data}</row></sheetData></worksheet>'
+    ]
+    result = run(write_raw_xlsx(tmp_path / "excel.xlsx", sheet, shared_strings=shared))
+
+    assert result.created == 1, (result.refused, result.errors)
+    household = Household.objects.get()
+    assert (household.no_kk, household.nama_kepala, household.desil) == (kk(1), "Siti & Co", 2)
+
+
+@pytest.mark.parametrize(
+    ("label", "key"),
+    [("2026-03", (2026, 3)), ("03/2026", (2026, 3)), ("Maret 2026", (2026, 3)), ("2026", (2026, 0)),
+     ("Semester I", None), ("DES 2025", (2025, 12))],
+)  # fmt: skip
+def test_period_labels_are_ordered(label, key):
+    assert import_module.period_key(label) == key

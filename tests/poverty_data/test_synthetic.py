@@ -65,3 +65,15 @@ def test_seed_demo_fills_the_registry_once(wilayah):
 
     assert Household.objects.count() == 500
     assert ImportBatch.objects.filter(source=ImportBatch.Source.P3KE).count() == 1
+
+
+def test_the_fast_xlsx_writer_writes_a_workbook_the_importer_and_openpyxl_read(wilayah, tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "dtsen.xlsx"
+    registry_file_write(path, shape="dtsen", count=50, fast=True)
+
+    sheet = load_workbook(path, read_only=True).worksheets[0]
+    assert sum(1 for _row in sheet.iter_rows()) == 53
+    result = households_import(path=path, source="dtsen", period="2026-01")
+    assert (result.created, result.rejected) == (50, 0)

@@ -1,0 +1,29 @@
+import pytest
+from django.db import IntegrityError
+
+from poverty_data.models import Desa, Household
+from tests.poverty_data.factories import HouseholdFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_households_visible_to_each_role(personas):
+    here = HouseholdFactory()
+    there = HouseholdFactory(desa=Desa.objects.get(kode="62.11.06.2001"))
+
+    assert set(Household.objects.visible_to(personas["dinsos"])) == {here, there}
+    assert set(Household.objects.visible_to(personas["camat"])) == {here}
+    assert set(Household.objects.visible_to(personas["other_camat"])) == {there}
+    for persona in ("owner", "pimpinan", "anonymous"):
+        assert not Household.objects.visible_to(personas[persona]).exists(), persona
+
+
+def test_desil_outside_1_to_10_is_refused_by_the_database(wilayah):
+    with pytest.raises(IntegrityError):
+        HouseholdFactory(desil=11)
+
+
+def test_no_kk_is_unique(wilayah):
+    HouseholdFactory(no_kk="6211050101900001")
+    with pytest.raises(IntegrityError):
+        HouseholdFactory(no_kk="6211050101900001")
