@@ -7,10 +7,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from poverty_data.models import Kecamatan
+from poverty_data.models import Household, Kecamatan
 from programs import selectors, services
 from programs.forms import DecisionForm
-from programs.models import BidangRule, Program, ProgramAttachment, ProgramEvent, ProgramLocation
+from programs.models import Beneficiary, BidangRule, Program, ProgramAttachment, ProgramEvent, ProgramLocation
 from tslp_portal.templatetags.portal import rupiah
 
 
@@ -208,6 +208,55 @@ class BidangRuleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+
+class HouseholdLedgerInline(admin.TabularInline):
+    """Every program a household was proposed, confirmed or delivered for (the household ledger)."""
+
+    model = Beneficiary
+    fk_name = "household"
+    fields = ["program_link", "company", "bidang", "tahun", "state", "delivered_on", "delivered_value"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = _("assistance")
+    verbose_name_plural = _("assistance ledger")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("program__company")
+            .order_by("-program__tahun", "-pk")
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("program"))
+    def program_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("programs:matching", args=[obj.program_id]), obj.program.title
+        )
+
+    @admin.display(description=_("company"))
+    def company(self, obj):
+        return obj.program.company.name
+
+    @admin.display(description=_("bidang"))
+    def bidang(self, obj):
+        return obj.program.get_bidang_display()
+
+    @admin.display(description=_("year"))
+    def tahun(self, obj):
+        return obj.program.tahun
+
+
+# poverty_data does not know programs; programs adds its ledger to the household admin page.
+_household_admin = admin.site._registry[Household]
+_household_admin.inlines = [*_household_admin.inlines, HouseholdLedgerInline]
 
 # Registers the admin of data-sharing agreements and realisation reports.
 from programs import admin_delivery  # noqa: E402, F401

@@ -164,3 +164,11 @@ def test_dinsos_changes_the_rule_of_a_bidang_in_the_admin(dinsos, login):
     assert BidangRule.window_for("pendidikan") == 3
     assert BidangRule.window_for("infrastruktur") == 5
     assert BidangRule.window_for("sosial_keagamaan") == 0
+
+
+def test_household_admin_page_shows_the_ledger(approved, dinsos, login, households):
+    matching.beneficiaries_propose(program=approved, actor=dinsos)
+    matching.beneficiaries_confirm(program=approved, actor=dinsos)
+    household = Beneficiary.objects.filter(program=approved).first().household
+    html = login(dinsos).get(f"/admin/poverty_data/household/{household.pk}/change/").content.decode()
+    assert approved.title in html and approved.company.name in html
