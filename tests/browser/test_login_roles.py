@@ -24,6 +24,7 @@ def test_each_role_logs_in_and_sees_its_home_page(persona, request, live_server,
     screenshot("home")
     page.set_viewport_size({"width": 390, "height": 844})
     page.get_by_role("button", name="Menu").click()
+    page.wait_for_selector("#portal-nav.show")  # the menu has finished opening; a click during it is lost
     page.get_by_test_id("user-menu").click()
     page.get_by_role("button", name="Keluar").click()
     assert page.get_by_role("link", name="Masuk").first.is_visible()
