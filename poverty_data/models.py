@@ -175,6 +175,14 @@ class Household(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     # Bookkeeping references to import batches carry no database constraint: batches are never deleted
     # (PROTECT, no delete permission), and the deferred checks cost ~25 s per million imported rows.
+    first_batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("first imported by"),
+        db_constraint=False,
+        db_index=False,
+    )
     last_batch = models.ForeignKey(
         ImportBatch,
         on_delete=models.PROTECT,
@@ -239,10 +247,10 @@ class Member(models.Model):
 
 
 class HouseholdChange(models.Model):
-    """What an import did to a household: its import history (unchanged rows write nothing)."""
+    """What an import changed in a household after creating it (``Household.first_batch``); unchanged rows
+    write nothing."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", _("created")
         UPDATED = "updated", _("updated")
         DEACTIVATED = "deactivated", _("deactivated")
 
