@@ -175,19 +175,19 @@ class Household(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     # Bookkeeping references to import batches carry no database constraint: batches are never deleted
     # (PROTECT, no delete permission), and the deferred checks cost ~25 s per million imported rows.
-    first_batch = models.ForeignKey(
-        ImportBatch,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("first imported by"),
-        db_constraint=False,
-        db_index=False,
-    )
     last_batch = models.ForeignKey(
         ImportBatch,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("last changed by import"),
+        db_constraint=False,
+        db_index=False,
+    )
+    first_batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("first imported by"),
         db_constraint=False,
         db_index=False,
     )
@@ -251,6 +251,7 @@ class HouseholdChange(models.Model):
     write nothing."""
 
     class Kind(models.TextChoices):
+        CREATED = "created", _("created")  # written by imports before first_batch existed
         UPDATED = "updated", _("updated")
         DEACTIVATED = "deactivated", _("deactivated")
 
