@@ -157,7 +157,10 @@ class HouseholdAdmin(DinsosOnlyAdminMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["no_kk", "nik_kepala", "nama_kepala", "is_active"]}),
         (_("Address"), {"fields": ["alamat", "rt", "rw", "dusun", "desa"]}),
-        (_("Ranking and source"), {"fields": ["desil", "source", "source_id", "member_count", "last_batch"]}),
+        (
+            _("Ranking and source"),
+            {"fields": ["desil", "source", "source_id", "member_count", "first_batch", "last_batch"]},
+        ),
         (
             _("Government assistance"),
             {"fields": ["receives_pkh", "receives_bpnt", "receives_pbi_jkn", "receives_rtlh"]},

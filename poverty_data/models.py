@@ -191,6 +191,14 @@ class Household(models.Model):
         db_constraint=False,
         db_index=False,
     )
+    first_batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("first imported by"),
+        db_constraint=False,
+        db_index=False,
+    )
     created_at = models.DateTimeField(_("created"))
     updated_at = models.DateTimeField(_("updated"))
 
@@ -247,10 +255,11 @@ class Member(models.Model):
 
 
 class HouseholdChange(models.Model):
-    """What an import did to a household: its import history (unchanged rows write nothing)."""
+    """What an import changed in a household after creating it (``Household.first_batch``); unchanged rows
+    write nothing."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", _("created")
+        CREATED = "created", _("created")  # written by imports before first_batch existed
         UPDATED = "updated", _("updated")
         DEACTIVATED = "deactivated", _("deactivated")
 

@@ -370,29 +370,25 @@ class _Stage:
             )
         if not self.dry_run:
             all_needs = " + ".join(f"(CASE WHEN s.{name} THEN 1 ELSE 0 END)" for name in NEEDS)
+            # A new household's history starts at first_batch: no change row (measured: a quarter of
+            # the cost of a first import).
             insert = (
                 f"INSERT INTO {table} ({', '.join(FIELD_NAMES)}, needs_count, is_active, source, "
-                f"last_batch_id, created_at, updated_at) "
-                f"SELECT {', '.join('s.' + name for name in FIELD_NAMES)}, {all_needs}, TRUE, %s, %s, %s, %s "
+                f"first_batch_id, last_batch_id, created_at, updated_at) "
+                f"SELECT {', '.join('s.' + name for name in FIELD_NAMES)}, {all_needs}, "
+                f"TRUE, %s, %s, %s, %s, %s "
                 f"FROM {CHUNK} s "
             )
+            params = [source, batch, batch, ts, ts]
             if self.postgres:
-                # New rows and their history in one pass: rows already there (unchanged) conflict and are
-                # skipped, and the ids come back from the insert instead of a second lookup.
+                # Rows already there (unchanged) conflict and are skipped: no separate lookup.
                 cursor.execute(
-                    f"WITH created AS ({insert} WHERE NOT s.rejected AND s.state IS NULL "
-                    f"ON CONFLICT (no_kk) DO NOTHING RETURNING id) "
-                    f"INSERT INTO {changes} (household_id, batch_id, kind) SELECT id, %s, %s FROM created",
-                    [source, batch, ts, ts, batch, HouseholdChange.Kind.CREATED],
+                    f"{insert} WHERE NOT s.rejected AND s.state IS NULL ON CONFLICT (no_kk) DO NOTHING",
+                    params,
                 )
                 self.created += cursor.rowcount
             else:
-                cursor.execute(f"{insert} WHERE s.state = 'n'", [source, batch, ts, ts])
-                cursor.execute(
-                    f"INSERT INTO {changes} (household_id, batch_id, kind) SELECT h.id, %s, %s "
-                    f"FROM {table} h JOIN {CHUNK} s ON s.no_kk = h.no_kk WHERE s.state = 'n'",
-                    [batch, HouseholdChange.Kind.CREATED],
-                )
+                cursor.execute(f"{insert} WHERE s.state = 'n'", params)
         if self.track_seen:
             cursor.execute(f"INSERT INTO {STAGE} (no_kk, rejected) SELECT no_kk, rejected FROM {CHUNK}")
         cursor.execute(f"DELETE FROM {CHUNK}")

@@ -27,6 +27,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     desil = 2
     source = ImportBatch.Source.DTSEN
     last_batch = factory.SubFactory(ImportBatchFactory)
+    first_batch = factory.SelfAttribute("last_batch")
     created_at = factory.LazyFunction(timezone.now)
     updated_at = factory.LazyFunction(timezone.now)
 

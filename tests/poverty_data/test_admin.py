@@ -100,7 +100,6 @@ def test_household_list_query_count_does_not_grow_with_rows(dinsos, login, djang
 def test_household_detail_shows_members_and_import_history_and_is_logged(dinsos, login):
     household = HouseholdFactory()
     MemberFactory(household=household, nama="Rahmat Anak")
-    HouseholdChange.objects.create(household=household, batch=household.last_batch, kind="created")
     later = ImportBatchFactory(period="2026-02")
     HouseholdChange.objects.create(household=household, batch=later, kind="updated")
 
