@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: venv run serve worker bench test lint format messages clean
+.PHONY: venv run serve worker bench bench-matching test lint format messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -35,6 +35,10 @@ worker: venv
 ## Import benchmark on the configured database (see README.md), e.g. make bench BENCH_ARGS="--rows 200000 --reset"
 bench: venv
 	$(BIN)/python bench/import_households.py $(BENCH_ARGS)
+
+## Matching benchmark on a PostgreSQL database of its own (see bench/README.md)
+bench-matching: venv
+	$(BIN)/python bench/matching.py $(BENCH_ARGS)
 
 ## Set up and run the whole test suite (DATABASE_URL picks the database; SQLite by default)
 test: venv
