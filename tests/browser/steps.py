@@ -16,6 +16,7 @@ def register_company(page, base_url, *, name, nib, username, screenshot=None):
     """Fill in the public registration form for a company and its contact person."""
     page.goto(base_url + "/")
     page.get_by_role("link", name="Daftarkan perusahaan Anda").first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Daftarkan perusahaan Anda"
     page.get_by_label("Nama resmi perusahaan").fill(name)
     page.get_by_label("Bentuk badan usaha").select_option(label="PT")
     page.get_by_label("NIB").fill(nib)
