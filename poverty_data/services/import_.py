@@ -481,6 +481,11 @@ def _copy_text(value) -> str:
     return str(value)
 
 
+# A column is taken as rounded by Excel when at least this share of at least this many values ends in 0.
+ROUNDING_MIN_ROWS = 20
+ROUNDING_SHARE = 0.9
+
+
 class _Validator:
     """Turns sheet rows into staged household (and member) rows, collecting every rejected row."""
 
@@ -508,6 +513,8 @@ class _Validator:
         self.nik_field = "nik" if per_person or "nik_kepala" not in mapping else "nik_kepala"
         self.name_field = "nama" if per_person or "nama_kepala" not in mapping else "nama_kepala"
         self.present = self._present_fields()
+        # Identity numbers read per column, and how many end in 0: see _check_rounding.
+        self.identity_counts = {"No. KK": [0, 0], "NIK": [0, 0]}
         self.flag_fields = [name for name in FLAG_FIELDS if name in mapping]
         self.text_fields = [name for name in TEXT_FIELDS if name in mapping]
         self._compile()
@@ -563,6 +570,9 @@ class _Validator:
         except ValueError_ as exc:
             self.reject(number, "no_kk", raw_kk, str(exc))
             return
+        counts = self.identity_counts["No. KK"]
+        counts[0] += 1
+        counts[1] += no_kk[-1] == "0"
         if self.per_person:
             self._person_row(number, cells, no_kk)
             return
@@ -632,6 +642,9 @@ class _Validator:
             out[0] = parse_identity(raw, "NIK")
         except ValueError_ as exc:
             raise _FieldError(self.nik_field, raw, str(exc)) from None
+        counts = self.identity_counts["NIK"]
+        counts[0] += 1
+        counts[1] += out[0][-1] == "0"
         name = cells[self.i_name].strip()
         if not name:
             raise _FieldError(self.name_field, "", _("The name of the head of the family is empty."))
@@ -757,7 +770,25 @@ class _Validator:
             ),
         )
 
+    def _check_rounding(self):
+        """Refuse a column of identity numbers that Excel rounded to 15 significant digits.
+
+        Excel stores numbers with 15 significant digits, so a 16-digit NIK or No. KK kept as a number loses
+        its last digit, which becomes 0. One such value cannot be told from a real number ending in 0 (the
+        last digits are a serial, about one in ten ends in 0); a whole column ending in 0 can.
+        """
+        for label, (total, zeros) in self.identity_counts.items():
+            if total >= ROUNDING_MIN_ROWS and zeros >= ROUNDING_SHARE * total:
+                raise ImportRefused(
+                    _(
+                        "%(zeros)s of %(total)s values of %(label)s end in 0: Excel stored the column as numbers "
+                        "and rounded the last digit. Format the column as text in the source and export again."
+                    )
+                    % {"zeros": zeros, "total": total, "label": label}
+                )
+
     def finish(self):
+        self._check_rounding()
         if self.per_person:
             for no_kk, group in self.groups.items():
                 if group["head"] is None:

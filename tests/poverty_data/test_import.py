@@ -645,3 +645,27 @@ def test_excel_shared_strings_and_rich_text_are_read(wilayah, tmp_path):
 )  # fmt: skip
 def test_period_labels_are_ordered(label, key):
     assert import_module.period_key(label) == key
+
+
+def test_a_column_excel_rounded_to_numbers_ending_in_0_is_refused(wilayah, tmp_path):
+    # Excel keeps 15 significant digits: a No. KK column stored as numbers ends in 0 everywhere.
+    rows = [DTSEN_HEADER]
+    for serial in range(1, 31):
+        row = dtsen_row(serial)
+        row[1] = int(row[1]) // 10 * 10
+        rows.append(row)
+    result = run(write_xlsx(tmp_path / "rounded.xlsx", rows))
+    assert result.refused
+    assert "No. KK" in result.refused and "30" in result.refused
+    assert not Household.objects.exists()
+
+
+def test_genuine_numbers_ending_in_0_are_kept(wilayah, tmp_path):
+    # One in ten real serials ends in 0; numeric cells holding exact numbers are fine.
+    rows = [DTSEN_HEADER] + [dtsen_row(serial) for serial in range(1, 41)]
+    for row in rows[1:]:
+        row[1] = int(row[1])
+    result = run(write_xlsx(tmp_path / "exact.xlsx", rows))
+    assert not result.refused
+    assert Household.objects.count() == 40
+    assert Household.objects.filter(no_kk=f"621105010190{10:04d}").exists()
