@@ -129,11 +129,6 @@ CHOSEN_ORDER = (
 CHOSEN_COLUMNS = ("id", "desil", "needs_count", "csr_count", "tie")
 
 
-def ranked_candidates(program: Program) -> QuerySet[Household]:
-    """All candidates in the matching order (poorest, most needs, least CSR, fair tie-break)."""
-    return candidates_for(program).order_by(*_ordering(program))
-
-
 def _quotas(counts: dict[int, int], target: int) -> dict[int, int]:
     """Spread ``target`` over desa in proportion to their eligible households (largest remainder)."""
     total = sum(counts.values())
@@ -497,5 +492,4 @@ __all__ = [
     "explain_empty_pool",
     "household_rule_breaks",
     "proposal_reasons",
-    "ranked_candidates",
 ]
