@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.mixins import RoleRequiredMixin
-from accounts.scope import PersonalData, get_visible_or_404, scope_of
+from accounts.scope import PersonalData, get_visible_or_404, identity_for, scope_of
 from programs import selectors_delivery as selectors
 from programs import services
 from programs.excel_delivery import (
@@ -36,7 +36,7 @@ from programs.forms_delivery import (
 )
 from programs.models import Program, RealisationReport
 from programs.views import xlsx_response
-from tslp_portal.privacy import access_log_write, identity_for
+from tslp_portal.privacy import access_log_write
 
 S = Program.Status
 

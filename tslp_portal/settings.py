@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "poverty_data",
     "companies",
     "programs",
+    "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [
