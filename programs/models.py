@@ -166,6 +166,15 @@ class Program(models.Model):
     def has_beneficiary_list(self) -> bool:
         return self.status in self.MATCHING_STATUSES
 
+    def has_member(self, user) -> bool:
+        """Whether ``user`` is an active member of the company that runs this program."""
+        return bool(
+            user is not None
+            and user.is_authenticated
+            and user.is_company_member
+            and user.company_id == self.company_id
+        )
+
     def get_needs_display(self) -> list[str]:
         return [str(Need(code).label) for code in self.needs if code in Need.values]
 
@@ -205,9 +214,11 @@ class ProgramEvent(models.Model):
         ATTACH = "attach", _("Attachment added")
         DETACH = "detach", _("Attachment removed")
         PROPOSE = "propose", _("Beneficiaries proposed")
+        REMOVE = "remove", _("Beneficiary removed")
         CONFIRM = "confirm", _("Beneficiaries confirmed")
         REPORT = "report", _("Realisation reported")
         COMPLETE = "complete", _("Completed")
+        REMIND = "remind", _("Reminder sent")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -296,6 +307,21 @@ class BidangRule(models.Model):
         return 0 if rule.repeat_allowed else rule.exclusion_years
 
 
+class BeneficiaryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Rows of programs the user sees; a camat only the households of their own kecamatan."""
+        scope = scope_of(user)
+        if scope.whole_regency:
+            return self
+        if scope.company_id is not None:
+            return self.filter(program__company_id=scope.company_id)
+        if scope.kecamatan_id is not None:
+            return self.filter(household__desa__kecamatan_id=scope.kecamatan_id).exclude(
+                program__status=Program.Status.DRAFT
+            )
+        return self.none()
+
+
 class Beneficiary(models.Model):
     """A household on a program's list: proposed, confirmed, then delivered or not; or removed."""
 
@@ -342,6 +368,8 @@ class Beneficiary(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     reported_at = models.DateTimeField(_("delivery reported at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = BeneficiaryQuerySet.as_manager()
 
     class Meta:
         ordering = ["program", "rank", "pk"]

@@ -20,12 +20,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.scope import identity_for
-from poverty_data.importing.readers import ImportRefused, _check_zip
-from programs.excel.program import RUPIAH, _header, _save
-from programs.forms.program import RupiahField
+from poverty_data.importing.readers import ImportRefused, check_zip
+from programs.excel.program import RUPIAH, header_write, workbook_bytes
+from programs.forms.fields import RupiahField
 from programs.models import Beneficiary, Need
+from programs.selectors.matching import NEED_FIELDS
 from programs.services.delivery import DeliveryError, DeliveryRow, beneficiaries_report_delivery
-from programs.services.matching import NEED_FIELDS
 from tslp_portal.privacy import mask_identity
 
 B = Beneficiary.State
@@ -103,7 +103,7 @@ def beneficiary_workbook(*, program, beneficiaries, user, agreement=None) -> byt
         "family not reached yet."
     )
     sheet["A4"].font = Font(italic=True)
-    _header(sheet, HEADER_ROW, [str(label) for _key, label, _width in COLUMNS])
+    header_write(sheet, HEADER_ROW, [str(label) for _key, label, _width in COLUMNS])
     options = status_options()
     row = HEADER_ROW
     for row, beneficiary in enumerate(beneficiaries, start=HEADER_ROW + 1):
@@ -139,7 +139,7 @@ def beneficiary_workbook(*, program, beneficiaries, user, agreement=None) -> byt
         sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.cell(row=HEADER_ROW, column=index).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3)
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 class NotASpreadsheet(Exception):
@@ -237,7 +237,7 @@ def delivery_upload_parse(*, upload, beneficiaries: dict[int, str], user) -> Par
     try:
         # The registry importer's checks: no zip bomb, no encrypted parts, before openpyxl unpacks anything.
         with zipfile.ZipFile(upload) as archive:
-            _check_zip(archive)
+            check_zip(archive)
         upload.seek(0)
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except ImportRefused as exc:
