@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import DataSharingAgreement, DataUseAcceptance
+from tslp_portal.admin_mixins import ReadOnlyAdminMixin
 
 
 class DataSharingAgreementForm(forms.ModelForm):
@@ -42,17 +43,8 @@ class DataSharingAgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataUseAcceptance)
-class DataUseAcceptanceAdmin(admin.ModelAdmin):
+class DataUseAcceptanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["program", "user", "agreement", "terms_version", "accepted_at"]
     list_select_related = ["program", "user", "agreement"]
     search_fields = ["program__title", "user__username", "agreement__number"]
     readonly_fields = ["program", "user", "agreement", "terms_version", "accepted_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from poverty_data.admin import HouseholdAdmin
 from poverty_data.models import Household
 from programs.models import Beneficiary, BidangRule
+from tslp_portal.admin_mixins import ReadOnlyAdminMixin
 
 
 @admin.register(BidangRule)
@@ -25,15 +26,13 @@ class BidangRuleAdmin(admin.ModelAdmin):
         return False
 
 
-class HouseholdLedgerInline(admin.TabularInline):
+class HouseholdLedgerInline(ReadOnlyAdminMixin, admin.TabularInline):
     """Every program a household was proposed, confirmed or delivered for (the household ledger)."""
 
     model = Beneficiary
     fk_name = "household"
     fields = ["program_link", "company", "bidang", "tahun", "state", "delivered_on", "delivered_value"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name = _("assistance")
     verbose_name_plural = _("assistance ledger")
 
@@ -44,12 +43,6 @@ class HouseholdLedgerInline(admin.TabularInline):
             .select_related("program__company")
             .order_by("-program__tahun", "-pk")
         )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("program"))
     def program_link(self, obj):

@@ -15,6 +15,7 @@ from programs.forms.program import DecisionForm
 from programs.models import Program, ProgramAttachment, ProgramEvent, ProgramLocation
 from programs.selectors import matching as matching_selectors
 from programs.selectors import program as selectors
+from tslp_portal.admin_mixins import ReadOnlyAdminMixin
 from tslp_portal.templatetags.portal import rupiah
 
 
@@ -31,26 +32,16 @@ class KecamatanFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProgramEventInline(admin.TabularInline):
+class ProgramEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ProgramEvent
     fields = ["created_at", "action", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class ProgramAttachmentInline(admin.TabularInline):
+class ProgramAttachmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ProgramAttachment
     fields = ["download", "kind", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("file"))
     def download(self, obj):
@@ -58,7 +49,9 @@ class ProgramAttachmentInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The review queue. Programs change through the workflow (review screen, actions), never by editing."""
+
     list_display = [
         "title",
         "company",
@@ -102,16 +95,6 @@ class ProgramAdmin(admin.ModelAdmin):
         from django.db.models import F
 
         return [F("submitted_at").asc(nulls_last=True), "pk"]
-
-    def has_change_permission(self, request, obj=None):
-        # Programs change through the workflow (review screen, actions), never by editing fields.
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("kecamatan"))
     def kecamatan_list(self, obj):

@@ -21,18 +21,18 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.scope import identity_for
 from poverty_data.importing.readers import ImportRefused, check_zip
-from programs.excel.program import RUPIAH, header_write, workbook_bytes
+from programs.excel.program import RUPIAH, header_write
 from programs.forms.fields import RupiahField
 from programs.models import Beneficiary, Need
 from programs.selectors.matching import NEED_FIELDS
 from programs.services.delivery import DeliveryError, DeliveryRow, beneficiaries_report_delivery
+from tslp_portal.excel import cell_set, workbook_bytes
 from tslp_portal.privacy import mask_identity
 
 B = Beneficiary.State
 FILL_IN = PatternFill("solid", fgColor="FEF9C3")
 MAX_ROWS = 5000
 HEADER_ROW = 5
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 COLUMNS = [
     # (key, header, width)
@@ -121,9 +121,8 @@ def beneficiary_workbook(*, program, beneficiaries, user, agreement=None) -> byt
             "value": beneficiary.delivered_value,
         }
         for key, value in values.items():
-            cell = sheet.cell(row=row, column=COLUMN[key], value=value)
-            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-                cell.data_type = "s"  # registry text is never run as a formula (=HYPERLINK(...) in a name)
+            # Registry text is never run as a formula (=HYPERLINK(...) in a name): cell_set keeps it text.
+            cell = cell_set(sheet, row, COLUMN[key], value)
             if key in {"status", "date", "value"}:
                 cell.fill = FILL_IN
         sheet.cell(row=row, column=COLUMN["date"]).number_format = "DD/MM/YYYY"

@@ -1,8 +1,5 @@
 """Excel downloads made with openpyxl, laid out for meetings: a title, headers, totals."""
 
-from io import BytesIO
-
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -10,6 +7,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from tslp_portal.excel import workbook_bytes
 
 RUPIAH = '"Rp" #,##0'
 HEADER_FILL = PatternFill("solid", fgColor="DCFCE7")
@@ -80,20 +79,6 @@ def _write_programs(sheet, programs, first_row: int) -> int:
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = sheet.cell(row=first_row, column=1)
     return row
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def workbook_bytes(workbook) -> bytes:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def program_list_workbook(*, programs, title: str) -> bytes:

@@ -31,7 +31,7 @@ from programs.forms.delivery import (
 from programs.forms.fields import RupiahInput
 from programs.models import Program
 from programs.selectors import delivery as selectors
-from programs.views.program import xlsx_response
+from tslp_portal.excel import xlsx_response
 from tslp_portal.privacy import access_log_write
 
 S = Program.Status

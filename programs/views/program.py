@@ -12,12 +12,13 @@ from django.views.generic import TemplateView
 from accounts.mixins import CompanyMemberRequiredMixin
 from accounts.scope import get_visible_or_404
 from programs import services
-from programs.excel.program import annual_plan_workbook, program_list_workbook, xlsx_response
+from programs.excel.program import annual_plan_workbook, program_list_workbook
 from programs.filters import ProgramFilter
 from programs.forms.program import ConfirmForm, ProgramForm
 from programs.models import Program
 from programs.selectors import program as selectors
 from programs.selectors.program import program_for_member
+from tslp_portal.excel import xlsx_response
 
 
 class ProgramListView(LoginRequiredMixin, TemplateView):
