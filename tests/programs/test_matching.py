@@ -184,7 +184,7 @@ def test_remove_needs_a_reason_and_the_household_stays_out(approved, dinsos, mak
     first, second = make_household(desil=1), make_household(desil=2)
     matching.beneficiaries_propose(program=approved, actor=dinsos)
     beneficiary = Beneficiary.objects.get(program=approved, household=first)
-    with pytest.raises(matching.MatchingError):
+    with pytest.raises(matching.MatchingError, match="Tuliskan alasan"):
         matching.beneficiary_remove(beneficiary=beneficiary, actor=dinsos, reason=" ")
     matching.beneficiary_remove(
         beneficiary=beneficiary, actor=dinsos, reason="Sudah pindah ke Palangka Raya."
@@ -214,7 +214,7 @@ def test_adding_a_household_that_breaks_the_rules_needs_a_recorded_override(appr
 @pytest.mark.parametrize("persona", ["owner", "camat", "pimpinan"])
 def test_only_dinsos_matches(approved, personas, persona, make_household):
     make_household(desil=1)
-    with pytest.raises(matching.MatchingError):
+    with pytest.raises(matching.MatchingError, match="Hanya Dinsos yang mencocokkan"):
         matching.beneficiaries_propose(program=approved, actor=personas[persona])
 
 
@@ -222,7 +222,7 @@ def test_only_dinsos_matches(approved, personas, persona, make_household):
 def test_matching_needs_an_approved_program(company, dinsos, status, make_household):
     make_household(desil=1)
     program = ProgramFactory(company=company, status=status, target_households=3)
-    with pytest.raises(matching.MatchingError):
+    with pytest.raises(matching.MatchingError, match="selama program berstatus disetujui"):
         matching.beneficiaries_propose(program=program, actor=dinsos)
 
 

@@ -54,13 +54,13 @@ def test_company_submits_a_report_with_documents(program, owner, dinsos, django_
 
 def test_realisation_is_reported_only_while_running(company, owner):
     approved = ProgramFactory(company=company, status=S.APPROVED)
-    with pytest.raises(ProgramError):
+    with pytest.raises(ProgramError, match="selama program berjalan; program ini berstatus Disetujui"):
         submit(approved, owner)
 
 
 def test_another_company_or_dinsos_cannot_submit_a_report(program, other_owner, dinsos):
     for actor in (other_owner, dinsos):
-        with pytest.raises(ProgramError):
+        with pytest.raises(ProgramError, match="tidak berhak melakukan ini"):
             submit(program, actor)
 
 
@@ -92,7 +92,7 @@ def test_verifying_the_final_report_completes_the_program_and_mails_the_company_
 
 def test_returning_a_report_needs_a_note_and_lets_the_company_report_again(program, owner, dinsos):
     report = submit(program, owner, is_final=True)
-    with pytest.raises(ProgramError):
+    with pytest.raises(ProgramError, match="Tulis catatan yang menjelaskan"):
         realisation.realisation_return(report=report, actor=dinsos, note=" ")
     returned = realisation.realisation_return(
         report=report, actor=dinsos, note="Lampirkan foto serah terima."
@@ -106,17 +106,17 @@ def test_returning_a_report_needs_a_note_and_lets_the_company_report_again(progr
 
 def test_a_second_final_report_waits_for_the_first(program, owner):
     submit(program, owner, is_final=True)
-    with pytest.raises(ProgramError):
+    with pytest.raises(ProgramError, match="Sudah ada laporan akhir yang menunggu"):
         submit(program, owner, is_final=True)
 
 
 def test_only_dinsos_verifies_and_only_once(program, owner, dinsos, camat):
     report = submit(program, owner)
     for actor in (owner, camat):
-        with pytest.raises(ProgramError):
+        with pytest.raises(ProgramError, match="Hanya Dinsos yang memverifikasi"):
             realisation.realisation_verify(report=report, actor=actor)
     realisation.realisation_verify(report=report, actor=dinsos)
-    with pytest.raises(ProgramError):
+    with pytest.raises(ProgramError, match="sudah ditangani: statusnya Terverifikasi"):
         realisation.realisation_verify(report=report, actor=dinsos)
 
 
@@ -305,7 +305,7 @@ def test_a_pks_cannot_end_before_it_is_signed(company, dinsos, login):
 def test_a_final_report_of_a_program_cancelled_meanwhile_cannot_complete_it(program, owner, dinsos):
     report = submit(program, owner, is_final=True)
     Program.objects.filter(pk=program.pk).update(status=S.CANCELLED)
-    with pytest.raises(ProgramError):
+    with pytest.raises(ProgramError, match="Laporan akhir menyelesaikan program yang sedang berjalan"):
         realisation.realisation_verify(report=report, actor=dinsos)
     report.refresh_from_db()
     program.refresh_from_db()
