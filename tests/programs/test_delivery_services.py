@@ -140,3 +140,11 @@ def test_delivery_cannot_be_reported_once_the_program_is_completed(program, owne
 
 
 # --- terms and access -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("dinsos", 5), ("pimpinan", 5), ("owner", 5), ("camat", 3), ("other_camat", 2), ("other_company", 0)],
+)
+def test_beneficiaries_visible_to_each_persona(program, personas, persona, expected):
+    assert Beneficiary.objects.visible_to(personas[persona]).filter(program=program).count() == expected

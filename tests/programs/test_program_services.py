@@ -186,3 +186,22 @@ def test_editing_is_refused_once_submitted(company, owner):
     with pytest.raises(services.ProgramError, match="tidak dapat diubah lagi: statusnya Diajukan"):
         services.program_save(program=program, actor=owner, desa=[])
     assert Program.objects.get(pk=program.pk).title != "Diubah diam-diam"
+
+
+@pytest.mark.parametrize(
+    ("status", "persona", "expected"),
+    [
+        (S.DRAFT, "owner", {"edit", A.SUBMIT, A.WITHDRAW}),
+        (S.REVISION_REQUESTED, "editor", {"edit", A.SUBMIT, A.RESUBMIT, A.WITHDRAW}),
+        (S.SUBMITTED, "owner", {A.WITHDRAW}),
+        (S.SUBMITTED, "dinsos", {"review", A.APPROVE, A.REQUEST_REVISION, A.REJECT}),
+        (S.APPROVED, "dinsos", {"match", A.CONFIRM, A.CANCEL}),
+        (S.RUNNING, "owner", {"report"}),
+        (S.RUNNING, "dinsos", {"match", A.CANCEL, A.COMPLETE}),
+        (S.SUBMITTED, "other_company", set()),
+        (S.SUBMITTED, "camat", set()),
+        (S.RUNNING, "pimpinan", set()),
+    ],
+)
+def test_program_actions_name_the_buttons_each_persona_gets(company, personas, status, persona, expected):
+    assert services.program_actions(make(company, status), personas[persona]) == expected
