@@ -25,6 +25,7 @@ from programs.services.workflow import (  # noqa: F401
     program_cancel,
     program_detach,
     program_event_record,
+    program_missing_documents,
     program_reject,
     program_request_revision,
     program_save,

@@ -326,7 +326,7 @@ def test_confirming_goes_through_the_transition_table(approved, dinsos, make_hou
 
 
 def test_preview_counts_over_a_literal_list_of_desa(approved, make_household, django_assert_max_num_queries):
-    """A subquery on program locations makes PostgreSQL scan every household (PERF_FACTS: 5× slower)."""
+    """A subquery on program locations makes PostgreSQL scan every household (PERF_FACTS: about 5 times slower)."""
     make_household(desil=1)
     with django_assert_max_num_queries(10) as captured:
         targeting_preview(program=approved)

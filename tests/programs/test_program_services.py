@@ -205,3 +205,24 @@ def test_editing_is_refused_once_submitted(company, owner):
 )
 def test_program_actions_name_the_buttons_each_persona_gets(company, personas, status, persona, expected):
     assert services.program_actions(make(company, status), personas[persona]) == expected
+
+
+@pytest.mark.parametrize(
+    ("kinds", "missing"),
+    [
+        ([], r"Proposal dan Rencana anggaran biaya \(RAB\) sebelum"),
+        (["proposal"], r"Lampirkan Rencana anggaran biaya \(RAB\) sebelum"),
+        (["rab"], "Lampirkan Proposal sebelum"),
+    ],
+)
+def test_a_program_is_submitted_only_with_its_proposal_and_rab(company, owner, kinds, missing):
+    from programs.models import ProgramAttachment
+
+    program = ProgramFactory(company=company, documents=False)
+    for kind in kinds:
+        ProgramAttachment.objects.create(
+            program=program, kind=kind, file="x.pdf", original_name="x.pdf", size=1
+        )
+    with pytest.raises(services.ProgramError, match=missing):
+        services.program_submit(program=program, actor=owner)
+    assert Program.objects.get(pk=program.pk).status == S.DRAFT

@@ -55,7 +55,6 @@ def form_data(**overrides):
         "needs": ["rtlh"],
         "excluded_assistance": ["rtlh_rehab"],
         "locations": [str(desa.pk)],
-        "attachment_kind": "proposal",
     }
     data.update(overrides)
     return data
@@ -149,7 +148,7 @@ def test_stale_submit_shows_a_clear_message(program, owner, login):
 
 def test_company_creates_a_program_with_thousands_separators_and_attachment(owner, login):
     client = login(owner)
-    response = client.post("/program/baru/", form_data(attachment=pdf()))
+    response = client.post("/program/baru/", form_data(proposal=pdf()))
     assert response.status_code == 302
     program = Program.objects.get(title="Bedah rumah Kahayan Hilir")
     assert program.budget == 1_250_000_000
@@ -226,16 +225,16 @@ def xlsx_bytes():
     ],
 )
 def test_hostile_attachments_are_refused(owner, login, upload, message):
-    response = login(owner).post("/program/baru/", form_data(attachment=upload))
+    response = login(owner).post("/program/baru/", form_data(proposal=upload))
     assert response.status_code == 400
-    assert message in " ".join(response.context["form"].errors["attachment"])
+    assert message in " ".join(response.context["form"].errors["proposal"])
     assert not Program.objects.exists()
     assert not ProgramAttachment.objects.exists()
 
 
 def test_real_xlsx_attachment_is_accepted(owner, login):
     upload = SimpleUploadedFile("rab.xlsx", xlsx_bytes())
-    assert login(owner).post("/program/baru/", form_data(attachment=upload)).status_code == 302
+    assert login(owner).post("/program/baru/", form_data(rab=upload)).status_code == 302
 
 
 def test_html_in_text_fields_is_stored_as_text_and_escaped(owner, login):
@@ -372,3 +371,29 @@ def test_program_list_downloads_as_excel_with_the_same_filters(program, maliku_p
     download = login(dinsos).get("/program/?format=xlsx&status=submitted")
     sheet = load_workbook(io.BytesIO(download.content)).worksheets[0]
     assert len(list(sheet.iter_rows(min_row=5))) == 3
+
+
+def test_submit_page_names_the_missing_documents_instead_of_a_submit_button(company, owner, login):
+    program = ProgramFactory(company=company, documents=False)
+    response = login(owner).get(f"/program/{program.pk}/ajukan/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="missing-documents"' in html
+    assert "Rencana anggaran biaya (RAB)" in html
+    assert "Ya, ajukan" not in html
+
+
+def test_program_dates_are_typed_and_shown_day_first(owner, login):
+    client = login(owner)
+    response = client.post(
+        "/program/baru/", form_data(start_date=f"01/03/{NEXT_YEAR}", end_date=f"30/11/{NEXT_YEAR}")
+    )
+    assert response.status_code == 302
+    program = Program.objects.get()
+    assert (program.start_date, program.end_date) == (
+        datetime.date(NEXT_YEAR, 3, 1),
+        datetime.date(NEXT_YEAR, 11, 30),
+    )
+    html = client.get(f"/program/{program.pk}/ubah/").content.decode()
+    assert f'value="01/03/{NEXT_YEAR}"' in html
+    assert 'type="date"' not in html
