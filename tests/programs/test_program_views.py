@@ -325,11 +325,14 @@ def test_program_list_query_count_does_not_grow_with_rows(
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
-def test_annual_plan_with_totals_and_excel(company, owner, login):
-    ProgramFactory(company=company, bidang="pendidikan", bentuk="pemberdayaan", budget=100_000_000)
-    ProgramFactory(company=company, bidang="pendidikan", bentuk="donasi", budget=50_000_000)
+def test_annual_plan_totals_count_only_what_the_company_still_plans(company, owner, login):
+    ProgramFactory(
+        company=company, bidang="pendidikan", bentuk="pemberdayaan", budget=100_000_000, status=S.SUBMITTED
+    )
+    ProgramFactory(company=company, bidang="pendidikan", bentuk="donasi", budget=50_000_000, status=S.RUNNING)
     ProgramFactory(company=company, bidang="kesehatan", bentuk="donasi", budget=25_000_000, status=S.APPROVED)
-    ProgramFactory(company=company, bidang="kesehatan", budget=999, status=S.WITHDRAWN)
+    for status in (S.DRAFT, S.WITHDRAWN, S.REJECTED, S.CANCELLED):
+        ProgramFactory(company=company, bidang="kesehatan", budget=999, status=status, title=f"Lain {status}")
     client = login(owner)
     response = client.get(f"/program/rencana/{NEXT_YEAR}/")
     assert response.status_code == 200
@@ -339,15 +342,32 @@ def test_annual_plan_with_totals_and_excel(company, owner, login):
         "Pendidikan": 150_000_000,
         "Kesehatan": 25_000_000,
     }
-    assert "Rp 175.000.000" in response.content.decode()
-    download = client.get(f"/program/rencana/{NEXT_YEAR}/?format=xlsx")
+    assert sum(row["count"] for row in plan["by_bentuk"]) == 3
+    assert sorted(p.status for p in plan["set_apart"]) == sorted(
+        [S.CANCELLED, S.DRAFT, S.REJECTED, S.WITHDRAWN]
+    )
+    html = response.content.decode()
+    assert "Rp 175.000.000" in html
+    assert 'data-testid="plan-set-apart"' in html
+
+
+def test_annual_plan_excel_totals_the_plan_and_lists_the_rest_apart(company, owner, login):
+    ProgramFactory(company=company, budget=100_000_000, status=S.SUBMITTED)
+    ProgramFactory(company=company, budget=75_000_000, status=S.COMPLETED)
+    ProgramFactory(company=company, budget=999, status=S.CANCELLED, title="Dibatalkan saja")
+    download = login(owner).get(f"/program/rencana/{NEXT_YEAR}/?format=xlsx")
+    assert download.status_code == 200
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(download.content))
     sheet = workbook.worksheets[0]
     assert company.name in sheet["A1"].value
+    headers = [cell.value for cell in sheet[4]]
+    assert headers[:3] == ["Judul", "Perusahaan", "Tahun"]
+    assert headers[8:10] == ["Mulai", "Selesai"]
     budgets = [row[11] for row in sheet.iter_rows(min_row=5, values_only=True)]
-    assert budgets[-1] == 175_000_000
-    assert len(budgets) == 4  # three programs and the total row
+    assert budgets == [100_000_000, 75_000_000, 175_000_000]  # two programs and the total row
+    apart = workbook["Tidak termasuk rencana"]
+    assert [row[0] for row in apart.iter_rows(min_row=4, values_only=True)] == ["Dibatalkan saja", "Jumlah"]
 
 
 def test_annual_plan_is_for_company_members(personas, login):
@@ -367,7 +387,13 @@ def test_program_list_downloads_as_excel_with_the_same_filters(program, maliku_p
     assert download.status_code == 200
     sheet = load_workbook(io.BytesIO(download.content)).worksheets[0]
     titles = [row[0] for row in sheet.iter_rows(min_row=5, values_only=True)]
-    assert titles == [program.title, "Jumlah"]  # the camat's kecamatan only, then the total row
+    assert titles == [program.title, "Jumlah"]
+    assert [cell.value for cell in sheet[4]][8:] == [
+        "Mulai",
+        "Selesai",
+        "Sasaran keluarga",
+        "Anggaran (Rp)",
+    ]  # the camat's kecamatan only, then the total row
     download = login(dinsos).get("/program/?format=xlsx&status=submitted")
     sheet = load_workbook(io.BytesIO(download.content)).worksheets[0]
     assert len(list(sheet.iter_rows(min_row=5))) == 3
