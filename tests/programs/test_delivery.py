@@ -252,6 +252,18 @@ def test_pimpinan_sees_the_panel_without_a_list_link(program, pimpinan, login):
     assert list_url(program) not in html
 
 
+def test_pimpinan_sees_the_confirmed_and_delivered_counts(program, owner, pimpinan, login):
+    first = listed(program)[0]
+    delivery.beneficiaries_report_delivery(
+        program=program,
+        actor=owner,
+        rows=[delivery.DeliveryRow(beneficiary_id=first.pk, state=B.DELIVERED, delivered_on=TODAY)],
+    )
+    html = login(pimpinan).get(program.get_absolute_url()).content.decode()
+    assert "5 keluarga ditetapkan: 1 tersalurkan, 0 tidak tersalurkan, 4 belum dilaporkan." in html
+    assert first.household.nama_kepala not in html
+
+
 def test_camat_sees_the_list_read_only(program, camat, login):
     html = login(camat).get(list_url(program)).content.decode()
     assert 'name="b' not in html

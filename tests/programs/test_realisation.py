@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from programs.models import DataSharingAgreement, Program, ProgramEvent, RealisationReport
 from programs.services import ProgramError, realisation
-from tests.programs.delivery_helpers import running_program
+from tests.programs.delivery_helpers import record_pks, running_program
 from tests.programs.factories import ProgramFactory
 
 S = Program.Status
@@ -323,3 +323,20 @@ def test_report_pages_are_post_only_for_decisions(program, owner, dinsos, login)
 def test_dinsos_home_links_the_reports_waiting_for_verification(dinsos, login):
     html = login(dinsos).get("/").content.decode()
     assert reverse("admin:programs_realisationreport_changelist") + "?state__exact=submitted" in html
+
+
+def test_realisation_and_terms_forms_leave_validation_to_the_server(company, dinsos, owner, login):
+    """Browser bubbles speak the browser's language ("Please fill out this field"); our errors are Indonesian."""
+    from programs.models import DataUseAcceptance
+
+    program = running_program(company=company, dinsos=dinsos, households=1)
+    record_pks(company=company, dinsos=dinsos)
+    client = login(owner)
+    report_form = client.get(f"/program/{program.pk}/realisasi/baru/").content.decode()
+    assert 'enctype="multipart/form-data" novalidate' in report_form
+    terms = client.get(f"/program/{program.pk}/penerima/syarat/").content.decode()
+    assert '<form method="post" novalidate>' in terms
+    response = client.post(f"/program/{program.pk}/penerima/syarat/", {})
+    assert response.status_code == 400
+    assert "Centang kotak untuk menyetujui ketentuan." in response.content.decode()
+    assert not DataUseAcceptance.objects.exists()
