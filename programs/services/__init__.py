@@ -11,6 +11,7 @@ from programs.services.delivery import (  # noqa: F401
     data_use_acceptance,
 )
 from programs.services.realisation import (  # noqa: F401
+    program_remind,
     realisation_return,
     realisation_submit,
     realisation_verify,

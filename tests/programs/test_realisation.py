@@ -245,14 +245,109 @@ def test_running_programs_past_their_end_without_a_report_are_overdue(program, c
 
     response = login(dinsos).get(reverse("programs:overdue"))
     assert response.status_code == 200
-    listed = list(response.context["programs"])
+    listed = [row["program"] for row in response.context["rows"]]
     assert program in listed and returned in listed
     assert reported not in listed and not_yet not in listed
 
 
-@pytest.mark.parametrize("persona", ["owner", "camat", "pimpinan"])
-def test_only_dinsos_sees_the_overdue_list(personas, login, persona):
-    assert login(personas[persona]).get(reverse("programs:overdue")).status_code == 403
+OVERDUE_STATUS = {
+    "owner": 403,
+    "editor": 403,
+    "other_company": 403,
+    "dinsos": 200,
+    "camat": 200,
+    "other_camat": 200,
+    "pimpinan": 403,
+    "anonymous": 302,
+}
+
+
+@pytest.mark.parametrize(("persona", "expected"), OVERDUE_STATUS.items())
+def test_dinsos_and_camat_see_the_overdue_list(personas, login, persona, expected):
+    assert login(personas[persona]).get(reverse("programs:overdue")).status_code == expected
+
+
+def overdue(program, days):
+    end = datetime.date.today() - datetime.timedelta(days=days)
+    Program.objects.filter(pk=program.pk).update(start_date=end - datetime.timedelta(days=90), end_date=end)
+    program.refresh_from_db()
+    return program
+
+
+def test_overdue_list_gives_days_overdue_and_the_companys_contact(program, company, owner, dinsos, login):
+    overdue(program, 12)
+    owner.first_name, owner.last_name = "Budi", "Santoso"
+    owner.save()
+    response = login(dinsos).get(reverse("programs:overdue"))
+    assert response.status_code == 200
+    (row,) = response.context["rows"]
+    assert row["days_overdue"] == 12
+    assert row["contact_name"] == "Budi Santoso"
+    assert row["phone"] == company.phone
+    assert row["emails"] == sorted({company.email, owner.email})
+    html = response.content.decode()
+    assert "12 hari" in html
+    assert f'href="tel:{company.phone}"' in html
+    assert "Kirim pengingat" in html
+
+
+def test_camat_sees_only_the_overdue_programs_of_their_kecamatan(company, dinsos, camat, other_camat, login):
+    kahayan = overdue(running_program(company=company, dinsos=dinsos, households=1), 3)
+    maliku = overdue(
+        ProgramFactory(company=company, status=S.RUNNING, desa_codes=["62.11.06.2001"], bidang="kesehatan"), 3
+    )
+    rows = login(camat).get(reverse("programs:overdue")).context["rows"]
+    assert [row["program"] for row in rows] == [kahayan]
+    response = login(other_camat).get(reverse("programs:overdue"))
+    assert [row["program"] for row in response.context["rows"]] == [maliku]
+    assert "Kirim pengingat" not in response.content.decode()
+
+
+def test_dinsos_sends_an_indonesian_reminder_that_is_recorded(
+    program, company, owner, dinsos, login, django_capture_on_commit_callbacks
+):
+    overdue(program, 5)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(dinsos).post(reverse("programs:remind", args=[program.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("programs:overdue")
+    (message,) = mail.outbox
+    assert set(message.to) == {company.email, owner.email}
+    assert message.subject == f"Pengingat: laporan realisasi “{program.title}” terlambat"
+    assert "belum menerima laporan realisasinya" in message.body
+    assert f"/program/{program.pk}/realisasi/baru/" in message.body
+    event = program.events.get(action=ProgramEvent.Action.REMIND)
+    assert event.actor == dinsos
+    assert "5 hari" in event.note
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("owner", 403),
+        ("editor", 403),
+        ("other_company", 403),
+        ("camat", 403),
+        ("pimpinan", 403),
+        ("anonymous", 302),
+    ],
+)
+def test_only_dinsos_sends_reminders(program, personas, login, persona, expected):
+    overdue(program, 5)
+    assert (
+        login(personas[persona]).post(reverse("programs:remind", args=[program.pk])).status_code == expected
+    )
+    assert not program.events.filter(action=ProgramEvent.Action.REMIND).exists()
+
+
+def test_reminder_is_post_only_and_refused_for_a_program_not_overdue(program, dinsos, login):
+    client = login(dinsos)
+    assert client.get(reverse("programs:remind", args=[program.pk])).status_code == 405
+    with pytest.raises(ProgramError, match="tidak terlambat"):
+        realisation.program_remind(program=program, actor=dinsos)
+    client.post(reverse("programs:remind", args=[program.pk]))
+    assert not program.events.filter(action=ProgramEvent.Action.REMIND).exists()
+    assert mail.outbox == []
 
 
 def test_dinsos_home_links_the_overdue_list(dinsos, login):
