@@ -175,3 +175,17 @@ def test_household_admin_page_shows_the_ledger(approved, dinsos, login, househol
     household = Beneficiary.objects.filter(program=approved).first().household
     html = login(dinsos).get(f"/admin/poverty_data/household/{household.pk}/change/").content.decode()
     assert approved.title in html and approved.company.name in html
+
+
+def test_manual_add_lists_eligible_households_of_the_programs_desa_first(approved, dinsos, login, wilayah):
+    batch = ImportBatchFactory()
+    here = Desa.objects.get(kode="62.11.05.2001")
+    elsewhere = Desa.objects.get(kode="62.11.06.2001")
+    HouseholdFactory(desa=elsewhere, last_batch=batch, desil=1, nama_kepala="Aminah Luar Desa")
+    HouseholdFactory(desa=here, last_batch=batch, desil=9, nama_kepala="Aminah Terlalu Mampu")
+    HouseholdFactory(desa=here, last_batch=batch, desil=1, nama_kepala="Aminah Layak")
+    response = login(dinsos).get(f"/program/{approved.pk}/pencocokan/?q=Aminah")
+    assert response.status_code == 200
+    found = response.context["found"]
+    assert [h.nama_kepala for h in found] == ["Aminah Layak", "Aminah Terlalu Mampu", "Aminah Luar Desa"]
+    assert [h.breaks for h in found] == [[], ["desil di atas 3"], ["tinggal di luar desa lokasi program"]]
