@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "django_tasks",
-    "django_tasks_db",
+    "tslp_portal.apps.TasksDatabaseConfig",
     "tslp_portal",
     "accounts",
     "poverty_data",
