@@ -47,6 +47,7 @@ from poverty_data.importing.values import (
     parse_identity,
 )
 from poverty_data.models import Household, HouseholdChange, ImportBatch, Member
+from poverty_data.signals import registry_changed
 
 HEADER_SEARCH_ROWS = 30
 STAGE_BATCH = 10_000
@@ -964,6 +965,7 @@ def households_import(
             if dry_run:
                 transaction.set_rollback(True)
             else:
+                registry_changed.send(sender=ImportBatch, batch_id=batch.pk)
                 _finish(batch, result, ImportBatch.State.APPLIED, started)
         if dry_run:
             _finish(batch, result, ImportBatch.State.VALIDATED, started)

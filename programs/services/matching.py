@@ -37,6 +37,7 @@ from programs.models import (
     ProgramEvent,
 )
 from programs.services.workflow import ProgramError
+from programs.signals import ledger_changed
 
 NEED_FIELDS = {
     Need.RTLH: "needs_house",
@@ -448,6 +449,7 @@ def beneficiaries_confirm(*, program: Program, actor: User) -> int:
         to_status=program.status,
         note=_("%(count)s households confirmed.") % {"count": count},
     )
+    ledger_changed.send(sender=Program, program_id=program.pk)
     return count
 
 

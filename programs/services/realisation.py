@@ -14,6 +14,7 @@ from accounts.models import User
 from programs.models import Program, ProgramEvent, RealisationDocument, RealisationReport
 from programs.services.delivery import is_member_of
 from programs.services.workflow import ProgramError, _company_recipients, _dinsos_recipients, _queue_mail
+from programs.signals import ledger_changed
 
 R = RealisationReport.State
 
@@ -110,6 +111,7 @@ def realisation_verify(*, report: RealisationReport, actor: User, note: str = ""
             note=report.dinsos_note or _("Final realisation report verified."),
         )
         _queue_mail(program, event, _company_recipients(program), "decision", "programs:detail")
+    ledger_changed.send(sender=Program, program_id=program.pk)
     return report
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from programs.models import Program, ProgramAttachment, ProgramEvent, ProgramLocation
+from programs.signals import ledger_changed
 
 S = Program.Status
 A = ProgramEvent.Action
@@ -110,6 +111,7 @@ def _transition(
             locked.decided_at = now
             fields.append("decided_at")
         locked.save(update_fields=fields)
+        ledger_changed.send(sender=Program, program_id=locked.pk)
         event = ProgramEvent.objects.create(
             program=locked,
             actor=actor,
