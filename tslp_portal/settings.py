@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "poverty_data",
     "companies",
     "programs",
+    "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [

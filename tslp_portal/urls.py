@@ -10,13 +10,13 @@ admin.site.site_title = _("TSLP Portal")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("dashboards.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/", include("accounts.urls")),
     path("akun/", include("django.contrib.auth.urls")),
     path("wilayah/", include("poverty_data.urls")),
-    path("registri/", include("poverty_data.urls_registry")),
+    path("registri/", include("poverty_data.urls.registry")),
     path("perusahaan/", include("companies.urls")),
     path("program/", include("programs.urls")),
     path("admin/", admin.site.urls),

@@ -3,8 +3,8 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from django.utils import translation
 
-from programs.demo import demo_programs_create
-from tslp_portal.demo import DEMO_HOUSEHOLDS, DEMO_PASSWORD, demo_accounts_create, demo_households_create
+from demo.accounts import DEMO_HOUSEHOLDS, DEMO_PASSWORD, demo_accounts_create, demo_households_create
+from demo.programs import demo_programs_create
 
 
 class Command(BaseCommand):

@@ -8,11 +8,11 @@ from django.db import transaction
 from accounts.models import User
 from accounts.services import account_create
 from companies.models import Company
+from demo.accounts import DEMO_COMPANY
 from poverty_data.models import Desa, Kecamatan
 from programs import services
 from programs.models import Beneficiary, Bentuk, Bidang, DataSharingAgreement, Need, Program
 from programs.services import matching
-from tslp_portal.demo import DEMO_COMPANY
 
 # (name, legal form, sector, kecamatan code, status)
 DEMO_COMPANIES = [

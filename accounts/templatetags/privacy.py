@@ -2,7 +2,8 @@
 
 from django import template
 
-from tslp_portal.privacy import identity_for, mask_identity
+from accounts.scope import identity_for
+from tslp_portal.privacy import mask_identity
 
 register = template.Library()
 
