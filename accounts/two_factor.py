@@ -52,8 +52,13 @@ def totp_device_pending(user) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
 
 
-def totp_qr_svg(device: TOTPDevice) -> str:
-    return segno.make(device.config_url, error="m").svg_inline(scale=5, title=ISSUER)
+def totp_qr_svg(device: TOTPDevice) -> bytes:
+    """A standalone SVG document (served as an image: no inline markup under the CSP)."""
+    from io import BytesIO
+
+    buffer = BytesIO()
+    segno.make(device.config_url, error="m").save(buffer, kind="svg", scale=5, title=ISSUER)
+    return buffer.getvalue()
 
 
 def totp_secret_display(device: TOTPDevice) -> str:
