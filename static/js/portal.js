@@ -32,3 +32,15 @@
     }
   });
 })();
+// A page that follows work in progress reloads itself: data-reload-after="<milliseconds>" on any element.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var marker = document.querySelector("[data-reload-after]");
+    if (marker) {
+      window.setTimeout(function () {
+        window.location.reload();
+      }, parseInt(marker.getAttribute("data-reload-after"), 10));
+    }
+  });
+})();
