@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "django_tasks",
-    "django_tasks_db",
+    "tslp_portal.apps.TasksDatabaseConfig",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
