@@ -83,6 +83,9 @@ FLAG_FIELDS = {
 }
 NEEDS = ["needs_house", "needs_water", "needs_toilet"]
 
+# What an update or a deactivation records of the household before it (HouseholdChange.previous), for undo.
+PREVIOUS_COLUMNS = [*FIELD_NAMES[1:], "needs_count", "is_active", "source", "last_batch_id", "updated_at"]
+
 # A staged row, by name: ``row.desa_id``; ``SLOT.desa_id`` is its position in the row being built.
 StagedHousehold = namedtuple("StagedHousehold", [*FIELD_NAMES, "row_number", "rejected"])
 SLOT = SimpleNamespace(**{name: index for index, name in enumerate(StagedHousehold._fields)})
