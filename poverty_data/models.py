@@ -166,9 +166,16 @@ class HouseholdQuerySet(models.QuerySet):
 
 
 class Household(models.Model):
-    """A family (keluarga) of the poverty registry, keyed by its No. KK."""
+    """A family (keluarga) of the poverty registry, keyed by its No. KK (or its source's family id)."""
 
-    no_kk = models.CharField(_("No. KK"), max_length=16, unique=True)
+    # A family whose source gives no No. KK (P3KE, some DTSEN files) is keyed "<source>:<family id>" until a
+    # file with its No. KK (or a household with the same head's NIK) is imported; see importing/staging.py.
+    no_kk = models.CharField(
+        _("No. KK"),
+        max_length=40,
+        unique=True,
+        help_text=_("16 digits; “p3ke:<id>” for a family whose source gives no No. KK."),
+    )
     nik_kepala = models.CharField(_("NIK of the head"), max_length=16, db_index=True)
     nama_kepala = models.CharField(_("name of the head"), max_length=150)
     alamat = models.CharField(_("address"), max_length=255, blank=True)

@@ -232,26 +232,27 @@ def map_header(cells: list[str]) -> tuple[dict[str, int], list[str]]:
 
 
 def looks_like_header(mapping: dict[str, int]) -> bool:
-    return "no_kk" in mapping and len(mapping) >= 3
+    """A family identity (No. KK, or the source's family id) and at least two other known columns."""
+    return ("no_kk" in mapping or "source_id" in mapping) and len(mapping) >= 3
 
 
 def missing_required(mapping: dict[str, int], *, per_person: bool, desil_required: bool) -> list[str]:
     missing = []
-    if "no_kk" not in mapping:
+    if "no_kk" not in mapping and ("source_id" not in mapping or per_person):
         missing.append(FIELD_LABELS["no_kk"])
     if per_person:
         for field in ("nik", "nama"):
             if field not in mapping:
                 missing.append(FIELD_LABELS[field])
     else:
-        if "nik" not in mapping and "nik_kepala" not in mapping:
-            missing.append(FIELD_LABELS["nik_kepala"])
+        # A family file may lack the head's NIK (DTSEN's family file): the member file brings it.
         if "nama" not in mapping and "nama_kepala" not in mapping:
             missing.append(FIELD_LABELS["nama_kepala"])
     if "desa" not in mapping and "desa_kode" not in mapping:
         missing.append(
             _("%(name)s or %(code)s") % {"name": FIELD_LABELS["desa"], "code": FIELD_LABELS["desa_kode"]}
         )
-    if desil_required and "desil" not in mapping:
+    # Family files of DTSEN and P3KE carry the desil; their per-person (member) files do not.
+    if desil_required and not per_person and "desil" not in mapping:
         missing.append(FIELD_LABELS["desil"])
     return missing

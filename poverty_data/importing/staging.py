@@ -38,6 +38,8 @@ class Stage:
         self.dry_run = dry_run
         self.complete = complete
         self.desa_ids: set = set()
+        # Set by the validator when a family is keyed by its source's family id (no No. KK in the file).
+        self.family_keys = False
         # desa id -> [created, updated, deactivated]
         self.per_desa: dict[int, list[int]] = {}
         self.ts = self.connection.ops.adapt_datetimefield_value(now)
@@ -51,7 +53,7 @@ class Stage:
         with self.connection.cursor() as cursor:
             for table, columns in (
                 (CHUNK, STAGE_COLUMNS),
-                (STAGE, [("no_kk", "varchar(16)"), ("rejected", "boolean")]),
+                (STAGE, [("no_kk", "varchar(40)"), ("rejected", "boolean")]),
                 (STAGE_MEMBER, MEMBER_COLUMNS),
             ):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
@@ -147,6 +149,8 @@ class Stage:
         changes = HouseholdChange._meta.db_table
         batch, source, ts = self.batch.pk, self.batch.source, self.ts
         self._write(cursor, CHUNK, [name for name, _t in STAGE_COLUMNS[:-1]], rows)
+        if self.family_keys:
+            self._merge_by_head(cursor)
         changed = 0
         if not self.registry_empty:
             distinct = " OR ".join(f"h.{name} IS DISTINCT FROM s.{name}" for name in self.present)
@@ -211,8 +215,26 @@ class Stage:
             else:
                 cursor.execute(f"{insert} WHERE s.state = 'n'", params)
         if self.track_seen:
-            cursor.execute(f"INSERT INTO {STAGE} (no_kk, rejected) SELECT no_kk, rejected FROM {CHUNK}")
+            # A family merged by its head's NIK may meet its household's No. KK a second time: kept once.
+            cursor.execute(
+                f"INSERT INTO {STAGE} (no_kk, rejected) SELECT no_kk, rejected FROM {CHUNK} WHERE 1 = 1 "
+                f"ON CONFLICT (no_kk) DO NOTHING"
+            )
         cursor.execute(f"DELETE FROM {CHUNK}")
+
+    def _merge_by_head(self, cursor) -> None:
+        """A family keyed by its source's family id joins the household with a No. KK whose head has the
+        same NIK, unless the registry already holds it under its family key (idempotent re-imports)."""
+        table = Household._meta.db_table
+        match = (
+            f"FROM {table} h WHERE h.nik_kepala = {CHUNK}.nik_kepala AND h.no_kk NOT LIKE '%%:%%' "
+            f"AND h.nik_kepala <> ''"
+        )
+        cursor.execute(
+            f"UPDATE {CHUNK} SET no_kk = (SELECT h.no_kk {match} ORDER BY h.is_active DESC, h.id LIMIT 1) "
+            f"WHERE no_kk LIKE '%%:%%' AND NOT rejected AND EXISTS (SELECT 1 {match}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {table} k WHERE k.no_kk = {CHUNK}.no_kk)"
+        )
 
     def _count(self, cursor, kind: int, sql: str, params=()) -> None:
         """Add the (desa id, count) rows of ``sql`` to the per-desa counts (0 created, 1 updated, 2 deactivated)."""

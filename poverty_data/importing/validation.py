@@ -78,7 +78,9 @@ class Validator:
 
     def _present_fields(self) -> list[str]:
         mapping = self.mapping
-        present = ["nik_kepala", "nama_kepala", "desa_id"]
+        present = ["nama_kepala", "desa_id"]
+        if self.per_person or "nik" in mapping or "nik_kepala" in mapping:
+            present.insert(0, "nik_kepala")
         present += [name for name in TEXT_FIELDS if name in mapping]
         if "desil" in mapping:
             present.append("desil")
@@ -125,15 +127,20 @@ class Validator:
             cells = ["" if cell in ("NULL", "null") else cell for cell in cells]
         if len(cells) < self.width:
             cells = cells + [""] * (self.width - len(cells))
-        raw_kk = cells[self.i_kk]
-        try:
-            no_kk = parse_identity(raw_kk, "No. KK")
-        except ValueError_ as exc:
-            self.reject(number, "no_kk", raw_kk, str(exc))
-            return
-        counts = self.identity_counts["No. KK"]
-        counts[0] += 1
-        counts[1] += no_kk[-1] == "0"
+        raw_kk = cells[self.i_kk] if self.i_kk is not None else ""
+        if not raw_kk.strip() and self.i_family is not None:
+            no_kk = self._family_key(number, cells[self.i_family])
+            if no_kk is None:
+                return
+        else:
+            try:
+                no_kk = parse_identity(raw_kk, "No. KK")
+            except ValueError_ as exc:
+                self.reject(number, "no_kk", raw_kk, str(exc))
+                return
+            counts = self.identity_counts["No. KK"]
+            counts[0] += 1
+            counts[1] += no_kk[-1] == "0"
         if self.per_person:
             self._person_row(number, cells, no_kk)
             return
@@ -158,6 +165,17 @@ class Validator:
             self.result.unranked += 1
         self.stage.add(household)
 
+    def _family_key(self, number: int, raw: str) -> str | None:
+        """``p3ke:<id>``: the key of a family whose source gives no No. KK (see ``staging.Stage``)."""
+        family = raw.strip().lstrip("'`")
+        if not family:
+            self.reject(
+                number, "source_id", "", _("Neither a No. KK nor the family id of the source is given.")
+            )
+            return None
+        self.stage.family_keys = True
+        return f"{self.result.batch.source}:{family}"[:40]
+
     def _field(self, cells: list[str], field_name: str, parser, *args):
         raw = self.cell(cells, field_name)
         try:
@@ -169,7 +187,8 @@ class Validator:
         """Positions of the present columns, so that each row costs a few list lookups."""
         mapping = self.mapping
         self.width = (max(mapping.values()) + 1) if mapping else 0
-        self.i_kk = mapping["no_kk"]
+        self.i_kk = mapping.get("no_kk")
+        self.i_family = mapping.get("source_id")
         self.i_nik = mapping.get(self.nik_field)
         self.i_name = mapping.get(self.name_field)
         self.i_code = mapping.get("desa_kode")
@@ -200,14 +219,15 @@ class Validator:
         out = self.template.copy()
         out[SLOT.no_kk] = no_kk
         out[SLOT.row_number] = self.num(number)
-        raw = cells[self.i_nik]
-        try:
-            out[SLOT.nik_kepala] = nik = parse_identity(raw, "NIK")
-        except ValueError_ as exc:
-            raise FieldError(self.nik_field, raw, str(exc)) from None
-        counts = self.identity_counts["NIK"]
-        counts[0] += 1
-        counts[1] += nik[-1] == "0"
+        if self.i_nik is not None:
+            raw = cells[self.i_nik]
+            try:
+                out[SLOT.nik_kepala] = nik = parse_identity(raw, "NIK")
+            except ValueError_ as exc:
+                raise FieldError(self.nik_field, raw, str(exc)) from None
+            counts = self.identity_counts["NIK"]
+            counts[0] += 1
+            counts[1] += nik[-1] == "0"
         name = cells[self.i_name].strip()
         if not name:
             raise FieldError(self.name_field, "", _("The name of the head of the family is empty."))
