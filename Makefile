@@ -45,6 +45,7 @@ test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: venv
+	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint

@@ -12,6 +12,8 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from tslp_portal.privacy import mask_identity
+
 
 class PersonalData(Enum):
     """How much personal data (NIK, No. KK, names with addresses) a role may see."""
@@ -73,3 +75,13 @@ def get_visible_or_404(queryset: QuerySet | type[Model], user, **lookup) -> Mode
         return queryset.visible_to(user).get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404(_("Not found.")) from None
+
+
+def identity_for(user, value: str | None) -> str:
+    """A NIK or No. KK as ``user`` may see it: whole for Dinsos, masked for roles with masked access."""
+    level = scope_of(user).personal_data
+    if level is PersonalData.FULL:
+        return value or ""
+    if level is PersonalData.MASKED:
+        return mask_identity(value)
+    return ""

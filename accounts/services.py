@@ -1,11 +1,17 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from companies.models import Company
-from poverty_data.models import Kecamatan
+
+if TYPE_CHECKING:  # upward imports for type hints only (DESIGN 8a)
+    from companies.models import Company
+    from poverty_data.models import Kecamatan
 
 
 class AccountError(Exception):

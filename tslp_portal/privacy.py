@@ -1,7 +1,5 @@
 """Masking of identity numbers and the personal-data access log: one helper each, used everywhere."""
 
-from accounts.scope import PersonalData, scope_of
-
 
 def mask_identity(value: str | None) -> str:
     """Mask a NIK or No. KK: ``6211050101900003`` → ``621105******0003`` (region and serial stay)."""
@@ -11,16 +9,6 @@ def mask_identity(value: str | None) -> str:
     if len(value) <= 10:
         return "*" * len(value)
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
-
-
-def identity_for(user, value: str | None) -> str:
-    """A NIK or No. KK as ``user`` may see it: whole for Dinsos, masked for roles with masked access."""
-    level = scope_of(user).personal_data
-    if level is PersonalData.FULL:
-        return value or ""
-    if level is PersonalData.MASKED:
-        return mask_identity(value)
-    return ""
 
 
 def access_log_write(

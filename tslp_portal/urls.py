@@ -10,7 +10,7 @@ admin.site.site_title = _("TSLP Portal")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("dashboards.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/", include("django.contrib.auth.urls")),

@@ -5,34 +5,6 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.models import User
-from poverty_data.models import Desa, Kecamatan
-
-HOME_TEMPLATES = {
-    User.Role.DINSOS: "home/dinsos.html",
-    User.Role.CAMAT: "home/camat.html",
-    User.Role.PIMPINAN: "home/pimpinan.html",
-    User.Role.PERUSAHAAN: "home/perusahaan.html",
-}
-
-
-def home(request):
-    """The public landing page, or the signed-in user's home for their role."""
-    user = request.user
-    if not user.is_authenticated:
-        context = {
-            "kecamatan_count": Kecamatan.objects.count(),
-            "desa_count": Desa.objects.count(),
-        }
-        return render(request, "home/landing.html", context)
-    role = User.Role.DINSOS if user.is_dinsos else user.role
-    context = {}
-    if role == User.Role.CAMAT:
-        context["desa_list"] = Desa.objects.filter(kecamatan_id=user.kecamatan_id)
-    elif role == User.Role.PIMPINAN:
-        context["kecamatan_list"] = Kecamatan.objects.all()
-    return render(request, HOME_TEMPLATES[role], context)
-
 
 @never_cache
 @require_GET

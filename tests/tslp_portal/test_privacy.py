@@ -1,7 +1,8 @@
 import pytest
 
+from accounts.scope import identity_for
 from tslp_portal.models import AccessLog
-from tslp_portal.privacy import access_log_write, identity_for, mask_identity
+from tslp_portal.privacy import access_log_write, mask_identity
 
 
 @pytest.mark.parametrize(

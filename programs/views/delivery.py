@@ -1,0 +1,237 @@
+"""The beneficiary list of a running program and the company's delivery report (issue 5).
+
+Who sees a program's beneficiary list: the company while the program runs, after accepting the data-use
+terms under a valid PKS (masked); the camat of the kecamatan, read-only and masked, only its own households;
+Dinsos, unmasked. Pimpinan sees no names (403); everyone else outside the program's scope gets 404. Every
+rendering or download of the list writes one access-log row.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
+
+from accounts.scope import PersonalData, get_visible_or_404, identity_for, scope_of
+from programs import services
+from programs.excel.delivery import (
+    NotASpreadsheet,
+    beneficiary_workbook,
+    delivery_upload_apply,
+    household_address,
+    household_needs,
+)
+from programs.forms.delivery import (
+    DeliveryRowForm,
+    DeliveryUploadForm,
+    TermsForm,
+)
+from programs.forms.fields import RupiahInput
+from programs.models import Program
+from programs.selectors import delivery as selectors
+from tslp_portal.excel import xlsx_response
+from tslp_portal.privacy import access_log_write
+
+S = Program.Status
+
+
+def _log(request, program: Program, row_count: int, action: str = "view") -> None:
+    access_log_write(
+        user=request.user,
+        what=_("Beneficiary list"),
+        row_count=row_count,
+        action=action,
+        reason=_("Program %(pk)s: %(title)s") % {"pk": program.pk, "title": program.title},
+        path=request.get_full_path(),
+    )
+
+
+class ListAccessMixin(LoginRequiredMixin):
+    """Decide who reaches a program's by-name list; company members pass the PKS and the terms first."""
+
+    needs_terms = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.program = get_visible_or_404(
+            Program.objects.select_related("company"), request.user, pk=kwargs["pk"]
+        )
+        if scope_of(request.user).personal_data is PersonalData.NONE:
+            raise PermissionDenied
+        self.is_member = self.program.has_member(request.user)
+        self.agreement = None
+        if self.is_member:
+            try:
+                self.agreement = services.company_list_access_check(program=self.program, user=request.user)
+            except services.ProgramError as exc:
+                return render(
+                    request,
+                    "programs/delivery/unavailable.html",
+                    {"program": self.program, "reason": str(exc)},
+                    status=403,
+                )
+            acceptance = services.data_use_acceptance(program=self.program, user=request.user)
+            if self.needs_terms and acceptance is None:
+                return redirect("programs:terms", pk=self.program.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def can_report(self) -> bool:
+        return self.is_member and self.program.status == S.RUNNING
+
+    @cached_property
+    def beneficiaries(self) -> list:
+        return list(selectors.beneficiary_list(program=self.program, user=self.request.user))
+
+    def render_list(self, request, forms=None, upload_errors=None, status=200):
+        """Show the list (logged as a view of personal data); ``forms`` holds the delivery rows."""
+        rows = _rows(self.beneficiaries, request.user, forms or {})
+        _log(request, self.program, len(rows))
+        context = {
+            "program": self.program,
+            "rows": rows,
+            "can_report": self.can_report,
+            "totals": selectors.delivery_totals(program=self.program),
+            "agreement": self.agreement,
+            "upload_form": DeliveryUploadForm() if self.can_report else None,
+            "upload_errors": upload_errors,
+            "masked": scope_of(request.user).personal_data is PersonalData.MASKED,
+            "default_value": RupiahInput().format_value(self.program.value_per_household) or "",
+        }
+        return render(request, "programs/delivery/beneficiary_list.html", context, status=status)
+
+
+def _rows(beneficiaries, user, forms):
+    return [
+        {
+            "beneficiary": b,
+            "household": b.household,
+            "nik": identity_for(user, b.household.nik_kepala),
+            "no_kk": identity_for(user, b.household.no_kk),
+            "address": household_address(b.household),
+            "needs": household_needs(b.household),
+            "form": forms.get(b.pk),
+        }
+        for b in beneficiaries
+    ]
+
+
+class BeneficiaryListView(ListAccessMixin, View):
+    """The list; for the company of a running program also the one-form delivery report."""
+
+    def get(self, request, pk):
+        forms = (
+            {b.pk: DeliveryRowForm(beneficiary=b) for b in self.beneficiaries} if self.can_report else None
+        )
+        return self.render_list(request, forms)
+
+    def post(self, request, pk):
+        if not self.can_report:
+            raise PermissionDenied
+        forms = {b.pk: DeliveryRowForm(request.POST, beneficiary=b) for b in self.beneficiaries}
+        if not all([form.is_valid() for form in forms.values()]):
+            messages.error(request, _("Nothing was saved: correct the rows marked in red."))
+            return self.render_list(request, forms, status=400)
+        try:
+            changed = services.beneficiaries_report_delivery(
+                program=self.program, actor=request.user, rows=[form.to_row() for form in forms.values()]
+            )
+        except services.DeliveryError as exc:
+            for key, errors in exc.errors.items():
+                for error in errors:
+                    forms[key].add_error(None, error)
+            messages.error(request, str(exc))
+            return self.render_list(request, forms, status=400)
+        except services.ProgramError as exc:
+            messages.error(request, str(exc))
+            return redirect(self.program)
+        messages.success(request, _("Delivery saved for %(count)s households.") % {"count": changed})
+        return redirect("programs:beneficiaries", pk=self.program.pk)
+
+
+class BeneficiaryDownloadView(ListAccessMixin, View):
+    def get(self, request, pk):
+        content = beneficiary_workbook(
+            program=self.program,
+            beneficiaries=self.beneficiaries,
+            user=request.user,
+            agreement=self.agreement,
+        )
+        _log(request, self.program, len(self.beneficiaries), action="export")
+        return xlsx_response(content, f"penerima-tslp-{self.program.pk}.xlsx")
+
+
+class DeliveryUploadView(ListAccessMixin, View):
+    """Apply a filled-in list: all rows or none (a file with a bad row changes nothing)."""
+
+    def get(self, request, pk):
+        return redirect("programs:beneficiaries", pk=pk)
+
+    def post(self, request, pk):
+        if not self.can_report:
+            raise PermissionDenied
+        form = DeliveryUploadForm(request.POST, request.FILES)
+        forms = {b.pk: DeliveryRowForm(beneficiary=b) for b in self.beneficiaries}
+        if not form.is_valid():
+            return self.render_list(request, forms, upload_errors={0: form.errors["file"]}, status=400)
+        try:
+            changed, skipped = delivery_upload_apply(
+                program=self.program,
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                beneficiaries=self.beneficiaries,
+            )
+        except NotASpreadsheet as exc:
+            return self.render_list(request, forms, upload_errors={0: [str(exc)]}, status=400)
+        except services.DeliveryError as exc:
+            messages.error(request, str(exc))
+            return self.render_list(
+                request, forms, upload_errors=dict(sorted(exc.errors.items())), status=400
+            )
+        except services.ProgramError as exc:
+            messages.error(request, str(exc))
+            return redirect(self.program)
+        messages.success(
+            request,
+            _(
+                "The file is applied: delivery saved for %(count)s households; %(skipped)s rows without a status."
+            )
+            % {"count": changed, "skipped": skipped},
+        )
+        return redirect("programs:beneficiaries", pk=self.program.pk)
+
+
+class TermsView(ListAccessMixin, View):
+    needs_terms = False
+    template_name = "programs/delivery/terms.html"
+
+    def get(self, request, pk):
+        if not self.is_member:
+            return redirect("programs:beneficiaries", pk=pk)
+        return render(
+            request,
+            self.template_name,
+            {"program": self.program, "agreement": self.agreement, "form": TermsForm()},
+        )
+
+    def post(self, request, pk):
+        if not self.is_member:
+            raise PermissionDenied
+        form = TermsForm(request.POST)
+        if not form.is_valid():
+            return render(
+                request,
+                self.template_name,
+                {"program": self.program, "agreement": self.agreement, "form": form},
+                status=400,
+            )
+        try:
+            services.data_use_accept(program=self.program, actor=request.user)
+        except services.ProgramError as exc:
+            messages.error(request, str(exc))
+            return redirect(self.program)
+        messages.success(request, _("Thank you. The terms are recorded; the list is open."))
+        return redirect("programs:beneficiaries", pk=pk)

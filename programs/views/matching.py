@@ -1,0 +1,196 @@
+"""Dinsos pages that match an approved program to households, and the household ledger."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from accounts.mixins import DinsosRequiredMixin
+from poverty_data.models import Household
+from programs.forms.matching import AddForm, ProposeForm, ReasonForm
+from programs.models import Beneficiary, Program
+from programs.selectors import matching as selectors
+from programs.services import matching
+from tslp_portal.privacy import access_log_write
+
+PAGE_SIZE = 100
+
+
+class MatchingView(DinsosRequiredMixin, View):
+    """The proposal of an approved program: why each household is on it; propose, remove, add, confirm."""
+
+    template_name = "programs/matching/matching.html"
+
+    def get(self, request, pk):
+        program = get_object_or_404(Program.objects.select_related("company"), pk=pk)
+        return render(request, self.template_name, self._context(request, program))
+
+    def _context(self, request, program, **extra):
+        listed = (
+            Beneficiary.objects.filter(program=program)
+            .exclude(state=Beneficiary.State.REMOVED)
+            .select_related("household__desa")
+            .order_by("rank", "pk")
+        )
+        page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+        reasons = selectors.proposal_reasons(rows)
+        if rows:
+            access_log_write(
+                user=request.user,
+                what=_("Beneficiaries of program %(id)s") % {"id": program.pk},
+                row_count=len(rows),
+                reason=_("matching"),
+                path=request.get_full_path(),
+            )
+        query = request.GET.get("q", "").strip()
+        found = []
+        if query and program.status == Program.Status.APPROVED:
+            found = list(
+                Household.objects.filter(
+                    Q(no_kk=query) | Q(nik_kepala=query) | Q(nama_kepala__icontains=query)
+                )
+                .select_related("desa")
+                .order_by("nama_kepala")[:20]
+            )
+            for household in found:
+                household.breaks = selectors.household_rule_breaks(program, household)
+            access_log_write(
+                user=request.user,
+                what=_("Household search"),
+                row_count=len(found),
+                reason=_("matching"),
+                path=request.get_full_path(),
+            )
+        counts = selectors.beneficiary_counts(program=program)
+        return {
+            "program": program,
+            "page_obj": page,
+            "rows": [(row, reasons[row.pk]) for row in rows],
+            "counts": counts,
+            "removed": Beneficiary.objects.filter(program=program, state=Beneficiary.State.REMOVED)
+            .select_related("household")
+            .order_by("-pk")[:50],
+            "propose_form": ProposeForm(),
+            "query": query,
+            "found": found,
+            "can_match": program.status == Program.Status.APPROVED,
+            "preview": selectors.targeting_preview(program=program),
+            **extra,
+        }
+
+
+class ProposeView(DinsosRequiredMixin, View):
+    def post(self, request, pk):
+        program = get_object_or_404(Program, pk=pk)
+        form = ProposeForm(request.POST)
+        spread = form.cleaned_data["spread"] if form.is_valid() else "proportional"
+        try:
+            result = matching.beneficiaries_propose(program=program, actor=request.user, spread=spread)
+        except matching.MatchingError as exc:
+            messages.error(request, str(exc))
+            return redirect("programs:matching", pk=pk)
+        if result.proposed == 0:
+            messages.warning(request, result.empty_reason)
+        elif result.short:
+            messages.warning(
+                request,
+                _(
+                    "Only %(eligible)s households meet the criteria, fewer than the target of %(target)s: all are proposed."
+                )
+                % {"eligible": result.eligible, "target": result.target},
+            )
+        else:
+            messages.success(request, _("%(count)s households proposed.") % {"count": result.proposed})
+        return redirect("programs:matching", pk=pk)
+
+
+class RemoveView(DinsosRequiredMixin, View):
+    template_name = "programs/matching/remove.html"
+
+    def _get(self, pk, beneficiary_pk):
+        return get_object_or_404(
+            Beneficiary.objects.select_related("program", "household__desa"), pk=beneficiary_pk, program_id=pk
+        )
+
+    def get(self, request, pk, beneficiary_pk):
+        return render(
+            request, self.template_name, {"beneficiary": self._get(pk, beneficiary_pk), "form": ReasonForm()}
+        )
+
+    def post(self, request, pk, beneficiary_pk):
+        beneficiary = self._get(pk, beneficiary_pk)
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"beneficiary": beneficiary, "form": form}, status=400)
+        try:
+            matching.beneficiary_remove(
+                beneficiary=beneficiary, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Household removed from the proposal."))
+        except matching.MatchingError as exc:
+            messages.error(request, str(exc))
+        return redirect("programs:matching", pk=pk)
+
+
+class AddView(DinsosRequiredMixin, View):
+    def post(self, request, pk):
+        program = get_object_or_404(Program, pk=pk)
+        form = AddForm(request.POST)
+        if form.is_valid():
+            household = get_object_or_404(Household, pk=form.cleaned_data["household"])
+            try:
+                matching.beneficiary_add(
+                    program=program,
+                    actor=request.user,
+                    household=household,
+                    override_reason=form.cleaned_data["override_reason"],
+                )
+                messages.success(request, _("Household %(no_kk)s added.") % {"no_kk": household.no_kk})
+            except matching.MatchingError as exc:
+                messages.error(request, str(exc))
+        return redirect("programs:matching", pk=pk)
+
+
+class ConfirmView(DinsosRequiredMixin, View):
+    template_name = "programs/matching/confirm.html"
+
+    def get(self, request, pk):
+        program = get_object_or_404(Program.objects.select_related("company"), pk=pk)
+        return render(
+            request,
+            self.template_name,
+            {"program": program, "counts": selectors.beneficiary_counts(program=program)},
+        )
+
+    def post(self, request, pk):
+        program = get_object_or_404(Program, pk=pk)
+        try:
+            count = matching.beneficiaries_confirm(program=program, actor=request.user)
+        except matching.MatchingError as exc:
+            messages.error(request, str(exc))
+            return redirect("programs:matching", pk=pk)
+        messages.success(
+            request, _("%(count)s households confirmed; the program is now running.") % {"count": count}
+        )
+        return redirect("programs:matching", pk=pk)
+
+
+class HouseholdLedgerView(DinsosRequiredMixin, View):
+    """Every program a household was proposed, confirmed or delivered for."""
+
+    template_name = "programs/matching/household_ledger.html"
+
+    def get(self, request, household_pk):
+        household = get_object_or_404(Household.objects.select_related("desa__kecamatan"), pk=household_pk)
+        ledger = selectors.household_ledger(household=household)
+        access_log_write(
+            user=request.user,
+            what=_("Household ledger %(no_kk)s") % {"no_kk": household.no_kk},
+            row_count=1,
+            reason=_("household ledger"),
+            path=request.get_full_path(),
+        )
+        return render(request, self.template_name, {"household": household, **ledger})
