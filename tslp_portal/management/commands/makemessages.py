@@ -1,12 +1,11 @@
-"""``makemessages`` without msgmerge's fuzzy matching, and without keeping obsolete entries.
+"""``makemessages`` without msgmerge's fuzzy matching.
 
 Fuzzy matching guesses a translation for a new string from a similar old one ("queue name" got "nama
-berkas", the translation of "file name"); a wrong guess is worse than an empty entry the catalogue test flags. Strings the code no longer uses
-are dropped: git keeps their history.
+berkas", the translation of "file name"); a wrong guess is worse than an empty entry the catalogue test flags.
 """
 
 from django.core.management.commands import makemessages
 
 
 class Command(makemessages.Command):
-    msgmerge_options = [*makemessages.Command.msgmerge_options, "--no-fuzzy-matching", "--no-obsolete"]
+    msgmerge_options = [*makemessages.Command.msgmerge_options, "--no-fuzzy-matching"]
