@@ -21,6 +21,7 @@ from programs.services.workflow import (
     program_mail_queue,
     program_transition,
 )
+from programs.signals import ledger_changed
 
 R = RealisationReport.State
 
@@ -114,6 +115,7 @@ def realisation_verify(*, report: RealisationReport, actor: User, note: str = ""
             action=ProgramEvent.Action.COMPLETE,
             note=report.dinsos_note or _("Final realisation report verified."),
         )
+    ledger_changed.send(sender=Program, program_id=program.pk)
     return report
 
 

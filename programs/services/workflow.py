@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from programs.models import Program, ProgramAttachment, ProgramEvent, ProgramLocation
+from programs.signals import ledger_changed
 from tslp_portal.mail import mail_after_commit
 
 S = Program.Status
@@ -152,6 +153,7 @@ def program_transition(
             locked.decided_at = now
             fields.append("decided_at")
         locked.save(update_fields=fields)
+        ledger_changed.send(sender=Program, program_id=locked.pk)
         event = program_event_record(
             program=locked, actor=actor, action=action, note=note, from_status=from_status
         )
