@@ -19,6 +19,7 @@ urlpatterns = [
     path("perusahaan/", include("companies.urls")),
     path("program/", include("programs.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
 ]
 
 handler403 = "tslp_portal.views.permission_denied"
