@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 
 from companies.models import Company
+from tslp_portal.api import IdLookupMixin
 
 
 class CompanyPublicSerializer(serializers.ModelSerializer):
@@ -13,6 +14,7 @@ class CompanyPublicSerializer(serializers.ModelSerializer):
     class Meta:
         model = Company
         fields = ["id", "name", "legal_form", "sector", "kecamatan", "kecamatan_nama"]
+        read_only_fields = fields
 
 
 class CompanySerializer(CompanyPublicSerializer):
@@ -29,6 +31,7 @@ class CompanySerializer(CompanyPublicSerializer):
             "verified_at",
             "created_at",
         ]
+        read_only_fields = fields
 
 
 @extend_schema_view(
@@ -43,7 +46,7 @@ class CompanySerializer(CompanyPublicSerializer):
     ),
     retrieve=extend_schema(summary="One company", responses=CompanySerializer, tags=["companies"]),
 )
-class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
+class CompanyViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.AllowAny]
 
     def get_queryset(self):

@@ -8,7 +8,7 @@ from rest_framework import permissions, serializers, viewsets
 from accounts.scope import PersonalData, identity_for, scope_of
 from poverty_data.filters import DesaFilter, HouseholdFilter
 from poverty_data.models import Desa, Household, Kecamatan
-from tslp_portal.api import api_access_log
+from tslp_portal.api import IdLookupMixin, api_access_log
 
 KODE_REGEX = r"[0-9.]+"
 
@@ -17,6 +17,7 @@ class KecamatanSerializer(serializers.ModelSerializer):
     class Meta:
         model = Kecamatan
         fields = ["kode", "nama", "kabupaten_kode", "centroid_lat", "centroid_lng"]
+        read_only_fields = fields
 
 
 class DesaSerializer(serializers.ModelSerializer):
@@ -25,6 +26,7 @@ class DesaSerializer(serializers.ModelSerializer):
     class Meta:
         model = Desa
         fields = ["kode", "nama", "jenis", "kecamatan", "centroid_lat", "centroid_lng"]
+        read_only_fields = fields
 
 
 @extend_schema_view(
@@ -97,6 +99,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
             "has_school_age",
             "csr_count",
         ]
+        read_only_fields = fields
 
     def get_no_kk(self, household) -> str:
         return identity_for(self.context["request"].user, household.no_kk)
@@ -113,7 +116,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
     ),
     retrieve=extend_schema(summary="One household (Dinsos only)", tags=["households"]),
 )
-class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
+class HouseholdViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = HouseholdSerializer
     permission_classes = [permissions.IsAuthenticated, HasFullPersonalData]
     filterset_class = HouseholdFilter

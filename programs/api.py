@@ -19,7 +19,7 @@ from poverty_data.models import Desa
 from programs import selectors_delivery, services
 from programs.filters import ProgramFilter
 from programs.models import Beneficiary, Program, ProgramLocation
-from tslp_portal.api import api_access_log
+from tslp_portal.api import IdLookupMixin, api_access_log
 
 
 class ProgramApiFilter(ProgramFilter):
@@ -31,6 +31,7 @@ class ProgramApiFilter(ProgramFilter):
 
     class Meta(ProgramFilter.Meta):
         fields = [*ProgramFilter.Meta.fields, "kecamatan", "desa", "company"]
+        read_only_fields = fields
 
     def filter_kecamatan(self, queryset, name, value):
         located = ProgramLocation.objects.filter(desa__kecamatan__kode=value).values("program_id")
@@ -66,6 +67,7 @@ class ProgramPublicSerializer(serializers.ModelSerializer):
             "end_date",
             "target_households",
         ]
+        read_only_fields = fields
 
 
 class ProgramSerializer(ProgramPublicSerializer):
@@ -82,6 +84,7 @@ class ProgramSerializer(ProgramPublicSerializer):
             "submitted_at",
             "decided_at",
         ]
+        read_only_fields = fields
 
 
 class BeneficiaryHouseholdSerializer(serializers.Serializer):
@@ -98,6 +101,7 @@ class BeneficiarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Beneficiary
         fields = ["id", "state", "household", "not_delivered_reason", "delivered_on", "delivered_value"]
+        read_only_fields = fields
 
     @extend_schema_field(BeneficiaryHouseholdSerializer)
     def get_household(self, beneficiary) -> dict:
@@ -125,7 +129,7 @@ class BeneficiarySerializer(serializers.ModelSerializer):
     ),
     retrieve=extend_schema(summary="One program", responses=ProgramSerializer, tags=["programs"]),
 )
-class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
+class ProgramViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.AllowAny]
     filterset_class = ProgramApiFilter
 
@@ -158,7 +162,9 @@ class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, permission_classes=[permissions.IsAuthenticated], filterset_class=None)
     def beneficiaries(self, request, pk=None):
-        program = get_visible_or_404(Program.objects.select_related("company"), request.user, pk=pk)
+        program = get_visible_or_404(
+            Program.objects.select_related("company"), request.user, pk=self.lookup_id()
+        )
         self._check_list_access(request.user, program)
         queryset = selectors_delivery.beneficiary_list(program=program, user=request.user)
         page = self.paginate_queryset(queryset)
