@@ -97,6 +97,9 @@ class BeneficiaryHouseholdSerializer(serializers.Serializer):
 
 class BeneficiarySerializer(serializers.ModelSerializer):
     household = serializers.SerializerMethodField()
+    not_delivered_reason = serializers.ChoiceField(
+        choices=Beneficiary.NotDeliveredReason.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Beneficiary
