@@ -22,6 +22,7 @@ from companies.services import (
     company_suspend,
     company_verify,
 )
+from tslp_portal.admin_mixins import ReadOnlyAdminMixin
 
 
 @dataclass(frozen=True)
@@ -49,20 +50,12 @@ DECISIONS = {
 STATUS_FIELDS = ["status", "status_note", "verified_by", "verified_at", "created_at", "updated_at"]
 
 
-class CompanyEventInline(admin.TabularInline):
+class CompanyEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CompanyEvent
     fields = ["created_at", "actor", "from_status", "to_status", "note"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ["-created_at", "-pk"]
     verbose_name_plural = gettext_lazy("History")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")

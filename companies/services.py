@@ -8,11 +8,9 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -22,6 +20,7 @@ from accounts.models import User
 from accounts.services import AccountError, account_create
 from companies.models import Company, CompanyEvent
 from poverty_data.models import Kecamatan
+from tslp_portal.mail import mail_after_commit
 
 # The company may edit these while Dinsos has not verified it; afterwards they identify it and only
 # Dinsos changes them.
@@ -54,21 +53,6 @@ def company_recipients(company: Company) -> list[str]:
     addresses = [company.email]
     addresses += company.members.filter(is_active=True).exclude(email="").values_list("email", flat=True)
     return list(dict.fromkeys(a for a in addresses if a))
-
-
-def _send_after_commit(
-    *, template: str, subject: str, subject_params: dict, recipients: list[str], context: dict
-) -> None:
-    """Render an Indonesian e-mail now and send it once the transaction has committed."""
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(template, context)
-        # Names come from users: a newline in a header would be refused (or worse), so flatten it.
-        subject = " ".join((str(subject) % subject_params).split())
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
-    )
 
 
 def _locked(company: Company) -> Company:
@@ -137,8 +121,8 @@ def company_register(
         user.phone = contact_phone
         user.save(update_fields=["phone"])
     _record(company=company, actor=user, from_status="")
-    _send_after_commit(
-        template="companies/email/registered_dinsos.txt",
+    mail_after_commit(
+        body_template="companies/email/registered_dinsos.txt",
         subject=gettext_lazy("New company registration: %(name)s"),
         subject_params={"name": company.name},
         recipients=dinsos_recipients(),
@@ -204,8 +188,8 @@ def _decide(
     company.verified_at = timezone.now()
     company.save(update_fields=["status", "status_note", "verified_by", "verified_at", "updated_at"])
     _record(company=company, actor=actor, from_status=from_status, note=note)
-    _send_after_commit(
-        template=template,
+    mail_after_commit(
+        body_template=template,
         subject=subject,
         subject_params={"name": company.name},
         recipients=company_recipients(company),
@@ -293,8 +277,8 @@ def company_member_add(
             "token": default_token_generator.make_token(user),
         },
     )
-    _send_after_commit(
-        template="companies/email/member_added.txt",
+    mail_after_commit(
+        body_template="companies/email/member_added.txt",
         subject=gettext_lazy("Your TSLP Portal account for %(name)s"),
         subject_params={"name": company.name},
         recipients=[email],

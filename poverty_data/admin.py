@@ -8,20 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from poverty_data.models import Desa, Household, HouseholdChange, ImportBatch, Kecamatan, Member
 from poverty_data.services import errors_workbook_write
-from tslp_portal.admin import DinsosOnlyAdminMixin, dinsos_only
+from tslp_portal.admin_mixins import DinsosOnlyAdminMixin, ReadOnlyAdminMixin, dinsos_only
 from tslp_portal.models import AccessLog
 
 
-class DesaInline(admin.TabularInline):
+class DesaInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Desa
     fields = ["kode", "nama", "jenis"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Kecamatan)
@@ -50,15 +45,8 @@ class DesaAdmin(admin.ModelAdmin):
     exclude = ["boundary"]
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    pass
 
 
 class MemberInline(ReadOnlyInline):
@@ -115,7 +103,7 @@ class NeedsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Household)
-class HouseholdAdmin(DinsosOnlyAdminMixin, admin.ModelAdmin):
+class HouseholdAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The registry for Dinsos: search, filter, and read a household with its members and import history.
 
     Households change only through imports, so the admin is read-only.
@@ -175,15 +163,6 @@ class HouseholdAdmin(DinsosOnlyAdminMixin, admin.ModelAdmin):
     def kecamatan(self, obj):
         return obj.desa.kecamatan
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl") if response.status_code == 200 else None
@@ -206,7 +185,7 @@ class HouseholdAdmin(DinsosOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(DinsosOnlyAdminMixin, admin.ModelAdmin):
+class ImportBatchAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every import with its counts and rejected rows; new imports start from the upload page."""
 
     list_display = [
@@ -252,15 +231,6 @@ class ImportBatchAdmin(DinsosOnlyAdminMixin, admin.ModelAdmin):
         "duration",
         "errors_download",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("rejected rows"))
     def errors_download(self, obj):

@@ -1,16 +1,21 @@
-"""Background tasks of the poverty registry (run by `python manage.py db_worker`, see README.md)."""
+"""Background tasks of the poverty registry (run by `python manage.py db_worker`, see README.md).
+
+The services queue these tasks; a task's body calls back into the services (imported there, so that the
+services can import this module at their top without a cycle).
+"""
 
 from pathlib import Path
 
 from django_tasks import task
 
 from poverty_data.models import ImportBatch
-from poverty_data.services import households_import
 
 
 @task()
 def household_import_run(batch_id: int) -> str:
     """Validate (dry run) or apply an uploaded registry file recorded in ``ImportBatch`` ``batch_id``."""
+    from poverty_data.services.imports import households_import
+
     batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
     if batch.state != ImportBatch.State.PENDING:
         return batch.state

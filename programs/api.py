@@ -2,7 +2,7 @@
 
 Anonymous callers see programs from approval on, public fields only; a signed-in caller sees
 ``Program.objects.visible_to(user)`` in full. A program's beneficiaries follow the beneficiary pages
-(``programs.views_delivery``): pimpinan 403, a company only while it runs, under a valid PKS and after
+(``programs.views.delivery``): pimpinan 403, a company only while it runs, under a valid PKS and after
 accepting the data-use terms on the page; identities masked except for Dinsos; every response logged.
 """
 
@@ -16,9 +16,10 @@ from rest_framework.decorators import action
 
 from accounts.scope import PersonalData, get_visible_or_404, identity_for, scope_of
 from poverty_data.models import Desa
-from programs import selectors_delivery, services
+from programs import services
 from programs.filters import ProgramFilter
 from programs.models import Beneficiary, Program, ProgramLocation
+from programs.selectors import delivery as delivery_selectors
 from tslp_portal.api import IdLookupMixin, api_access_log
 
 
@@ -169,7 +170,7 @@ class ProgramViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
             Program.objects.select_related("company"), request.user, pk=self.lookup_id()
         )
         self._check_list_access(request.user, program)
-        queryset = selectors_delivery.beneficiary_list(program=program, user=request.user)
+        queryset = delivery_selectors.beneficiary_list(program=program, user=request.user)
         page = self.paginate_queryset(queryset)
         serializer = self.get_serializer(page, many=True)
         api_access_log(

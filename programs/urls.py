@@ -1,6 +1,8 @@
 from django.urls import path
 
-from programs import views, views_delivery, views_matching
+from programs.views import delivery as views_delivery
+from programs.views import matching as views_matching
+from programs.views import program as views
 
 app_name = "programs"
 

@@ -15,7 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/", include("django.contrib.auth.urls")),
     path("wilayah/", include("poverty_data.urls")),
-    path("registri/", include("poverty_data.urls_registry")),
+    path("registri/", include("poverty_data.urls.registry")),
     path("perusahaan/", include("companies.urls")),
     path("program/", include("programs.urls")),
     path("admin/", admin.site.urls),

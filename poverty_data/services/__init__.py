@@ -1,9 +1,9 @@
 """What writes poverty-registry data: the wilayah loader and the household import."""
 
-from poverty_data.services.import_ import (
-    ImportResult,
+from poverty_data.importing.errors_workbook import errors_workbook_write
+from poverty_data.importing.result import ImportResult
+from poverty_data.services.imports import (
     ImportStartError,
-    errors_workbook_write,
     households_import,
     import_batch_apply,
     import_batch_start,

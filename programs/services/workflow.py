@@ -3,15 +3,14 @@
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from programs.models import Program, ProgramAttachment, ProgramEvent, ProgramLocation
+from tslp_portal.mail import mail_after_commit
 
 S = Program.Status
 A = ProgramEvent.Action
@@ -52,25 +51,22 @@ def _dinsos_recipients() -> list[str]:
 def _queue_mail(
     program: Program, event: ProgramEvent, recipients: Iterable[str], template: str, url_name: str
 ) -> None:
-    recipients = list(recipients)
-    if not recipients:
-        return
     program_id, event_id = program.pk, event.pk
 
-    def send():
-        # Mail is written in Indonesian whatever language the actor's page was in.
-        with translation.override(settings.LANGUAGE_CODE):
-            fresh = Program.objects.select_related("company").get(pk=program_id)
-            context = {
-                "program": fresh,
-                "event": ProgramEvent.objects.select_related("actor").get(pk=event_id),
-                "url": settings.TSLP_SITE_URL + reverse(url_name, args=[program_id]),
-            }
-            subject = render_to_string(f"programs/email/{template}_subject.txt", context).strip()
-            body = render_to_string(f"programs/email/{template}_body.txt", context)
-        send_mail(subject, body, None, recipients)
+    def context():
+        # Read at send time: the mail tells what was committed.
+        return {
+            "program": Program.objects.select_related("company").get(pk=program_id),
+            "event": ProgramEvent.objects.select_related("actor").get(pk=event_id),
+            "url": settings.TSLP_SITE_URL + reverse(url_name, args=[program_id]),
+        }
 
-    transaction.on_commit(send)
+    mail_after_commit(
+        recipients=recipients,
+        subject_template=f"programs/email/{template}_subject.txt",
+        body_template=f"programs/email/{template}_body.txt",
+        context_builder=context,
+    )
 
 
 def _transition(

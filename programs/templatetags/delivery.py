@@ -3,8 +3,8 @@
 from django import template
 
 from accounts.scope import PersonalData, scope_of
-from programs import selectors_delivery as selectors
 from programs.models import Program
+from programs.selectors import delivery as selectors
 from programs.services.delivery import is_member_of
 
 register = template.Library()

@@ -8,9 +8,10 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from openpyxl import load_workbook
 
+from poverty_data.importing import periods, staging
 from poverty_data.models import Desa, Household, HouseholdChange, ImportBatch, Member
 from poverty_data.services import households_import
-from poverty_data.services import import_ as import_module
+from poverty_data.services import imports as import_module
 from tests.poverty_data.files import (
     DTKS_HEADER,
     DTSEN_HEADER,
@@ -569,7 +570,7 @@ def test_desa_model_is_untouched_by_imports(wilayah, tmp_path):
 
 
 def test_files_larger_than_one_chunk_are_applied_chunk_by_chunk(wilayah, tmp_path, monkeypatch):
-    monkeypatch.setattr(import_module, "STAGE_BATCH", 3)
+    monkeypatch.setattr(staging, "STAGE_BATCH", 3)
     run(dtsen_file(tmp_path / "a.xlsx", range(1, 11)), period="2026-01")
     rows = [DTSEN_HEADER] + [dtsen_row(n, desil=1 if n in (4, 9) else 3) for n in range(2, 13)]
     rows.append(dtsen_row(5))  # duplicate in a later chunk: rejected
@@ -584,8 +585,8 @@ def test_files_larger_than_one_chunk_are_applied_chunk_by_chunk(wilayah, tmp_pat
 
 
 def test_a_failure_in_the_writer_rolls_everything_back(wilayah, tmp_path, monkeypatch):
-    monkeypatch.setattr(import_module, "STAGE_BATCH", 2)
-    original = import_module._Stage._chunk
+    monkeypatch.setattr(staging, "STAGE_BATCH", 2)
+    original = staging.Stage._chunk
     calls = []
 
     def failing(self, cursor, rows):
@@ -594,7 +595,7 @@ def test_a_failure_in_the_writer_rolls_everything_back(wilayah, tmp_path, monkey
             raise RuntimeError("disk full")
         return original(self, cursor, rows)
 
-    monkeypatch.setattr(import_module._Stage, "_chunk", failing)
+    monkeypatch.setattr(staging.Stage, "_chunk", failing)
 
     with pytest.raises(RuntimeError, match="disk full"):
         run(dtsen_file(tmp_path / "a.xlsx", range(1, 11)))
@@ -644,7 +645,7 @@ def test_excel_shared_strings_and_rich_text_are_read(wilayah, tmp_path):
      ("Semester I", None), ("DES 2025", (2025, 12))],
 )  # fmt: skip
 def test_period_labels_are_ordered(label, key):
-    assert import_module.period_key(label) == key
+    assert periods.period_key(label) == key
 
 
 def test_a_column_excel_rounded_to_numbers_ending_in_0_is_refused(wilayah, tmp_path):

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from programs.excel_delivery import COLUMN, HEADER_ROW
+from programs.excel.delivery import COLUMN, HEADER_ROW
 from programs.models import Beneficiary, DataUseAcceptance, Program, ProgramEvent
 from programs.services import delivery
 from tests.programs.delivery_helpers import record_pks, running_program

@@ -21,8 +21,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.scope import identity_for
 from poverty_data.importing.readers import ImportRefused, _check_zip
-from programs.excel import RUPIAH, _header, _save
-from programs.forms import RupiahField
+from programs.excel.program import RUPIAH, _header, _save
+from programs.forms.program import RupiahField
 from programs.models import Beneficiary, Need
 from programs.services.delivery import DeliveryError, DeliveryRow, beneficiaries_report_delivery
 from programs.services.matching import NEED_FIELDS

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from programs.forms import MAX_ATTACHMENT_BYTES, RupiahField, _looks_like, validate_attachment
+from programs.forms.program import MAX_ATTACHMENT_BYTES, RupiahField, _looks_like, validate_attachment
 from programs.models import Beneficiary
 from programs.services.delivery import DeliveryRow
 

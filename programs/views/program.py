@@ -11,11 +11,12 @@ from django.views.generic import TemplateView
 
 from accounts.mixins import CompanyMemberRequiredMixin
 from accounts.scope import get_visible_or_404
-from programs import selectors, services
-from programs.excel import annual_plan_workbook, program_list_workbook
+from programs import services
+from programs.excel.program import annual_plan_workbook, program_list_workbook
 from programs.filters import ProgramFilter
-from programs.forms import ConfirmForm, ProgramForm
+from programs.forms.program import ConfirmForm, ProgramForm
 from programs.models import Program
+from programs.selectors import program as selectors
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -35,7 +36,7 @@ def _program_for_company_change(request, pk) -> Program:
 
 
 class ProgramListView(LoginRequiredMixin, TemplateView):
-    template_name = "programs/program_list.html"
+    template_name = "programs/program/list.html"
     paginate_by = 25
 
     def get(self, request, *args, **kwargs):
@@ -62,7 +63,7 @@ class ProgramListView(LoginRequiredMixin, TemplateView):
 
 
 class ProgramDetailView(LoginRequiredMixin, TemplateView):
-    template_name = "programs/program_detail.html"
+    template_name = "programs/program/detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -86,7 +87,7 @@ class ProgramDetailView(LoginRequiredMixin, TemplateView):
 
 
 class ProgramCreateView(CompanyMemberRequiredMixin, View):
-    template_name = "programs/program_form.html"
+    template_name = "programs/program/form.html"
 
     def get(self, request):
         return render(request, self.template_name, {"form": ProgramForm()})
@@ -109,7 +110,7 @@ class ProgramCreateView(CompanyMemberRequiredMixin, View):
 
 
 class ProgramUpdateView(LoginRequiredMixin, View):
-    template_name = "programs/program_form.html"
+    template_name = "programs/program/form.html"
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -146,7 +147,7 @@ class ProgramUpdateView(LoginRequiredMixin, View):
 class ProgramActionView(LoginRequiredMixin, View):
     """GET shows a confirmation; POST calls the service. Used for submit and withdraw."""
 
-    template_name = "programs/program_confirm.html"
+    template_name = "programs/program/confirm.html"
     action = ""
 
     def dispatch(self, request, *args, **kwargs):
@@ -198,7 +199,9 @@ class AttachmentDeleteView(LoginRequiredMixin, View):
         program = _program_for_company_change(request, pk)
         attachment = get_object_or_404(program.attachments, pk=attachment_pk)
         return render(
-            request, "programs/attachment_confirm_delete.html", {"program": program, "attachment": attachment}
+            request,
+            "programs/program/attachment_confirm_delete.html",
+            {"program": program, "attachment": attachment},
         )
 
     def post(self, request, pk, attachment_pk):
@@ -213,7 +216,7 @@ class AttachmentDeleteView(LoginRequiredMixin, View):
 
 
 class AnnualPlanView(CompanyMemberRequiredMixin, View):
-    template_name = "programs/annual_plan.html"
+    template_name = "programs/program/annual_plan.html"
 
     def get(self, request, tahun):
         company = request.user.company

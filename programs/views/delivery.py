@@ -17,25 +17,25 @@ from django.views import View
 
 from accounts.mixins import RoleRequiredMixin
 from accounts.scope import PersonalData, get_visible_or_404, identity_for, scope_of
-from programs import selectors_delivery as selectors
 from programs import services
-from programs.excel_delivery import (
+from programs.excel.delivery import (
     NotASpreadsheet,
     beneficiary_workbook,
     delivery_upload_apply,
     household_address,
     household_needs,
 )
-from programs.forms import RupiahInput
-from programs.forms_delivery import (
+from programs.forms.delivery import (
     DeliveryRowForm,
     DeliveryUploadForm,
     RealisationDecisionForm,
     RealisationForm,
     TermsForm,
 )
+from programs.forms.program import RupiahInput
 from programs.models import Program, RealisationReport
-from programs.views import xlsx_response
+from programs.selectors import delivery as selectors
+from programs.views.program import xlsx_response
 from tslp_portal.privacy import access_log_write
 
 S = Program.Status

@@ -11,8 +11,8 @@ from django.views import View
 
 from accounts.mixins import RoleRequiredMixin
 from poverty_data.models import Household
-from programs import selectors
 from programs.models import Beneficiary, Program
+from programs.selectors import program as selectors
 from programs.services import matching
 from tslp_portal.privacy import access_log_write
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from poverty_data import views
+from poverty_data.views import wilayah as views
 
 app_name = "poverty_data"
 

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from poverty_data.models import Household, Kecamatan
-from programs import selectors, services
-from programs.forms import DecisionForm
+from programs import services
+from programs.forms.program import DecisionForm
 from programs.models import Beneficiary, BidangRule, Program, ProgramAttachment, ProgramEvent, ProgramLocation
+from programs.selectors import program as selectors
 from tslp_portal.templatetags.portal import rupiah
 
 
@@ -257,6 +258,3 @@ class HouseholdLedgerInline(admin.TabularInline):
 # poverty_data does not know programs; programs adds its ledger to the household admin page.
 _household_admin = admin.site._registry[Household]
 _household_admin.inlines = [*_household_admin.inlines, HouseholdLedgerInline]
-
-# Registers the admin of data-sharing agreements and realisation reports.
-from programs import admin_delivery  # noqa: E402, F401

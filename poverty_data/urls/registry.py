@@ -1,6 +1,6 @@
 from django.urls import path
 
-from poverty_data import views_registry as views
+from poverty_data.views import registry as views
 
 app_name = "registry"
 

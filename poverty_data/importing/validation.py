@@ -1,0 +1,395 @@
+"""Row validation: turns sheet rows into staged households (and members), collecting every rejected row."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from poverty_data.importing.readers import ImportRefused
+from poverty_data.importing.result import ImportResult, RowError
+from poverty_data.importing.schema import (
+    DESIL_OPTIONAL,
+    FIELD_NAMES,
+    FLAG_FIELDS,
+    HOUSEHOLD_COLUMNS,
+    MAX_LENGTHS,
+    SLOT,
+    TEXT_FIELDS,
+    StagedHousehold,
+    StagedMember,
+)
+from poverty_data.importing.staging import Stage
+from poverty_data.importing.values import (
+    FLAG_VALUES,
+    DesaIndex,
+    ValueError_,
+    age_on,
+    housing_needs,
+    is_head,
+    parse_date,
+    parse_desil,
+    parse_flag,
+    parse_identity,
+)
+
+KEPT_ERRORS = 100_000
+
+# A column is taken as rounded by Excel when at least this share of at least this many values ends in 0.
+ROUNDING_MIN_ROWS = 20
+ROUNDING_SHARE = 0.9
+
+
+class Validator:
+    """Turns sheet rows into staged household (and member) rows, collecting every rejected row."""
+
+    def __init__(
+        self,
+        *,
+        mapping: dict[str, int],
+        header: list[str],
+        per_person: bool,
+        result: ImportResult,
+        stage: Stage,
+        strict: bool,
+    ):
+        self.mapping = mapping
+        self.header = header
+        self.per_person = per_person
+        self.result = result
+        self.stage = stage
+        self.strict = strict
+        self.desa = DesaIndex()
+        self.seen: dict[str, int] = {}
+        self.rejected_kk: set[str] = set()
+        self.groups: dict[str, dict] = {}
+        self.today = date.today()
+        self.nik_field = "nik" if per_person or "nik_kepala" not in mapping else "nik_kepala"
+        self.name_field = "nama" if per_person or "nama_kepala" not in mapping else "nama_kepala"
+        self.present = self._present_fields()
+        # Identity numbers read per column, and how many end in 0: see _check_rounding.
+        self.identity_counts = {"No. KK": [0, 0], "NIK": [0, 0]}
+        self.flag_fields = [name for name in FLAG_FIELDS if name in mapping]
+        self.text_fields = [name for name in TEXT_FIELDS if name in mapping]
+        self._compile()
+
+    def _present_fields(self) -> list[str]:
+        mapping = self.mapping
+        present = ["nik_kepala", "nama_kepala", "desa_id"]
+        present += [name for name in TEXT_FIELDS if name in mapping]
+        if "desil" in mapping:
+            present.append("desil")
+        if "member_count" in mapping or self.per_person:
+            present.append("member_count")
+        present += [name for name in FLAG_FIELDS if name in mapping and name != "rutilahu"]
+        if self.per_person and "tanggal_lahir" in mapping:
+            present += [
+                name for name in ("has_elderly", "has_toddler", "has_school_age") if name not in present
+            ]
+        if any(name in mapping for name in ("roof", "wall", "floor", "rutilahu")):
+            present.append("needs_house")
+        if "drinking_water" in mapping:
+            present.append("needs_water")
+        if "toilet" in mapping:
+            present.append("needs_toilet")
+        return present
+
+    def column_label(self, field_name: str) -> str:
+        index = self.mapping.get(field_name)
+        return self.header[index] if index is not None and index < len(self.header) else field_name
+
+    def cell(self, cells: list[str], field_name: str) -> str:
+        index = self.mapping.get(field_name)
+        if index is None or index >= len(cells):
+            return ""
+        return cells[index].strip()
+
+    def reject(self, row: int, field_name: str, value: str, reason: str):
+        self.result.rejected += 1
+        if len(self.result.errors) < KEPT_ERRORS:
+            label = self.column_label(field_name) if field_name else ""
+            self.result.errors.append(RowError(row, label, value, reason))
+        if self.strict:
+            raise ImportRefused(
+                _("Row %(row)s is invalid (%(reason)s); with --strict nothing is imported.")
+                % {"row": row, "reason": reason}
+            )
+
+    def row(self, number: int, cells: list[str]):
+        if len(cells) < self.width:
+            cells = cells + [""] * (self.width - len(cells))
+        raw_kk = cells[self.i_kk]
+        try:
+            no_kk = parse_identity(raw_kk, "No. KK")
+        except ValueError_ as exc:
+            self.reject(number, "no_kk", raw_kk, str(exc))
+            return
+        counts = self.identity_counts["No. KK"]
+        counts[0] += 1
+        counts[1] += no_kk[-1] == "0"
+        if self.per_person:
+            self._person_row(number, cells, no_kk)
+            return
+        first = self.seen.get(no_kk)
+        if first is not None:
+            self.reject(
+                number,
+                "no_kk",
+                raw_kk,
+                _("No. KK already on row %(row)s; the first row is kept.") % {"row": first},
+            )
+            return
+        try:
+            household = self._household(cells, no_kk, number)
+        except FieldError as exc:
+            self.rejected_kk.add(no_kk)
+            self.reject(number, exc.field, exc.value, exc.reason)
+            return
+        self.seen[no_kk] = number
+        self.stage.add(household)
+
+    def _field(self, cells: list[str], field_name: str, parser, *args):
+        raw = self.cell(cells, field_name)
+        try:
+            return parser(raw, *args)
+        except ValueError_ as exc:
+            raise FieldError(field_name, raw, str(exc)) from None
+
+    def _compile(self):
+        """Positions of the present columns, so that each row costs a few list lookups."""
+        mapping = self.mapping
+        self.width = (max(mapping.values()) + 1) if mapping else 0
+        self.i_kk = mapping["no_kk"]
+        self.i_nik = mapping.get(self.nik_field)
+        self.i_name = mapping.get(self.name_field)
+        self.i_code = mapping.get("desa_kode")
+        self.i_desa = mapping.get("desa")
+        self.i_kecamatan = mapping.get("kecamatan")
+        self.i_desil = mapping.get("desil")
+        self.i_count = mapping.get("member_count")
+        self.desil_required = self.result.batch.source not in DESIL_OPTIONAL
+        # (position in the staged values, column index, max length) for text; (position, index, label) flags.
+        self.text_slots = [
+            (getattr(SLOT, name), mapping[name], MAX_LENGTHS[name]) for name in self.text_fields
+        ]
+        self.flag_slots = [(getattr(SLOT, name, None), mapping[name], name) for name in self.flag_fields]
+        self.housing = [mapping.get(name) for name in ("roof", "wall", "floor", "drinking_water", "toilet")]
+        self.has_housing = any(index is not None for index in self.housing)
+        self.i_rutilahu = mapping.get("rutilahu")
+        T, F, NULL = self.stage.T, self.stage.F, self.stage.NULL
+        self.T, self.F, self.NULL, self.num = T, F, NULL, self.stage.num
+        defaults = {"desa_id": NULL, "desil": NULL, "member_count": NULL}
+        self.template = [
+            defaults.get(name, F if kind == "boolean" else "") for name, kind in HOUSEHOLD_COLUMNS
+        ] + [NULL, F]
+        del T
+        self.housing_cache: dict[tuple, tuple[bool, bool, bool]] = {}
+
+    def _household(self, cells: list[str], no_kk: str, number: int) -> StagedHousehold:
+        """The staged household of one row; raises ``FieldError`` for the first bad cell."""
+        out = self.template.copy()
+        out[SLOT.no_kk] = no_kk
+        out[SLOT.row_number] = self.num(number)
+        raw = cells[self.i_nik]
+        try:
+            out[SLOT.nik_kepala] = nik = parse_identity(raw, "NIK")
+        except ValueError_ as exc:
+            raise FieldError(self.nik_field, raw, str(exc)) from None
+        counts = self.identity_counts["NIK"]
+        counts[0] += 1
+        counts[1] += nik[-1] == "0"
+        name = cells[self.i_name].strip()
+        if not name:
+            raise FieldError(self.name_field, "", _("The name of the head of the family is empty."))
+        out[SLOT.nama_kepala] = name[:150]
+        code = cells[self.i_code] if self.i_code is not None else ""
+        desa = cells[self.i_desa] if self.i_desa is not None else ""
+        kecamatan = cells[self.i_kecamatan] if self.i_kecamatan is not None else ""
+        try:
+            out[SLOT.desa_id] = self.num(self.desa.find(code, desa, kecamatan))
+        except ValueError_ as exc:
+            field_name = "desa_kode" if code.strip() else "desa"
+            raise FieldError(field_name, code if code.strip() else desa, str(exc)) from None
+        if self.i_desil is not None:
+            raw = cells[self.i_desil]
+            try:
+                desil = parse_desil(raw)
+            except ValueError_ as exc:
+                raise FieldError("desil", raw, str(exc)) from None
+            if desil is None and self.desil_required:
+                raise FieldError("desil", "", _("Desil is empty; this source always gives one."))
+            if desil is not None:
+                out[SLOT.desil] = self.num(desil)
+        for position, index, length in self.text_slots:
+            out[position] = cells[index].strip()[:length]
+        rutilahu = False
+        for position, index, name in self.flag_slots:
+            raw = cells[index]
+            value = FLAG_VALUES.get(raw)
+            if value is None:
+                try:
+                    value = parse_flag(raw, FLAG_FIELDS[name])
+                except ValueError_ as exc:
+                    raise FieldError(name, raw, str(exc)) from None
+            if position is None:
+                rutilahu = value
+            else:
+                out[position] = self.T if value else self.F
+        if self.i_count is not None:
+            raw = cells[self.i_count].strip()
+            if raw:
+                try:
+                    count = int(float(raw))
+                except ValueError:
+                    raise FieldError(
+                        "member_count", raw, _("The number of members is not a number.")
+                    ) from None
+                if not 0 <= count <= 99:
+                    raise FieldError("member_count", raw, _("The number of members is not plausible."))
+                out[SLOT.member_count] = self.num(count)
+        if self.has_housing or rutilahu:
+            key = (
+                out[SLOT.roof],
+                out[SLOT.wall],
+                out[SLOT.floor],
+                out[SLOT.drinking_water],
+                out[SLOT.toilet],
+            )
+            needs = self.housing_cache.get(key)
+            if needs is None:
+                needs = housing_needs(*key)
+                if len(self.housing_cache) < 10_000:
+                    self.housing_cache[key] = needs
+            T, F = self.T, self.F
+            out[SLOT.needs_house] = T if needs[0] or rutilahu else F
+            out[SLOT.needs_water] = T if needs[1] else F
+            out[SLOT.needs_toilet] = T if needs[2] else F
+        return StagedHousehold._make(out)
+
+    # Per-person (DTKS) files: rows are grouped by No. KK and staged at the end.
+    def _person_row(self, number: int, cells: list[str], no_kk: str):
+        cell = self.cell
+        group = self.groups.setdefault(
+            no_kk, {"head": None, "members": {}, "rows": [], "ages": [], "flags": {}}
+        )
+        group["rows"].append(number)
+        try:
+            nik = self._field(cells, "nik", parse_identity, "NIK")
+            name = cell(cells, "nama")
+            if not name:
+                raise FieldError("nama", "", _("The name is empty."))
+            flags = {
+                name_: self._field(cells, name_, parse_flag, FLAG_FIELDS[name_]) for name_ in self.flag_fields
+            }
+        except FieldError as exc:
+            self.reject(number, exc.field, exc.value, exc.reason)
+            return
+        if nik in group["members"]:
+            self.reject(
+                number,
+                "nik",
+                nik,
+                _("NIK already on row %(row)s of this No. KK.") % {"row": group["members"][nik][0]},
+            )
+            return
+        relation = cell(cells, "hubungan")
+        if is_head(relation):
+            if group["head"] is not None:
+                self.reject(
+                    number,
+                    "hubungan",
+                    relation,
+                    _("A second head of family for this No. KK (row %(row)s is the head).")
+                    % {"row": group["head"][0]},
+                )
+                return
+            try:
+                household = self._household(cells, no_kk, number)
+            except FieldError as exc:
+                self.reject(number, exc.field, exc.value, exc.reason)
+                group["head_rejected"] = True
+                return
+            group["head"] = (number, household)
+        born = parse_date(cell(cells, "tanggal_lahir"))
+        if born:
+            group["ages"].append(age_on(born, self.today))
+        for name_, value in flags.items():
+            group["flags"][name_] = group["flags"].get(name_, False) or value
+        group["members"][nik] = (
+            number,
+            StagedMember(
+                no_kk=no_kk,
+                nik=nik,
+                nama=name[:150],
+                hubungan=relation[:60],
+                jenis_kelamin=cell(cells, "jenis_kelamin")[:20],
+                tanggal_lahir=born.isoformat() if born else self.NULL,
+            ),
+        )
+
+    def _check_rounding(self):
+        """Refuse a column of identity numbers that Excel rounded to 15 significant digits.
+
+        Excel stores numbers with 15 significant digits, so a 16-digit NIK or No. KK kept as a number loses
+        its last digit, which becomes 0. One such value cannot be told from a real number ending in 0 (the
+        last digits are a serial, about one in ten ends in 0); a whole column ending in 0 can.
+        """
+        for label, (total, zeros) in self.identity_counts.items():
+            if total >= ROUNDING_MIN_ROWS and zeros >= ROUNDING_SHARE * total:
+                raise ImportRefused(
+                    _(
+                        "%(zeros)s of %(total)s values of %(label)s end in 0: Excel stored the column as numbers "
+                        "and rounded the last digit. Format the column as text in the source and export again."
+                    )
+                    % {"zeros": zeros, "total": total, "label": label}
+                )
+
+    def finish(self):
+        self._check_rounding()
+        if self.per_person:
+            for no_kk, group in self.groups.items():
+                if group["head"] is None:
+                    self.rejected_kk.add(no_kk)
+                    if not group.get("head_rejected"):
+                        for number, _member in group["members"].values():
+                            self.reject(
+                                number,
+                                "hubungan",
+                                "",
+                                _("No row of this No. KK is the head of the family (Kepala Keluarga)."),
+                            )
+                    continue
+                number, household = group["head"]
+                T, F = self.T, self.F
+                changes = {
+                    name_: T if value else F
+                    for name_, value in group["flags"].items()
+                    if name_ in FIELD_NAMES
+                }
+                if group["flags"].get("rutilahu"):
+                    changes["needs_house"] = T
+                changes["member_count"] = self.num(len(group["members"]))
+                ages = group["ages"]
+                if ages:
+                    for name_, test in (
+                        ("has_elderly", lambda a: a >= 60),
+                        ("has_toddler", lambda a: a < 5),
+                        ("has_school_age", lambda a: 7 <= a <= 18),
+                    ):
+                        changes[name_] = T if any(test(age) for age in ages) else F
+                self.seen[no_kk] = number
+                self.stage.add(household._replace(**changes))
+                for _number, member in group["members"].values():
+                    self.stage.add_member(member)
+            self.groups = {}
+        # Rejected families are staged as such: they are neither written nor deactivated.
+        stage = self.stage
+        blank = [stage.NULL] * len(FIELD_NAMES)
+        for no_kk in self.rejected_kk - self.seen.keys():
+            stage.add(StagedHousehold(no_kk, *blank[1:], row_number=stage.num(0), rejected=stage.T))
+
+
+@dataclass
+class FieldError(Exception):
+    field: str
+    value: str
+    reason: str

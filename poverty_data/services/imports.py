@@ -1,0 +1,244 @@
+"""Importing registry exports (DTKS, DTSEN, P3KE) into ``Household`` and ``Member``.
+
+The whole import is one transaction. The file is streamed row by row (``poverty_data.importing``); every
+row is checked, and valid rows go in chunks to a writer thread that shares the transaction's connection:
+it copies each chunk into a temporary table (PostgreSQL ``COPY``; batched inserts on SQLite) and applies it
+with set-based ``UPDATE … FROM`` / ``INSERT … SELECT`` statements while the next chunk is parsed. At the end
+households of the same source missing from the file are deactivated. A dry run does the same work and
+rolls back, so its counts are exact; a refusal, a crash or a kill leaves the registry as it was.
+
+Rules worth knowing (also in README.md):
+- The same No. KK twice in a per-family file: the first row wins, later ones are rejected. In a per-person
+  (DTKS) file the row whose relation is "Kepala Keluarga" gives the household's fields; a second head or a
+  repeated NIK within one No. KK is rejected; a No. KK without a head row is rejected.
+- Columns a file does not have never overwrite what the registry holds (a DTKS file without desil keeps the
+  desil a DTSEN import gave).
+- A household whose row was rejected is not deactivated; one absent from a full export of the same source
+  (same or newer period) is. Nothing is ever deleted.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from poverty_data.importing.columns import missing_required
+from poverty_data.importing.header import ProgressChannel, find_header, read_rows
+from poverty_data.importing.periods import period_key
+from poverty_data.importing.readers import ImportRefused, open_table
+from poverty_data.importing.result import ImportResult
+from poverty_data.importing.schema import DESIL_OPTIONAL
+from poverty_data.importing.staging import Stage
+from poverty_data.importing.validation import Validator
+from poverty_data.models import ImportBatch
+from poverty_data.tasks import household_import_run
+
+BATCH_ERRORS = 10_000
+
+Progress = Callable[[str, float, int], None]
+
+
+def _check_period(*, source: str, period: str) -> None:
+    latest = (
+        ImportBatch.objects.filter(source=source, state=ImportBatch.State.APPLIED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if latest is None:
+        return
+    new_key, old_key = period_key(period), period_key(latest.period)
+    if new_key and old_key and new_key < old_key:
+        raise ImportRefused(
+            _(
+                "Period %(period)s is older than the last applied %(source)s import (%(latest)s); "
+                "importing it would deactivate newer households."
+            )
+            % {"period": period, "source": latest.get_source_display(), "latest": latest.period}
+        )
+
+
+def households_import(
+    *,
+    path: Path,
+    source: str,
+    period: str,
+    user=None,
+    dry_run: bool = False,
+    strict: bool = False,
+    file_name: str = "",
+    batch: ImportBatch | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Validate a registry export and, unless ``dry_run``, apply it atomically. Never raises for bad files.
+
+    Returns the result with its batch: ``APPLIED`` (or ``VALIDATED`` for a dry run) or ``REFUSED`` with a
+    message that says why. Rejected rows are in ``result.errors``.
+    """
+    started = time.monotonic()
+    path = Path(path)
+    if source not in ImportBatch.Source.values:
+        raise ValueError(f"Unknown source {source!r}")
+    if batch is None:
+        batch = ImportBatch.objects.create(
+            source=source,
+            period=period,
+            file_name=file_name or path.name,
+            file_size=path.stat().st_size,
+            checksum=file_checksum(path),
+            created_by=user if user is not None and user.is_authenticated else None,
+            dry_run=dry_run,
+            strict=strict,
+            state=ImportBatch.State.RUNNING,
+        )
+    else:
+        batch.state = ImportBatch.State.RUNNING
+        batch.file_size = path.stat().st_size
+        batch.checksum = batch.checksum or file_checksum(path)
+        batch.save(update_fields=["state", "file_size", "checksum"])
+    result = ImportResult(batch=batch)
+    report = progress or (lambda stage, fraction, rows: None)
+    table = None
+    channel = ProgressChannel(batch)
+    try:
+        _check_period(source=source, period=period)
+        table = open_table(path, file_name or path.name)
+        rows = iter(table.rows)
+        header, mapping = find_header(rows, result)
+        per_person = "hubungan" in mapping
+        missing = missing_required(
+            mapping, per_person=per_person, desil_required=source not in DESIL_OPTIONAL
+        )
+        if missing:
+            raise ImportRefused(
+                _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
+            )
+        with transaction.atomic():
+            stage = Stage(batch=batch, members=per_person, dry_run=dry_run, now=timezone.now())
+            validator = Validator(
+                mapping=mapping,
+                header=header,
+                per_person=per_person,
+                result=result,
+                stage=stage,
+                strict=strict,
+            )
+            stage.start(validator.present)
+            try:
+                read_rows(rows, table, validator, result, report, channel)
+                if result.rows_read == 0:
+                    raise ImportRefused(_("The file has a header row but no data rows."))
+                validator.finish()
+                report("apply", 0.5, result.rows_read)
+                result.deactivated = stage.finish(source=source)
+            finally:
+                stage.stop()
+            if stage.total == 0:
+                raise ImportRefused(_("No row of the file is valid; nothing was imported."))
+            result.created, result.updated = stage.created, stage.updated
+            result.unchanged = stage.total - stage.created - stage.updated
+            stage.drop()
+            if dry_run:
+                transaction.set_rollback(True)
+            else:
+                _finish(batch, result, ImportBatch.State.APPLIED, started)
+        if dry_run:
+            _finish(batch, result, ImportBatch.State.VALIDATED, started)
+        report("apply", 1.0, result.rows_read)
+    except ImportRefused as exc:
+        result.refused = str(exc)
+        result.created = result.updated = result.unchanged = result.deactivated = 0
+        _finish(batch, result, ImportBatch.State.REFUSED, started, message=str(exc))
+    except BaseException as exc:
+        if not connection.needs_rollback:
+            _finish(batch, result, ImportBatch.State.FAILED, started, message=repr(exc)[:2000])
+        raise
+    finally:
+        channel.close()
+        if table is not None:
+            table.close()
+    return result
+
+
+def _finish(batch: ImportBatch, result: ImportResult, state: str, started: float, message: str = "") -> None:
+    result.duration = time.monotonic() - started
+    batch.state = state
+    batch.message = message
+    batch.progress = 100
+    batch.rows_read = result.rows_read
+    batch.created_count = result.created
+    batch.updated_count = result.updated
+    batch.unchanged_count = result.unchanged
+    batch.deactivated_count = result.deactivated
+    batch.rejected_count = result.rejected
+    batch.unknown_columns = result.unknown_columns
+    batch.errors = [error.as_list() for error in result.errors[:BATCH_ERRORS]]
+    batch.duration = round(result.duration, 3)
+    batch.finished_at = timezone.now()
+    batch.save()
+
+
+def file_checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class ImportStartError(Exception):
+    pass
+
+
+def import_batch_start(*, upload, source: str, period: str, user, strict: bool = False) -> ImportBatch:
+    """Store an uploaded file privately and queue its validation (a dry run); returns the new batch."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    batch = ImportBatch(
+        source=source,
+        period=period,
+        file_name=Path(upload.name).name[:255],
+        file_size=upload.size,
+        checksum=digest.hexdigest(),
+        created_by=user,
+        dry_run=True,
+        strict=strict,
+        state=ImportBatch.State.PENDING,
+    )
+    batch.stored_file.save(
+        f"{digest.hexdigest()[:16]}{Path(upload.name).suffix.lower()[:6]}", upload, save=False
+    )
+    batch.save()
+    transaction.on_commit(lambda: household_import_run.enqueue(batch.pk))
+    return batch
+
+
+def import_batch_apply(*, validated: ImportBatch, user) -> ImportBatch:
+    """Queue applying a file whose dry run passed; the application is a new batch of the same file."""
+    if validated.state != ImportBatch.State.VALIDATED or not validated.stored_file:
+        raise ImportStartError(_("Only a validated dry run can be applied."))
+    already = ImportBatch.objects.filter(
+        stored_file=validated.stored_file.name,
+        dry_run=False,
+        state__in=[ImportBatch.State.PENDING, ImportBatch.State.RUNNING, ImportBatch.State.APPLIED],
+    ).first()
+    if already is not None:
+        return already
+    batch = ImportBatch.objects.create(
+        source=validated.source,
+        period=validated.period,
+        file_name=validated.file_name,
+        file_size=validated.file_size,
+        checksum=validated.checksum,
+        stored_file=validated.stored_file.name,
+        created_by=user,
+        dry_run=False,
+        strict=validated.strict,
+        state=ImportBatch.State.PENDING,
+    )
+    transaction.on_commit(lambda: household_import_run.enqueue(batch.pk))
+    return batch

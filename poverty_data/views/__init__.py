@@ -1,0 +1,1 @@
+"""Pages of the poverty registry: public wilayah pages (``wilayah``) and the Dinsos import (``registry``)."""

@@ -1,0 +1,32 @@
+"""The Dinsos back office: the Django admin, entered through the portal's own login page.
+
+The portal's login (``/akun/login/``) is the only way in: it carries the lockout after repeated failures
+and the second factor. The admin's own login form would bypass both, so it redirects there.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from tslp_portal.admin_mixins import user_is_dinsos
+
+
+class PortalAdminSite(admin.AdminSite):
+    def has_permission(self, request):
+        # The role decides, not the staff flag: a camat account with is_staff stays out.
+        return user_is_dinsos(request.user) and request.user.is_staff
+
+    def login(self, request, extra_context=None):
+        next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = reverse("admin:index", current_app=self.name)
+        if not request.user.is_authenticated:
+            return redirect_to_login(next_url)
+        if not self.has_permission(request):
+            raise PermissionDenied
+        return HttpResponseRedirect(next_url)
