@@ -157,3 +157,26 @@ def suppress_table(
     published_rows = [_present(row, key, spec, small, hidden) for key, row in zip(keys, rows, strict=True)]
     published_total = _present(total, TOTAL, spec, small, hidden, fixed_total) if has_total else None
     return published_rows, published_total
+
+
+def suppress_three_w(rows: Sequence[dict], *, hidden_areas: Iterable[tuple[str, int]] = ()) -> list[dict]:
+    """Suppress the household counts of 3W rows (one per program and kecamatan).
+
+    ``reached`` of a program in a kecamatan equals the kecamatan's ``terjangkau`` of that year when it is the
+    only program there, so it is hidden wherever the public kecamatan table hides that cell
+    (``hidden_areas``: ``(kecamatan kode, tahun)``). ``targeted`` is the program's target spread evenly over
+    its desa, so one shown cell gives away the others: a program with one hidden cell has all hidden.
+    """
+    hidden_areas = set(hidden_areas)
+    out = [dict(row) for row in rows]
+    small_target_programs = {row["program_id"] for row in rows if 1 <= row["targeted"] <= SMALL_MAX}
+    for row in out:
+        if 1 <= row["reached"] <= SMALL_MAX:
+            row["reached"] = SMALL
+        elif (row["adm3_code"], row["tahun"]) in hidden_areas:
+            row["reached"] = None
+        if 1 <= row["targeted"] <= SMALL_MAX:
+            row["targeted"] = SMALL
+        elif row["program_id"] in small_target_programs:
+            row["targeted"] = None
+    return out

@@ -191,6 +191,12 @@ TSLP_IMPORT_MAX_UPLOAD = int(os.environ.get("TSLP_IMPORT_MAX_UPLOAD", str(512 * 
 
 # The regency this portal serves: configuration, not code.
 TSLP_KABUPATEN_KODE = os.environ.get("TSLP_KABUPATEN_KODE", "62.11")
+TSLP_KABUPATEN_NAMA = os.environ.get("TSLP_KABUPATEN_NAMA", "Kabupaten Pulang Pisau")
+# Organisation identifiers in the open-data files (IATI, 360Giving, HXL). A company's is this prefix and its
+# NIB, never an NPWP. Replace them with registered org-id.guide identifiers when the regency has them.
+TSLP_COMPANY_ORG_ID_PREFIX = os.environ.get("TSLP_COMPANY_ORG_ID_PREFIX", "ID-NIB")
+TSLP_REGENCY_ORG_ID = os.environ.get("TSLP_REGENCY_ORG_ID", "ID-KEMENDAGRI-6211")
+TSLP_REPORTING_ORG_ID = os.environ.get("TSLP_REPORTING_ORG_ID", "ID-KEMENDAGRI-6211-DINSOS")
 
 # Security headers always; HTTPS-only behaviour with DJANGO_SECURE=true. Behind a TLS-terminating proxy
 # also set DJANGO_SECURE_PROXY_SSL=true.
