@@ -35,6 +35,7 @@ from poverty_data.importing.schema import DESIL_OPTIONAL
 from poverty_data.importing.staging import Stage
 from poverty_data.importing.validation import Validator
 from poverty_data.models import ImportBatch
+from poverty_data.signals import registry_changed
 from poverty_data.tasks import household_import_run
 
 BATCH_ERRORS = 10_000
@@ -144,6 +145,7 @@ def households_import(
             if dry_run:
                 transaction.set_rollback(True)
             else:
+                registry_changed.send(sender=ImportBatch, batch_id=batch.pk)
                 _finish(batch, result, ImportBatch.State.APPLIED, started)
         if dry_run:
             _finish(batch, result, ImportBatch.State.VALIDATED, started)

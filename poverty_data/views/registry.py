@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView
 
-from accounts.mixins import RoleRequiredMixin
+from accounts.mixins import DinsosRequiredMixin
 from poverty_data.forms import ImportUploadForm
 from poverty_data.models import ImportBatch
 from poverty_data.services import (
@@ -22,11 +22,7 @@ from tslp_portal.privacy import access_log_write
 SHOWN_ERRORS = 100
 
 
-class DinsosMixin(RoleRequiredMixin):
-    allowed_roles = frozenset({"dinsos"})
-
-
-class ImportUploadView(DinsosMixin, FormView):
+class ImportUploadView(DinsosRequiredMixin, FormView):
     template_name = "poverty_data/importbatch_form.html"
     form_class = ImportUploadForm
 
@@ -46,7 +42,7 @@ class ImportUploadView(DinsosMixin, FormView):
         return redirect("registry:import_detail", pk=batch.pk)
 
 
-class ImportDetailView(DinsosMixin, DetailView):
+class ImportDetailView(DinsosRequiredMixin, DetailView):
     template_name = "poverty_data/importbatch_detail.html"
     queryset = ImportBatch.objects.select_related("created_by")
     context_object_name = "batch"
@@ -74,7 +70,7 @@ class ImportDetailView(DinsosMixin, DetailView):
         return context
 
 
-class ImportApplyView(DinsosMixin, View):
+class ImportApplyView(DinsosRequiredMixin, View):
     """POST only: apply a validated dry run (in the background)."""
 
     http_method_names = ["post"]
@@ -90,7 +86,7 @@ class ImportApplyView(DinsosMixin, View):
         return redirect("registry:import_detail", pk=batch.pk)
 
 
-class ImportErrorsDownloadView(DinsosMixin, View):
+class ImportErrorsDownloadView(DinsosRequiredMixin, View):
     def get(self, request, pk):
         batch = get_object_or_404(ImportBatch, pk=pk)
         response = HttpResponse(
