@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from companies.api import CompanyViewSet
 from poverty_data.api import DesaViewSet, HouseholdViewSet, KecamatanViewSet
 from programs.api import ProgramViewSet
+from publik.api import PublicDesaStatistik, PublicKecamatanStatistik
 
 app_name = "api"
 
@@ -24,6 +25,12 @@ router.register("households", HouseholdViewSet, basename="household")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
+    path(
+        "v1/publik/statistik/kecamatan/",
+        PublicKecamatanStatistik.as_view(),
+        name="publik-statistik-kecamatan",
+    ),
+    path("v1/publik/statistik/desa/", PublicDesaStatistik.as_view(), name="publik-statistik-desa"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",

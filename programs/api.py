@@ -185,10 +185,10 @@ class ProgramViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     def _check_list_access(user, program: Program) -> None:
         if scope_of(user).personal_data is PersonalData.NONE:
             raise PermissionDenied(_("This role sees no personal data."))
-        if services.delivery.is_member_of(user, program):
+        if program.has_member(user):
             try:
                 services.company_list_access_check(program=program, user=user)
             except services.ProgramError as exc:
                 raise PermissionDenied(str(exc)) from exc
-            if services.data_use_acceptance_for(program=program, user=user) is None:
+            if services.data_use_acceptance(program=program, user=user) is None:
                 raise PermissionDenied(_("Accept the data-use terms on the beneficiary page first."))

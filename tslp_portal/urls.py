@@ -20,6 +20,7 @@ urlpatterns = [
     path("program/", include("programs.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    path("publik/", include("publik.urls")),
 ]
 
 handler403 = "tslp_portal.views.permission_denied"

@@ -35,4 +35,4 @@ def scene(company, owner, dinsos):
     ProgramFactory(
         company=CompanyFactory(status="pending"), status=Program.Status.APPROVED, title="Belum diverifikasi"
     )
-    return {"big": big, "small": small}
+    return {"big": big, "small": small, "dinsos": dinsos}
