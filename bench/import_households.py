@@ -149,8 +149,16 @@ def main():
     if Household.objects.exists():
         if not args.reset:
             raise SystemExit("The database already holds households; use --reset to delete them first.")
-        for model in (HouseholdChange, Member, Household, ImportBatch):
-            model.objects.all()._raw_delete(model.objects.db)
+        if connection.vendor == "postgresql":
+            # CASCADE: other benchmarks' programs may list these households.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "TRUNCATE poverty_data_householdchange, poverty_data_member, poverty_data_household, "
+                    "poverty_data_importbatch RESTART IDENTITY CASCADE"
+                )
+        else:
+            for model in (HouseholdChange, Member, Household, ImportBatch):
+                model.objects.all()._raw_delete(model.objects.db)
     connection.close()
 
     path = generate(args.rows)
