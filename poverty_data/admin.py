@@ -124,6 +124,38 @@ class DesilFilter(admin.SimpleListFilter):
         return queryset
 
 
+class KecamatanFilter(admin.SimpleListFilter):
+    """Kecamatan by name only: the plain related filter loads every kecamatan with its boundary shape."""
+
+    title = _("kecamatan")
+    parameter_name = "desa__kecamatan__id__exact"
+
+    def lookups(self, request, model_admin):
+        return [(str(pk), nama) for pk, nama in Kecamatan.objects.order_by("nama").values_list("pk", "nama")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(desa__kecamatan_id=int(value)) if value and value.isdigit() else queryset
+
+
+class DesaFilter(admin.SimpleListFilter):
+    """Desa of the chosen kecamatan (all when none is chosen), by name only, without boundary shapes."""
+
+    title = _("desa/kelurahan")
+    parameter_name = "desa__id__exact"
+
+    def lookups(self, request, model_admin):
+        desa = Desa.objects.order_by("nama")
+        kecamatan = request.GET.get(KecamatanFilter.parameter_name, "")
+        if kecamatan.isdigit():
+            desa = desa.filter(kecamatan_id=int(kecamatan))
+        return [(str(pk), nama) for pk, nama in desa.values_list("pk", "nama")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(desa_id=int(value)) if value and value.isdigit() else queryset
+
+
 class CappedCountPaginator(Paginator):
     """Counts at most ``CAP`` rows: an exact count of a million-row registry costs more than the page."""
 
@@ -159,9 +191,9 @@ class HouseholdAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
         "is_active",
         DesilFilter,
         NeedsFilter,
-        # Plain related filters: "related only" would scan the whole registry for its distinct desa.
-        "desa__kecamatan",
-        "desa",
+        # Not "related only" (it would scan the whole registry for its distinct desa), and names only.
+        KecamatanFilter,
+        DesaFilter,
         "source",
         "receives_pkh",
         "receives_bpnt",
@@ -195,6 +227,15 @@ class HouseholdAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
         (_("Vulnerability"), {"fields": ["has_elderly", "has_disabled", "has_toddler", "has_school_age"]}),
         (_("Dates"), {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup in (KecamatanFilter.parameter_name, DesaFilter.parameter_name):
+            return True
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_queryset(self, request):
+        # The list shows desa and kecamatan names: never load their boundary shapes for 50 rows.
+        return super().get_queryset(request).defer("desa__boundary", "desa__kecamatan__boundary")
 
     def get_search_results(self, request, queryset, search_term):
         """A 16-digit query looks up the indexed identity columns exactly; anything else searches names.
