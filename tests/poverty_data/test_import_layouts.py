@@ -391,3 +391,28 @@ def test_a_recipient_list_can_be_undone(wilayah, tmp_path):
 
     household.refresh_from_db()
     assert not household.receives_pkh
+
+
+def test_dtsen_member_file_without_wilayah_completes_the_families_of_the_family_file(wilayah, tmp_path):
+    family = [DTSEN_FAMILY] + [f"D{n}|{kk(n)}|KEPALA {n}|6211052001|RT 001|2|1|2" for n in (1, 2, 3)]
+    run(write_pipe(tmp_path / "keluarga.csv", family), "dtsen")
+    header = "id_keluarga|no_kk|nomor_induk_kependudukan|nama|status_hubungan_keluarga|jenis_kelamin"
+    members = write_pipe(
+        tmp_path / "anggota.csv",
+        [
+            header,
+            f"D1|{kk(1)}|{nik(10)}|KEPALA 1|1|1",
+            f"D1|{kk(1)}|{nik(11)}|ISTRI 1|2|2",
+            f"D9|{kk(9)}|{nik(90)}|KEPALA 9|1|1",
+            f"D9|{kk(9)}|{nik(91)}|ANAK 9|3|1",
+        ],
+    )
+
+    result = run(members, "dtsen")
+
+    assert (result.created, result.updated, result.deactivated) == (0, 1, 0), result.errors
+    assert sorted(error.row for error in result.errors) == [4, 5]
+    assert "import that file first" in result.errors[0].reason
+    one = Household.objects.get(no_kk=kk(1))
+    assert (one.nik_kepala, one.member_count, one.desil, one.desa.kode) == (nik(10), 2, 2, "62.11.05.2001")
+    assert Household.objects.active().count() == 3
