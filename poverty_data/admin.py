@@ -307,7 +307,7 @@ class ImportBatchAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     list_filter = ["source", "state", "dry_run"]
     list_select_related = ["created_by"]
     search_fields = ["file_name", "period", "checksum"]
-    exclude = ["errors", "stored_file"]
+    exclude = ["errors", "stored_file", "summary", "period_order"]
     readonly_fields = [
         "source",
         "period",
@@ -330,8 +330,21 @@ class ImportBatchAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
         "rejected_count",
         "unknown_columns",
         "duration",
+        "complete",
+        "desa_count",
+        "source_active_count",
+        "unranked_count",
+        "mass_deactivation_confirmed",
+        "undone_at",
+        "undone_by",
+        "import_page",
         "errors_download",
     ]
+
+    @admin.display(description=_("import page"))
+    def import_page(self, obj):
+        url = reverse("registry:import_detail", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Summary per kecamatan, apply or undo"))
 
     @admin.display(description=_("rejected rows"))
     def errors_download(self, obj):
