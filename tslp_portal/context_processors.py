@@ -5,7 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 def _nav_for(user) -> list[tuple[str, str]]:
     """Navigation links (label, url) that fit the user's role; only pages the role may open."""
-    links = [(_("Home"), reverse("home")), (_("Wilayah"), reverse("poverty_data:kecamatan_list"))]
+    links = [
+        (_("Home"), reverse("home")),
+        (_("Wilayah"), reverse("poverty_data:kecamatan_list")),
+        (_("Public data"), reverse("publik:home")),
+    ]
     if not user.is_authenticated:
         return links
     links.append((_("Programs"), reverse("programs:list")))
