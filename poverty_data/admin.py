@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from poverty_data.models import Desa, Household, HouseholdChange, ImportBatch, Kecamatan, Member
 from poverty_data.services import errors_workbook_write
 from tslp_portal.admin_mixins import DinsosOnlyAdminMixin, ReadOnlyAdminMixin, dinsos_only
+from tslp_portal.excel import xlsx_response
 from tslp_portal.models import AccessLog
 
 
@@ -252,10 +252,7 @@ class ImportBatchAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
 
     def errors_view(self, request, pk):
         batch = get_object_or_404(ImportBatch, pk=pk)
-        response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="rejected-rows-{batch.pk}.xlsx"'
+        response = xlsx_response(b"", f"rejected-rows-{batch.pk}.xlsx")
         errors_workbook_write(batch.errors, response)
         self.log_access(
             request,

@@ -1,7 +1,6 @@
 """Dinsos pages for importing the poverty registry: upload, dry-run summary, rejected rows, apply."""
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -16,6 +15,7 @@ from poverty_data.services import (
     import_batch_apply,
     import_batch_start,
 )
+from tslp_portal.excel import xlsx_response
 from tslp_portal.models import AccessLog
 from tslp_portal.privacy import access_log_write
 
@@ -89,10 +89,7 @@ class ImportApplyView(DinsosRequiredMixin, View):
 class ImportErrorsDownloadView(DinsosRequiredMixin, View):
     def get(self, request, pk):
         batch = get_object_or_404(ImportBatch, pk=pk)
-        response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="baris-ditolak-{batch.pk}.xlsx"'
+        response = xlsx_response(b"", f"baris-ditolak-{batch.pk}.xlsx")
         errors_workbook_write(batch.errors, response)
         access_log_write(
             user=request.user,
