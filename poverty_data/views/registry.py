@@ -17,7 +17,7 @@ from poverty_data.services import (
 )
 from tslp_portal.excel import xlsx_response
 from tslp_portal.models import AccessLog
-from tslp_portal.privacy import access_log_write
+from tslp_portal.privacy import personal_data_response
 
 SHOWN_ERRORS = 100
 
@@ -59,15 +59,19 @@ class ImportDetailView(DinsosRequiredMixin, DetailView):
             if batch.dry_run and batch.stored_file
             else None
         )
-        if context["errors"]:
-            access_log_write(
-                user=self.request.user,
-                what=_("rejected rows of import %(id)s") % {"id": batch.pk},
-                row_count=len(context["errors"]),
-                reason=_("import review"),
-                path=self.request.path,
-            )
         return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if not context["errors"]:
+            return response
+        return personal_data_response(
+            response,
+            request=self.request,
+            what=_("rejected rows of import %(id)s") % {"id": self.object.pk},
+            rows=len(context["errors"]),
+            reason=_("import review"),
+        )
 
 
 class ImportApplyView(DinsosRequiredMixin, View):
@@ -91,12 +95,11 @@ class ImportErrorsDownloadView(DinsosRequiredMixin, View):
         batch = get_object_or_404(ImportBatch, pk=pk)
         response = xlsx_response(b"", f"baris-ditolak-{batch.pk}.xlsx")
         errors_workbook_write(batch.errors, response)
-        access_log_write(
-            user=request.user,
+        return personal_data_response(
+            response,
+            request=request,
             what=_("rejected rows of import %(id)s") % {"id": batch.pk},
-            row_count=len(batch.errors),
+            rows=len(batch.errors),
             action=AccessLog.Action.EXPORT,
             reason=_("import review"),
-            path=request.path,
         )
-        return response
