@@ -156,6 +156,10 @@ TSLP_IDLE_TIMEOUT = int(os.environ.get("TSLP_IDLE_TIMEOUT", str(2 * 3600)))
 TSLP_REQUIRE_2FA = env_bool("TSLP_REQUIRE_2FA", SECURE_DEPLOYMENT)
 OTP_TOTP_ISSUER = "Portal TSLP Pulang Pisau"
 
+# Company registration: at most TSLP_REGISTER_LIMIT submissions per address per TSLP_REGISTER_WINDOW seconds.
+TSLP_REGISTER_LIMIT = int(os.environ.get("TSLP_REGISTER_LIMIT", "10"))
+TSLP_REGISTER_WINDOW = int(os.environ.get("TSLP_REGISTER_WINDOW", "3600"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
