@@ -191,6 +191,10 @@ STORAGES = {
 # Uploaded files hold personal and business data: they live outside any public path and are served
 # only through views that check permissions.
 MEDIA_ROOT = Path(os.environ.get("TSLP_PRIVATE_MEDIA_ROOT") or BASE_DIR / "private_media")
+# Uploaded files (registry exports with every NIK, photos of people) are readable by the portal's own
+# user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # The delivery page posts three fields per household in one form; a program may have a few thousand.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 

@@ -20,6 +20,7 @@ from programs.services.workflow import (
     program_mail_queue,
     program_transition,
 )
+from tslp_portal.uploads import filename_shorten
 
 R = RealisationReport.State
 
@@ -60,7 +61,7 @@ def realisation_submit(
     )
     for upload in documents:
         RealisationDocument.objects.create(
-            report=report, file=upload, original_name=upload.name[:200], size=upload.size
+            report=report, file=upload, original_name=filename_shorten(upload.name), size=upload.size
         )
     event = program_event_record(
         program=program,
