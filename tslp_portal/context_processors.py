@@ -8,6 +8,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
     links = [(_("Home"), reverse("home")), (_("Wilayah"), reverse("poverty_data:kecamatan_list"))]
     if not user.is_authenticated:
         return links
+    if user.is_dinsos or user.is_camat or user.is_pimpinan:
+        links.append((_("Dashboard"), reverse("dashboards:dashboard")))
     links.append((_("Programs"), reverse("programs:list")))
     if user.is_dinsos:
         links.append((_("Back office"), reverse("admin:index")))
