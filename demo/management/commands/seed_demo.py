@@ -29,7 +29,9 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             companies, programs = demo_programs_create(password=DEMO_PASSWORD)
             story = demo_story_create()
-        self.stdout.write(f"Demo companies: {companies}; programs: {programs}; past and current years: {story}.")
+        self.stdout.write(
+            f"Demo companies: {companies}; programs: {programs}; past and current years: {story}."
+        )
         with translation.override("id"):
             self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
             for account in accounts:
