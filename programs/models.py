@@ -8,65 +8,24 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_of
-
-
-class Bentuk(models.TextChoices):
-    """The four forms of TSLP in Perbub Pulang Pisau 24/2020."""
-
-    PEMBERDAYAAN = "pemberdayaan", _("Pemberdayaan masyarakat")
-    BINA_LINGKUNGAN = "bina_lingkungan", _("Bina lingkungan dan sosial")
-    DONASI = "donasi", _("Donasi dan promosi")
-    KEMITRAAN = "kemitraan", _("Kemitraan usaha mikro dan koperasi")
-
-
-class Bidang(models.TextChoices):
-    """The fields of TSLP in Perbub Pulang Pisau 24/2020."""
-
-    PENDIDIKAN = "pendidikan", _("Pendidikan")
-    KESEHATAN = "kesehatan", _("Kesehatan")
-    INFRASTRUKTUR = "infrastruktur", _("Infrastruktur")
-    OLAHRAGA_SENI = "olahraga_seni", _("Olahraga dan seni budaya")
-    SOSIAL_KEAGAMAAN = "sosial_keagamaan", _("Sosial dan keagamaan")
-    LINGKUNGAN = "lingkungan", _("Pelestarian lingkungan hidup")
-    EKONOMI = "ekonomi", _("Usaha ekonomi kerakyatan")
-    MASYARAKAT_ADAT = "masyarakat_adat", _("Pemberdayaan masyarakat adat")
-    LAINNYA = "lainnya", _("Lainnya")
-
-
-class Need(models.TextChoices):
-    """Household needs a program can target (derived from the poverty registry)."""
-
-    RTLH = "rtlh", _("Uninhabitable house (RTLH)")
-    NO_CLEAN_WATER = "no_clean_water", _("No clean drinking water")
-    NO_TOILET = "no_toilet", _("No toilet")
-    ELDERLY = "elderly", _("Elderly member")
-    DISABLED = "disabled", _("Member with a disability")
-    SCHOOL_CHILDREN = "school_children", _("School-age children")
-    TODDLER = "toddler", _("Toddler (stunting risk)")
-
-
-class Assistance(models.TextChoices):
-    """Assistance a household may already receive, which a program may exclude."""
-
-    PKH = "pkh", _("PKH")
-    BPNT = "bpnt", _("BPNT / Sembako")
-    PBI_JKN = "pbi_jkn", _("PBI-JKN")
-    RTLH_REHAB = "rtlh_rehab", _("RTLH rehabilitation")
-    CSR_SAME_BIDANG = "csr_same_bidang", _("CSR of the same bidang this year")
+from programs.choices import Assistance, Bentuk, Bidang, Need
 
 
 class ProgramQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """A draft belongs to its company alone (Dinsos opens it in the back office); every other role
+        sees a program from its submission on (DESIGN 2)."""
         scope = scope_of(user)
-        if scope.whole_regency:
-            return self
         if scope.company_id is not None:
             return self.filter(company_id=scope.company_id)
+        submitted = self.exclude(status=Program.Status.DRAFT)
+        if scope.whole_regency:
+            return submitted
         if scope.kecamatan_id is not None:
             in_kecamatan = ProgramLocation.objects.filter(desa__kecamatan_id=scope.kecamatan_id).values(
                 "program_id"
             )
-            return self.exclude(status=Program.Status.DRAFT).filter(pk__in=in_kecamatan)
+            return submitted.filter(pk__in=in_kecamatan)
         return self.none()
 
 
@@ -166,6 +125,15 @@ class Program(models.Model):
     def has_beneficiary_list(self) -> bool:
         return self.status in self.MATCHING_STATUSES
 
+    def has_member(self, user) -> bool:
+        """Whether ``user`` is an active member of the company that runs this program."""
+        return bool(
+            user is not None
+            and user.is_authenticated
+            and user.is_company_member
+            and user.company_id == self.company_id
+        )
+
     def get_needs_display(self) -> list[str]:
         return [str(Need(code).label) for code in self.needs if code in Need.values]
 
@@ -205,9 +173,11 @@ class ProgramEvent(models.Model):
         ATTACH = "attach", _("Attachment added")
         DETACH = "detach", _("Attachment removed")
         PROPOSE = "propose", _("Beneficiaries proposed")
+        REMOVE = "remove", _("Beneficiary removed")
         CONFIRM = "confirm", _("Beneficiaries confirmed")
         REPORT = "report", _("Realisation reported")
         COMPLETE = "complete", _("Completed")
+        REMIND = "remind", _("Reminder sent")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -296,6 +266,21 @@ class BidangRule(models.Model):
         return 0 if rule.repeat_allowed else rule.exclusion_years
 
 
+class BeneficiaryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Rows of programs the user sees; a camat only the households of their own kecamatan."""
+        scope = scope_of(user)
+        if scope.whole_regency:
+            return self
+        if scope.company_id is not None:
+            return self.filter(program__company_id=scope.company_id)
+        if scope.kecamatan_id is not None:
+            return self.filter(household__desa__kecamatan_id=scope.kecamatan_id).exclude(
+                program__status=Program.Status.DRAFT
+            )
+        return self.none()
+
+
 class Beneficiary(models.Model):
     """A household on a program's list: proposed, confirmed, then delivered or not; or removed."""
 
@@ -342,6 +327,8 @@ class Beneficiary(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     reported_at = models.DateTimeField(_("delivery reported at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = BeneficiaryQuerySet.as_manager()
 
     class Meta:
         ordering = ["program", "rank", "pk"]

@@ -3,6 +3,7 @@ from django.urls import path
 from programs.views import delivery as views_delivery
 from programs.views import matching as views_matching
 from programs.views import program as views
+from programs.views import realisation as views_realisation
 
 app_name = "programs"
 
@@ -39,7 +40,7 @@ urlpatterns += [
 
 # The company's side and the realisation loop.
 urlpatterns += [
-    path("terlambat/", views_delivery.OverdueView.as_view(), name="overdue"),
+    path("terlambat/", views_realisation.OverdueView.as_view(), name="overdue"),
     path("<int:pk>/penerima/", views_delivery.BeneficiaryListView.as_view(), name="beneficiaries"),
     path(
         "<int:pk>/penerima/xlsx/", views_delivery.BeneficiaryDownloadView.as_view(), name="beneficiaries_xlsx"
@@ -47,16 +48,18 @@ urlpatterns += [
     path("<int:pk>/penerima/unggah/", views_delivery.DeliveryUploadView.as_view(), name="delivery_upload"),
     path("<int:pk>/penerima/syarat/", views_delivery.TermsView.as_view(), name="terms"),
     path(
-        "<int:pk>/realisasi/baru/", views_delivery.RealisationCreateView.as_view(), name="realisation_create"
+        "<int:pk>/realisasi/baru/",
+        views_realisation.RealisationCreateView.as_view(),
+        name="realisation_create",
     ),
     path(
         "<int:pk>/realisasi/<int:report_pk>/",
-        views_delivery.RealisationReportView.as_view(),
+        views_realisation.RealisationReportView.as_view(),
         name="realisation_detail",
     ),
     path(
         "<int:pk>/realisasi/<int:report_pk>/dokumen/<int:document_pk>/",
-        views_delivery.RealisationDocumentView.as_view(),
+        views_realisation.RealisationDocumentView.as_view(),
         name="realisation_document",
     ),
 ]

@@ -69,7 +69,7 @@ def test_wrong_password_keeps_the_username_and_explains_in_indonesian(client, ca
     html = response.content.decode()
     assert response.status_code == 200
     assert 'value="camat_kh"' in html
-    assert "sandi yang benar" in html
+    assert "Periksa kembali nama pengguna dan sandi Anda" in html
 
 
 def test_password_change(client, camat):

@@ -1,11 +1,15 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.apps import TasksAppConfig
 
 
 class TslpPortalConfig(AppConfig):
     name = "tslp_portal"
     verbose_name = _("TSLP Portal")
+
+    def ready(self):
+        from tslp_portal import security  # noqa: F401  (connects the sign-in log)
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):
@@ -13,3 +17,9 @@ class PortalAdminConfig(admin_apps.AdminConfig):
 
     default = False  # named explicitly in INSTALLED_APPS
     default_site = "tslp_portal.admin_site.PortalAdminSite"
+
+
+class TasksDatabaseConfig(TasksAppConfig):
+    """django-tasks-db, named in the back office in the portal's language (its own name is not translated)."""
+
+    verbose_name = _("Background tasks")

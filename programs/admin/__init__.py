@@ -1,3 +1,3 @@
 """The programs back office, one module per area; importing this package registers them all."""
 
-from programs.admin import delivery, program  # noqa: F401
+from programs.admin import delivery, matching, program, realisation  # noqa: F401

@@ -1,3 +1,5 @@
+"""The review queue and review screen of submitted programs (Dinsos)."""
+
 from django.contrib import admin, messages
 from django.db.models import Prefetch
 from django.shortcuts import redirect
@@ -7,11 +9,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from poverty_data.models import Household, Kecamatan
+from poverty_data.models import Kecamatan
 from programs import services
 from programs.forms.program import DecisionForm
-from programs.models import Beneficiary, BidangRule, Program, ProgramAttachment, ProgramEvent, ProgramLocation
+from programs.models import Program, ProgramAttachment, ProgramEvent, ProgramLocation
+from programs.selectors import matching as matching_selectors
 from programs.selectors import program as selectors
+from tslp_portal.admin_mixins import ReadOnlyAdminMixin
 from tslp_portal.templatetags.portal import rupiah
 
 
@@ -28,26 +32,16 @@ class KecamatanFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProgramEventInline(admin.TabularInline):
+class ProgramEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ProgramEvent
     fields = ["created_at", "action", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class ProgramAttachmentInline(admin.TabularInline):
+class ProgramAttachmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ProgramAttachment
     fields = ["download", "kind", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("file"))
     def download(self, obj):
@@ -55,7 +49,9 @@ class ProgramAttachmentInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The review queue. Programs change through the workflow (review screen, actions), never by editing."""
+
     list_display = [
         "title",
         "company",
@@ -99,16 +95,6 @@ class ProgramAdmin(admin.ModelAdmin):
         from django.db.models import F
 
         return [F("submitted_at").asc(nulls_last=True), "pk"]
-
-    def has_change_permission(self, request, obj=None):
-        # Programs change through the workflow (review screen, actions), never by editing fields.
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("kecamatan"))
     def kecamatan_list(self, obj):
@@ -188,73 +174,8 @@ class ProgramAdmin(admin.ModelAdmin):
             "events": program.events.select_related("actor"),
             "attachments": program.attachments.all(),
             "overlaps": selectors.program_overlaps(program=program),
-            "preview": selectors.targeting_preview(program=program),
+            "preview": matching_selectors.targeting_preview(program=program),
             "form": form,
-            "can_decide": program.status == Program.Status.SUBMITTED,
+            "can_decide": "review" in services.program_actions(program, request.user),
         }
         return TemplateResponse(request, "admin/programs/program/review.html", context)
-
-
-@admin.register(BidangRule)
-class BidangRuleAdmin(admin.ModelAdmin):
-    """Dinsos decides per bidang how long a confirmed household is kept from another program of it."""
-
-    list_display = ["bidang", "repeat_allowed", "exclusion_years", "updated_at"]
-    list_editable = ["repeat_allowed", "exclusion_years"]
-    readonly_fields = ["bidang"]
-
-    def has_add_permission(self, request):
-        return False  # one rule per bidang, created by migration
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class HouseholdLedgerInline(admin.TabularInline):
-    """Every program a household was proposed, confirmed or delivered for (the household ledger)."""
-
-    model = Beneficiary
-    fk_name = "household"
-    fields = ["program_link", "company", "bidang", "tahun", "state", "delivered_on", "delivered_value"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name = _("assistance")
-    verbose_name_plural = _("assistance ledger")
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("program__company")
-            .order_by("-program__tahun", "-pk")
-        )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("program"))
-    def program_link(self, obj):
-        return format_html(
-            '<a href="{}">{}</a>', reverse("programs:matching", args=[obj.program_id]), obj.program.title
-        )
-
-    @admin.display(description=_("company"))
-    def company(self, obj):
-        return obj.program.company.name
-
-    @admin.display(description=_("bidang"))
-    def bidang(self, obj):
-        return obj.program.get_bidang_display()
-
-    @admin.display(description=_("year"))
-    def tahun(self, obj):
-        return obj.program.tahun
-
-
-# poverty_data does not know programs; programs adds its ledger to the household admin page.
-_household_admin = admin.site._registry[Household]
-_household_admin.inlines = [*_household_admin.inlines, HouseholdLedgerInline]

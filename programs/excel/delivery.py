@@ -20,19 +20,19 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.scope import identity_for
-from poverty_data.importing.readers import ImportRefused, _check_zip
-from programs.excel.program import RUPIAH, _header, _save
-from programs.forms.program import RupiahField
+from poverty_data.importing.readers import ImportRefused, check_zip
+from programs.excel.program import RUPIAH, header_write
+from programs.forms.fields import RupiahField
 from programs.models import Beneficiary, Need
+from programs.selectors.matching import NEED_FIELDS
 from programs.services.delivery import DeliveryError, DeliveryRow, beneficiaries_report_delivery
-from programs.services.matching import NEED_FIELDS
+from tslp_portal.excel import cell_set, workbook_bytes
 from tslp_portal.privacy import mask_identity
 
 B = Beneficiary.State
 FILL_IN = PatternFill("solid", fgColor="FEF9C3")
 MAX_ROWS = 5000
 HEADER_ROW = 5
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 COLUMNS = [
     # (key, header, width)
@@ -103,7 +103,7 @@ def beneficiary_workbook(*, program, beneficiaries, user, agreement=None) -> byt
         "family not reached yet."
     )
     sheet["A4"].font = Font(italic=True)
-    _header(sheet, HEADER_ROW, [str(label) for _key, label, _width in COLUMNS])
+    header_write(sheet, HEADER_ROW, [str(label) for _key, label, _width in COLUMNS])
     options = status_options()
     row = HEADER_ROW
     for row, beneficiary in enumerate(beneficiaries, start=HEADER_ROW + 1):
@@ -121,9 +121,8 @@ def beneficiary_workbook(*, program, beneficiaries, user, agreement=None) -> byt
             "value": beneficiary.delivered_value,
         }
         for key, value in values.items():
-            cell = sheet.cell(row=row, column=COLUMN[key], value=value)
-            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-                cell.data_type = "s"  # registry text is never run as a formula (=HYPERLINK(...) in a name)
+            # Registry text is never run as a formula (=HYPERLINK(...) in a name): cell_set keeps it text.
+            cell = cell_set(sheet, row, COLUMN[key], value)
             if key in {"status", "date", "value"}:
                 cell.fill = FILL_IN
         sheet.cell(row=row, column=COLUMN["date"]).number_format = "DD/MM/YYYY"
@@ -139,7 +138,7 @@ def beneficiary_workbook(*, program, beneficiaries, user, agreement=None) -> byt
         sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.cell(row=HEADER_ROW, column=index).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3)
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 class NotASpreadsheet(Exception):
@@ -237,7 +236,7 @@ def delivery_upload_parse(*, upload, beneficiaries: dict[int, str], user) -> Par
     try:
         # The registry importer's checks: no zip bomb, no encrypted parts, before openpyxl unpacks anything.
         with zipfile.ZipFile(upload) as archive:
-            _check_zip(archive)
+            check_zip(archive)
         upload.seek(0)
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except ImportRefused as exc:

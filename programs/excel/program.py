@@ -1,7 +1,5 @@
 """Excel downloads made with openpyxl, laid out for meetings: a title, headers, totals."""
 
-from io import BytesIO
-
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -10,11 +8,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from tslp_portal.excel import workbook_bytes
+
 RUPIAH = '"Rp" #,##0'
 HEADER_FILL = PatternFill("solid", fgColor="DCFCE7")
 
 
-def _header(sheet, row: int, labels: list[str]) -> None:
+def header_write(sheet, row: int, labels: list[str]) -> None:
     for column, label in enumerate(labels, start=1):
         cell = sheet.cell(row=row, column=column, value=label)
         cell.font = Font(bold=True)
@@ -43,7 +43,7 @@ HOUSEHOLDS_COLUMN = BUDGET_COLUMN - 1
 
 def _write_programs(sheet, programs, first_row: int) -> int:
     """Write one row per program (locations prefetched) with a total row; return the total row's number."""
-    _header(sheet, first_row - 1, [str(label) for label, _width in PROGRAM_COLUMNS])
+    header_write(sheet, first_row - 1, [str(label) for label, _width in PROGRAM_COLUMNS])
     row = first_row
     total_budget = total_households = 0
     for program in programs:
@@ -81,12 +81,6 @@ def _write_programs(sheet, programs, first_row: int) -> int:
     return row
 
 
-def _save(workbook) -> bytes:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def program_list_workbook(*, programs, title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
@@ -95,7 +89,7 @@ def program_list_workbook(*, programs, title: str) -> bytes:
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = _("Downloaded %(date)s") % {"date": date_format(timezone.localdate())}
     _write_programs(sheet, programs, first_row=5)
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def annual_plan_workbook(*, company, tahun: int, plan: dict) -> bytes:
@@ -109,11 +103,11 @@ def annual_plan_workbook(*, company, tahun: int, plan: dict) -> bytes:
 
     for title, key in ((_("By bidang"), "by_bidang"), (_("By bentuk"), "by_bentuk")):
         summary = workbook.create_sheet(title)
-        _header(summary, 1, [title, _("Programs"), _("Budget (Rp)")])
+        header_write(summary, 1, [title, _("Programs"), _("Budget (Rp)")])
         for index, item in enumerate(plan[key], start=2):
             summary.cell(row=index, column=1, value=str(item["label"]))
             summary.cell(row=index, column=2, value=item["count"])
             summary.cell(row=index, column=3, value=item["budget"]).number_format = RUPIAH
         summary.column_dimensions["A"].width = 40
         summary.column_dimensions["C"].width = 20
-    return _save(workbook)
+    return workbook_bytes(workbook)

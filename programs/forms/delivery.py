@@ -1,14 +1,15 @@
+"""Forms of the delivery page: one row per household, the filled-in list upload, the data-use terms."""
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from programs.forms.program import MAX_ATTACHMENT_BYTES, RupiahField, _looks_like, validate_attachment
+from programs.forms.fields import MAX_ATTACHMENT_BYTES, RupiahField, file_looks_like
 from programs.models import Beneficiary
 from programs.services.delivery import DeliveryRow
 
 B = Beneficiary.State
 NOT_REPORTED = ""
-MAX_DOCUMENTS = 20
 
 
 def status_choices():
@@ -24,7 +25,7 @@ class DeliveryRowForm(forms.Form):
         label=_("Delivery status"),
         choices=status_choices,
         required=False,
-        widget=forms.Select(attrs={"style": "min-width: 11rem"}),
+        widget=forms.Select(attrs={"class": "portal-status-select"}),
     )
     delivered_on = forms.DateField(
         label=_("Date delivered"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -86,7 +87,7 @@ class DeliveryUploadForm(forms.Form):
             raise ValidationError(_("Upload the list as an Excel workbook (.xlsx)."), code="extension")
         if upload.size > MAX_ATTACHMENT_BYTES:
             raise ValidationError(_("The file is too large for a beneficiary list."), code="size")
-        if not _looks_like(upload, ".xlsx"):
+        if not file_looks_like(upload, ".xlsx"):
             raise ValidationError(_("This file is not an Excel workbook (.xlsx)."), code="disguised")
         return upload
 
@@ -96,67 +97,3 @@ class TermsForm(forms.Form):
         label=_("I accept these terms for this program"),
         error_messages={"required": _("Tick the box to accept the terms.")},
     )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
-
-
-class RealisationForm(forms.Form):
-    period = forms.CharField(
-        label=_("Period"), max_length=60, help_text=_("E.g. “March–June 2027” or “Tahap 1”.")
-    )
-    amount_spent = RupiahField(label=_("Amount spent (Rp)"), help_text=_("Whole rupiah, e.g. 150.000.000."))
-    description = forms.CharField(label=_("What was delivered"), widget=forms.Textarea(attrs={"rows": 4}))
-    documents = MultipleFileField(
-        label=_("Documents and photos"),
-        required=False,
-        help_text=_("Receipts, handover minutes (berita acara), photos: PDF, XLSX, DOCX, JPG or PNG."),
-    )
-    is_final = forms.BooleanField(
-        label=_("This is the final report"),
-        required=False,
-        help_text=_("Once Dinsos verifies the final report, the program is completed."),
-    )
-
-    def clean_documents(self):
-        documents = self.cleaned_data.get("documents") or []
-        if len(documents) > MAX_DOCUMENTS:
-            raise ValidationError(
-                _("Attach at most %(max)s files to one report.") % {"max": MAX_DOCUMENTS}, code="too_many"
-            )
-        for upload in documents:
-            validate_attachment(upload)
-        return documents
-
-
-class RealisationDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("verify", _("Verify")), ("return", _("Return for correction"))],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        label=_("Note for the company"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when you return the report."),
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "return" and not (data.get("note") or "").strip():
-            self.add_error("note", _("Write a note that explains the decision to the company."))
-        return data

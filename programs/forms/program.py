@@ -1,6 +1,6 @@
+"""Forms of the program itself: the company's program form, its confirmations and Dinsos' review decision."""
+
 import datetime
-import re
-import zipfile
 
 from django import forms
 from django.conf import settings
@@ -8,98 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from poverty_data.models import Desa, Kecamatan
+from programs.forms.fields import RupiahField, validate_attachment
 from programs.models import Assistance, Need, Program, ProgramAttachment
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ALLOWED_EXTENSIONS = {".pdf", ".xlsx", ".docx", ".jpg", ".jpeg", ".png"}
-
-
-class RupiahInput(forms.TextInput):
-    """Shows whole rupiah with thousands separators (1.250.000) and a numeric keyboard on phones."""
-
-    def __init__(self, attrs=None):
-        super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
-
-    def format_value(self, value):
-        if isinstance(value, int):
-            return f"{value:,}".replace(",", ".")
-        return super().format_value(value)
-
-
-class RupiahField(forms.Field):
-    widget = RupiahInput
-    default_error_messages = {
-        "invalid": _("Type an amount in whole rupiah, e.g. 150.000.000."),
-        "negative": _("The amount cannot be negative."),
-        "too_large": _("That amount is too large."),
-    }
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, int):
-            return value
-        text = str(value).strip()
-        if text.startswith("-"):
-            raise ValidationError(self.error_messages["negative"], code="negative")
-        text = re.sub(r"^rp\.?", "", text, flags=re.IGNORECASE).strip()
-        text = re.sub(r",-?$|,00$", "", text)  # "150.000,-" and "150.000,00" are common ways to write it
-        digits = text.replace(".", "").replace(" ", "")
-        if not digits.isdigit():
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        amount = int(digits)
-        if amount > 10**15:
-            raise ValidationError(self.error_messages["too_large"], code="too_large")
-        return amount
-
-
-def _looks_like(upload, extension: str) -> bool:
-    """Check the file's content matches its extension (no disguised executables)."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if extension == ".pdf":
-        return head.startswith(b"%PDF-")
-    if extension == ".png":
-        return head.startswith(b"\x89PNG\r\n\x1a\n")
-    if extension in {".jpg", ".jpeg"}:
-        return head.startswith(b"\xff\xd8\xff")
-    if extension in {".xlsx", ".docx"}:
-        if not head.startswith(b"PK\x03\x04"):
-            return False
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            return False
-        finally:
-            upload.seek(0)
-        folder = "xl/" if extension == ".xlsx" else "word/"
-        return "[Content_Types].xml" in names and any(name.startswith(folder) for name in names)
-    return False
-
-
-def validate_attachment(upload) -> None:
-    name = upload.name or ""
-    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if extension not in ALLOWED_EXTENSIONS:
-        raise ValidationError(
-            _("Only PDF, Excel (.xlsx), Word (.docx), JPG and PNG files can be attached."), code="extension"
-        )
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            _("The file is %(size)s MB; at most %(max)s MB can be attached.")
-            % {"size": round(upload.size / 1024 / 1024, 1), "max": MAX_ATTACHMENT_BYTES // 1024 // 1024},
-            code="size",
-        )
-    if not _looks_like(upload, extension):
-        raise ValidationError(
-            _(
-                "The content of this file does not match its type %(ext)s. Save it again as a real %(ext)s file."
-            )
-            % {"ext": extension},
-            code="disguised",
-        )
 
 
 class DesaChoiceField(forms.ModelMultipleChoiceField):

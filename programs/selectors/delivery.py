@@ -1,10 +1,8 @@
-"""What the company's side and the realisation loop read."""
+"""What the delivery pages read: a running program's beneficiary list and its delivery totals."""
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
-from django.utils import timezone
+from django.db.models import Count, QuerySet
 
-from accounts.scope import scope_of
-from programs.models import Beneficiary, Program, RealisationReport
+from programs.models import Beneficiary, Program
 
 LISTED_STATES = (
     Beneficiary.State.CONFIRMED,
@@ -15,15 +13,12 @@ LISTED_STATES = (
 
 def beneficiary_list(*, program: Program, user) -> QuerySet[Beneficiary]:
     """The program's confirmed households that ``user`` may see (a camat only those of its kecamatan)."""
-    beneficiaries = (
-        Beneficiary.objects.filter(program=program, state__in=LISTED_STATES)
+    return (
+        Beneficiary.objects.visible_to(user)
+        .filter(program=program, state__in=LISTED_STATES)
         .select_related("household__desa")
         .order_by("household__desa__nama", "household__nama_kepala", "pk")
     )
-    scope = scope_of(user)
-    if scope.kecamatan_id is not None:
-        beneficiaries = beneficiaries.filter(household__desa__kecamatan_id=scope.kecamatan_id)
-    return beneficiaries
 
 
 def delivery_totals(*, program: Program) -> dict:
@@ -41,18 +36,3 @@ def delivery_totals(*, program: Program) -> dict:
         "not_delivered": counts[Beneficiary.State.NOT_DELIVERED],
         "total": sum(counts.values()),
     }
-
-
-def programs_overdue(*, today=None) -> QuerySet[Program]:
-    """Running programs past their end date without a realisation report that still stands."""
-    today = today or timezone.localdate()
-    standing = RealisationReport.objects.filter(
-        program=OuterRef("pk"),
-        state__in=[RealisationReport.State.SUBMITTED, RealisationReport.State.VERIFIED],
-    )
-    return (
-        Program.objects.filter(status=Program.Status.RUNNING, end_date__lt=today)
-        .exclude(Exists(standing))
-        .select_related("company")
-        .order_by("end_date", "pk")
-    )

@@ -1,7 +1,9 @@
-"""What reads programs where the query is more than a filter."""
+"""What reads programs and their annual plans where the query is more than a filter."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, QuerySet, Sum
 
+from accounts.scope import get_visible_or_404
 from programs.models import Bentuk, Bidang, Program, ProgramLocation
 
 INACTIVE_STATUSES = {Program.Status.DRAFT, Program.Status.WITHDRAWN, Program.Status.REJECTED}
@@ -73,56 +75,10 @@ def program_years(*, user) -> list[int]:
     )
 
 
-def beneficiary_counts(*, program: Program) -> dict:
-    from programs.models import Beneficiary
-
-    rows = dict(
-        Beneficiary.objects.filter(program=program).order_by().values_list("state").annotate(n=Count("*"))
-    )
-    return {state: rows.get(state, 0) for state in Beneficiary.State.values} | {
-        "listed": sum(n for state, n in rows.items() if state != Beneficiary.State.REMOVED)
-    }
-
-
-def targeting_preview(*, program: Program) -> dict:
-    """What the program's criteria find in its desa, before and after the double-assistance rule."""
-    from poverty_data.models import Household
-    from programs.models import AssistanceClaim
-    from programs.services.matching import candidates_for
-
-    in_desa = Household.objects.filter(is_active=True, desa_id__in=program.locations.values("desa_id"))
-    eligible = candidates_for(program).count()
-    criteria = candidates_for(program, apply_rules=False)
-    if program.max_desil:
-        criteria = criteria.filter(desil__lte=program.max_desil)
-    meeting = criteria.count()
-    same_bidang = (
-        AssistanceClaim.objects.filter(household__in=criteria, bidang=program.bidang, year=program.tahun)
-        .values("household_id")
-        .distinct()
-        .count()
-    )
-    return {
-        "in_desa": in_desa.count(),
-        "meeting_desil": meeting,
-        "same_bidang": same_bidang,
-        "eligible": eligible,
-        "covers_target": eligible >= program.target_households,
-    }
-
-
-def household_ledger(*, household) -> dict:
-    """A household's assistance history, with totals that matching reads."""
-    from programs.models import Beneficiary
-
-    entries = list(
-        Beneficiary.objects.filter(household=household)
-        .select_related("program__company")
-        .order_by("-program__tahun", "-pk")
-    )
-    delivered = [e for e in entries if e.state == Beneficiary.State.DELIVERED]
-    return {
-        "entries": entries,
-        "received_count": sum(1 for e in entries if e.state in Beneficiary.RECEIVING),
-        "delivered_value": sum(e.delivered_value or 0 for e in delivered),
-    }
+def program_for_member(user, pk: int, queryset: QuerySet[Program] | None = None) -> Program:
+    """The program ``pk`` for a member of its company: 404 when the user cannot see it, 403 when not theirs."""
+    queryset = Program.objects.select_related("company") if queryset is None else queryset
+    program = get_visible_or_404(queryset, user, pk=pk)
+    if not program.has_member(user):
+        raise PermissionDenied
+    return program

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from programs.models import Beneficiary, DataSharingAgreement, DataUseAcceptance, Program, ProgramEvent
-from programs.services.workflow import ProgramError
+from programs.services.workflow import ProgramError, program_event_record
 from programs.signals import ledger_changed
 
 # Raise when the wording of the terms changes: everyone accepts the new version before the next access.
@@ -49,11 +49,7 @@ class DeliveryRow:
     errors: list = field(default_factory=list)
 
 
-def is_member_of(user: User, program: Program) -> bool:
-    return bool(user.is_authenticated and user.is_company_member and user.company_id == program.company_id)
-
-
-def agreement_valid_for(company_id: int, *, on: datetime.date | None = None) -> DataSharingAgreement | None:
+def agreement_in_force(company_id: int, *, on: datetime.date | None = None) -> DataSharingAgreement | None:
     """The company's PKS in force on ``on`` (today by default), the latest signed first."""
     on = on or timezone.localdate()
     return (
@@ -64,7 +60,7 @@ def agreement_valid_for(company_id: int, *, on: datetime.date | None = None) -> 
     )
 
 
-def data_use_acceptance_for(*, program: Program, user: User) -> DataUseAcceptance | None:
+def data_use_acceptance(*, program: Program, user: User) -> DataUseAcceptance | None:
     return (
         DataUseAcceptance.objects.filter(program=program, user=user, terms_version=TERMS_VERSION)
         .select_related("agreement")
@@ -73,7 +69,7 @@ def data_use_acceptance_for(*, program: Program, user: User) -> DataUseAcceptanc
 
 
 def _check_company_access(program: Program, actor: User) -> DataSharingAgreement:
-    if not is_member_of(actor, program):
+    if not program.has_member(actor):
         raise ProgramError(_("You may not do this with this program."))
     if program.status != Program.Status.RUNNING:
         raise ProgramError(
@@ -83,7 +79,7 @@ def _check_company_access(program: Program, actor: User) -> DataSharingAgreement
             )
             % {"status": program.get_status_display()}
         )
-    agreement = agreement_valid_for(program.company_id)
+    agreement = agreement_in_force(program.company_id)
     if agreement is None:
         raise ProgramError(
             _(
@@ -136,7 +132,7 @@ def beneficiaries_report_delivery(*, program: Program, actor: User, rows: list[D
     changes. ``confirmed`` resets a household to "not reported yet" (to correct a mistake).
     """
     program = Program.objects.select_for_update().get(pk=program.pk)
-    if not is_member_of(actor, program):
+    if not program.has_member(actor):
         raise ProgramError(_("You may not do this with this program."))
     if program.status != Program.Status.RUNNING:
         raise ProgramError(
@@ -180,12 +176,10 @@ def beneficiaries_report_delivery(*, program: Program, actor: User, rows: list[D
     )
     ledger_changed.send(sender=Program, program_id=program.pk)
     if changed:
-        ProgramEvent.objects.create(
+        program_event_record(
             program=program,
             actor=actor,
             action=ProgramEvent.Action.REPORT,
-            from_status=program.status,
-            to_status=program.status,
             note=_("Delivery reported for %(count)s households.") % {"count": len(changed)},
         )
     return len(changed)
@@ -195,10 +189,9 @@ __all__ = [
     "TERMS_VERSION",
     "DeliveryError",
     "DeliveryRow",
-    "agreement_valid_for",
+    "agreement_in_force",
     "beneficiaries_report_delivery",
     "company_list_access_check",
     "data_use_accept",
-    "data_use_acceptance_for",
-    "is_member_of",
+    "data_use_acceptance",
 ]

@@ -1,59 +1,30 @@
-"""Matching approved programs to households of the registry (DESIGN §6).
+"""Matching approved programs to households of the registry (DESIGN §6): propose, add, remove, confirm.
 
-Candidates are active households in the program's desa, at or below its desil limit, with the needs it
-targets, without the assistance it excludes, and not holding the same bidang in an overlapping window
-(``AssistanceClaim``). Order: desil, most needs, least CSR so far, then a reproducible tie-break.
+Who may be proposed is read in ``programs.selectors.matching``; here the list is written. Order: desil, most
+needs, least CSR so far, then a reproducible tie-break.
 """
 
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, transaction
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    QuerySet,
-    Value,
-    When,
-    Window,
-)
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When, Window
 from django.db.models.functions import Mod, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from poverty_data.models import Desa, Household
-from programs.models import (
-    Assistance,
-    AssistanceClaim,
-    Beneficiary,
-    BidangRule,
-    Need,
-    Program,
-    ProgramEvent,
+from programs.models import AssistanceClaim, Beneficiary, Program, ProgramEvent
+from programs.selectors.matching import (
+    claim_years,
+    empty_pool_reason,
+    household_candidates,
+    household_rule_breaks,
 )
-from programs.services.workflow import ProgramError
+from programs.services.workflow import ProgramError, program_event_record, program_transition
 from programs.signals import ledger_changed
 
-NEED_FIELDS = {
-    Need.RTLH: "needs_house",
-    Need.NO_CLEAN_WATER: "needs_water",
-    Need.NO_TOILET: "needs_toilet",
-    Need.ELDERLY: "has_elderly",
-    Need.DISABLED: "has_disabled",
-    Need.SCHOOL_CHILDREN: "has_school_age",
-    Need.TODDLER: "has_toddler",
-}
-ASSISTANCE_FIELDS = {
-    Assistance.PKH: "receives_pkh",
-    Assistance.BPNT: "receives_bpnt",
-    Assistance.PBI_JKN: "receives_pbi_jkn",
-    Assistance.RTLH_REHAB: "receives_rtlh",
-}
 # A multiplier co-prime with 2**31: spreads household ids so that ties are broken fairly but reproducibly.
 TIE_BREAK_MULTIPLIER = 2654435761
 TIE_BREAK_MODULUS = 2**31 - 1
@@ -74,39 +45,6 @@ class Proposal:
     @property
     def short(self) -> bool:
         return self.eligible < self.target
-
-
-def _claim_years(program: Program) -> list[int]:
-    window = BidangRule.window_for(program.bidang)
-    return [program.tahun + offset for offset in range(window)]
-
-
-def candidates_for(program: Program, *, apply_rules: bool = True) -> QuerySet[Household]:
-    """Households the program may serve, before ordering and quotas."""
-    # A literal list, not a subquery: the planner then estimates the rows of each desa from its statistics.
-    desa_ids = list(program.locations.values_list("desa_id", flat=True))
-    households = Household.objects.filter(is_active=True, desa_id__in=desa_ids)
-    if not apply_rules:
-        return households
-    if program.max_desil:
-        households = households.filter(desil__lte=program.max_desil)
-    for need in program.needs:
-        if need in NEED_FIELDS:
-            households = households.filter(**{NEED_FIELDS[need]: True})
-    for assistance in program.excluded_assistance:
-        if assistance in ASSISTANCE_FIELDS:
-            households = households.filter(**{ASSISTANCE_FIELDS[assistance]: False})
-    years = _claim_years(program)
-    if Assistance.CSR_SAME_BIDANG in program.excluded_assistance and program.tahun not in years:
-        years.append(program.tahun)
-    if years:
-        held = AssistanceClaim.objects.filter(household=OuterRef("pk"), bidang=program.bidang, year__in=years)
-        households = households.exclude(Exists(held))
-    # Households Dinsos already removed from this program stay removed.
-    removed = Beneficiary.objects.filter(
-        program=program, household=OuterRef("pk"), state=Beneficiary.State.REMOVED
-    )
-    return households.exclude(Exists(removed))
 
 
 def _tie_break(program: Program):
@@ -169,38 +107,6 @@ def _insert_proposals(program: Program, chosen: QuerySet, *, first_rank: int, ac
         return cursor.rowcount
 
 
-def explain_empty_pool(program: Program) -> str:
-    """Say which criterion leaves no household, e.g. "no household with desil ≤ 2 and no clean water"."""
-    desa_names = ", ".join(program.locations.select_related("desa").values_list("desa__nama", flat=True))
-    households = candidates_for(program, apply_rules=False)
-    if not households.exists():
-        return _(
-            "The registry has no active household in %(desa)s. Import the registry for these desa first."
-        ) % {"desa": desa_names}
-    criteria = []
-    if program.max_desil:
-        households = households.filter(desil__lte=program.max_desil)
-        criteria.append(_("desil ≤ %(desil)s") % {"desil": program.max_desil})
-        if not households.exists():
-            return _("No household with %(criteria)s in %(desa)s.") % {
-                "criteria": " ".join(criteria),
-                "desa": desa_names,
-            }
-    for need in program.needs:
-        if need in NEED_FIELDS:
-            households = households.filter(**{NEED_FIELDS[need]: True})
-            criteria.append(str(Need(need).label).lower())
-            if not households.exists():
-                return _("No household with %(criteria)s in %(desa)s.") % {
-                    "criteria": _(" and ").join(criteria),
-                    "desa": desa_names,
-                }
-    return _(
-        "Every household with %(criteria)s in %(desa)s already receives assistance that this program excludes, "
-        "or already holds a program of this bidang."
-    ) % {"criteria": _(" and ").join(criteria) or _("the program's criteria"), "desa": desa_names}
-
-
 def _lock_approved(program: Program, actor: User) -> Program:
     if not actor.is_dinsos:
         raise MatchingError(_("Only Dinsos matches programs to households."))
@@ -230,7 +136,7 @@ def beneficiaries_propose(
         )
     )
     target = max(program.target_households - len(kept), 0)
-    candidates = candidates_for(program).exclude(pk__in=kept)
+    candidates = household_candidates(program).exclude(pk__in=kept)
     counts = dict(candidates.order_by().values_list("desa_id").annotate(n=Count("*")))
     eligible = sum(counts.values())
     if spread == "manual" and quotas is not None:
@@ -275,12 +181,10 @@ def beneficiaries_propose(
         }
         for desa in Desa.objects.filter(pk__in=set(counts) | set(chosen_per_desa)).values("pk", "nama")
     }
-    ProgramEvent.objects.create(
+    program_event_record(
         program=program,
         actor=actor,
         action=ProgramEvent.Action.PROPOSE,
-        from_status=program.status,
-        to_status=program.status,
         note=_("%(proposed)s of %(target)s households proposed (%(eligible)s eligible).")
         % {"proposed": inserted + len(kept), "target": program.target_households, "eligible": eligible},
     )
@@ -289,36 +193,8 @@ def beneficiaries_propose(
         target=program.target_households,
         eligible=eligible + len(kept),
         per_desa=per_desa,
-        empty_reason=explain_empty_pool(program) if not inserted and not kept else "",
+        empty_reason=empty_pool_reason(program) if not inserted and not kept else "",
     )
-
-
-def household_rule_breaks(program: Program, household: Household) -> list[str]:
-    """Why a household would not be proposed for this program (empty when it is eligible)."""
-    reasons = []
-    if not household.is_active:
-        reasons.append(_("no longer active in the registry"))
-    if not program.locations.filter(desa_id=household.desa_id).exists():
-        reasons.append(_("lives outside the program's desa"))
-    if program.max_desil and (household.desil is None or household.desil > program.max_desil):
-        reasons.append(_("desil above %(desil)s") % {"desil": program.max_desil})
-    for need in program.needs:
-        if need in NEED_FIELDS and not getattr(household, NEED_FIELDS[need]):
-            reasons.append(_("does not have the need: %(need)s") % {"need": Need(need).label})
-    for assistance in program.excluded_assistance:
-        if assistance in ASSISTANCE_FIELDS and getattr(household, ASSISTANCE_FIELDS[assistance]):
-            reasons.append(
-                _("already receives %(assistance)s") % {"assistance": Assistance(assistance).label}
-            )
-    years = _claim_years(program)
-    if (
-        years
-        and AssistanceClaim.objects.filter(
-            household=household, bidang=program.bidang, year__in=years
-        ).exists()
-    ):
-        reasons.append(_("already holds a program of this bidang in this period"))
-    return reasons
 
 
 @transaction.atomic
@@ -356,12 +232,10 @@ def beneficiary_add(
     else:
         beneficiary = Beneficiary.objects.create(program=program, household=household, **values)
     if breaks:
-        ProgramEvent.objects.create(
+        program_event_record(
             program=program,
             actor=actor,
             action=ProgramEvent.Action.PROPOSE,
-            from_status=program.status,
-            to_status=program.status,
             note=_("Household %(no_kk)s added despite: %(breaks)s. Reason: %(reason)s")
             % {"no_kk": household.no_kk, "breaks": "; ".join(breaks), "reason": override_reason},
         )
@@ -370,7 +244,8 @@ def beneficiary_add(
 
 @transaction.atomic
 def beneficiary_remove(*, beneficiary: Beneficiary, actor: User, reason: str) -> Beneficiary:
-    _lock_approved(beneficiary.program, actor)
+    """Take a proposed household off the list; the reason and who removed it go into the history."""
+    program = _lock_approved(beneficiary.program, actor)
     reason = reason.strip()
     if not reason:
         raise MatchingError(_("Say why this household is removed."))
@@ -379,12 +254,19 @@ def beneficiary_remove(*, beneficiary: Beneficiary, actor: User, reason: str) ->
     beneficiary.state = Beneficiary.State.REMOVED
     beneficiary.removed_reason = reason
     beneficiary.save(update_fields=["state", "removed_reason"])
+    program_event_record(
+        program=program,
+        actor=actor,
+        action=ProgramEvent.Action.REMOVE,
+        note=_("Household %(no_kk)s removed: %(reason)s")
+        % {"no_kk": beneficiary.household.no_kk, "reason": reason},
+    )
     return beneficiary
 
 
 def _insert_claims(program: Program, *, overrides: bool) -> None:
     """Insert one claim per confirmed household and blocked year, in one statement."""
-    years = _claim_years(program)
+    years = claim_years(program)
     if not years:
         return
     offsets = " UNION ALL ".join(f"SELECT {offset} AS k" for offset in range(len(years)))
@@ -421,7 +303,7 @@ def beneficiaries_confirm(*, program: Program, actor: User) -> int:
         taken = (
             AssistanceClaim.objects.filter(
                 bidang=program.bidang,
-                year__in=_claim_years(program),
+                year__in=claim_years(program),
                 household__beneficiaries__program=program,
             )
             .exclude(beneficiary__program=program)
@@ -438,49 +320,14 @@ def beneficiaries_confirm(*, program: Program, actor: User) -> int:
     _insert_claims(program, overrides=True)
     confirmed = Beneficiary.objects.filter(program=program, state=Beneficiary.State.CONFIRMED)
     Household.objects.filter(pk__in=confirmed.values("household_id")).update(csr_count=F("csr_count") + 1)
-    from_status = program.status
-    program.status = Program.Status.RUNNING
-    program.save(update_fields=["status", "updated_at"])
-    ProgramEvent.objects.create(
+    program_transition(
         program=program,
         actor=actor,
         action=ProgramEvent.Action.CONFIRM,
-        from_status=from_status,
-        to_status=program.status,
         note=_("%(count)s households confirmed.") % {"count": count},
     )
     ledger_changed.send(sender=Program, program_id=program.pk)
     return count
-
-
-def proposal_reasons(beneficiaries: list[Beneficiary]) -> dict[int, dict]:
-    """Why each household is on the list: desil, needs, government aid, and CSR from other programs.
-
-    Two queries whatever the list's length: the households come with the beneficiaries (select_related),
-    the other programs in one query here.
-    """
-    household_ids = [b.household_id for b in beneficiaries]
-    other = {}
-    receiving = (
-        Beneficiary.objects.filter(household_id__in=household_ids, state__in=Beneficiary.RECEIVING)
-        .select_related("program__company")
-        .only("household_id", "program__title", "program__tahun", "program__bidang", "program__company__name")
-    )
-    for row in receiving:
-        other.setdefault(row.household_id, []).append(row)
-    reasons = {}
-    for beneficiary in beneficiaries:
-        household = beneficiary.household
-        reasons[beneficiary.pk] = {
-            "needs": [label for need, label in Need.choices if getattr(household, NEED_FIELDS[need], False)],
-            "aid": [
-                label
-                for assistance, label in Assistance.choices
-                if assistance in ASSISTANCE_FIELDS and getattr(household, ASSISTANCE_FIELDS[assistance])
-            ],
-            "csr": [row for row in other.get(household.pk, []) if row.program_id != beneficiary.program_id],
-        }
-    return reasons
 
 
 __all__ = [
@@ -490,8 +337,4 @@ __all__ = [
     "beneficiaries_propose",
     "beneficiary_add",
     "beneficiary_remove",
-    "candidates_for",
-    "explain_empty_pool",
-    "household_rule_breaks",
-    "proposal_reasons",
 ]

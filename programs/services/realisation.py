@@ -12,8 +12,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from programs.models import Program, ProgramEvent, RealisationDocument, RealisationReport
-from programs.services.delivery import is_member_of
-from programs.services.workflow import ProgramError, _company_recipients, _dinsos_recipients, _queue_mail
+from programs.services.workflow import (
+    ProgramError,
+    company_recipients,
+    dinsos_recipients,
+    program_event_record,
+    program_mail_queue,
+    program_transition,
+)
 from programs.signals import ledger_changed
 
 R = RealisationReport.State
@@ -32,7 +38,7 @@ def realisation_submit(
 ) -> RealisationReport:
     """File a realisation report with its documents and photos (company, program running)."""
     program = Program.objects.select_for_update().select_related("company").get(pk=program.pk)
-    if not is_member_of(actor, program):
+    if not program.has_member(actor):
         raise ProgramError(_("You may not do this with this program."))
     if program.status != Program.Status.RUNNING:
         raise ProgramError(
@@ -57,16 +63,20 @@ def realisation_submit(
         RealisationDocument.objects.create(
             report=report, file=upload, original_name=upload.name[:200], size=upload.size
         )
-    event = ProgramEvent.objects.create(
+    event = program_event_record(
         program=program,
         actor=actor,
         action=ProgramEvent.Action.REPORT,
-        from_status=program.status,
-        to_status=program.status,
         note=(_("Final realisation report: %(period)s") if is_final else _("Realisation report: %(period)s"))
         % {"period": report.period},
     )
-    _queue_mail(program, event, _dinsos_recipients(), "realisation", "programs:detail")
+    program_mail_queue(
+        program=program,
+        event=event,
+        recipients=dinsos_recipients(),
+        template="realisation",
+        url_name="programs:detail",
+    )
     return report
 
 
@@ -98,19 +108,12 @@ def realisation_verify(*, report: RealisationReport, actor: User, note: str = ""
     report.dinsos_note = note.strip()
     report.save(update_fields=["state", "verified_by", "verified_at", "dinsos_note"])
     if report.is_final:
-        from_status = program.status
-        program.status = Program.Status.COMPLETED
-        program.decided_at = report.verified_at
-        program.save(update_fields=["status", "decided_at", "updated_at"])
-        event = ProgramEvent.objects.create(
+        program_transition(
             program=program,
             actor=actor,
             action=ProgramEvent.Action.COMPLETE,
-            from_status=from_status,
-            to_status=program.status,
             note=report.dinsos_note or _("Final realisation report verified."),
         )
-        _queue_mail(program, event, _company_recipients(program), "decision", "programs:detail")
     ledger_changed.send(sender=Program, program_id=program.pk)
     return report
 
@@ -127,16 +130,20 @@ def realisation_return(*, report: RealisationReport, actor: User, note: str) -> 
     report.verified_at = timezone.now()
     report.dinsos_note = note
     report.save(update_fields=["state", "verified_by", "verified_at", "dinsos_note"])
-    event = ProgramEvent.objects.create(
+    event = program_event_record(
         program=program,
         actor=actor,
         action=ProgramEvent.Action.REPORT,
-        from_status=program.status,
-        to_status=program.status,
         note=_("Realisation report %(period)s returned for correction: %(note)s")
         % {"period": report.period, "note": note},
     )
-    _queue_mail(program, event, _company_recipients(program), "decision", "programs:detail")
+    program_mail_queue(
+        program=program,
+        event=event,
+        recipients=company_recipients(program),
+        template="decision",
+        url_name="programs:detail",
+    )
     return report
 
 

@@ -1,6 +1,12 @@
-"""Everything that writes programs: one function per workflow transition (DESIGN §4)."""
+"""Everything that changes a program's status: one transition table, one function that applies it (DESIGN §4).
+
+``TRANSITIONS`` is complete: the review workflow, confirming beneficiaries (APPROVED → RUNNING) and
+verifying the final realisation report (RUNNING → COMPLETED) all go through :func:`program_transition`, and
+:func:`program_actions` reads the same table to tell pages which buttons to show.
+"""
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -15,43 +21,60 @@ from tslp_portal.mail import mail_after_commit
 
 S = Program.Status
 A = ProgramEvent.Action
+COMPANY, DINSOS = "company", "dinsos"
 
 
 class ProgramError(Exception):
     """A workflow step that is not allowed now; the message is for the user."""
 
 
-# (action, allowed from-statuses, to-status, who may do it, note required)
-TRANSITIONS = {
-    A.SUBMIT: ({S.DRAFT}, S.SUBMITTED, "company", False),
-    A.RESUBMIT: ({S.REVISION_REQUESTED}, S.SUBMITTED, "company", False),
-    A.WITHDRAW: ({S.DRAFT, S.SUBMITTED, S.REVISION_REQUESTED}, S.WITHDRAWN, "company", False),
-    A.REQUEST_REVISION: ({S.SUBMITTED}, S.REVISION_REQUESTED, "dinsos", True),
-    A.APPROVE: ({S.SUBMITTED}, S.APPROVED, "dinsos", False),
-    A.REJECT: ({S.SUBMITTED}, S.REJECTED, "dinsos", True),
-    A.CANCEL: ({S.APPROVED, S.RUNNING}, S.CANCELLED, "dinsos", True),
+class Transition(NamedTuple):
+    allowed_from: frozenset[str]
+    to_status: str
+    who: str  # COMPANY (a member of the program's company) or DINSOS
+    note_required: bool
+    mail: str = ""  # template under programs/email/ sent after commit: "submitted" to Dinsos, "decision" to the company
+
+
+TRANSITIONS: dict[str, Transition] = {
+    A.SUBMIT: Transition(frozenset({S.DRAFT}), S.SUBMITTED, COMPANY, False, "submitted"),
+    A.RESUBMIT: Transition(frozenset({S.REVISION_REQUESTED}), S.SUBMITTED, COMPANY, False, "submitted"),
+    A.WITHDRAW: Transition(
+        frozenset({S.DRAFT, S.SUBMITTED, S.REVISION_REQUESTED}), S.WITHDRAWN, COMPANY, False
+    ),
+    A.REQUEST_REVISION: Transition(frozenset({S.SUBMITTED}), S.REVISION_REQUESTED, DINSOS, True, "decision"),
+    A.APPROVE: Transition(frozenset({S.SUBMITTED}), S.APPROVED, DINSOS, False, "decision"),
+    A.REJECT: Transition(frozenset({S.SUBMITTED}), S.REJECTED, DINSOS, True, "decision"),
+    A.CANCEL: Transition(frozenset({S.APPROVED, S.RUNNING}), S.CANCELLED, DINSOS, True, "decision"),
+    # Through beneficiaries_confirm: the confirmed list starts the program.
+    A.CONFIRM: Transition(frozenset({S.APPROVED}), S.RUNNING, DINSOS, False),
+    # Through realisation_verify of a final report.
+    A.COMPLETE: Transition(frozenset({S.RUNNING}), S.COMPLETED, DINSOS, False, "decision"),
 }
+# Dinsos' decisions stamp ``decided_at``; starting the program is not a decision on it.
+DECISIONS = frozenset({A.REQUEST_REVISION, A.APPROVE, A.REJECT, A.CANCEL, A.COMPLETE})
 
 
-def _may_act(user: User, program: Program, who: str) -> bool:
-    if who == "dinsos":
+def may_act(user: User, program: Program, who: str) -> bool:
+    if who == DINSOS:
         return user.is_dinsos
-    return user.is_company_member and user.company_id == program.company_id
+    return program.has_member(user)
 
 
-def _company_recipients(program: Program) -> list[str]:
+def company_recipients(program: Program) -> list[str]:
     members = program.company.members.filter(is_active=True).exclude(email="").values_list("email", flat=True)
     return sorted({program.company.email, *members} - {""})
 
 
-def _dinsos_recipients() -> list[str]:
+def dinsos_recipients() -> list[str]:
     staff = User.objects.filter(is_active=True, role=User.Role.DINSOS).exclude(email="")
     return sorted({*settings.TSLP_DINSOS_EMAILS, *staff.values_list("email", flat=True)})
 
 
-def _queue_mail(
-    program: Program, event: ProgramEvent, recipients: Iterable[str], template: str, url_name: str
+def program_mail_queue(
+    *, program: Program, event: ProgramEvent, recipients: Iterable[str], template: str, url_name: str
 ) -> None:
+    """Mail about ``event`` once the transaction commits, in Indonesian."""
     program_id, event_id = program.pk, event.pk
 
     def context():
@@ -70,13 +93,34 @@ def _queue_mail(
     )
 
 
-def _transition(
+def program_event_record(
+    *,
+    program: Program,
+    actor: User | None,
+    action: str,
+    note: str = "",
+    from_status: str | None = None,
+    to_status: str | None = None,
+) -> ProgramEvent:
+    """Write one step of the program's history; statuses default to the program's current one."""
+    return ProgramEvent.objects.create(
+        program=program,
+        actor=actor,
+        action=action,
+        from_status=program.status if from_status is None else from_status,
+        to_status=program.status if to_status is None else to_status,
+        note=note,
+    )
+
+
+def program_transition(
     *, program: Program, actor: User, action: str, note: str = "", expected_status: str | None = None
-):
-    allowed_from, to_status, who, note_required = TRANSITIONS[action]
+) -> Program:
+    """Apply one row of ``TRANSITIONS``: check actor, status and note, change the status, record, mail."""
+    transition = TRANSITIONS[action]
     with transaction.atomic():
         locked = Program.objects.select_for_update().select_related("company").get(pk=program.pk)
-        if not _may_act(actor, locked, who):
+        if not may_act(actor, locked, transition.who):
             raise ProgramError(_("You may not do this with this program."))
         if expected_status is not None and locked.status != expected_status:
             raise ProgramError(
@@ -86,42 +130,71 @@ def _transition(
                 )
                 % {"status": locked.get_status_display()}
             )
-        if locked.status not in allowed_from:
+        if locked.status not in transition.allowed_from:
             raise ProgramError(
                 _("This cannot be done while the program is %(status)s.")
                 % {"status": locked.get_status_display()}
             )
         note = note.strip()
-        if note_required and not note:
+        if transition.note_required and not note:
             raise ProgramError(_("Write a note that explains the decision to the company."))
         if action in {A.SUBMIT, A.RESUBMIT}:
             _check_submittable(locked)
         from_status = locked.status
-        locked.status = to_status
+        locked.status = transition.to_status
         now = timezone.now()
         fields = ["status", "updated_at"]
         if action in {A.SUBMIT, A.RESUBMIT}:
             locked.submitted_at = now
             fields.append("submitted_at")
-        if who == "dinsos":
+        if action in DECISIONS:
             locked.decided_at = now
             fields.append("decided_at")
         locked.save(update_fields=fields)
         ledger_changed.send(sender=Program, program_id=locked.pk)
-        event = ProgramEvent.objects.create(
-            program=locked,
-            actor=actor,
-            action=action,
-            from_status=from_status,
-            to_status=to_status,
-            note=note,
+        event = program_event_record(
+            program=locked, actor=actor, action=action, note=note, from_status=from_status
         )
-        if who == "dinsos":
-            _queue_mail(locked, event, _company_recipients(locked), "decision", "programs:detail")
-        elif action in {A.SUBMIT, A.RESUBMIT}:
-            _queue_mail(locked, event, _dinsos_recipients(), "submitted", "admin:programs_program_review")
+        if transition.mail == "decision":
+            program_mail_queue(
+                program=locked,
+                event=event,
+                recipients=company_recipients(locked),
+                template="decision",
+                url_name="programs:detail",
+            )
+        elif transition.mail == "submitted":
+            program_mail_queue(
+                program=locked,
+                event=event,
+                recipients=dinsos_recipients(),
+                template="submitted",
+                url_name="admin:programs_program_review",
+            )
     program.refresh_from_db()
     return program
+
+
+def program_actions(program: Program, user: User) -> frozenset[str]:
+    """What ``user`` may do with ``program`` now: the transitions open to them, plus ``edit``, ``review``,
+    ``match`` and ``report`` (delivery and realisation). Pages show exactly these buttons."""
+    actions = {
+        action
+        for action, transition in TRANSITIONS.items()
+        if program.status in transition.allowed_from and may_act(user, program, transition.who)
+    }
+    if A.RESUBMIT in actions:
+        actions.add(A.SUBMIT)  # one "submit" button, whichever the step
+    is_member = program.has_member(user)
+    if is_member and program.is_editable:
+        actions.add("edit")
+    if actions & {A.APPROVE, A.REQUEST_REVISION, A.REJECT}:
+        actions.add("review")
+    if user.is_dinsos and program.has_beneficiary_list:
+        actions.add("match")
+    if is_member and program.status == S.RUNNING:
+        actions.add("report")
+    return frozenset(actions)
 
 
 def _check_submittable(program: Program) -> None:
@@ -135,35 +208,35 @@ def _check_submittable(program: Program) -> None:
 
 def program_submit(*, program: Program, actor: User, expected_status: str | None = None) -> Program:
     action = A.RESUBMIT if program.status == S.REVISION_REQUESTED else A.SUBMIT
-    return _transition(program=program, actor=actor, action=action, expected_status=expected_status)
+    return program_transition(program=program, actor=actor, action=action, expected_status=expected_status)
 
 
 def program_withdraw(*, program: Program, actor: User, note: str = "", expected_status: str | None = None):
-    return _transition(
+    return program_transition(
         program=program, actor=actor, action=A.WITHDRAW, note=note, expected_status=expected_status
     )
 
 
 def program_request_revision(*, program: Program, actor: User, note: str, expected_status: str | None = None):
-    return _transition(
+    return program_transition(
         program=program, actor=actor, action=A.REQUEST_REVISION, note=note, expected_status=expected_status
     )
 
 
 def program_approve(*, program: Program, actor: User, note: str = "", expected_status: str | None = None):
-    return _transition(
+    return program_transition(
         program=program, actor=actor, action=A.APPROVE, note=note, expected_status=expected_status
     )
 
 
 def program_reject(*, program: Program, actor: User, note: str, expected_status: str | None = None):
-    return _transition(
+    return program_transition(
         program=program, actor=actor, action=A.REJECT, note=note, expected_status=expected_status
     )
 
 
 def program_cancel(*, program: Program, actor: User, note: str, expected_status: str | None = None):
-    return _transition(
+    return program_transition(
         program=program, actor=actor, action=A.CANCEL, note=note, expected_status=expected_status
     )
 
@@ -199,11 +272,10 @@ def program_save(
     ProgramLocation.objects.bulk_create(
         ProgramLocation(program=program, desa_id=pk) for pk in wanted - existing
     )
-    ProgramEvent.objects.create(
+    program_event_record(
         program=program,
         actor=actor,
         action=A.CREATE if creating else A.EDIT,
-        to_status=program.status,
         from_status="" if creating else program.status,
     )
     if attachment is not None:
@@ -221,8 +293,8 @@ def program_attach(*, program: Program, actor: User, upload, kind: str | None = 
         size=upload.size,
         uploaded_by=actor,
     )
-    ProgramEvent.objects.create(
-        program=program, actor=actor, action=A.ATTACH, note=attachment.original_name, to_status=program.status
+    program_event_record(
+        program=program, actor=actor, action=A.ATTACH, note=attachment.original_name, from_status=""
     )
     return attachment
 
@@ -236,7 +308,5 @@ def program_detach(*, attachment: ProgramAttachment, actor: User) -> None:
     stored = attachment.file.name
     storage = attachment.file.storage
     attachment.delete()
-    ProgramEvent.objects.create(
-        program=program, actor=actor, action=A.DETACH, note=name, to_status=program.status
-    )
+    program_event_record(program=program, actor=actor, action=A.DETACH, note=name, from_status="")
     transaction.on_commit(lambda: storage.delete(stored))

@@ -5,7 +5,6 @@ from django import template
 from accounts.scope import PersonalData, scope_of
 from programs.models import Program
 from programs.selectors import delivery as selectors
-from programs.services.delivery import is_member_of
 
 register = template.Library()
 
@@ -15,7 +14,7 @@ PANEL_STATUSES = {Program.Status.RUNNING, Program.Status.COMPLETED, Program.Stat
 @register.inclusion_tag("programs/includes/delivery_panel_body.html", takes_context=True)
 def delivery_panel(context, program: Program) -> dict:
     user = context["request"].user
-    is_member = is_member_of(user, program)
+    is_member = program.has_member(user)
     sees_names = scope_of(user).personal_data is not PersonalData.NONE
     running = program.status == Program.Status.RUNNING
     return {

@@ -1,4 +1,4 @@
-"""The company's side of a running program and the realisation loop (issue 5).
+"""The beneficiary list of a running program and the company's delivery report (issue 5).
 
 Who sees a program's beneficiary list: the company while the program runs, after accepting the data-use
 terms under a valid PKS (masked); the camat of the kecamatan, read-only and masked, only its own households;
@@ -9,13 +9,11 @@ rendering or download of the list writes one access-log row.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.mixins import RoleRequiredMixin
 from accounts.scope import PersonalData, get_visible_or_404, identity_for, scope_of
 from programs import services
 from programs.excel.delivery import (
@@ -28,14 +26,12 @@ from programs.excel.delivery import (
 from programs.forms.delivery import (
     DeliveryRowForm,
     DeliveryUploadForm,
-    RealisationDecisionForm,
-    RealisationForm,
     TermsForm,
 )
-from programs.forms.program import RupiahInput
-from programs.models import Program, RealisationReport
+from programs.forms.fields import RupiahInput
+from programs.models import Program
 from programs.selectors import delivery as selectors
-from programs.views.program import xlsx_response
+from tslp_portal.excel import xlsx_response
 from tslp_portal.privacy import access_log_write
 
 S = Program.Status
@@ -65,7 +61,7 @@ class ListAccessMixin(LoginRequiredMixin):
         )
         if scope_of(request.user).personal_data is PersonalData.NONE:
             raise PermissionDenied
-        self.is_member = services.delivery.is_member_of(request.user, self.program)
+        self.is_member = self.program.has_member(request.user)
         self.agreement = None
         if self.is_member:
             try:
@@ -77,7 +73,7 @@ class ListAccessMixin(LoginRequiredMixin):
                     {"program": self.program, "reason": str(exc)},
                     status=403,
                 )
-            acceptance = services.data_use_acceptance_for(program=self.program, user=request.user)
+            acceptance = services.data_use_acceptance(program=self.program, user=request.user)
             if self.needs_terms and acceptance is None:
                 return redirect("programs:terms", pk=self.program.pk)
         return super().dispatch(request, *args, **kwargs)
@@ -239,96 +235,3 @@ class TermsView(ListAccessMixin, View):
             return redirect(self.program)
         messages.success(request, _("Thank you. The terms are recorded; the list is open."))
         return redirect("programs:beneficiaries", pk=pk)
-
-
-def _program_of_member(request, pk) -> Program:
-    program = get_visible_or_404(Program.objects.select_related("company"), request.user, pk=pk)
-    if not services.delivery.is_member_of(request.user, program):
-        raise PermissionDenied
-    return program
-
-
-class RealisationCreateView(LoginRequiredMixin, View):
-    template_name = "programs/realisation/report_form.html"
-
-    def get(self, request, pk):
-        program = _program_of_member(request, pk)
-        if program.status != S.RUNNING:
-            raise PermissionDenied
-        return render(request, self.template_name, {"program": program, "form": RealisationForm()})
-
-    def post(self, request, pk):
-        program = _program_of_member(request, pk)
-        form = RealisationForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return render(request, self.template_name, {"program": program, "form": form}, status=400)
-        try:
-            services.realisation_submit(program=program, actor=request.user, **form.cleaned_data)
-        except services.ProgramError as exc:
-            messages.error(request, str(exc))
-            return redirect(program)
-        messages.success(request, _("The realisation report is sent to Dinsos for verification."))
-        return redirect(program)
-
-
-class RealisationReportView(LoginRequiredMixin, View):
-    """A report with its documents; Dinsos verifies it or returns it here (GET shows, POST decides)."""
-
-    template_name = "programs/realisation/report_detail.html"
-
-    def get_report(self, request, pk, report_pk):
-        program = get_visible_or_404(Program.objects.select_related("company"), request.user, pk=pk)
-        return get_object_or_404(
-            program.reports.select_related("program__company", "submitted_by", "verified_by"), pk=report_pk
-        )
-
-    def render_report(self, request, report, form, status=200):
-        can_decide = request.user.is_dinsos and report.state == RealisationReport.State.SUBMITTED
-        context = {
-            "program": report.program,
-            "report": report,
-            "documents": report.documents.all(),
-            "form": form if can_decide else None,
-        }
-        return render(request, self.template_name, context, status=status)
-
-    def get(self, request, pk, report_pk):
-        report = self.get_report(request, pk, report_pk)
-        return self.render_report(request, report, RealisationDecisionForm())
-
-    def post(self, request, pk, report_pk):
-        report = self.get_report(request, pk, report_pk)
-        if not request.user.is_dinsos:
-            raise PermissionDenied
-        form = RealisationDecisionForm(request.POST)
-        if not form.is_valid():
-            return self.render_report(request, report, form, status=400)
-        note = form.cleaned_data["note"]
-        try:
-            if form.cleaned_data["decision"] == "verify":
-                services.realisation_verify(report=report, actor=request.user, note=note)
-                messages.success(request, _("The realisation report is verified."))
-            else:
-                services.realisation_return(report=report, actor=request.user, note=note)
-                messages.success(request, _("The realisation report is returned to the company."))
-        except services.ProgramError as exc:
-            messages.error(request, str(exc))
-        return redirect(report.program)
-
-
-class RealisationDocumentView(LoginRequiredMixin, View):
-    def get(self, request, pk, report_pk, document_pk):
-        program = get_visible_or_404(Program, request.user, pk=pk)
-        if scope_of(request.user).personal_data is PersonalData.NONE:
-            raise PermissionDenied  # photos of handovers show people
-        report = get_object_or_404(program.reports, pk=report_pk)
-        document = get_object_or_404(report.documents, pk=document_pk)
-        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
-
-
-class OverdueView(RoleRequiredMixin, View):
-    allowed_roles = frozenset({"dinsos"})
-    template_name = "programs/realisation/overdue.html"
-
-    def get(self, request):
-        return render(request, self.template_name, {"programs": selectors.programs_overdue()})

@@ -1,54 +1,24 @@
 """Dinsos pages that match an approved program to households, and the household ledger."""
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts.mixins import RoleRequiredMixin
+from accounts.mixins import DinsosRequiredMixin
 from poverty_data.models import Household
+from programs.forms.matching import AddForm, ProposeForm, ReasonForm
 from programs.models import Beneficiary, Program
-from programs.selectors import program as selectors
+from programs.selectors import matching as selectors
 from programs.services import matching
 from tslp_portal.privacy import access_log_write
 
 PAGE_SIZE = 100
 
 
-class DinsosOnlyMixin(RoleRequiredMixin):
-    allowed_roles = frozenset({"dinsos"})
-
-
-class ProposeForm(forms.Form):
-    spread = forms.ChoiceField(
-        label=gettext_lazy("How to spread the target over the desa"),
-        choices=[
-            ("proportional", gettext_lazy("In proportion to eligible households per desa")),
-            ("ranked", gettext_lazy("The poorest of all desa together")),
-        ],
-        initial="proportional",
-        widget=forms.RadioSelect,
-    )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class AddForm(forms.Form):
-    household = forms.IntegerField(widget=forms.HiddenInput)
-    override_reason = forms.CharField(
-        label=gettext_lazy("Reason for adding despite the rules"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-class MatchingView(DinsosOnlyMixin, View):
+class MatchingView(DinsosRequiredMixin, View):
     """The proposal of an approved program: why each household is on it; propose, remove, add, confirm."""
 
     template_name = "programs/matching/matching.html"
@@ -66,7 +36,7 @@ class MatchingView(DinsosOnlyMixin, View):
         )
         page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = list(page.object_list)
-        reasons = matching.proposal_reasons(rows)
+        reasons = selectors.proposal_reasons(rows)
         if rows:
             access_log_write(
                 user=request.user,
@@ -86,7 +56,7 @@ class MatchingView(DinsosOnlyMixin, View):
                 .order_by("nama_kepala")[:20]
             )
             for household in found:
-                household.breaks = matching.household_rule_breaks(program, household)
+                household.breaks = selectors.household_rule_breaks(program, household)
             access_log_write(
                 user=request.user,
                 what=_("Household search"),
@@ -112,7 +82,7 @@ class MatchingView(DinsosOnlyMixin, View):
         }
 
 
-class ProposeView(DinsosOnlyMixin, View):
+class ProposeView(DinsosRequiredMixin, View):
     def post(self, request, pk):
         program = get_object_or_404(Program, pk=pk)
         form = ProposeForm(request.POST)
@@ -137,7 +107,7 @@ class ProposeView(DinsosOnlyMixin, View):
         return redirect("programs:matching", pk=pk)
 
 
-class RemoveView(DinsosOnlyMixin, View):
+class RemoveView(DinsosRequiredMixin, View):
     template_name = "programs/matching/remove.html"
 
     def _get(self, pk, beneficiary_pk):
@@ -165,7 +135,7 @@ class RemoveView(DinsosOnlyMixin, View):
         return redirect("programs:matching", pk=pk)
 
 
-class AddView(DinsosOnlyMixin, View):
+class AddView(DinsosRequiredMixin, View):
     def post(self, request, pk):
         program = get_object_or_404(Program, pk=pk)
         form = AddForm(request.POST)
@@ -184,7 +154,7 @@ class AddView(DinsosOnlyMixin, View):
         return redirect("programs:matching", pk=pk)
 
 
-class ConfirmView(DinsosOnlyMixin, View):
+class ConfirmView(DinsosRequiredMixin, View):
     template_name = "programs/matching/confirm.html"
 
     def get(self, request, pk):
@@ -208,7 +178,7 @@ class ConfirmView(DinsosOnlyMixin, View):
         return redirect("programs:matching", pk=pk)
 
 
-class HouseholdLedgerView(DinsosOnlyMixin, View):
+class HouseholdLedgerView(DinsosRequiredMixin, View):
     """Every program a household was proposed, confirmed or delivered for."""
 
     template_name = "programs/matching/household_ledger.html"

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,22 +17,8 @@ from programs.filters import ProgramFilter
 from programs.forms.program import ConfirmForm, ProgramForm
 from programs.models import Program
 from programs.selectors import program as selectors
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _program_for_company_change(request, pk) -> Program:
-    """A program the user may see (404 otherwise) and whose company they belong to (403 otherwise)."""
-    program = get_visible_or_404(Program.objects.select_related("company"), request.user, pk=pk)
-    if not (request.user.is_company_member and request.user.company_id == program.company_id):
-        raise PermissionDenied
-    return program
+from programs.selectors.program import program_for_member
+from tslp_portal.excel import xlsx_response
 
 
 class ProgramListView(LoginRequiredMixin, TemplateView):
@@ -70,18 +56,12 @@ class ProgramDetailView(LoginRequiredMixin, TemplateView):
         program = get_visible_or_404(
             Program.objects.select_related("company"), self.request.user, pk=kwargs["pk"]
         )
-        user = self.request.user
-        is_member = user.is_company_member and user.company_id == program.company_id
         context.update(
             program=program,
             locations=program.locations.select_related("desa__kecamatan").order_by("desa__kode"),
             events=program.events.select_related("actor"),
             attachments=program.attachments.all(),
-            can_edit=is_member and program.is_editable,
-            can_submit=is_member
-            and program.status in {Program.Status.DRAFT, Program.Status.REVISION_REQUESTED},
-            can_withdraw=is_member and program.status in services.TRANSITIONS["withdraw"][0],
-            can_review=user.is_dinsos and program.status == Program.Status.SUBMITTED,
+            actions=services.program_actions(program, self.request.user),
         )
         return context
 
@@ -115,7 +95,7 @@ class ProgramUpdateView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.program = _program_for_company_change(request, kwargs["pk"])
+        self.program = program_for_member(request.user, kwargs["pk"])
         if not self.program.is_editable:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -153,7 +133,7 @@ class ProgramActionView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.program = _program_for_company_change(request, kwargs["pk"])
+        self.program = program_for_member(request.user, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, pk):
@@ -196,7 +176,7 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
 
 class AttachmentDeleteView(LoginRequiredMixin, View):
     def get(self, request, pk, attachment_pk):
-        program = _program_for_company_change(request, pk)
+        program = program_for_member(request.user, pk)
         attachment = get_object_or_404(program.attachments, pk=attachment_pk)
         return render(
             request,
@@ -205,7 +185,7 @@ class AttachmentDeleteView(LoginRequiredMixin, View):
         )
 
     def post(self, request, pk, attachment_pk):
-        program = _program_for_company_change(request, pk)
+        program = program_for_member(request.user, pk)
         attachment = get_object_or_404(program.attachments, pk=attachment_pk)
         try:
             services.program_detach(attachment=attachment, actor=request.user)
@@ -223,13 +203,7 @@ class AnnualPlanView(CompanyMemberRequiredMixin, View):
         plan = selectors.annual_plan(company=company, tahun=tahun)
         if request.GET.get("format") == "xlsx":
             content = annual_plan_workbook(company=company, tahun=tahun, plan=plan)
-            response = HttpResponse(
-                content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            )
-            response["Content-Disposition"] = (
-                f'attachment; filename="rencana-tslp-{tahun}-{company.nib}.xlsx"'
-            )
-            return response
+            return xlsx_response(content, f"rencana-tslp-{tahun}-{company.nib}.xlsx")
         years = sorted(set(selectors.program_years(user=request.user)) | {tahun}, reverse=True)
         return render(
             request, self.template_name, {"plan": plan, "tahun": tahun, "company": company, "years": years}

@@ -1,17 +1,14 @@
-"""The company's side of a running program: PKS, data-use terms, the list, delivery reporting (issue 5)."""
+"""The beneficiary list and delivery page of a running program, per persona (issue 5)."""
 
 import datetime
 import io
-import zipfile
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from programs.excel.delivery import COLUMN, HEADER_ROW
 from programs.models import Beneficiary, DataUseAcceptance, Program, ProgramEvent
 from programs.services import delivery
 from tests.programs.delivery_helpers import record_pks, running_program
@@ -53,103 +50,7 @@ def list_url(program):
     return reverse("programs:beneficiaries", args=[program.pk])
 
 
-# --- services -------------------------------------------------------------------------------------------
-
-
-def test_company_cannot_accept_terms_without_a_pks(program, owner):
-    with pytest.raises(delivery.ProgramError, match="PKS"):
-        delivery.data_use_accept(program=program, actor=owner)
-    assert not DataUseAcceptance.objects.exists()
-
-
-def test_an_expired_pks_does_not_open_the_list(program, owner, company):
-    record_pks(company=company, valid_until=TODAY - datetime.timedelta(days=1))
-    with pytest.raises(delivery.ProgramError, match="PKS"):
-        delivery.data_use_accept(program=program, actor=owner)
-
-
-def test_accepting_the_terms_records_who_when_and_which_pks(program, owner, pks):
-    acceptance = delivery.data_use_accept(program=program, actor=owner)
-    again = delivery.data_use_accept(program=program, actor=owner)
-    assert acceptance == again
-    assert acceptance.user == owner and acceptance.agreement == pks
-    assert acceptance.terms_version == delivery.TERMS_VERSION and acceptance.accepted_at
-
-
-def test_another_company_cannot_accept_terms_for_this_program(program, other_owner, pks):
-    with pytest.raises(delivery.ProgramError):
-        delivery.data_use_accept(program=program, actor=other_owner)
-
-
-def test_company_reports_delivered_and_not_delivered_households(program, owner):
-    first, second, *_rest = listed(program)
-    changed = delivery.beneficiaries_report_delivery(
-        program=program,
-        actor=owner,
-        rows=[
-            delivery.DeliveryRow(first.pk, B.DELIVERED, delivered_on=TODAY, value=1_250_000),
-            delivery.DeliveryRow(second.pk, B.NOT_DELIVERED, reason="moved"),
-        ],
-    )
-    assert changed == 2
-    first.refresh_from_db()
-    second.refresh_from_db()
-    assert (first.state, first.delivered_on, first.delivered_value) == (B.DELIVERED, TODAY, 1_250_000)
-    assert (second.state, second.not_delivered_reason) == (B.NOT_DELIVERED, "moved")
-    assert first.reported_at and second.reported_at
-    assert ProgramEvent.objects.filter(program=program, action=ProgramEvent.Action.REPORT).count() == 1
-
-
-def test_delivery_report_is_all_or_nothing(program, owner):
-    first, second, third, *_rest = listed(program)
-    with pytest.raises(delivery.DeliveryError) as caught:
-        delivery.beneficiaries_report_delivery(
-            program=program,
-            actor=owner,
-            rows=[
-                delivery.DeliveryRow(first.pk, B.DELIVERED, delivered_on=TODAY),
-                delivery.DeliveryRow(second.pk, B.DELIVERED, delivered_on=TODAY + datetime.timedelta(days=1)),
-                delivery.DeliveryRow(third.pk, B.NOT_DELIVERED, reason=""),
-            ],
-        )
-    assert set(caught.value.errors) == {second.pk, third.pk}
-    assert all(b.state == B.CONFIRMED for b in listed(program))
-
-
-def test_delivered_needs_a_date(program, owner):
-    first = listed(program)[0]
-    with pytest.raises(delivery.DeliveryError):
-        delivery.beneficiaries_report_delivery(
-            program=program, actor=owner, rows=[delivery.DeliveryRow(first.pk, B.DELIVERED)]
-        )
-
-
-def test_household_of_another_program_cannot_be_reported(program, owner, company, dinsos):
-    other = running_program(company=company, dinsos=dinsos, households=1, bidang="kesehatan")
-    stranger = listed(other)[0]
-    with pytest.raises(delivery.DeliveryError):
-        delivery.beneficiaries_report_delivery(
-            program=program,
-            actor=owner,
-            rows=[delivery.DeliveryRow(stranger.pk, B.DELIVERED, delivered_on=TODAY)],
-        )
-
-
-def test_another_company_or_dinsos_cannot_report_delivery(program, other_owner, dinsos):
-    row = delivery.DeliveryRow(listed(program)[0].pk, B.DELIVERED, delivered_on=TODAY)
-    for actor in (other_owner, dinsos):
-        with pytest.raises(delivery.ProgramError):
-            delivery.beneficiaries_report_delivery(program=program, actor=actor, rows=[row])
-
-
-def test_delivery_cannot_be_reported_once_the_program_is_completed(program, owner):
-    Program.objects.filter(pk=program.pk).update(status=S.COMPLETED)
-    row = delivery.DeliveryRow(listed(program)[0].pk, B.DELIVERED, delivered_on=TODAY)
-    with pytest.raises(delivery.ProgramError):
-        delivery.beneficiaries_report_delivery(program=program, actor=owner, rows=[row])
-
-
-# --- terms and access -----------------------------------------------------------------------------------
+# --- the list and delivery on the page -----------------------------------------------------------------
 
 
 def test_company_is_asked_to_accept_the_terms_before_the_first_list(program, pks, owner, login):
@@ -352,153 +253,6 @@ def test_list_get_never_changes_anything(program, accepted, owner, login):
     assert all(b.state == B.CONFIRMED for b in listed(program))
 
 
-# --- delivery by uploading the Excel back ---------------------------------------------------------------
-
-
-def download(client, program):
-    return load_workbook(
-        io.BytesIO(client.get(reverse("programs:beneficiaries_xlsx", args=[program.pk])).content)
-    )
-
-
-def upload(client, program, workbook=None, name="penerima.xlsx", content=None):
-    if content is None:
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        content = buffer.getvalue()
-    file = SimpleUploadedFile(name, content, content_type=XLSX)
-    return client.post(reverse("programs:delivery_upload", args=[program.pk]), {"file": file})
-
-
-def header_columns(sheet):
-    """The header row and the columns of the list as downloaded (whatever the language)."""
-    return HEADER_ROW, COLUMN
-
-
-def test_excel_round_trip_download_fill_upload(program, accepted, owner, login):
-    client = login(owner)
-    workbook = download(client, program)
-    sheet = workbook.active
-    header, columns = header_columns(sheet)
-    status_col, date_col, value_col = columns["status"], columns["date"], columns["value"]
-    last_row = sheet.max_row
-    for row in range(header + 1, last_row):
-        sheet.cell(row=row, column=status_col, value="Delivered")
-        sheet.cell(row=row, column=date_col, value=TODAY)
-        sheet.cell(row=row, column=value_col, value=1250000)
-    sheet.cell(row=last_row, column=status_col, value="Refused")
-    response = upload(client, program, workbook)
-    html = response.content.decode()
-    assert response.status_code == 302, html[html.find("<main") :][:3000]
-    states = sorted(b.state for b in listed(program))
-    assert states == sorted([B.DELIVERED] * 4 + [B.NOT_DELIVERED])
-    assert {b.delivered_on for b in listed(program) if b.state == B.DELIVERED} == {TODAY}
-    assert AccessLog.objects.filter(action="export").count() == 1
-
-
-def test_upload_reports_every_bad_row_with_its_number_and_applies_none(program, accepted, owner, login):
-    client = login(owner)
-    workbook = download(client, program)
-    sheet = workbook.active
-    header, columns = header_columns(sheet)
-    status_col, kk_col = columns["status"], columns["no_kk"]
-    good, unknown, bad_status, bad_date, bad_value = range(header + 1, header + 6)
-    sheet.cell(row=good, column=status_col, value="delivered")
-    sheet.cell(row=good, column=status_col + 1, value="26/11/2025")
-    sheet.cell(row=unknown, column=status_col, value="delivered")
-    sheet.cell(row=unknown, column=status_col + 1, value=TODAY)
-    sheet.cell(row=unknown, column=kk_col, value="999999******9999")
-    sheet.cell(row=bad_status, column=status_col, value="sudah kayaknya")
-    sheet.cell(row=bad_date, column=status_col, value="delivered")
-    sheet.cell(row=bad_date, column=status_col + 1, value="kemarin")
-    sheet.cell(row=bad_value, column=status_col, value="delivered")
-    sheet.cell(row=bad_value, column=status_col + 1, value=TODAY)
-    sheet.cell(row=bad_value, column=status_col + 2, value="sejuta")
-    response = upload(client, program, workbook)
-    assert response.status_code == 400
-    html = response.content.decode()
-    for row in (unknown, bad_status, bad_date, bad_value):
-        assert f"{row}:" in html
-    assert f" {good}:" not in html
-    assert all(b.state == B.CONFIRMED for b in listed(program))
-
-
-@pytest.mark.parametrize(
-    "name, content",
-    [
-        ("penerima.xlsx", b"MZ\x90\x00 not a workbook at all"),
-        ("penerima.xlsx", b"%PDF-1.4 pretending"),
-        ("penerima.exe", b"MZ\x90\x00"),
-        ("penerima.csv", b"a,b,c\n"),
-    ],
-)
-def test_hostile_or_wrong_uploads_are_refused(program, accepted, owner, login, name, content):
-    response = upload(login(owner), program, name=name, content=content)
-    assert response.status_code == 400
-    assert 'data-testid="upload-errors"' in response.content.decode()
-    assert all(b.state == B.CONFIRMED for b in listed(program))
-
-
-def test_a_workbook_that_is_not_the_list_is_refused(program, accepted, owner, login):
-    workbook = Workbook()
-    workbook.active.append(["Nama", "Alamat"])
-    workbook.active.append(["Budi", "Jl. Mawar"])
-    response = upload(login(owner), program, workbook)
-    assert response.status_code == 400
-    assert all(b.state == B.CONFIRMED for b in listed(program))
-
-
-def test_upload_is_post_only(program, accepted, owner, login):
-    response = login(owner).get(reverse("programs:delivery_upload", args=[program.pk]))
-    assert response.status_code == 302
-    assert all(b.state == B.CONFIRMED for b in listed(program))
-
-
-def test_camat_cannot_upload(program, camat, login):
-    workbook = Workbook()
-    assert upload(login(camat), program, workbook).status_code == 403
-
-
-def test_a_zip_bomb_disguised_as_the_list_is_refused_before_unpacking(program, accepted, owner, login):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            for _ in range(50):  # 50 MB of spaces, a few KB compressed
-                sheet.write(b" " * (1024 * 1024))
-    response = upload(login(owner), program, content=buffer.getvalue())
-    assert response.status_code == 400
-    assert "zip bomb" in response.content.decode() or "zip" in response.content.decode()
-    assert all(b.state == B.CONFIRMED for b in listed(program))
-
-
-DOWNLOAD_EXPECTED = {
-    "owner": 200,
-    "editor": 302,
-    "other_company": 404,
-    "dinsos": 200,
-    "camat": 200,
-    "other_camat": 200,
-    "pimpinan": 403,
-    "anonymous": 302,
-}
-
-
-@pytest.mark.parametrize("persona", sorted(DOWNLOAD_EXPECTED))
-def test_each_persona_downloads_only_what_it_may_and_each_download_is_logged(
-    program, accepted, personas, login, persona
-):
-    response = login(personas[persona]).get(reverse("programs:beneficiaries_xlsx", args=[program.pk]))
-    assert response.status_code == DOWNLOAD_EXPECTED[persona]
-    if response.status_code == 200:
-        log = AccessLog.objects.get()
-        assert (log.user, log.action) == (personas[persona], "export")
-        assert log.row_count == {"owner": 5, "dinsos": 5, "camat": 3, "other_camat": 2}[persona]
-    else:
-        assert not AccessLog.objects.exists()
-
-
 def test_camat_of_another_kecamatan_does_not_find_a_list_outside_it(company, dinsos, other_camat, login):
     program = running_program(company=company, dinsos=dinsos, households=2)
     assert login(other_camat).get(list_url(program)).status_code == 404
@@ -561,36 +315,3 @@ def test_each_company_user_accepts_the_terms_for_themselves(program, accepted, e
 def test_new_terms_must_be_accepted_again(program, accepted, owner, login, monkeypatch):
     monkeypatch.setattr(delivery, "TERMS_VERSION", "2027-1")
     assert login(owner).get(list_url(program)).status_code == 302
-
-
-def test_registry_text_that_looks_like_a_formula_is_written_as_text(program, dinsos, login):
-    household = listed(program)[0].household
-    household.nama_kepala = '=HYPERLINK("http://evil.example","Klik")'
-    household.save(update_fields=["nama_kepala"])
-    response = login(dinsos).get(reverse("programs:beneficiaries_xlsx", args=[program.pk]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == household.nama_kepala]
-    assert cells and all(cell.data_type == "s" for cell in cells)
-
-
-def test_uploading_the_list_as_downloaded_changes_nothing(program, accepted, owner, login):
-    first, second, *_rest = listed(program)
-    delivery.beneficiaries_report_delivery(
-        program=program,
-        actor=owner,
-        rows=[
-            delivery.DeliveryRow(first.pk, B.DELIVERED, delivered_on=TODAY, value=1_250_000),
-            delivery.DeliveryRow(second.pk, B.NOT_DELIVERED, reason="not_found"),
-        ],
-    )
-    client = login(owner)
-    response = upload(client, program, download(client, program))
-    assert response.status_code == 302
-    assert ProgramEvent.objects.filter(program=program, action=ProgramEvent.Action.REPORT).count() == 1
-    first.refresh_from_db()
-    second.refresh_from_db()
-    assert (first.state, first.delivered_value, second.not_delivered_reason) == (
-        B.DELIVERED,
-        1_250_000,
-        "not_found",
-    )

@@ -1,0 +1,108 @@
+"""The realisation loop: the company reports, Dinsos verifies or returns; the overdue list (issue 5)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from accounts.mixins import DinsosRequiredMixin
+from accounts.scope import PersonalData, get_visible_or_404, scope_of
+from programs import services
+from programs.forms.realisation import RealisationDecisionForm, RealisationForm
+from programs.models import Program, RealisationReport
+from programs.selectors.program import program_for_member
+from programs.selectors.realisation import programs_overdue
+
+S = Program.Status
+
+
+class RealisationCreateView(LoginRequiredMixin, View):
+    template_name = "programs/realisation/report_form.html"
+
+    def get_program(self, request, pk) -> Program:
+        program = program_for_member(request.user, pk)
+        if program.status != S.RUNNING:
+            raise PermissionDenied  # GET and POST alike: only a running program is reported on
+        return program
+
+    def get(self, request, pk):
+        program = self.get_program(request, pk)
+        return render(request, self.template_name, {"program": program, "form": RealisationForm()})
+
+    def post(self, request, pk):
+        program = self.get_program(request, pk)
+        form = RealisationForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"program": program, "form": form}, status=400)
+        try:
+            services.realisation_submit(program=program, actor=request.user, **form.cleaned_data)
+        except services.ProgramError as exc:
+            messages.error(request, str(exc))
+            return redirect(program)
+        messages.success(request, _("The realisation report is sent to Dinsos for verification."))
+        return redirect(program)
+
+
+class RealisationReportView(LoginRequiredMixin, View):
+    """A report with its documents; Dinsos verifies it or returns it here (GET shows, POST decides)."""
+
+    template_name = "programs/realisation/report_detail.html"
+
+    def get_report(self, request, pk, report_pk):
+        program = get_visible_or_404(Program.objects.select_related("company"), request.user, pk=pk)
+        return get_object_or_404(
+            program.reports.select_related("program__company", "submitted_by", "verified_by"), pk=report_pk
+        )
+
+    def render_report(self, request, report, form, status=200):
+        can_decide = request.user.is_dinsos and report.state == RealisationReport.State.SUBMITTED
+        context = {
+            "program": report.program,
+            "report": report,
+            "documents": report.documents.all(),
+            "form": form if can_decide else None,
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, pk, report_pk):
+        report = self.get_report(request, pk, report_pk)
+        return self.render_report(request, report, RealisationDecisionForm())
+
+    def post(self, request, pk, report_pk):
+        report = self.get_report(request, pk, report_pk)
+        if not request.user.is_dinsos:
+            raise PermissionDenied
+        form = RealisationDecisionForm(request.POST)
+        if not form.is_valid():
+            return self.render_report(request, report, form, status=400)
+        note = form.cleaned_data["note"]
+        try:
+            if form.cleaned_data["decision"] == "verify":
+                services.realisation_verify(report=report, actor=request.user, note=note)
+                messages.success(request, _("The realisation report is verified."))
+            else:
+                services.realisation_return(report=report, actor=request.user, note=note)
+                messages.success(request, _("The realisation report is returned to the company."))
+        except services.ProgramError as exc:
+            messages.error(request, str(exc))
+        return redirect(report.program)
+
+
+class RealisationDocumentView(LoginRequiredMixin, View):
+    def get(self, request, pk, report_pk, document_pk):
+        program = get_visible_or_404(Program, request.user, pk=pk)
+        if scope_of(request.user).personal_data is PersonalData.NONE:
+            raise PermissionDenied  # photos of handovers show people
+        report = get_object_or_404(program.reports, pk=report_pk)
+        document = get_object_or_404(report.documents, pk=document_pk)
+        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+
+
+class OverdueView(DinsosRequiredMixin, View):
+    template_name = "programs/realisation/overdue.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"programs": programs_overdue()})

@@ -1,0 +1,142 @@
+"""Delivery services: PKS, data-use terms and the all-or-nothing delivery report (issue 5)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from programs.models import Beneficiary, DataUseAcceptance, Program, ProgramEvent
+from programs.services import delivery
+from tests.programs.delivery_helpers import record_pks, running_program
+
+B = Beneficiary.State
+S = Program.Status
+TODAY = datetime.date.today()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "private_media"
+
+
+@pytest.fixture
+def program(company, dinsos):
+    return running_program(company=company, dinsos=dinsos, households=3, maliku_households=2)
+
+
+@pytest.fixture
+def pks(company, dinsos):
+    return record_pks(company=company, dinsos=dinsos)
+
+
+@pytest.fixture
+def accepted(program, pks, owner):
+    return delivery.data_use_accept(program=program, actor=owner)
+
+
+def listed(program):
+    return list(Beneficiary.objects.filter(program=program).exclude(state=B.REMOVED).order_by("pk"))
+
+
+def list_url(program):
+    return reverse("programs:beneficiaries", args=[program.pk])
+
+
+# --- services -------------------------------------------------------------------------------------------
+
+
+def test_company_cannot_accept_terms_without_a_pks(program, owner):
+    with pytest.raises(delivery.ProgramError, match="PKS"):
+        delivery.data_use_accept(program=program, actor=owner)
+    assert not DataUseAcceptance.objects.exists()
+
+
+def test_an_expired_pks_does_not_open_the_list(program, owner, company):
+    record_pks(company=company, valid_until=TODAY - datetime.timedelta(days=1))
+    with pytest.raises(delivery.ProgramError, match="PKS"):
+        delivery.data_use_accept(program=program, actor=owner)
+
+
+def test_accepting_the_terms_records_who_when_and_which_pks(program, owner, pks):
+    acceptance = delivery.data_use_accept(program=program, actor=owner)
+    again = delivery.data_use_accept(program=program, actor=owner)
+    assert acceptance == again
+    assert acceptance.user == owner and acceptance.agreement == pks
+    assert acceptance.terms_version == delivery.TERMS_VERSION and acceptance.accepted_at
+
+
+def test_another_company_cannot_accept_terms_for_this_program(program, other_owner, pks):
+    with pytest.raises(delivery.ProgramError):
+        delivery.data_use_accept(program=program, actor=other_owner)
+
+
+def test_company_reports_delivered_and_not_delivered_households(program, owner):
+    first, second, *_rest = listed(program)
+    changed = delivery.beneficiaries_report_delivery(
+        program=program,
+        actor=owner,
+        rows=[
+            delivery.DeliveryRow(first.pk, B.DELIVERED, delivered_on=TODAY, value=1_250_000),
+            delivery.DeliveryRow(second.pk, B.NOT_DELIVERED, reason="moved"),
+        ],
+    )
+    assert changed == 2
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, first.delivered_on, first.delivered_value) == (B.DELIVERED, TODAY, 1_250_000)
+    assert (second.state, second.not_delivered_reason) == (B.NOT_DELIVERED, "moved")
+    assert first.reported_at and second.reported_at
+    assert ProgramEvent.objects.filter(program=program, action=ProgramEvent.Action.REPORT).count() == 1
+
+
+def test_delivery_report_is_all_or_nothing(program, owner):
+    first, second, third, *_rest = listed(program)
+    with pytest.raises(delivery.DeliveryError) as caught:
+        delivery.beneficiaries_report_delivery(
+            program=program,
+            actor=owner,
+            rows=[
+                delivery.DeliveryRow(first.pk, B.DELIVERED, delivered_on=TODAY),
+                delivery.DeliveryRow(second.pk, B.DELIVERED, delivered_on=TODAY + datetime.timedelta(days=1)),
+                delivery.DeliveryRow(third.pk, B.NOT_DELIVERED, reason=""),
+            ],
+        )
+    assert set(caught.value.errors) == {second.pk, third.pk}
+    assert all(b.state == B.CONFIRMED for b in listed(program))
+
+
+def test_delivered_needs_a_date(program, owner):
+    first = listed(program)[0]
+    with pytest.raises(delivery.DeliveryError):
+        delivery.beneficiaries_report_delivery(
+            program=program, actor=owner, rows=[delivery.DeliveryRow(first.pk, B.DELIVERED)]
+        )
+
+
+def test_household_of_another_program_cannot_be_reported(program, owner, company, dinsos):
+    other = running_program(company=company, dinsos=dinsos, households=1, bidang="kesehatan")
+    stranger = listed(other)[0]
+    with pytest.raises(delivery.DeliveryError):
+        delivery.beneficiaries_report_delivery(
+            program=program,
+            actor=owner,
+            rows=[delivery.DeliveryRow(stranger.pk, B.DELIVERED, delivered_on=TODAY)],
+        )
+
+
+def test_another_company_or_dinsos_cannot_report_delivery(program, other_owner, dinsos):
+    row = delivery.DeliveryRow(listed(program)[0].pk, B.DELIVERED, delivered_on=TODAY)
+    for actor in (other_owner, dinsos):
+        with pytest.raises(delivery.ProgramError):
+            delivery.beneficiaries_report_delivery(program=program, actor=actor, rows=[row])
+
+
+def test_delivery_cannot_be_reported_once_the_program_is_completed(program, owner):
+    Program.objects.filter(pk=program.pk).update(status=S.COMPLETED)
+    row = delivery.DeliveryRow(listed(program)[0].pk, B.DELIVERED, delivered_on=TODAY)
+    with pytest.raises(delivery.ProgramError):
+        delivery.beneficiaries_report_delivery(program=program, actor=owner, rows=[row])
+
+
+# --- terms and access -----------------------------------------------------------------------------------

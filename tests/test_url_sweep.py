@@ -1,0 +1,93 @@
+"""Every page a persona can reach by following links answers without a server error, and so do the same
+URLs when a hurried or hostile user edits them (unknown ids, a NUL byte, absurd query values)."""
+
+import re
+from collections import Counter
+from html.parser import HTMLParser
+from io import StringIO
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.urls import Resolver404, resolve
+
+from accounts.models import User
+
+PER_ROUTE = 3
+MAX_PAGES = 160
+SKIPPED_PREFIXES = ("/akun/logout/", "/i18n/", "/static/", "/__errors/", "/admin/logout/")
+EDITS = {
+    "unknown id": lambda path: re.sub(r"/\d+/", "/987654321/", path, count=1),
+    "NUL byte in the path": lambda path: path.rstrip("/") + "%00/",
+    "NUL byte in the query": lambda path: path + ("&" if "?" in path else "?") + "q=%00",
+    "absurd page number": lambda path: path + ("&" if "?" in path else "?") + "page=99999999999999999999",
+    "absurd year": lambda path: path + ("&" if "?" in path else "?") + "tahun=-1&garis=abc",
+}
+
+
+class LinkParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.links.append(href)
+
+
+def route_of(path: str) -> str | None:
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    return match.route
+
+
+def crawl(client) -> tuple[dict[str, int], list[str]]:
+    """Follow the links a persona sees from the home page; return the status per page and the pages seen."""
+    statuses: dict[str, int] = {}
+    per_route: Counter = Counter()
+    queue = ["/", "/admin/"]
+    while queue and len(statuses) < MAX_PAGES:
+        url = queue.pop(0)
+        route = route_of(url)
+        if url in statuses or route is None or per_route[route] >= PER_ROUTE:
+            continue
+        per_route[route] += 1
+        response = client.get(url)
+        statuses[url] = response.status_code
+        content_type = response.get("Content-Type", "")
+        if response.status_code != 200 or not content_type.startswith("text/html"):
+            continue
+        parser = LinkParser()
+        parser.feed(response.content.decode())
+        for href in parser.links:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+                continue
+            if parts.path.startswith(SKIPPED_PREFIXES):
+                continue
+            queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return statuses, list(statuses)
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", "--households", "600", stdout=StringIO())
+
+
+@pytest.mark.parametrize("username", [None, "perusahaan", "camat", "pimpinan", "dinsos"])
+def test_no_link_and_no_edited_url_answers_a_server_error(demo, client, username):
+    if username is not None:
+        client.force_login(User.objects.get(username=username))
+    statuses, pages = crawl(client)
+    assert len(pages) >= 3
+    errors = {url: status for url, status in statuses.items() if status >= 500}
+    for url in pages:
+        for edit_name, edit in EDITS.items():
+            edited = edit(url)
+            status = client.get(edited).status_code
+            if status >= 500:
+                errors[f"{edited} ({edit_name})"] = status
+    assert errors == {}
