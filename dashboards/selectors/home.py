@@ -5,7 +5,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from companies.models import Company
 from poverty_data.models import ImportBatch
 from programs.models import Beneficiary, DataUseAcceptance, Program, RealisationReport
-from programs.selectors.delivery import programs_overdue
+from programs.selectors.realisation import programs_overdue
 from programs.services.delivery import TERMS_VERSION
 
 S = Program.Status

@@ -1,9 +1,10 @@
 """Each role's home page: what to look at or do now. Camat and pimpinan land on their dashboard."""
 
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from accounts.models import User
 from dashboards.selectors.home import company_todo, dinsos_todo
+from dashboards.views.dashboard import HomeDashboardView
 from poverty_data.models import Desa, Kecamatan
 
 HOME_TEMPLATES = {
@@ -24,6 +25,6 @@ def home(request):
     if user.is_dinsos:
         return render(request, HOME_TEMPLATES[User.Role.DINSOS], {"todo": dinsos_todo()})
     if user.is_camat or user.is_pimpinan:
-        return redirect("dashboards:dashboard")
+        return HomeDashboardView.as_view()(request)
     context = {"todo": company_todo(user)} if user.is_company_member else {}
     return render(request, HOME_TEMPLATES[User.Role.PERUSAHAAN], context)

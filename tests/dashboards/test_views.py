@@ -125,8 +125,11 @@ def test_regency_dashboard_is_dasbor_for_dinsos_and_pimpinan(ledger, dinsos, pim
 
 
 def test_camat_and_pimpinan_land_on_their_dashboard(camat, pimpinan, login):
-    for user in (camat, pimpinan):
-        assert login(user).get("/")["Location"] == reverse("dashboards:dashboard")
+    expected = {camat: "dashboards/dashboard/kecamatan.html", pimpinan: "dashboards/dashboard/regency.html"}
+    for user, template in expected.items():
+        response = login(user).get("/")
+        assert response.status_code == 200
+        assert response.templates[0].name == template
 
 
 def test_unknown_kecamatan_and_desa_are_404(ledger, dinsos, login):
