@@ -262,6 +262,7 @@ def gap_ranking(*, kecamatan_id: int, bidang: str, garis: int = 4, limit: int = 
     )
     return [
         {
+            "id": row["desa_id"],
             "kode": row["desa__kode"],
             "nama": row["desa__nama"],
             "keluarga": row["n"],
