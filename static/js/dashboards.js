@@ -37,6 +37,7 @@
     return colour;
   }
 
+  // Five classes of gap from 1 up; a desa with no gap is grey.
   function gapBreaks(features) {
     var max = 0;
     features.forEach(function (f) {
@@ -44,7 +45,7 @@
     });
     var step = Math.max(1, Math.ceil(max / GAP_COLOURS.length));
     return GAP_COLOURS.map(function (colour, i) {
-      return [i * step, colour];
+      return [1 + i * step, colour];
     });
   }
 
@@ -122,10 +123,13 @@
               var upper = i + 1 < COVERAGE.length ? COVERAGE[i + 1][0] : 1;
               return [s[1], pct(s[0]) + " – " + pct(upper)];
             }).concat([["#d1d5db", text.none]])
-          : breaks.map(function (s, i) {
-              var upper = i + 1 < breaks.length ? breaks[i + 1][0] - 1 : null;
-              return [s[1], n(Math.max(s[0], 1)) + (upper === null ? "+" : " – " + n(upper))];
-            });
+          : [["#f3f4f6", "0"]].concat(
+              breaks.map(function (s, i) {
+                var upper = i + 1 < breaks.length ? breaks[i + 1][0] - 1 : null;
+                if (upper === null) return [s[1], n(s[0]) + "+"];
+                return [s[1], upper === s[0] ? n(s[0]) : n(s[0]) + " – " + n(upper)];
+              })
+            );
       steps.forEach(function (step) {
         var row = document.createElement("div");
         var swatch = document.createElement("i");
