@@ -21,6 +21,8 @@ urlpatterns = [
     path("program/", include("programs.urls")),
     path("api/v1/statistik/", include("dashboards.urls_api")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
+    path("publik/", include("publik.urls")),
 ]
 
 handler403 = "tslp_portal.views.permission_denied"
