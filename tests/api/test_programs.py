@@ -58,6 +58,7 @@ def test_anonymous_sees_public_fields_only(api, programs):
     assert row["desa"] == ["62.11.05.2001"]
     assert "description" not in row
     assert "max_desil" not in row
+    assert "target_households" not in row
 
 
 def test_program_outside_scope_is_404_with_the_error_shape(api, other_owner, programs):
