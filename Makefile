@@ -57,7 +57,7 @@ format: venv
 
 ## Refresh and compile the translation catalogues (needs GNU gettext)
 messages: venv
-	$(BIN)/python manage.py makemessages -l id -l en --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l id -l en --no-obsolete --ignore=.venv --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

@@ -76,3 +76,24 @@ class User(AbstractUser):
 
     def has_module_perms(self, app_label):
         return self.is_dinsos or super().has_module_perms(app_label)
+
+
+class UserSession(models.Model):
+    """One signed-in browser of a user, so that they can see it and end it from another one."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="browser_sessions", verbose_name=_("account")
+    )
+    session_key = models.CharField(_("session"), max_length=40, unique=True)
+    ip = models.CharField(_("address"), max_length=45, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("signed in"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last active"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+        verbose_name = _("signed-in browser")
+        verbose_name_plural = _("signed-in browsers")
+
+    def __str__(self):
+        return f"{self.user} {self.ip} {self.created_at:%Y-%m-%d %H:%M}"

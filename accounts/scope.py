@@ -58,7 +58,14 @@ def scope_of(user) -> Scope:
     if user.is_camat:
         return Scope(authenticated=True, kecamatan_id=user.kecamatan_id, personal_data=PersonalData.MASKED)
     if user.is_company_member:
-        return Scope(authenticated=True, company_id=user.company_id, personal_data=PersonalData.MASKED)
+        # A company sees its beneficiaries only while verified: suspending it (or rejecting it) takes
+        # the lists away at once, on every page and download that asks this scope.
+        verified = user.company.status == "verified"
+        return Scope(
+            authenticated=True,
+            company_id=user.company_id,
+            personal_data=PersonalData.MASKED if verified else PersonalData.NONE,
+        )
     return Scope(authenticated=True)
 
 

@@ -13,16 +13,19 @@ from programs.choices import Assistance, Bentuk, Bidang, Need
 
 class ProgramQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """A draft belongs to its company alone (Dinsos opens it in the back office); every other role
+        sees a program from its submission on (DESIGN 2)."""
         scope = scope_of(user)
-        if scope.whole_regency:
-            return self
         if scope.company_id is not None:
             return self.filter(company_id=scope.company_id)
+        submitted = self.exclude(status=Program.Status.DRAFT)
+        if scope.whole_regency:
+            return submitted
         if scope.kecamatan_id is not None:
             in_kecamatan = ProgramLocation.objects.filter(desa__kecamatan_id=scope.kecamatan_id).values(
                 "program_id"
             )
-            return self.exclude(status=Program.Status.DRAFT).filter(pk__in=in_kecamatan)
+            return submitted.filter(pk__in=in_kecamatan)
         return self.none()
 
     def public(self):

@@ -8,6 +8,9 @@ class TslpPortalConfig(AppConfig):
     name = "tslp_portal"
     verbose_name = _("TSLP Portal")
 
+    def ready(self):
+        from tslp_portal import security  # noqa: F401  (connects the sign-in log)
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """The admin with the portal's site: Dinsos by role, signed in through the portal's login."""

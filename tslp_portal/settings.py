@@ -5,6 +5,7 @@ Everything is declared here once; a deployment differs only by environment varia
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "tslp_portal.apps.TasksDatabaseConfig",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "tslp_portal",
     "accounts",
     "poverty_data",
@@ -67,6 +72,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tslp_portal.logs.RequestLogMiddleware",
+    "tslp_portal.middleware.MalformedRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tslp_portal.middleware.IndonesianByDefaultMiddleware",
@@ -74,8 +82,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.sessions.SessionSecurityMiddleware",
+    "accounts.two_factor.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tslp_portal.urls"
@@ -117,10 +130,36 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in protection (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username, or from one
+# address, signing in is locked for TSLP_LOGIN_LOCKOUT_MINUTES; Dinsos unlocks earlier by deleting the
+# attempt in the back office (Axes → Access attempts). Every success and failure is in the security log.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("TSLP_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TSLP_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tslp_portal.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "tslp_portal.security.client_ip"
+AXES_VERBOSE = False  # the portal's own security log records each attempt
+
+# Sessions (accounts/sessions.py): at most 12 hours; signed out after 30 minutes idle for Dinsos and staff
+# (whose session also ends with the browser), 2 hours for the other roles.
+SESSION_COOKIE_AGE = int(os.environ.get("TSLP_SESSION_MAX_AGE", str(12 * 3600)))
+TSLP_IDLE_TIMEOUT_DINSOS = int(os.environ.get("TSLP_IDLE_TIMEOUT_DINSOS", str(30 * 60)))
+TSLP_IDLE_TIMEOUT = int(os.environ.get("TSLP_IDLE_TIMEOUT", str(2 * 3600)))
+
+# Second factor (TOTP app plus recovery codes, django-otp) for Dinsos and staff accounts: required in an
+# HTTPS deployment, off by default in development so that `make run`'s demo logins need only a password.
+TSLP_REQUIRE_2FA = env_bool("TSLP_REQUIRE_2FA", SECURE_DEPLOYMENT)
+OTP_TOTP_ISSUER = "Portal TSLP Pulang Pisau"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -212,7 +251,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if env_bool("DJANGO_SECURE_PROXY_SSL", False):
+# Content-Security-Policy (django-csp 4): everything from the portal itself, no inline script or style
+# (behaviour lives in static/js, looks in static/css); data: images only for Bootstrap's inline SVG icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Behind a TLS proxy the client's address is the last X-Forwarded-For hop (tslp_portal/security.py).
+TSLP_TRUST_PROXY = env_bool("DJANGO_SECURE_PROXY_SSL", False)
+if TSLP_TRUST_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
 
@@ -259,9 +316,24 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True, "persistAuthorization": False},
 }
 
+# Logs go to standard output (journald or the service manager rotates them): JSON lines in an HTTPS
+# deployment (TSLP_LOG_FORMAT=json), plain text in development. "tslp.security" holds sign-ins, lockouts,
+# second-factor and session events; "tslp.request" one line per request.
+TSLP_LOG_FORMAT = os.environ.get("TSLP_LOG_FORMAT", "json" if SECURE_DEPLOYMENT else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "tslp_portal.logs.JsonLinesFormatter"},
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": TSLP_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # django-axes repeats what the security log says, with masked names.
+        "axes": {"level": "WARNING"},
+        "tslp.request": {
+            "level": os.environ.get("TSLP_REQUEST_LOG_LEVEL", "INFO" if SECURE_DEPLOYMENT else "WARNING")
+        },
+    },
 }

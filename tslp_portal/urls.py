@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("akun/", include("accounts.urls")),
     path("akun/", include("django.contrib.auth.urls")),
     path("wilayah/", include("poverty_data.urls")),
     path("registri/", include("poverty_data.urls.registry")),

@@ -25,7 +25,7 @@ class DeliveryRowForm(forms.Form):
         label=_("Delivery status"),
         choices=status_choices,
         required=False,
-        widget=forms.Select(attrs={"style": "min-width: 11rem"}),
+        widget=forms.Select(attrs={"class": "portal-status-select"}),
     )
     delivered_on = forms.DateField(
         label=_("Date delivered"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -22,14 +22,18 @@ S = Program.Status
 class RealisationCreateView(LoginRequiredMixin, View):
     template_name = "programs/realisation/report_form.html"
 
-    def get(self, request, pk):
+    def get_program(self, request, pk) -> Program:
         program = program_for_member(request.user, pk)
         if program.status != S.RUNNING:
-            raise PermissionDenied
+            raise PermissionDenied  # GET and POST alike: only a running program is reported on
+        return program
+
+    def get(self, request, pk):
+        program = self.get_program(request, pk)
         return render(request, self.template_name, {"program": program, "form": RealisationForm()})
 
     def post(self, request, pk):
-        program = program_for_member(request.user, pk)
+        program = self.get_program(request, pk)
         form = RealisationForm(request.POST, request.FILES)
         if not form.is_valid():
             return render(request, self.template_name, {"program": program, "form": form}, status=400)

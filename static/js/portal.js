@@ -22,3 +22,25 @@
   document.addEventListener("DOMContentLoaded", labelScrollingTables);
   window.addEventListener("resize", labelScrollingTables);
 })();
+// A year selector that opens the same page for the chosen year (annual plan): data-year-switch on the form.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var form = event.target.form;
+    if (form && form.hasAttribute("data-year-switch")) {
+      window.location = form.action.replace(/\d+\/$/, event.target.value + "/");
+    }
+  });
+})();
+// A page that follows work in progress reloads itself: data-reload-after="<milliseconds>" on any element.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var marker = document.querySelector("[data-reload-after]");
+    if (marker) {
+      window.setTimeout(function () {
+        window.location.reload();
+      }, parseInt(marker.getAttribute("data-reload-after"), 10));
+    }
+  });
+})();

@@ -56,12 +56,23 @@ def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     context.set_default_timeout(15_000)
     page = context.new_page()
+    violations = []
+    page.on("console", lambda message: _record_csp_violation(message, violations))
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-failure.png"), full_page=True)
     context.close()
+    # Every page a journey visits runs under the enforced Content-Security-Policy: a refused script,
+    # style or image is a broken page, so the test fails.
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+def _record_csp_violation(message, violations):
+    text = message.text
+    if message.type == "error" and ("Content Security Policy" in text or "Content-Security-Policy" in text):
+        violations.append(f"{message.location.get('url', '')}: {text}")
 
 
 @pytest.fixture

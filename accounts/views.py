@@ -1,0 +1,135 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django_otp import login as otp_login
+
+from accounts import two_factor
+from accounts.forms import TokenForm
+from accounts.sessions import user_session_end, user_sessions, user_sessions_end_others
+from tslp_portal.security import security_event
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or reverse("home")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
+class TwoFactorSetupView(LoginRequiredMixin, View):
+    """First sign-in of a Dinsos or staff account: scan the code, enter the first six digits."""
+
+    template_name = "accounts/two_factor_setup.html"
+
+    def get(self, request):
+        return self._render(request, TokenForm())
+
+    def post(self, request):
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            codes = two_factor.totp_confirm(user=request.user, token=form.cleaned_data["token"])
+            if codes is not None:
+                device = request.user.totpdevice_set.get(confirmed=True)
+                otp_login(request, device)
+                security_event("2fa_enabled", request)
+                request.session["_tslp_recovery_codes"] = codes
+                return redirect(reverse("accounts:2fa_codes") + "?next=" + _next_url(request))
+            form.add_error("token", _("This code is not right. Enter the code your app shows now."))
+            security_event("2fa_setup_failed", request)
+        return self._render(request, form)
+
+    def _render(self, request, form):
+        device = two_factor.totp_device_pending(request.user)
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "secret": two_factor.totp_secret_display(device),
+                "next": _next_url(request),
+            },
+        )
+
+
+class TwoFactorQrView(LoginRequiredMixin, View):
+    """The QR code of the authenticator being set up, as an image (no inline markup under the CSP)."""
+
+    def get(self, request):
+        device = request.user.totpdevice_set.filter(confirmed=False).first()
+        if device is None:
+            raise Http404
+        response = HttpResponse(two_factor.totp_qr_svg(device), content_type="image/svg+xml")
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class TwoFactorVerifyView(LoginRequiredMixin, View):
+    template_name = "accounts/two_factor_verify.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": TokenForm(), "next": _next_url(request)})
+
+    def post(self, request):
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            device = two_factor.second_factor_check(user=request.user, token=form.cleaned_data["token"])
+            if device is not None:
+                otp_login(request, device)
+                security_event("2fa_verified", request, device=type(device).__name__)
+                return redirect(_next_url(request))
+            form.add_error("token", _("This code is not right, or was used already."))
+            security_event("2fa_failed", request)
+        return render(request, self.template_name, {"form": form, "next": _next_url(request)})
+
+
+class RecoveryCodesView(LoginRequiredMixin, View):
+    """Shows new recovery codes once, right after they were made."""
+
+    def get(self, request):
+        codes = request.session.pop("_tslp_recovery_codes", None)
+        if not codes:
+            return redirect("accounts:security")
+        response = render(
+            request, "accounts/recovery_codes.html", {"codes": codes, "next": _next_url(request)}
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def post(self, request):
+        if not request.user.is_verified():
+            return redirect("accounts:2fa_verify")
+        request.session["_tslp_recovery_codes"] = two_factor.recovery_codes_renew(user=request.user)
+        security_event("2fa_recovery_codes_renewed", request)
+        return redirect("accounts:2fa_codes")
+
+
+class SecurityView(LoginRequiredMixin, View):
+    """The user's signed-in browsers (ending the others) and their second factor."""
+
+    template_name = "accounts/security.html"
+
+    def get(self, request):
+        context = {
+            "sessions": user_sessions(request.user),
+            "current_key": request.session.session_key,
+            "has_2fa": request.user.totpdevice_set.filter(confirmed=True).exists(),
+        }
+        return render(request, self.template_name, context)
+
+    def post(self, request):
+        if request.POST.get("session") == "others":
+            count = user_sessions_end_others(user=request.user, keep_session_key=request.session.session_key)
+        else:
+            try:
+                session_id = int(request.POST.get("session", ""))
+            except ValueError:
+                session_id = 0
+            count = int(user_session_end(user=request.user, session_id=session_id))
+        security_event("sessions_ended", request, count=count)
+        messages.success(request, _("Signed out %(count)d other browser(s).") % {"count": count})
+        return redirect("accounts:security")

@@ -1,0 +1,66 @@
+"""Who is asking, and what the security log says about sign-ins.
+
+The client address is the one the TLS proxy saw: behind nginx (``DJANGO_SECURE_PROXY_SSL=true``) the
+right-most ``X-Forwarded-For`` entry, which nginx appends and a client cannot forge; otherwise
+``REMOTE_ADDR``. The login lockout (django-axes) counts failures per address with it.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+logger = logging.getLogger("tslp.security")
+
+
+def client_ip(request) -> str:
+    if getattr(settings, "TSLP_TRUST_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1][:45]
+    return (request.META.get("REMOTE_ADDR") or "")[:45]
+
+
+def security_event(event: str, request=None, level: int = logging.INFO, **fields) -> None:
+    """One line of the security log (JSON in production): what happened, who, from where."""
+    if request is not None:
+        fields.setdefault("ip", client_ip(request))
+        fields.setdefault("path", request.path[:300])
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            fields.setdefault("user", user.username)
+    logger.log(level, event, extra={"event": event, **fields})
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    security_event("login_succeeded", request, user=user.username, role=user.role)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    username = str((credentials or {}).get("username", ""))[:150]
+    security_event("login_failed", request, level=logging.WARNING, username=username)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        security_event("logout", request, user=user.username)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """What django-axes answers to a locked sign-in: an Indonesian page, 429."""
+    from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+    from django.shortcuts import render
+
+    cool_off = get_cool_off(request)
+    username = get_client_username(request, credentials) or ""
+    security_event("login_locked", request, level=logging.WARNING, username=str(username)[:150])
+    context = {
+        "failure_limit": get_failure_limit(request, credentials),
+        "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
+    }
+    return render(request, "registration/locked_out.html", context, status=429)
