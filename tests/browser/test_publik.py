@@ -11,12 +11,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def programs(company, dinsos):
     return [
         running_program(company=company, dinsos=dinsos, households=9, title="Beasiswa"),
-        running_program(company=company, dinsos=dinsos, households=2, maliku_households=3, bidang="kesehatan"),
+        running_program(
+            company=company, dinsos=dinsos, households=2, maliku_households=3, bidang="kesehatan"
+        ),
     ]
 
 
 @pytest.mark.parametrize(("width", "height"), [(1366, 900), (390, 844)])
-def test_public_page_draws_its_map_offline_and_fits_the_screen(page, live_server, programs, screenshot, width, height):
+def test_public_page_draws_its_map_offline_and_fits_the_screen(
+    page, live_server, programs, screenshot, width, height
+):
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     page.set_viewport_size({"width": width, "height": height})
