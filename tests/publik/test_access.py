@@ -42,3 +42,14 @@ def test_only_dinsos_reaches_the_token_admin(login, personas, persona, status):
     client = login(personas[persona])
     assert client.get("/admin/api/apitoken/").status_code == status
     assert client.get("/admin/api/apitoken/add/").status_code == status
+
+
+@pytest.mark.parametrize("url", ["/publik/", "/publik/kecamatan/62.11.05/", "/publik/data/", "/api/docs/"])
+def test_public_pages_carry_no_inline_script_or_style(client, scene, url):
+    from lxml import html
+
+    tree = html.fromstring(client.get(url).content)
+    inline_scripts = [s for s in tree.xpath("//script[not(@src)]") if s.get("type") != "application/json"]
+    assert inline_scripts == []
+    assert tree.xpath("//style | //*[@style]") == []
+    assert [e.tag for e in tree.xpath("//*[@*[starts-with(name(), 'on')]]")] == []
