@@ -62,6 +62,10 @@ class ImportBatch(models.Model):
         DTSEN = "dtsen", _("DTSEN")
         P3KE = "p3ke", _("P3KE")
         OTHER = "other", _("Other")
+        # Program recipient lists: they only set the program's assistance flag (importing/recipients.py).
+        PKH = "pkh", _("PKH recipient list")
+        BPNT = "bpnt", _("BPNT/Sembako recipient list")
+        PBI = "pbi", _("PBI-JK recipient list")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting")

@@ -15,6 +15,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
     links.append((_("Programs"), reverse("programs:list")))
     if user.is_dinsos:
         links.append((_("Back office"), reverse("admin:index")))
+    elif user.is_camat:
+        links.append((_("Overdue reports"), reverse("programs:overdue")))
     elif user.is_company_member:
         links.append((_("Company profile"), reverse("companies:profile")))
         links.append((_("Members"), reverse("companies:members")))

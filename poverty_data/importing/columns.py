@@ -248,7 +248,8 @@ def missing_required(mapping: dict[str, int], *, per_person: bool, desil_require
         # A family file may lack the head's NIK (DTSEN's family file): the member file brings it.
         if "nama" not in mapping and "nama_kepala" not in mapping:
             missing.append(FIELD_LABELS["nama_kepala"])
-    if "desa" not in mapping and "desa_kode" not in mapping:
+    # A per-person (member) file without wilayah columns completes families already in the registry.
+    if "desa" not in mapping and "desa_kode" not in mapping and not per_person:
         missing.append(
             _("%(name)s or %(code)s") % {"name": FIELD_LABELS["desa"], "code": FIELD_LABELS["desa_kode"]}
         )

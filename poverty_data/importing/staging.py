@@ -40,6 +40,8 @@ class Stage:
         self.desa_ids: set = set()
         # Set by the validator when a family is keyed by its source's family id (no No. KK in the file).
         self.family_keys = False
+        # Cleared by the validator for a member file, which completes families and never deactivates any.
+        self.deactivate = True
         # desa id -> [created, updated, deactivated]
         self.per_desa: dict[int, list[int]] = {}
         self.ts = self.connection.ops.adapt_datetimefield_value(now)
@@ -276,11 +278,11 @@ class Stage:
             missing += f" AND h.desa_id IN ({', '.join(str(int(desa_id)) for desa_id in desa)})"
         deactivated = 0
         kind = HouseholdChange.Kind.DEACTIVATED
-        if self.dry_run:
+        if self.deactivate and self.dry_run:
             self._count(
                 cursor, 2, f"SELECT h.desa_id, COUNT(*) FROM {table} h WHERE {missing} GROUP BY 1", [source]
             )
-        else:
+        elif self.deactivate:
             cursor.execute(
                 f"INSERT INTO {changes} (household_id, batch_id, kind, previous) "
                 f"SELECT h.id, %s, %s, {self._previous('h')} FROM {table} h WHERE {missing}",

@@ -32,6 +32,7 @@ from poverty_data.importing.values import (
     parse_flag,
     parse_identity,
 )
+from poverty_data.models import Household
 
 KEPT_ERRORS = 100_000
 # A file without a relation column is taken as one row per person when No. KK repeats on this share of rows.
@@ -69,6 +70,12 @@ class Validator:
         self.today = date.today()
         self.nik_field = "nik" if per_person or "nik_kepala" not in mapping else "nik_kepala"
         self.name_field = "nama" if per_person or "nama_kepala" not in mapping else "nama_kepala"
+        # A member file without wilayah columns (DTSEN's): its families must already be in the registry
+        # (from the family file of the same source), whose desa they keep.
+        self.from_registry = per_person and "desa" not in mapping and "desa_kode" not in mapping
+        self.known_desa: dict[str, int] | None = None
+        if self.from_registry:
+            stage.deactivate = False
         self.present = self._present_fields()
         # Identity numbers read per column, and how many end in 0: see _check_rounding.
         self.identity_counts = {"No. KK": [0, 0], "NIK": [0, 0]}
@@ -78,7 +85,9 @@ class Validator:
 
     def _present_fields(self) -> list[str]:
         mapping = self.mapping
-        present = ["nama_kepala", "desa_id"]
+        present = ["nama_kepala"]
+        if not self.from_registry:
+            present.append("desa_id")
         if self.per_person or "nik" in mapping or "nik_kepala" in mapping:
             present.insert(0, "nik_kepala")
         present += [name for name in TEXT_FIELDS if name in mapping]
@@ -165,6 +174,23 @@ class Validator:
             self.result.unranked += 1
         self.stage.add(household)
 
+    def _registry_desa(self, no_kk: str) -> int:
+        if self.known_desa is None:
+            self.known_desa = dict(
+                Household.objects.filter(source=self.result.batch.source).values_list("no_kk", "desa_id")
+            )
+        desa_id = self.known_desa.get(no_kk)
+        if desa_id is None:
+            raise FieldError(
+                "no_kk",
+                no_kk,
+                _(
+                    "This family is not in the registry: a member file without desa columns completes the "
+                    "families of its source's family file; import that file first, or both together."
+                ),
+            )
+        return desa_id
+
     def _family_key(self, number: int, raw: str) -> str | None:
         """``p3ke:<id>``: the key of a family whose source gives no No. KK (see ``staging.Stage``)."""
         family = raw.strip().lstrip("'`")
@@ -232,14 +258,17 @@ class Validator:
         if not name:
             raise FieldError(self.name_field, "", _("The name of the head of the family is empty."))
         out[SLOT.nama_kepala] = name[:150]
-        code = cells[self.i_code] if self.i_code is not None else ""
-        desa = cells[self.i_desa] if self.i_desa is not None else ""
-        kecamatan = cells[self.i_kecamatan] if self.i_kecamatan is not None else ""
-        try:
-            out[SLOT.desa_id] = self.num(self.desa.find(code, desa, kecamatan))
-        except ValueError_ as exc:
-            field_name = "desa_kode" if code.strip() else "desa"
-            raise FieldError(field_name, code if code.strip() else desa, str(exc)) from None
+        if self.from_registry:
+            out[SLOT.desa_id] = self.num(self._registry_desa(no_kk))
+        else:
+            code = cells[self.i_code] if self.i_code is not None else ""
+            desa = cells[self.i_desa] if self.i_desa is not None else ""
+            kecamatan = cells[self.i_kecamatan] if self.i_kecamatan is not None else ""
+            try:
+                out[SLOT.desa_id] = self.num(self.desa.find(code, desa, kecamatan))
+            except ValueError_ as exc:
+                field_name = "desa_kode" if code.strip() else "desa"
+                raise FieldError(field_name, code if code.strip() else desa, str(exc)) from None
         if self.i_desil is not None:
             raw = cells[self.i_desil]
             try:

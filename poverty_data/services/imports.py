@@ -30,9 +30,10 @@ from poverty_data.importing.columns import looks_like_header, map_header, missin
 from poverty_data.importing.header import ProgressChannel, find_header, read_rows
 from poverty_data.importing.periods import period_parse
 from poverty_data.importing.readers import ImportRefused, open_table
+from poverty_data.importing.recipients import RECIPIENT_FLAGS, RecipientReader, recipients_apply
 from poverty_data.importing.result import ImportResult
 from poverty_data.importing.schema import DESIL_OPTIONAL
-from poverty_data.importing.staging import Stage
+from poverty_data.importing.staging import IMPORT_LOCK, Stage
 from poverty_data.importing.validation import Validator
 from poverty_data.models import MASS_DEACTIVATION_SHARE, Desa, ImportBatch
 from poverty_data.signals import registry_changed
@@ -121,61 +122,23 @@ def households_import(
         )
         rows = iter(table.rows)
         header, mapping = find_header(rows, result)
-        per_person = "hubungan" in mapping
-        missing = missing_required(
-            mapping, per_person=per_person, desil_required=source not in DESIL_OPTIONAL
-        )
-        if missing:
-            raise ImportRefused(
-                _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
-            )
+        options = {"dry_run": dry_run, "report": report, "channel": channel}
         with transaction.atomic():
-            stage = Stage(
-                batch=batch, members=per_person, dry_run=dry_run, now=timezone.now(), complete=complete
-            )
-            validator = Validator(
-                mapping=mapping,
-                header=header,
-                per_person=per_person,
-                result=result,
-                stage=stage,
-                strict=strict,
-            )
-            stage.start(validator.present)
-            try:
-                read_rows(rows, table, validator, result, report, channel)
-                if result.rows_read == 0:
-                    raise ImportRefused(_("The file has a header row but no data rows."))
-                validator.finish()
-                report("apply", 0.5, result.rows_read)
-                result.deactivated = stage.finish(source=source)
-            finally:
-                stage.stop()
-            if stage.total == 0:
-                raise ImportRefused(_("No row of the file is valid; nothing was imported."))
-            result.created, result.updated = stage.created, stage.updated
-            result.unchanged = stage.total - stage.created - stage.updated
-            result.source_active = stage.source_active
-            result.desa_count = len(stage.covered_desa())
-            result.summary = _per_kecamatan(stage.per_desa)
-            if (
-                not dry_run
-                and result.deactivated > MASS_DEACTIVATION_SHARE * stage.source_active
-                and result.deactivated > (confirmed_deactivations or 0)
-                and not allow_mass_deactivation
-            ):
-                raise ImportRefused(
-                    _(
-                        "Applying this file would deactivate %(count)s of the %(active)s active households of "
-                        "this source, more than %(share)s%%; nothing was changed. Confirm the number to apply it."
-                    )
-                    % {
-                        "count": result.deactivated,
-                        "active": stage.source_active,
-                        "share": int(MASS_DEACTIVATION_SHARE * 100),
-                    }
+            if source in RECIPIENT_FLAGS:
+                _recipient_list(rows, table, header, mapping, result, **options)
+            else:
+                _household_file(
+                    rows,
+                    table,
+                    header,
+                    mapping,
+                    result,
+                    strict=strict,
+                    complete=complete,
+                    allow_mass_deactivation=allow_mass_deactivation,
+                    confirmed_deactivations=confirmed_deactivations,
+                    **options,
                 )
-            stage.drop()
             if dry_run:
                 transaction.set_rollback(True)
             else:
@@ -197,6 +160,100 @@ def households_import(
         if table is not None:
             table.close()
     return result
+
+
+def _household_file(
+    rows,
+    table,
+    header: list[str],
+    mapping: dict[str, int],
+    result: ImportResult,
+    *,
+    dry_run: bool,
+    strict: bool,
+    complete: bool,
+    allow_mass_deactivation: bool,
+    confirmed_deactivations: int | None,
+    report,
+    channel,
+) -> None:
+    """Validate and stage a household file, apply it chunk by chunk, deactivate what it no longer lists."""
+    batch, source = result.batch, result.batch.source
+    per_person = "hubungan" in mapping
+    missing = missing_required(mapping, per_person=per_person, desil_required=source not in DESIL_OPTIONAL)
+    if missing:
+        raise ImportRefused(_("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)})
+    stage = Stage(batch=batch, members=per_person, dry_run=dry_run, now=timezone.now(), complete=complete)
+    validator = Validator(
+        mapping=mapping,
+        header=header,
+        per_person=per_person,
+        result=result,
+        stage=stage,
+        strict=strict,
+    )
+    stage.start(validator.present)
+    try:
+        read_rows(rows, table, validator, result, report, channel)
+        if result.rows_read == 0:
+            raise ImportRefused(_("The file has a header row but no data rows."))
+        validator.finish()
+        report("apply", 0.5, result.rows_read)
+        result.deactivated = stage.finish(source=source)
+    finally:
+        stage.stop()
+    if stage.total == 0:
+        raise ImportRefused(_("No row of the file is valid; nothing was imported."))
+    result.created, result.updated = stage.created, stage.updated
+    result.unchanged = stage.total - stage.created - stage.updated
+    result.source_active = stage.source_active
+    result.desa_count = len(stage.covered_desa())
+    result.summary = _per_kecamatan(stage.per_desa)
+    if (
+        not dry_run
+        and result.deactivated > MASS_DEACTIVATION_SHARE * stage.source_active
+        and result.deactivated > (confirmed_deactivations or 0)
+        and not allow_mass_deactivation
+    ):
+        raise ImportRefused(
+            _(
+                "Applying this file would deactivate %(count)s of the %(active)s active households of "
+                "this source, more than %(share)s%%; nothing was changed. Confirm the number to apply it."
+            )
+            % {
+                "count": result.deactivated,
+                "active": stage.source_active,
+                "share": int(MASS_DEACTIVATION_SHARE * 100),
+            }
+        )
+    stage.drop()
+
+
+def _recipient_list(
+    rows,
+    table,
+    header: list[str],
+    mapping: dict[str, int],
+    result: ImportResult,
+    *,
+    dry_run: bool,
+    report,
+    channel,
+) -> None:
+    """Set the list's assistance flag on the households it names (see ``importing/recipients.py``)."""
+    if "no_kk" not in mapping and "nik" not in mapping and "nik_kepala" not in mapping:
+        raise ImportRefused(_("Required columns are missing: %(columns)s.") % {"columns": "NO KK / NIK"})
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+    reader = RecipientReader(mapping=mapping, header=header, result=result)
+    read_rows(rows, table, reader, result, report, channel)
+    if result.rows_read == 0:
+        raise ImportRefused(_("The file has a header row but no data rows."))
+    per_desa = recipients_apply(reader=reader, batch=result.batch, dry_run=dry_run, now=timezone.now())
+    if result.updated + result.unchanged == 0:
+        raise ImportRefused(_("No row of the file is valid; nothing was imported."))
+    result.summary = _per_kecamatan({desa_id: [0, count, 0] for desa_id, count in per_desa.items()})
 
 
 def _finish(batch: ImportBatch, result: ImportResult, state: str, started: float, message: str = "") -> None:

@@ -577,7 +577,7 @@ def test_command_exits_non_zero_when_the_file_is_refused(wilayah, tmp_path):
 def test_command_strict_exits_non_zero_on_an_invalid_row(wilayah, tmp_path):
     path = write_xlsx(tmp_path / "f.xlsx", [DTSEN_HEADER, dtsen_row(1), dtsen_row(2, desil="x")])
 
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="with --strict nothing is imported"):
         call_command("import_households", str(path), "--source", "dtsen", "--period", "2026-01", "--strict")
     assert not Household.objects.exists()
 

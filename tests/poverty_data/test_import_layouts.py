@@ -336,3 +336,83 @@ def test_comma_csv_with_backtick_markers_and_numbered_headers(wilayah, tmp_path)
 
     assert result.created == 1, (result.refused, result.errors)
     assert Household.objects.get().nik_kepala == nik(1)
+
+
+# --- program recipient lists ---------------------------------------------------------------------------------
+
+PBI_HEADER = ["NO", "NMPROP", "NMKAB", "NMKEC", "NMKEL", "NOKK_DTKS", "NIK_KTP", "NAMA_PENERIMA", "PBI APBN"]
+
+
+def pbi_row(number: int, family: int | None, person_nik: str, name: str) -> list:
+    return [
+        number, "KALIMANTAN TENGAH", "PULANG PISAU", "KAHAYAN HILIR", "BUNTOI",
+        kk(family) if family else "", person_nik, name, "Y",
+    ]  # fmt: skip
+
+
+def test_a_recipient_list_sets_the_flag_and_never_touches_the_head(wilayah, tmp_path):
+    from tests.poverty_data.factories import HouseholdFactory, MemberFactory
+
+    first = HouseholdFactory(no_kk=kk(1), nik_kepala=nik(10), nama_kepala="SUPRIADI", receives_pbi_jkn=False)
+    second = HouseholdFactory(
+        no_kk=kk(2), nik_kepala=nik(20), nama_kepala="NORHAYATI", receives_pbi_jkn=False
+    )
+    child = MemberFactory(household=second, nik=nik(22), nama="RIZKY")
+    rows = [PBI_HEADER]
+    # Every insured member of family 1 (by No. KK), the child of family 2 by NIK only, and a stranger.
+    rows += [pbi_row(n, 1, nik(10 + n), f"ANGGOTA {n}") for n in range(4)]
+    rows += [pbi_row(5, None, child.nik, "RIZKY"), pbi_row(6, None, nik(99), "ORANG LAIN")]
+
+    result = households_import(path=write_xlsx(tmp_path / "pbi.xlsx", rows), source="pbi", period="2026-03")
+
+    assert result.applied, result.refused
+    assert (result.created, result.updated, result.deactivated) == (0, 2, 0)
+    assert [error.row for error in result.errors] == [7]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.receives_pbi_jkn and second.receives_pbi_jkn
+    assert (first.nama_kepala, first.nik_kepala, first.source) == ("SUPRIADI", nik(10), "dtsen")
+    assert (second.nama_kepala, second.is_active) == ("NORHAYATI", True)
+    assert Household.objects.count() == 2
+    assert result.batch.summary == [["62.11.05", "Kahayan Hilir", 0, 2, 0]]
+
+
+def test_a_recipient_list_can_be_undone(wilayah, tmp_path):
+    from poverty_data.services import import_undo
+    from tests.poverty_data.factories import HouseholdFactory
+
+    household = HouseholdFactory(no_kk=kk(1), receives_pkh=False)
+    rows = [["NOKK_DTKS", "NIK_KTP", "NAMA_PENERIMA", "NMKEC"], [kk(1), nik(1), "IBU", "KAHAYAN HILIR"]]
+    result = households_import(path=write_xlsx(tmp_path / "pkh.xlsx", rows), source="pkh", period="2026-Q1")
+    household.refresh_from_db()
+    assert household.receives_pkh
+
+    import_undo(batch=result.batch)
+
+    household.refresh_from_db()
+    assert not household.receives_pkh
+
+
+def test_dtsen_member_file_without_wilayah_completes_the_families_of_the_family_file(wilayah, tmp_path):
+    family = [DTSEN_FAMILY] + [f"D{n}|{kk(n)}|KEPALA {n}|6211052001|RT 001|2|1|2" for n in (1, 2, 3)]
+    run(write_pipe(tmp_path / "keluarga.csv", family), "dtsen")
+    header = "id_keluarga|no_kk|nomor_induk_kependudukan|nama|status_hubungan_keluarga|jenis_kelamin"
+    members = write_pipe(
+        tmp_path / "anggota.csv",
+        [
+            header,
+            f"D1|{kk(1)}|{nik(10)}|KEPALA 1|1|1",
+            f"D1|{kk(1)}|{nik(11)}|ISTRI 1|2|2",
+            f"D9|{kk(9)}|{nik(90)}|KEPALA 9|1|1",
+            f"D9|{kk(9)}|{nik(91)}|ANAK 9|3|1",
+        ],
+    )
+
+    result = run(members, "dtsen")
+
+    assert (result.created, result.updated, result.deactivated) == (0, 1, 0), result.errors
+    assert sorted(error.row for error in result.errors) == [4, 5]
+    assert "import that file first" in result.errors[0].reason
+    one = Household.objects.get(no_kk=kk(1))
+    assert (one.nik_kepala, one.member_count, one.desil, one.desa.kode) == (nik(10), 2, 2, "62.11.05.2001")
+    assert Household.objects.active().count() == 3
