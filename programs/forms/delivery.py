@@ -59,6 +59,9 @@ class DeliveryRowForm(forms.Form):
             "value": beneficiary.delivered_value,
         }
         super().__init__(*args, prefix=f"b{beneficiary.pk}", initial=initial, **kwargs)
+        # One row per household: each field is named after its household for screen readers.
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{field.label} — {beneficiary.household.nama_kepala}"
 
     def clean(self):
         data = super().clean()
