@@ -99,7 +99,8 @@ def walk(page, base_url: str, role: str) -> dict[str, list[str]]:
             page.screenshot(path=str(folder / f"{name}-{width_name}.png"), full_page=True)
         if found:
             problems[url] = found
-        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+        # A link marked ``download`` (attachments, Excel lists) saves a file: it is not a page to walk.
+        for href in page.eval_on_selector_all("a[href]:not([download])", "links => links.map(a => a.href)"):
             href = href.split("#")[0]
             if walkable(base_url, href) and page_key(urlsplit(href).path) not in seen_keys:
                 queue.append(href)
