@@ -1,5 +1,6 @@
 """The double-assistance rules and the household ledger in the back office (Dinsos)."""
 
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
@@ -11,12 +12,29 @@ from programs.models import Beneficiary, BidangRule
 from tslp_portal.admin_mixins import ReadOnlyAdminMixin
 
 
+class BidangRuleRowForm(forms.ModelForm):
+    """One editable row of the rules list; its inputs are named after their bidang for screen readers."""
+
+    class Meta:
+        model = BidangRule
+        fields = ["repeat_allowed", "exclusion_years"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{field.label} — {self.instance.get_bidang_display()}"
+
+
 @admin.register(BidangRule)
 class BidangRuleAdmin(admin.ModelAdmin):
     """Dinsos decides per bidang how long a confirmed household is kept from another program of it."""
 
     list_display = ["bidang", "repeat_allowed", "exclusion_years", "updated_at"]
     list_editable = ["repeat_allowed", "exclusion_years"]
+
+    def get_changelist_form(self, request, **kwargs):
+        return BidangRuleRowForm
+
     readonly_fields = ["bidang"]
 
     def has_add_permission(self, request):

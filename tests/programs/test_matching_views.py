@@ -193,3 +193,8 @@ def test_manual_add_lists_eligible_households_of_the_programs_desa_first(approve
     found = response.context["found"]
     assert [h.nama_kepala for h in found] == ["Aminah Layak", "Aminah Terlalu Mampu", "Aminah Luar Desa"]
     assert [h.breaks for h in found] == [[], ["desil di atas 3"], ["tinggal di luar desa lokasi program"]]
+
+
+def test_each_editable_rule_input_is_named_after_its_bidang(dinsos, login):
+    html = login(dinsos).get("/admin/programs/bidangrule/").content.decode()
+    assert 'aria-label="Dikecualikan selama (tahun) — Infrastruktur"' in html
