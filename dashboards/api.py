@@ -9,6 +9,7 @@ is 404), Dinsos and pimpinan everything, a company 403, anonymous 401/403.
 import datetime
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -91,6 +92,15 @@ class _StatistikView(APIView):
 class KecamatanStatistikView(_StatistikView):
     """Figures per kecamatan of the regency (a camat: its own kecamatan only)."""
 
+    @extend_schema(
+        summary="Figures per kecamatan",
+        description="DESIGN 7's figures per kecamatan within the caller's scope (Dinsos, camat, pimpinan).",
+        parameters=[StatistikQuerySerializer],
+        responses=StatistikSerializer,
+    )
+    def get(self, request):
+        return super().get(request)
+
     def rows(self, request, *, tahun, garis, params):
         return kecamatan_figures(
             tahun=tahun, garis=garis, kecamatan_ids=access.kecamatan_ids_for(request.user)
@@ -101,6 +111,15 @@ class DesaStatistikView(_StatistikView):
     """Figures per desa of one kecamatan (404 when unknown or outside the caller's scope)."""
 
     query_serializer_class = DesaStatistikQuerySerializer
+
+    @extend_schema(
+        summary="Figures per desa of a kecamatan",
+        description="DESIGN 7's figures per desa of one kecamatan; 404 outside the caller's scope.",
+        parameters=[DesaStatistikQuerySerializer],
+        responses=StatistikSerializer,
+    )
+    def get(self, request):
+        return super().get(request)
 
     def rows(self, request, *, tahun, garis, params):
         kecamatan = access.kecamatan_or_404(request.user, params["kecamatan"])
