@@ -29,4 +29,8 @@ def household_import_run(batch_id: int) -> str:
         file_name=batch.file_name,
         batch=batch,
     )
+    if result.batch.state == ImportBatch.State.APPLIED:
+        from poverty_data.services.retention import registry_file_delete
+
+        registry_file_delete(batch.stored_file.name)  # every NIK of the file is in the registry now
     return result.batch.state
