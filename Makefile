@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: venv run serve worker bench bench-matching test lint format messages clean
+.PHONY: venv run serve worker bench bench-matching bench-pages bench-ci test lint format messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -40,6 +40,14 @@ bench: venv
 bench-matching: venv
 	$(BIN)/python bench/matching.py $(BENCH_ARGS)
 
+## Registry pages (admin search, changelist, review, matching) served by gunicorn, on the matching benchmark's database
+bench-pages: venv
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+## Every benchmark at a small size on the PostgreSQL database BENCH_DB (or DATABASE_URL); CI runs it
+bench-ci: venv
+	bench/ci.sh $(BENCH_DB)
+
 ## Set up and run the whole test suite (DATABASE_URL picks the database; SQLite by default)
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -57,7 +65,7 @@ format: venv
 
 ## Refresh and compile the translation catalogues (needs GNU gettext)
 messages: venv
-	$(BIN)/python manage.py makemessages -l id -l en --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l id -l en --no-obsolete --ignore=.venv --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

@@ -46,7 +46,7 @@ def fill(households: int, beneficiaries: int) -> None:
         )
         Program.objects.filter(title__startswith="BENCH").delete()
         batch = ImportBatch.objects.create(
-            source="dtsen", period="bench", file_name="bench", checksum="0" * 64, state="applied"
+            source="dtsen", period="2026", file_name="bench", checksum="0" * 64, state="applied"
         )
         cursor.execute("SELECT setseed(0.42)")
         # Rows arrive grouped by desa, as in a real export ordered by region code (and as the importer writes them).
@@ -57,20 +57,21 @@ def fill(households: int, beneficiaries: int) -> None:
                 no_kk, nik_kepala, nama_kepala, alamat, rt, rw, dusun, desa_id, desil, source, source_id,
                 receives_pkh, receives_bpnt, receives_pbi_jkn, receives_rtlh, roof, wall, floor, drinking_water,
                 lighting, toilet, needs_house, needs_water, needs_toilet, needs_count, has_elderly, has_disabled,
-                has_toddler, has_school_age, is_active, csr_count, last_batch_id, created_at, updated_at)
+                has_toddler, has_school_age, is_active, csr_count, last_batch_id, first_batch_id, created_at,
+                updated_at)
             SELECT lpad((6211000000000000 + g)::text, 16, '0'), lpad((6211004000000000 + g)::text, 16, '0'),
                    'Kepala ' || g, 'Jl. Bench ' || g, '001', '002', '', (%s::bigint[])[1 + ((g - 1) * %s) / %s],
                    d.desil, 'dtsen', '', d.desil <= 3 AND random() < 0.5, d.desil <= 4 AND random() < 0.5,
                    random() < 0.4, false, '', '', '', '', '', '', n.house, n.water, n.toilet,
                    n.house::int + n.water::int + n.toilet::int, random() < 0.15, random() < 0.05,
-                   random() < 0.2, random() < 0.4, true, 0, %s, now(), now()
+                   random() < 0.2, random() < 0.4, true, 0, %s, %s, now(), now()
             FROM generate_series(1, %s) g
             CROSS JOIN LATERAL (SELECT 1 + floor(10 * power(random(), 1.5))::int + 0 * g AS desil) d
             CROSS JOIN LATERAL (SELECT random() < 0.5 - d.desil * 0.04 AS house,
                                        random() < 0.45 - d.desil * 0.04 AS water,
                                        random() < 0.35 - d.desil * 0.03 AS toilet) n
             """,
-            [desa_ids, len(desa_ids), households, batch.pk, households],
+            [desa_ids, len(desa_ids), households, batch.pk, batch.pk, households],
         )
         dinsos = User.objects.filter(role="dinsos").first() or User.objects.create(
             username="bench-dinsos", role="dinsos", is_staff=True

@@ -24,6 +24,10 @@ class CompanyQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(status=Company.Status.VERIFIED)
 
+    def public(self):
+        """What anyone may see, signed in or not: verified companies (public fields only)."""
+        return self.verified()
+
 
 class Company(models.Model):
     class LegalForm(models.TextChoices):

@@ -3,6 +3,7 @@
 import datetime
 import random
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from accounts.models import User
@@ -11,7 +12,16 @@ from companies.models import Company
 from demo.accounts import DEMO_COMPANY
 from poverty_data.models import Desa, Kecamatan
 from programs import services
-from programs.models import Beneficiary, Bentuk, Bidang, DataSharingAgreement, Need, Program
+from programs.models import (
+    Beneficiary,
+    Bentuk,
+    Bidang,
+    DataSharingAgreement,
+    Need,
+    Program,
+    ProgramAttachment,
+    ProgramEvent,
+)
 from programs.services import matching
 
 # (name, legal form, sector, kecamatan code, status)
@@ -154,9 +164,19 @@ def demo_programs_create(*, password: str, seed: int = 2026) -> tuple[int, int]:
             needs=[str(n) for n in rng.choice(NEEDS_FOR.get(bidang, [[]]))],
             value_per_household=per_household,
         )
-        services.program_save(program=program, actor=owner, desa=desa)
+        uploads = _documents() if final != Program.Status.DRAFT else []
+        services.program_save(program=program, actor=owner, desa=desa, uploads=uploads)
         _walk_to(program, final, owner=owner, dinsos=dinsos)
     return len(companies), Program.objects.count()
+
+
+def _documents() -> list[tuple]:
+    """A small proposal and RAB, the documents a submission needs."""
+    pdf = b"%PDF-1.4\n% Proposal program TSLP (demo)\n%%EOF\n"
+    return [
+        (ContentFile(pdf, name="proposal.pdf"), ProgramAttachment.Kind.PROPOSAL),
+        (ContentFile(pdf, name="rab.pdf"), ProgramAttachment.Kind.RAB),
+    ]
 
 
 def _walk_to(program: Program, final: str, *, owner: User, dinsos: User) -> None:
@@ -188,8 +208,14 @@ def _walk_to(program: Program, final: str, *, owner: User, dinsos: User) -> None
             matching.beneficiaries_propose(program=program, actor=dinsos)
             matching.beneficiaries_confirm(program=program, actor=dinsos)
         except matching.MatchingError:
-            # A program without households to match (no registry in this demo, or no target) is started as is.
-            Program.objects.filter(pk=program.pk).update(status=S.RUNNING)
+            # A program without households to match (no registry in this demo, or no target) is started as is,
+            # through the transition table like every status change.
+            services.program_transition(
+                program=program,
+                actor=dinsos,
+                action=ProgramEvent.Action.CONFIRM,
+                note="Dimulai tanpa daftar penerima dari data kemiskinan.",
+            )
         if final == S.COMPLETED:
             _deliver_and_complete(program, owner=owner, dinsos=dinsos)
     elif final == S.CANCELLED:

@@ -1,7 +1,11 @@
+import re
+
 from django.contrib import admin
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -103,6 +107,70 @@ class NeedsFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DesilFilter(admin.SimpleListFilter):
+    """Desil 1-10 and unranked from a fixed list: no ``SELECT DISTINCT desil`` over the registry per page."""
+
+    title = _("desil")
+    parameter_name = "desil"
+
+    def lookups(self, request, model_admin):
+        return [(str(number), str(number)) for number in range(1, 11)] + [("none", _("without desil"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return queryset.filter(desil__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(desil=int(value))
+        return queryset
+
+
+class KecamatanFilter(admin.SimpleListFilter):
+    """Kecamatan by name only: the plain related filter loads every kecamatan with its boundary shape."""
+
+    title = _("kecamatan")
+    parameter_name = "desa__kecamatan__id__exact"
+
+    def lookups(self, request, model_admin):
+        return [(str(pk), nama) for pk, nama in Kecamatan.objects.order_by("nama").values_list("pk", "nama")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(desa__kecamatan_id=int(value)) if value and value.isdigit() else queryset
+
+
+class DesaFilter(admin.SimpleListFilter):
+    """Desa of the chosen kecamatan (all when none is chosen), by name only, without boundary shapes."""
+
+    title = _("desa/kelurahan")
+    parameter_name = "desa__id__exact"
+
+    def lookups(self, request, model_admin):
+        desa = Desa.objects.order_by("nama")
+        kecamatan = request.GET.get(KecamatanFilter.parameter_name, "")
+        if kecamatan.isdigit():
+            desa = desa.filter(kecamatan_id=int(kecamatan))
+        return [(str(pk), nama) for pk, nama in desa.values_list("pk", "nama")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(desa_id=int(value)) if value and value.isdigit() else queryset
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most ``CAP`` rows: an exact count of a million-row registry costs more than the page."""
+
+    CAP = 10_000
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.CAP + 1].count()
+
+
+IDENTITY = re.compile(r"\d{16}")
+MEMBER_MATCHES = 1000
+
+
 @admin.register(Household)
 class HouseholdAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The registry for Dinsos: search, filter, and read a household with its members and import history.
@@ -122,11 +190,11 @@ class HouseholdAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
     ]
     list_filter = [
         "is_active",
-        "desil",
+        DesilFilter,
         NeedsFilter,
-        # Plain related filters: "related only" would scan the whole registry for its distinct desa.
-        "desa__kecamatan",
-        "desa",
+        # Not "related only" (it would scan the whole registry for its distinct desa), and names only.
+        KecamatanFilter,
+        DesaFilter,
         "source",
         "receives_pkh",
         "receives_bpnt",
@@ -138,8 +206,9 @@ class HouseholdAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
         "has_school_age",
     ]
     list_select_related = ["desa__kecamatan"]
-    search_fields = ["=no_kk", "=nik_kepala", "=members__nik", "nama_kepala", "members__nama"]
+    search_fields = ["nama_kepala"]  # see get_search_results
     search_help_text = _("No. KK or NIK (all 16 digits), or part of a name.")
+    paginator = CappedCountPaginator
     show_full_result_count = False
     list_per_page = 50
     inlines = [MemberInline, HouseholdChangeInline]
@@ -159,6 +228,38 @@ class HouseholdAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
         (_("Vulnerability"), {"fields": ["has_elderly", "has_disabled", "has_toddler", "has_school_age"]}),
         (_("Dates"), {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup in (KecamatanFilter.parameter_name, DesaFilter.parameter_name):
+            return True
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_queryset(self, request):
+        # The list shows desa and kecamatan names: never load their boundary shapes for 50 rows.
+        return super().get_queryset(request).defer("desa__boundary", "desa__kecamatan__boundary")
+
+    def get_search_results(self, request, queryset, search_term):
+        """A 16-digit query looks up the indexed identity columns exactly; anything else searches names.
+
+        Both avoid Django's default (``iexact`` ORed with ``icontains`` across a join to members, then a
+        ``DISTINCT`` over every column), which made PostgreSQL scan the whole registry: an identity lookup is
+        a union of three index lookups, a name search the trigram indexes of migration 0008.
+        """
+        term = search_term.strip().replace(" ", "")
+        if not search_term.strip():
+            return queryset, False
+        if IDENTITY.fullmatch(term):
+            ids = set(Household.objects.filter(no_kk=term).values_list("pk", flat=True))
+            ids |= set(Household.objects.filter(nik_kepala=term).values_list("pk", flat=True))
+            ids |= set(Member.objects.filter(nik=term).values_list("household_id", flat=True))
+            return queryset.filter(pk__in=ids), False
+        name = search_term.strip()
+        members = list(
+            Member.objects.filter(nama__icontains=name).values_list("household_id", flat=True)[
+                :MEMBER_MATCHES
+            ]
+        )
+        return queryset.filter(Q(nama_kepala__icontains=name) | Q(pk__in=members)), False
 
     @admin.display(description=_("kecamatan"), ordering="desa__kecamatan__nama")
     def kecamatan(self, obj):
@@ -192,7 +293,7 @@ class ImportBatchAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     list_filter = ["source", "state", "dry_run"]
     list_select_related = ["created_by"]
     search_fields = ["file_name", "period", "checksum"]
-    exclude = ["errors", "stored_file"]
+    exclude = ["errors", "stored_file", "summary", "period_order"]
     readonly_fields = [
         "source",
         "period",
@@ -215,8 +316,21 @@ class ImportBatchAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
         "rejected_count",
         "unknown_columns",
         "duration",
+        "complete",
+        "desa_count",
+        "source_active_count",
+        "unranked_count",
+        "mass_deactivation_confirmed",
+        "undone_at",
+        "undone_by",
+        "import_page",
         "errors_download",
     ]
+
+    @admin.display(description=_("import page"))
+    def import_page(self, obj):
+        url = reverse("registry:import_detail", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Summary per kecamatan, apply or undo"))
 
     @admin.display(description=_("rejected rows"))
     def errors_download(self, obj):

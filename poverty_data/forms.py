@@ -3,6 +3,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from poverty_data.importing.periods import period_parse
+from poverty_data.importing.readers import ImportRefused
 from poverty_data.models import ImportBatch
 
 
@@ -14,11 +16,28 @@ class ImportUploadForm(forms.Form):
     )
     source = forms.ChoiceField(label=_("Source"), choices=ImportBatch.Source.choices)
     period = forms.CharField(
-        label=_("Period"), max_length=40, help_text=_("For example 2026-03 or “Maret 2026”.")
+        label=_("Period"),
+        max_length=40,
+        help_text=_("For example 2026, 2026-03, “Maret 2026”, 2026-Q2, 2025-III or 2026-S1."),
+    )
+    complete = forms.BooleanField(
+        label=_("Complete regency file"),
+        required=False,
+        initial=False,
+        help_text=_(
+            "Tick only when the file holds every household of this source in the whole kabupaten: households "
+            "missing from it are then deactivated in every desa. Otherwise only in the desa the file covers."
+        ),
     )
     strict = forms.BooleanField(
         label=_("Refuse the whole file if any row is invalid"), required=False, initial=False
     )
+
+    def clean_period(self):
+        try:
+            return period_parse(self.cleaned_data["period"]).label
+        except ImportRefused as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -31,3 +50,31 @@ class ImportUploadForm(forms.Form):
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file."))
         return upload
+
+
+class ImportApplyForm(forms.Form):
+    """Applying a checked file; when it deactivates many households, Dinsos types their number."""
+
+    confirmation = forms.CharField(
+        label=_("Number of households to deactivate"), required=False, max_length=20
+    )
+
+    def __init__(self, *args, batch: ImportBatch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.batch = batch
+        if batch.needs_confirmation:
+            self.fields["confirmation"].required = True
+            self.fields["confirmation"].help_text = _(
+                "Type %(count)s to confirm that these households leave the active registry."
+            ) % {"count": batch.deactivated_count}
+        else:
+            del self.fields["confirmation"]
+
+    def clean_confirmation(self):
+        typed = "".join(char for char in self.cleaned_data["confirmation"] if char.isdigit())
+        if typed != str(self.batch.deactivated_count):
+            raise forms.ValidationError(
+                _("Type the number of households that will be deactivated: %(count)s.")
+                % {"count": self.batch.deactivated_count}
+            )
+        return typed

@@ -49,6 +49,11 @@ class Desa(models.Model):
         return f"{self.get_jenis_display()} {self.nama}"
 
 
+# Applying an import that deactivates more than this share of its source's active households needs a
+# typed confirmation (page) or --allow-mass-deactivation (command).
+MASS_DEACTIVATION_SHARE = 0.1
+
+
 class ImportBatch(models.Model):
     """One import of a registry file: who ran it, what it contained, what it changed."""
 
@@ -57,6 +62,10 @@ class ImportBatch(models.Model):
         DTSEN = "dtsen", _("DTSEN")
         P3KE = "p3ke", _("P3KE")
         OTHER = "other", _("Other")
+        # Program recipient lists: they only set the program's assistance flag (importing/recipients.py).
+        PKH = "pkh", _("PKH recipient list")
+        BPNT = "bpnt", _("BPNT/Sembako recipient list")
+        PBI = "pbi", _("PBI-JK recipient list")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -65,9 +74,17 @@ class ImportBatch(models.Model):
         APPLIED = "applied", _("Applied")
         REFUSED = "refused", _("Refused")
         FAILED = "failed", _("Failed")
+        UNDONE = "undone", _("Undone")
 
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
     period = models.CharField(_("period"), max_length=40)
+    # See poverty_data.importing.periods: the month the period ends, then the month it starts, as one number.
+    period_order = models.PositiveIntegerField(_("period order"), null=True, blank=True)
+    complete = models.BooleanField(
+        _("complete regency file"),
+        default=False,
+        help_text=_("Households of the source missing from the file are deactivated in every desa."),
+    )
     file_name = models.CharField(_("file name"), max_length=255)
     file_size = models.BigIntegerField(_("file size (bytes)"), default=0)
     checksum = models.CharField(_("SHA-256 checksum"), max_length=64, db_index=True)
@@ -101,6 +118,27 @@ class ImportBatch(models.Model):
         help_text=_("Rejected rows: [row number, column, value, reason]; the first 10,000 are kept."),
     )
     duration = models.FloatField(_("duration (s)"), null=True, blank=True)
+    unranked_count = models.PositiveIntegerField(_("families without desil"), default=0)
+    desa_count = models.PositiveIntegerField(_("desa in the file"), default=0)
+    source_active_count = models.PositiveIntegerField(_("active households of the source before"), default=0)
+    summary = models.JSONField(
+        _("per kecamatan"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "[kecamatan code, name, created, updated, deactivated] per kecamatan the import touches."
+        ),
+    )
+    mass_deactivation_confirmed = models.BooleanField(_("mass deactivation confirmed"), default=False)
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -110,6 +148,11 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()} {self.period} ({self.file_name})"
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Whether applying deactivates more than ``MASS_DEACTIVATION_SHARE`` of the source's households."""
+        return self.deactivated_count > MASS_DEACTIVATION_SHARE * self.source_active_count
 
 
 class HouseholdQuerySet(models.QuerySet):
@@ -127,9 +170,16 @@ class HouseholdQuerySet(models.QuerySet):
 
 
 class Household(models.Model):
-    """A family (keluarga) of the poverty registry, keyed by its No. KK."""
+    """A family (keluarga) of the poverty registry, keyed by its No. KK (or its source's family id)."""
 
-    no_kk = models.CharField(_("No. KK"), max_length=16, unique=True)
+    # A family whose source gives no No. KK (P3KE, some DTSEN files) is keyed "<source>:<family id>" until a
+    # file with its No. KK (or a household with the same head's NIK) is imported; see importing/staging.py.
+    no_kk = models.CharField(
+        _("No. KK"),
+        max_length=40,
+        unique=True,
+        help_text=_("16 digits; “p3ke:<id>” for a family whose source gives no No. KK."),
+    )
     nik_kepala = models.CharField(_("NIK of the head"), max_length=16, db_index=True)
     nama_kepala = models.CharField(_("name of the head"), max_length=150)
     alamat = models.CharField(_("address"), max_length=255, blank=True)
@@ -262,6 +312,7 @@ class HouseholdChange(models.Model):
         CREATED = "created", _("created")  # written by imports before first_batch existed
         UPDATED = "updated", _("updated")
         DEACTIVATED = "deactivated", _("deactivated")
+        UNDONE = "undone", _("import undone")
 
     # No database constraints (see Household.last_batch): neither side is ever deleted.
     household = models.ForeignKey(
@@ -279,6 +330,8 @@ class HouseholdChange(models.Model):
         db_constraint=False,
     )
     kind = models.CharField(_("change"), max_length=12, choices=Kind.choices)
+    # The household's fields before an update or a deactivation (column name -> value): what undo restores.
+    previous = models.JSONField(_("values before"), null=True, blank=True)
 
     class Meta:
         ordering = ["household", "-batch"]

@@ -28,6 +28,8 @@ def household_import_run(batch_id: int) -> str:
         strict=batch.strict,
         file_name=batch.file_name,
         batch=batch,
+        complete=batch.complete,
+        confirmed_deactivations=batch.deactivated_count if batch.mass_deactivation_confirmed else None,
     )
     if result.batch.state == ImportBatch.State.APPLIED:
         from poverty_data.services.retention import registry_file_delete

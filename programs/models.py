@@ -28,6 +28,10 @@ class ProgramQuerySet(models.QuerySet):
             return submitted.filter(pk__in=in_kecamatan)
         return self.none()
 
+    def public(self):
+        """What anyone may see, signed in or not: programs from approval on (public fields only)."""
+        return self.filter(status__in=Program.PUBLIC_STATUSES)
+
 
 class Program(models.Model):
     class Status(models.TextChoices):
@@ -44,6 +48,8 @@ class Program(models.Model):
     EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.REVISION_REQUESTED})
     # Statuses in which a program has (or is getting) a list of beneficiaries.
     MATCHING_STATUSES = frozenset({Status.APPROVED, Status.RUNNING, Status.COMPLETED, Status.CANCELLED})
+    # Statuses shown to the public and counted in the figures (a cancelled program counts nowhere).
+    PUBLIC_STATUSES = frozenset({Status.APPROVED, Status.RUNNING, Status.COMPLETED})
 
     company = models.ForeignKey(
         "companies.Company", on_delete=models.PROTECT, related_name="programs", verbose_name=_("company")

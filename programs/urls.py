@@ -41,6 +41,7 @@ urlpatterns += [
 # The company's side and the realisation loop.
 urlpatterns += [
     path("terlambat/", views_realisation.OverdueView.as_view(), name="overdue"),
+    path("<int:pk>/pengingat/", views_realisation.ReminderView.as_view(), name="remind"),
     path("<int:pk>/penerima/", views_delivery.BeneficiaryListView.as_view(), name="beneficiaries"),
     path(
         "<int:pk>/penerima/xlsx/", views_delivery.BeneficiaryDownloadView.as_view(), name="beneficiaries_xlsx"

@@ -5,12 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 def _nav_for(user) -> list[tuple[str, str]]:
     """Navigation links (label, url) that fit the user's role; only pages the role may open."""
-    links = [(_("Home"), reverse("home")), (_("Wilayah"), reverse("poverty_data:kecamatan_list"))]
+    links = [
+        (_("Home"), reverse("home")),
+        (_("Wilayah"), reverse("poverty_data:kecamatan_list")),
+        (_("Public data"), reverse("publik:home")),
+    ]
     if not user.is_authenticated:
         return links
     links.append((_("Programs"), reverse("programs:list")))
     if user.is_dinsos:
         links.append((_("Back office"), reverse("admin:index")))
+    elif user.is_camat:
+        links.append((_("Overdue reports"), reverse("programs:overdue")))
     elif user.is_company_member:
         links.append((_("Company profile"), reverse("companies:profile")))
         links.append((_("Members"), reverse("companies:members")))

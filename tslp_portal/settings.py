@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "tslp_portal.apps.TasksDatabaseConfig",
     "axes",
@@ -64,6 +66,8 @@ INSTALLED_APPS = [
     "programs",
     "dashboards",
     "demo",
+    "publik",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +241,12 @@ TSLP_IMPORT_MAX_UPLOAD = int(os.environ.get("TSLP_IMPORT_MAX_UPLOAD", str(512 * 
 
 # The regency this portal serves: configuration, not code.
 TSLP_KABUPATEN_KODE = os.environ.get("TSLP_KABUPATEN_KODE", "62.11")
+TSLP_KABUPATEN_NAMA = os.environ.get("TSLP_KABUPATEN_NAMA", "Kabupaten Pulang Pisau")
+# Organisation identifiers in the open-data files (IATI, 360Giving, HXL). A company's is this prefix and its
+# NIB, never an NPWP. Replace them with registered org-id.guide identifiers when the regency has them.
+TSLP_COMPANY_ORG_ID_PREFIX = os.environ.get("TSLP_COMPANY_ORG_ID_PREFIX", "ID-NIB")
+TSLP_REGENCY_ORG_ID = os.environ.get("TSLP_REGENCY_ORG_ID", "ID-KEMENDAGRI-6211")
+TSLP_REPORTING_ORG_ID = os.environ.get("TSLP_REPORTING_ORG_ID", "ID-KEMENDAGRI-6211-DINSOS")
 
 # Security headers always; HTTPS-only behaviour with DJANGO_SECURE=true. Behind a TLS-terminating proxy
 # also set DJANGO_SECURE_PROXY_SSL=true.
@@ -274,11 +284,47 @@ if TSLP_TRUST_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
 
+# The REST API under /api/v1/ (see README, "API"). Sessions serve the pages and the docs; tokens serve
+# integrations. Rates are "N/sec|min|hour|day".
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "tslp_portal.api.Pagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.UserThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+}
+TSLP_API_THROTTLE_ANON = os.environ.get("TSLP_API_THROTTLE_ANON") or "60/min"
+TSLP_API_THROTTLE_USER = os.environ.get("TSLP_API_THROTTLE_USER") or "600/min"
+SPECTACULAR_SETTINGS = {
+    "TITLE": "TSLP Portal API — Kabupaten Pulang Pisau",
+    "DESCRIPTION": (
+        "Wilayah, companies, programs, beneficiaries, households and statistics of the TSLP Portal, with the "
+        "scope rules of the pages. Anonymous callers see public data; integrations send a token issued by "
+        "Dinsos as `Authorization: Bearer <token>`. Errors have one shape (`Error`)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Anonymous callers get a subset of the fields of a signed-in caller, under one documented shape.
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+    # Offline: Swagger UI and its favicon from the sidecar package, never from a CDN; no online validator.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True, "persistAuthorization": False},
 }
 
 # Logs go to standard output (journald or the service manager rotates them): JSON lines in an HTTPS

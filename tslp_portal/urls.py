@@ -20,6 +20,8 @@ urlpatterns = [
     path("perusahaan/", include("companies.urls")),
     path("program/", include("programs.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
+    path("publik/", include("publik.urls")),
 ]
 
 handler403 = "tslp_portal.views.permission_denied"

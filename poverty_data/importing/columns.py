@@ -1,7 +1,15 @@
-"""Column names of DTKS, DTSEN and P3KE exports and how they map onto the registry's fields.
+"""Column names of real registry exports and how they map onto the registry's fields: the one alias table.
 
-Headers are compared after :func:`normalize_header`: lower case, letters and digits only, so ``NO. KK``,
-``No KK`` and ``no_kk`` are the same column.
+``ALIASES`` below is the documented table (README and CONTRIBUTING point here): for each field of the
+registry, the headers real exports write, as they write them. The layouts come from public exports:
+SIKS-NG DTKS (one row per person, ``DESA/KELUARAHAN`` sic, ``HUB KELUARGA``), BPS DTSEN V3 (snake_case
+family and member files, coded values, see ``codes.py``), P3KE (``ID Keluarga P3KE``, ``Kode Kemdagri``,
+``Desil Kesejahteraan``), program recipient lists (``NAMA_PENERIMA``, ``NIK_KTP``, ``NOKK_DTKS``,
+``NMKEC``, ``NMKEL``), BDT and OpenSID downloads.
+
+Headers are compared after :func:`normalize_header`: lower case, letters and digits only, without a
+trailing column number ``(12)``; so ``NO. KK``, ``No KK (3)`` and ``no_kk`` are the same column. To add an
+alias, append it to its field's list and add a test with a file of that shape.
 """
 
 import re
@@ -10,10 +18,29 @@ from django.utils.translation import gettext as _
 
 # field -> aliases (as people write them; normalised when the module loads).
 ALIASES: dict[str, list[str]] = {
-    "no_kk": ["NO KK", "NOMOR KK", "No. Kartu Keluarga", "Nomor Kartu Keluarga", "no_kk", "KK", "NOKK"],
-    "nik": ["NIK", "NOMOR NIK", "No NIK", "NIK ART", "NIK Anggota"],
+    "no_kk": [
+        "NO KK",
+        "NOMOR KK",
+        "No. Kartu Keluarga",
+        "Nomor Kartu Keluarga",
+        "no_kk",
+        "KK",
+        "NOKK",
+        "NOKK_DTKS",
+        "NO KK DTKS",
+        "nomor_kk",
+    ],
+    "nik": ["NIK", "NOMOR NIK", "No NIK", "NIK ART", "NIK Anggota", "nomor_induk_kependudukan", "NIK_KTP"],
     "nik_kepala": ["NIK KEPALA KELUARGA", "NIK Kepala", "NIK KK", "NIK KRT", "nik_kepala_keluarga"],
-    "nama": ["NAMA", "Nama Lengkap", "NAMA ART", "Nama Anggota"],
+    "nama": [
+        "NAMA",
+        "Nama Lengkap",
+        "NAMA ART",
+        "Nama Anggota",
+        "NAMA_PENERIMA",
+        "Nama Penerima",
+        "nama_art",
+    ],
     "nama_kepala": [
         "nama_kepala_keluarga",
         "Kepala Keluarga",
@@ -34,6 +61,11 @@ ALIASES: dict[str, list[str]] = {
         "Nama Kelurahan",
         "Kelurahan/Desa",
         "DESKEL",
+        "DESA/KELUARAHAN",
+        "NMKEL",
+        "NMDESA",
+        "nama_desa",
+        "nama_kelurahan",
     ],
     "desa_kode": [
         "ID WILAYAH",
@@ -44,9 +76,20 @@ ALIASES: dict[str, list[str]] = {
         "Kode Kelurahan",
         "Kode Desa/Kelurahan",
         "ID DESA",
+        "Kode Kemdagri",
+        "kode_kelurahan_desa",
+        "kode_desa",
+        "KDDESA",
     ],
-    "kecamatan": ["KECAMATAN", "Nama Kecamatan", "KEC"],
-    "desil": ["DESIL", "DESIL NASIONAL", "desil_nasional", "Desil Kesejahteraan", "Status Kesejahteraan"],
+    "kecamatan": ["KECAMATAN", "Nama Kecamatan", "KEC", "NMKEC", "nama_kecamatan"],
+    "desil": [
+        "DESIL",
+        "DESIL NASIONAL",
+        "desil_nasional",
+        "Desil Kesejahteraan",
+        "Status Kesejahteraan",
+        "Desil P3KE",
+    ],
     "source_id": ["ID DTKS", "id_keluarga", "ID Keluarga P3KE", "ID Keluarga", "IDARTBDT", "ID BDT"],
     "hubungan": [
         "HUBUNGAN KELUARGA",
@@ -55,13 +98,36 @@ ALIASES: dict[str, list[str]] = {
         "Status Hubungan Dalam Keluarga",
         "HUB KEL",
         "Hubungan",
+        "HUB KELUARGA",
+        "hub_keluarga",
+        "status_hubungan_keluarga",
+        "Hub. Keluarga",
+        "Status Hubungan Dengan Kepala Keluarga",
+        "HUBUNGAN DENGAN KRT",
     ],
     "jenis_kelamin": ["JENIS KELAMIN", "JK", "Jenis Kelamin"],
     "tanggal_lahir": ["TANGGAL LAHIR", "TGL LAHIR", "Tanggal Lahir"],
     "member_count": ["JUMLAH ANGGOTA KELUARGA", "Jumlah ART", "JML ART", "Jumlah Anggota"],
-    "receives_pkh": ["PKH", "Penerima PKH", "Bansos PKH", "Status PKH"],
-    "receives_bpnt": ["BPNT", "Penerima BPNT", "Sembako", "Penerima Sembako", "BPNT/Sembako"],
-    "receives_pbi_jkn": ["PBI", "PBI JKN", "PBI-JKN", "Penerima PBI", "Penerima PBI JKN", "PBI JK"],
+    "receives_pkh": ["PKH", "Penerima PKH", "Bansos PKH", "Status PKH", "pkh_nas"],
+    "receives_bpnt": [
+        "BPNT",
+        "Penerima BPNT",
+        "Sembako",
+        "Penerima Sembako",
+        "BPNT/Sembako",
+        "BANSOS BPNT",
+        "bpnt_nas",
+    ],
+    "receives_pbi_jkn": [
+        "PBI",
+        "PBI JKN",
+        "PBI-JKN",
+        "Penerima PBI",
+        "Penerima PBI JKN",
+        "PBI JK",
+        "pbi_nas",
+        "PBI APBN",
+    ],
     "receives_rtlh": ["RTLH", "Penerima RTLH", "Bedah Rumah", "Rehab RTLH"],
     "rutilahu": ["RUTILAHU", "Rumah Tidak Layak Huni"],
     "roof": ["Jenis Atap", "ATAP", "Bahan Atap", "Bahan Bangunan Atap Terluas"],
@@ -105,6 +171,16 @@ KNOWN_UNUSED = [
     "Resiko Stunting",
     "NO",
     "NO URUT",
+    "NMPROP",
+    "NMKAB",
+    "KDPROP",
+    "KDKAB",
+    "KDKEC",
+    "nama_provinsi",
+    "nama_kabupaten",
+    "kode_provinsi",
+    "kode_kabupaten",
+    "kode_kecamatan",
 ]
 
 FIELD_LABELS = {
@@ -120,8 +196,12 @@ FIELD_LABELS = {
 }
 
 
+_COLUMN_NUMBER = re.compile(r"\(\d+\)\s*$")
+
+
 def normalize_header(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", str(text).lower())
+    """``No. KK (3)`` → ``nokk``: lower case, letters and digits, without a trailing column number."""
+    return re.sub(r"[^0-9a-z]", "", _COLUMN_NUMBER.sub("", str(text)).lower())
 
 
 HEADER_MAP: dict[str, str] = {}
@@ -152,26 +232,28 @@ def map_header(cells: list[str]) -> tuple[dict[str, int], list[str]]:
 
 
 def looks_like_header(mapping: dict[str, int]) -> bool:
-    return "no_kk" in mapping and len(mapping) >= 3
+    """A family identity (No. KK, or the source's family id) and at least two other known columns."""
+    return ("no_kk" in mapping or "source_id" in mapping) and len(mapping) >= 3
 
 
 def missing_required(mapping: dict[str, int], *, per_person: bool, desil_required: bool) -> list[str]:
     missing = []
-    if "no_kk" not in mapping:
+    if "no_kk" not in mapping and ("source_id" not in mapping or per_person):
         missing.append(FIELD_LABELS["no_kk"])
     if per_person:
         for field in ("nik", "nama"):
             if field not in mapping:
                 missing.append(FIELD_LABELS[field])
     else:
-        if "nik" not in mapping and "nik_kepala" not in mapping:
-            missing.append(FIELD_LABELS["nik_kepala"])
+        # A family file may lack the head's NIK (DTSEN's family file): the member file brings it.
         if "nama" not in mapping and "nama_kepala" not in mapping:
             missing.append(FIELD_LABELS["nama_kepala"])
-    if "desa" not in mapping and "desa_kode" not in mapping:
+    # A per-person (member) file without wilayah columns completes families already in the registry.
+    if "desa" not in mapping and "desa_kode" not in mapping and not per_person:
         missing.append(
             _("%(name)s or %(code)s") % {"name": FIELD_LABELS["desa"], "code": FIELD_LABELS["desa_kode"]}
         )
-    if desil_required and "desil" not in mapping:
+    # Family files of DTSEN and P3KE carry the desil; their per-person (member) files do not.
+    if desil_required and not per_person and "desil" not in mapping:
         missing.append(FIELD_LABELS["desil"])
     return missing

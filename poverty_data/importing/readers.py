@@ -10,6 +10,7 @@ import codecs
 import csv
 import html
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -29,6 +30,7 @@ MAX_SHARED_STRINGS = 1536 * 1024**2
 MAX_SMALL_PART = 32 * 1024**2  # workbook.xml and its relations
 MAX_ROW_XML = 16 * 1024**2
 MAX_CONSECUTIVE_EMPTY_ROWS = 1000
+HEADER_PEEK_ROWS = 30
 CHUNK = 1024 * 1024
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -58,8 +60,18 @@ class Table:
     close: Callable[[], None] = lambda: None
 
 
-def open_table(path: Path, original_name: str = "") -> Table:
-    """Open ``path`` as a table, deciding its type by its content, never by its name alone."""
+def not_xlsx_message() -> str:
+    return _("This is not an .xlsx workbook. Open it in Excel and save it as .xlsx (Excel Workbook).")
+
+
+def open_table(
+    path: Path, original_name: str = "", header_test: Callable[[list[str]], bool] | None = None
+) -> Table:
+    """Open ``path`` as a table, deciding its type by its content, never by its name alone.
+
+    In a workbook of several sheets the first sheet whose top rows pass ``header_test`` is read (exports
+    often put a cover or a legend sheet first); without one, the first sheet.
+    """
     path = Path(path)
     name = (original_name or path.name).lower()
     with path.open("rb") as handle:
@@ -67,12 +79,23 @@ def open_table(path: Path, original_name: str = "") -> Table:
     if not head:
         raise ImportRefused(_("The file is empty."))
     if head.startswith(ZIP_MAGIC):
-        return _open_xlsx(path)
+        return _open_xlsx(path, header_test)
     if head.startswith(OLE2_MAGIC):
         if "EncryptionInfo".encode("utf-16-le") in _read_all_limited(path, 4 * 1024**2):
             raise ImportRefused(password_message())
         raise ImportRefused(
             _("This is an old Excel (.xls) file. Open it in Excel and save it as .xlsx (Excel Workbook).")
+        )
+    start = head.lstrip(codecs.BOM_UTF8).lstrip().lower()
+    if start.startswith((b"<html", b"<!doctype html", b"<table", b"<meta", b"<?xml")) and (
+        b"<table" in head.lower() or b"<html" in head.lower() or b"office:spreadsheet" in head.lower()
+    ):
+        # Web pages (OpenSID, SIKS-NG downloads) and XML Spreadsheet 2003 files named .xls.
+        raise ImportRefused(
+            _(
+                "This file is a web page or an old Excel XML file saved with an Excel name. Open it in Excel "
+                "and save it as .xlsx (Excel Workbook)."
+            )
         )
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ImportRefused(_("The file is not a spreadsheet (.xlsx) or a CSV file."))
@@ -112,7 +135,7 @@ def _open_csv(path: Path) -> Table:
     sample = text.read(65536)
     text.seek(0)
     lines = [line for line in sample.splitlines()[:20] if line.strip()]
-    counts = {delim: sum(line.count(delim) for line in lines) for delim in (";", ",", "\t")}
+    counts = {delim: sum(line.count(delim) for line in lines) for delim in (";", ",", "\t", "|")}
     delimiter = max(counts, key=counts.get)
     if counts[delimiter] == 0:
         delimiter = ","
@@ -156,6 +179,9 @@ _V_RE = re.compile(r"<v>([^<]*)</v>")
 _REL_RE = re.compile(r"<Relationship\b[^>]*>", re.S)
 _ATTR_RE = re.compile(r'(\w+(?::\w+)?)="([^"]*)"')
 _SHEET_RE = re.compile(r"<sheet\b[^>]*>", re.S)
+# The first element of an XML part that is not a declaration, comment or processing instruction.
+_ROOT_ELEMENT_RE = re.compile(r"<[A-Za-z_]")
+MAX_PROLOG = 64 * 1024
 
 _column_index_cache: dict[str, int] = {}
 
@@ -212,33 +238,52 @@ def _read_part(archive: zipfile.ZipFile, name: str, limit: int) -> str:
     return text
 
 
-def _first_sheet_path(archive: zipfile.ZipFile) -> str:
+def _check_prologs(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook when any XML part declares a DTD or entities, before any part is parsed.
+
+    A DTD may only stand in a document's prolog, before its root element: reading each part up to its root
+    element is enough, however large the part. A prolog longer than ``MAX_PROLOG`` is refused too: Excel
+    writes a few dozen bytes.
+    """
+    for info in archive.infolist():
+        if info.is_dir() or not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        with archive.open(info) as member:
+            prolog = member.read(MAX_PROLOG).decode("utf-8", errors="replace")
+        root = _ROOT_ELEMENT_RE.search(prolog)
+        if root is None and info.file_size > MAX_PROLOG:
+            raise ImportRefused(entities_message())
+        if _DOCTYPE_RE.search(prolog, 0, root.start() if root else len(prolog)):
+            raise ImportRefused(entities_message())
+
+
+def _sheet_paths(archive: zipfile.ZipFile) -> list[str]:
+    """The worksheets' paths in the order the workbook lists its sheets."""
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
         raise ImportRefused(_("The file is a zip archive but not an Excel workbook (.xlsx)."))
     workbook = _read_part(archive, "xl/workbook.xml", MAX_SMALL_PART)
-    sheets = _SHEET_RE.findall(workbook)
-    if not sheets:
-        raise ImportRefused(_("The workbook has no worksheet."))
-    first = dict(_ATTR_RE.findall(sheets[0]))
-    rel_id = first.get("r:id") or next((v for k, v in first.items() if k.endswith(":id")), None)
-    target = None
-    if rel_id and "xl/_rels/workbook.xml.rels" in names:
+    targets = {}
+    if "xl/_rels/workbook.xml.rels" in names:
         rels = _read_part(archive, "xl/_rels/workbook.xml.rels", MAX_SMALL_PART)
         for rel in _REL_RE.findall(rels):
             attrs = dict(_ATTR_RE.findall(rel))
-            if attrs.get("Id") == rel_id:
-                target = attrs.get("Target", "")
-                break
-    if target:
-        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        path = path.replace("xl/./", "xl/")
-        if path in names:
-            return path
-    candidates = sorted(name for name in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name))
-    if not candidates:
+            targets[attrs.get("Id")] = attrs.get("Target", "")
+    paths = []
+    for sheet in _SHEET_RE.findall(workbook):
+        attrs = dict(_ATTR_RE.findall(sheet))
+        rel_id = attrs.get("r:id") or next((v for k, v in attrs.items() if k.endswith(":id")), None)
+        target = targets.get(rel_id)
+        if target:
+            path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+            path = path.replace("xl/./", "xl/")
+            if path in names and path not in paths:
+                paths.append(path)
+    if not paths:
+        paths = sorted(name for name in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name))
+    if not paths:
         raise ImportRefused(_("The workbook has no worksheet."))
-    return candidates[0]
+    return paths
 
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
@@ -277,23 +322,57 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     return strings
 
 
-def _open_xlsx(path: Path) -> Table:
+def _open_xlsx(path: Path, header_test: Callable[[list[str]], bool] | None = None) -> Table:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise ImportRefused(_("The file is not a valid Excel workbook (.xlsx).")) from exc
     try:
         _check_zip(archive)
-        sheet_name = _first_sheet_path(archive)
+        _check_prologs(archive)
+        infos = [archive.getinfo(name) for name in _sheet_paths(archive)]
         shared = _shared_strings(archive)
-        info = archive.getinfo(sheet_name)
+        if header_test is not None and len(infos) > 1:
+            for info in infos:
+                rows, progress = _sheet_rows(archive, info, shared)
+                peeked = _peek_header(rows, header_test)
+                if peeked is not None:
+                    return Table(
+                        rows=itertools.chain(peeked, rows),
+                        progress=progress,
+                        kind="xlsx",
+                        close=archive.close,
+                    )
+                rows.close()
+        rows, progress = _sheet_rows(archive, infos[0], shared)
     except ImportRefused:
         archive.close()
         raise
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         archive.close()
         raise ImportRefused(_("The file is not a valid Excel workbook (.xlsx).")) from exc
+    return Table(rows=rows, progress=progress, kind="xlsx", close=archive.close)
 
+
+def _peek_header(rows: Iterator[Row], header_test: Callable[[list[str]], bool]) -> list[Row] | None:
+    """The rows read up to and including the header, or None when the sheet's top rows hold none."""
+    peeked: list[Row] = []
+    non_empty = 0
+    for row in rows:
+        peeked.append(row)
+        if any(row[1]):
+            if header_test(row[1]):
+                return peeked
+            non_empty += 1
+            if non_empty >= HEADER_PEEK_ROWS:
+                return None
+        elif len(peeked) >= MAX_CONSECUTIVE_EMPTY_ROWS:
+            return None
+    return None
+
+
+def _sheet_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shared: list[str]):
+    """A sheet's rows (lazily read) and how far reading has got."""
     size = max(info.file_size, 1)
     state = {"read": 0}
 
@@ -392,9 +471,7 @@ def _open_xlsx(path: Path) -> Table:
         except (zipfile.BadZipFile, OSError, EOFError, zlib_error) as exc:
             raise ImportRefused(_("The workbook is damaged and cannot be read to the end.")) from exc
 
-    return Table(
-        rows=rows(), progress=lambda: min(state["read"] / size, 1.0), kind="xlsx", close=archive.close
-    )
+    return rows(), lambda: min(state["read"] / size, 1.0)
 
 
 def _slow_cells(body: str) -> list[tuple[str, str, str, str]]:

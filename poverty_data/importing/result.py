@@ -27,6 +27,10 @@ class ImportResult:
     rejected: int = 0
     errors: list[RowError] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
+    unranked: int = 0
+    desa_count: int = 0
+    source_active: int = 0
+    summary: list[list] = field(default_factory=list)
     refused: str = ""
     duration: float = 0.0
 

@@ -15,7 +15,7 @@ DESIL_OPTIONAL = {ImportBatch.Source.DTKS, ImportBatch.Source.OTHER}
 
 # Staging columns in order: (name, SQL type). The household fields first, then bookkeeping.
 HOUSEHOLD_COLUMNS = [
-    ("no_kk", "varchar(16)"),
+    ("no_kk", "varchar(40)"),
     ("nik_kepala", "varchar(16)"),
     ("nama_kepala", "varchar(150)"),
     ("alamat", "varchar(255)"),
@@ -47,7 +47,7 @@ HOUSEHOLD_COLUMNS = [
 FIELD_NAMES = [name for name, _type in HOUSEHOLD_COLUMNS]
 STAGE_COLUMNS = [*HOUSEHOLD_COLUMNS, ("row_number", "integer"), ("rejected", "boolean"), ("state", "char(1)")]
 MEMBER_COLUMNS = [
-    ("no_kk", "varchar(16)"),
+    ("no_kk", "varchar(40)"),
     ("nik", "varchar(16)"),
     ("nama", "varchar(150)"),
     ("hubungan", "varchar(60)"),
@@ -82,6 +82,9 @@ FLAG_FIELDS = {
     "has_school_age": "Anak sekolah",
 }
 NEEDS = ["needs_house", "needs_water", "needs_toilet"]
+
+# What an update or a deactivation records of the household before it (HouseholdChange.previous), for undo.
+PREVIOUS_COLUMNS = [*FIELD_NAMES[1:], "needs_count", "is_active", "source", "last_batch_id", "updated_at"]
 
 # A staged row, by name: ``row.desa_id``; ``SLOT.desa_id`` is its position in the row being built.
 StagedHousehold = namedtuple("StagedHousehold", [*FIELD_NAMES, "row_number", "rejected"])

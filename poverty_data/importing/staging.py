@@ -6,7 +6,7 @@ import threading
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from poverty_data.importing.schema import FIELD_NAMES, MEMBER_COLUMNS, NEEDS, STAGE_COLUMNS
+from poverty_data.importing.schema import FIELD_NAMES, MEMBER_COLUMNS, NEEDS, PREVIOUS_COLUMNS, STAGE_COLUMNS
 from poverty_data.models import Household, HouseholdChange, ImportBatch, Member
 
 STAGE_BATCH = 10_000
@@ -25,7 +25,7 @@ class Stage:
     Everything happens inside the import's transaction: a dry run, a refusal or a crash rolls it all back.
     """
 
-    def __init__(self, *, batch: ImportBatch, members: bool, dry_run: bool, now):
+    def __init__(self, *, batch: ImportBatch, members: bool, dry_run: bool, now, complete: bool = False):
         self.connection = connections[DEFAULT_DB_ALIAS]
         self.postgres = self.connection.vendor == "postgresql"
         # Values are staged ready for COPY's text format on PostgreSQL, as Python values elsewhere.
@@ -36,6 +36,14 @@ class Stage:
         self.batch = batch
         self.members = members
         self.dry_run = dry_run
+        self.complete = complete
+        self.desa_ids: set = set()
+        # Set by the validator when a family is keyed by its source's family id (no No. KK in the file).
+        self.family_keys = False
+        # Cleared by the validator for a member file, which completes families and never deactivates any.
+        self.deactivate = True
+        # desa id -> [created, updated, deactivated]
+        self.per_desa: dict[int, list[int]] = {}
         self.ts = self.connection.ops.adapt_datetimefield_value(now)
         self.present: list[str] = []
         self.pending: list[tuple] = []
@@ -47,7 +55,7 @@ class Stage:
         with self.connection.cursor() as cursor:
             for table, columns in (
                 (CHUNK, STAGE_COLUMNS),
-                (STAGE, [("no_kk", "varchar(16)"), ("rejected", "boolean")]),
+                (STAGE, [("no_kk", "varchar(40)"), ("rejected", "boolean")]),
                 (STAGE_MEMBER, MEMBER_COLUMNS),
             ):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
@@ -65,7 +73,8 @@ class Stage:
         # Known after the lock: into an empty registry every row is new (no comparison needed), and when
         # the source has no active household yet nothing can be deactivated (no need to remember the file).
         self.registry_empty = not Household.objects.exists()
-        self.track_seen = members or Household.objects.filter(source=batch.source, is_active=True).exists()
+        self.source_active = Household.objects.filter(source=batch.source, is_active=True).count()
+        self.track_seen = members or self.source_active > 0
 
     # Main thread ------------------------------------------------------------------------------------------
     def start(self, present: list[str]):
@@ -75,6 +84,7 @@ class Stage:
         self.thread.start()
 
     def add(self, values: tuple):
+        self.desa_ids.add(values.desa_id)
         self.pending.append(values)
         if len(self.pending) >= STAGE_BATCH:
             self._send()
@@ -141,6 +151,8 @@ class Stage:
         changes = HouseholdChange._meta.db_table
         batch, source, ts = self.batch.pk, self.batch.source, self.ts
         self._write(cursor, CHUNK, [name for name, _t in STAGE_COLUMNS[:-1]], rows)
+        if self.family_keys:
+            self._merge_by_head(cursor)
         changed = 0
         if not self.registry_empty:
             distinct = " OR ".join(f"h.{name} IS DISTINCT FROM s.{name}" for name in self.present)
@@ -151,16 +163,23 @@ class Stage:
                 [source],
             )
             changed = cursor.rowcount
-        self.updated += changed
+        if changed:
+            self._count(
+                cursor, 1, f"SELECT desa_id, COUNT(*) FROM {CHUNK} WHERE state = 'u' GROUP BY desa_id"
+            )
         if self.dry_run or not self.postgres:
             cursor.execute(
                 f"UPDATE {CHUNK} AS s SET state = 'n' WHERE NOT s.rejected AND s.state IS NULL "
                 f"AND NOT EXISTS (SELECT 1 FROM {table} h WHERE h.no_kk = s.no_kk)"
             )
-            self.created += cursor.rowcount
+            if cursor.rowcount:
+                self._count(
+                    cursor, 0, f"SELECT desa_id, COUNT(*) FROM {CHUNK} WHERE state = 'n' GROUP BY desa_id"
+                )
         if not self.dry_run and changed:
             cursor.execute(
-                f"INSERT INTO {changes} (household_id, batch_id, kind) SELECT h.id, %s, %s FROM {table} h "
+                f"INSERT INTO {changes} (household_id, batch_id, kind, previous) "
+                f"SELECT h.id, %s, %s, {self._previous('h')} FROM {table} h "
                 f"JOIN {CHUNK} s ON s.no_kk = h.no_kk WHERE s.state = 'u'",
                 [batch, HouseholdChange.Kind.UPDATED],
             )
@@ -187,16 +206,55 @@ class Stage:
             params = [source, batch, batch, ts, ts]
             if self.postgres:
                 # Rows already there (unchanged) conflict and are skipped: no separate lookup.
-                cursor.execute(
-                    f"{insert} WHERE NOT s.rejected AND s.state IS NULL ON CONFLICT (no_kk) DO NOTHING",
+                self._count(
+                    cursor,
+                    0,
+                    f"WITH added AS ({insert} WHERE NOT s.rejected AND s.state IS NULL "
+                    f"ON CONFLICT (no_kk) DO NOTHING RETURNING desa_id) "
+                    f"SELECT desa_id, COUNT(*) FROM added GROUP BY desa_id",
                     params,
                 )
-                self.created += cursor.rowcount
             else:
                 cursor.execute(f"{insert} WHERE s.state = 'n'", params)
         if self.track_seen:
-            cursor.execute(f"INSERT INTO {STAGE} (no_kk, rejected) SELECT no_kk, rejected FROM {CHUNK}")
+            # A family merged by its head's NIK may meet its household's No. KK a second time: kept once.
+            cursor.execute(
+                f"INSERT INTO {STAGE} (no_kk, rejected) SELECT no_kk, rejected FROM {CHUNK} WHERE 1 = 1 "
+                f"ON CONFLICT (no_kk) DO NOTHING"
+            )
         cursor.execute(f"DELETE FROM {CHUNK}")
+
+    def _merge_by_head(self, cursor) -> None:
+        """A family keyed by its source's family id joins the household with a No. KK whose head has the
+        same NIK, unless the registry already holds it under its family key (idempotent re-imports)."""
+        table = Household._meta.db_table
+        match = (
+            f"FROM {table} h WHERE h.nik_kepala = {CHUNK}.nik_kepala AND h.no_kk NOT LIKE '%%:%%' "
+            f"AND h.nik_kepala <> ''"
+        )
+        cursor.execute(
+            f"UPDATE {CHUNK} SET no_kk = (SELECT h.no_kk {match} ORDER BY h.is_active DESC, h.id LIMIT 1) "
+            f"WHERE no_kk LIKE '%%:%%' AND NOT rejected AND EXISTS (SELECT 1 {match}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {table} k WHERE k.no_kk = {CHUNK}.no_kk)"
+        )
+
+    def _count(self, cursor, kind: int, sql: str, params=()) -> None:
+        """Add the (desa id, count) rows of ``sql`` to the per-desa counts (0 created, 1 updated, 2 deactivated)."""
+        cursor.execute(sql, params)
+        totals = [0, 0, 0]
+        for desa_id, count in cursor.fetchall():
+            self.per_desa.setdefault(desa_id, [0, 0, 0])[kind] += count
+            totals[kind] += count
+        self.created += totals[0]
+        self.updated += totals[1]
+
+    def _previous(self, alias: str) -> str:
+        """SQL building the JSON object of a household's fields that undo restores."""
+        build = "jsonb_build_object" if self.postgres else "json_object"
+        return f"{build}(" + ", ".join(f"'{name}', {alias}.{name}" for name in PREVIOUS_COLUMNS) + ")"
+
+    def covered_desa(self) -> list[int]:
+        return sorted(int(desa_id) for desa_id in self.desa_ids if desa_id not in (None, self.NULL))
 
     def _finish(self, cursor, *, source: str) -> int:
         table = Household._meta.db_table
@@ -210,32 +268,41 @@ class Stage:
             cursor.execute("SET LOCAL enable_hashjoin = on")
             cursor.execute("SET LOCAL enable_mergejoin = on")
             cursor.execute(f"ANALYZE {STAGE}")
+        # Only the desa the file covers, unless Dinsos declared it the complete regency file: a per-desa or
+        # per-kecamatan export must never empty the rest of the registry.
         missing = (
             f"h.source = %s AND h.is_active AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.no_kk = h.no_kk)"
         )
-        if self.dry_run:
-            cursor.execute(f"SELECT COUNT(*) FROM {table} h WHERE {missing}", [source])
-            return cursor.fetchone()[0]
-        if self.postgres:
-            cursor.execute(
-                f"WITH gone AS (UPDATE {table} h SET is_active = FALSE, last_batch_id = %s, updated_at = %s "
-                f"WHERE {missing} RETURNING h.id) "
-                f"INSERT INTO {changes} (household_id, batch_id, kind) SELECT id, %s, %s FROM gone",
-                [batch, self.ts, source, batch, HouseholdChange.Kind.DEACTIVATED],
+        if not self.complete:
+            desa = self.covered_desa() or [0]
+            missing += f" AND h.desa_id IN ({', '.join(str(int(desa_id)) for desa_id in desa)})"
+        deactivated = 0
+        kind = HouseholdChange.Kind.DEACTIVATED
+        if self.deactivate and self.dry_run:
+            self._count(
+                cursor, 2, f"SELECT h.desa_id, COUNT(*) FROM {table} h WHERE {missing} GROUP BY 1", [source]
             )
-        else:
+        elif self.deactivate:
             cursor.execute(
-                f"INSERT INTO {changes} (household_id, batch_id, kind) "
-                f"SELECT h.id, %s, %s FROM {table} h WHERE {missing}",
-                [batch, HouseholdChange.Kind.DEACTIVATED, source],
+                f"INSERT INTO {changes} (household_id, batch_id, kind, previous) "
+                f"SELECT h.id, %s, %s, {self._previous('h')} FROM {table} h WHERE {missing}",
+                [batch, kind, source],
             )
-            cursor.execute(
-                f"UPDATE {table} SET is_active = FALSE, last_batch_id = %s, updated_at = %s WHERE id IN "
-                f"(SELECT h.id FROM {table} h WHERE {missing})",
-                [batch, self.ts, source],
-            )
-        deactivated = cursor.rowcount
-        if self.members:
+            if cursor.rowcount:
+                cursor.execute(
+                    f"UPDATE {table} SET is_active = FALSE, last_batch_id = %s, updated_at = %s WHERE id IN "
+                    f"(SELECT household_id FROM {changes} WHERE batch_id = %s AND kind = %s)",
+                    [batch, self.ts, batch, kind],
+                )
+                self._count(
+                    cursor,
+                    2,
+                    f"SELECT h.desa_id, COUNT(*) FROM {changes} c JOIN {table} h ON h.id = c.household_id "
+                    f"WHERE c.batch_id = %s AND c.kind = %s GROUP BY 1",
+                    [batch, kind],
+                )
+        deactivated = sum(counts[2] for counts in self.per_desa.values())
+        if self.members and not self.dry_run:
             cursor.execute(f"CREATE INDEX {STAGE_MEMBER}_no_kk ON {STAGE_MEMBER} (no_kk, nik)")
             staged = f"SELECT h.id FROM {table} h JOIN {STAGE} s ON s.no_kk = h.no_kk WHERE NOT s.rejected"
             cursor.execute(

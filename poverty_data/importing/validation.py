@@ -5,6 +5,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from poverty_data.importing.codes import decode_relation, decode_sex
 from poverty_data.importing.readers import ImportRefused
 from poverty_data.importing.result import ImportResult, RowError
 from poverty_data.importing.schema import (
@@ -31,8 +32,11 @@ from poverty_data.importing.values import (
     parse_flag,
     parse_identity,
 )
+from poverty_data.models import Household
 
 KEPT_ERRORS = 100_000
+# A file without a relation column is taken as one row per person when No. KK repeats on this share of rows.
+PER_PERSON_SHARE = 0.2
 
 # A column is taken as rounded by Excel when at least this share of at least this many values ends in 0.
 ROUNDING_MIN_ROWS = 20
@@ -62,9 +66,16 @@ class Validator:
         self.seen: dict[str, int] = {}
         self.rejected_kk: set[str] = set()
         self.groups: dict[str, dict] = {}
+        self.rows = self.duplicates = 0
         self.today = date.today()
         self.nik_field = "nik" if per_person or "nik_kepala" not in mapping else "nik_kepala"
         self.name_field = "nama" if per_person or "nama_kepala" not in mapping else "nama_kepala"
+        # A member file without wilayah columns (DTSEN's): its families must already be in the registry
+        # (from the family file of the same source), whose desa they keep.
+        self.from_registry = per_person and "desa" not in mapping and "desa_kode" not in mapping
+        self.known_desa: dict[str, int] | None = None
+        if self.from_registry:
+            stage.deactivate = False
         self.present = self._present_fields()
         # Identity numbers read per column, and how many end in 0: see _check_rounding.
         self.identity_counts = {"No. KK": [0, 0], "NIK": [0, 0]}
@@ -74,7 +85,11 @@ class Validator:
 
     def _present_fields(self) -> list[str]:
         mapping = self.mapping
-        present = ["nik_kepala", "nama_kepala", "desa_id"]
+        present = ["nama_kepala"]
+        if not self.from_registry:
+            present.append("desa_id")
+        if self.per_person or "nik" in mapping or "nik_kepala" in mapping:
+            present.insert(0, "nik_kepala")
         present += [name for name in TEXT_FIELDS if name in mapping]
         if "desil" in mapping:
             present.append("desil")
@@ -115,22 +130,32 @@ class Validator:
             )
 
     def row(self, number: int, cells: list[str]):
+        self.rows += 1
+        if "NULL" in cells or "null" in cells:
+            # Database dumps write NULL for an empty cell.
+            cells = ["" if cell in ("NULL", "null") else cell for cell in cells]
         if len(cells) < self.width:
             cells = cells + [""] * (self.width - len(cells))
-        raw_kk = cells[self.i_kk]
-        try:
-            no_kk = parse_identity(raw_kk, "No. KK")
-        except ValueError_ as exc:
-            self.reject(number, "no_kk", raw_kk, str(exc))
-            return
-        counts = self.identity_counts["No. KK"]
-        counts[0] += 1
-        counts[1] += no_kk[-1] == "0"
+        raw_kk = cells[self.i_kk] if self.i_kk is not None else ""
+        if not raw_kk.strip() and self.i_family is not None:
+            no_kk = self._family_key(number, cells[self.i_family])
+            if no_kk is None:
+                return
+        else:
+            try:
+                no_kk = parse_identity(raw_kk, "No. KK")
+            except ValueError_ as exc:
+                self.reject(number, "no_kk", raw_kk, str(exc))
+                return
+            counts = self.identity_counts["No. KK"]
+            counts[0] += 1
+            counts[1] += no_kk[-1] == "0"
         if self.per_person:
             self._person_row(number, cells, no_kk)
             return
         first = self.seen.get(no_kk)
         if first is not None:
+            self.duplicates += 1
             self.reject(
                 number,
                 "no_kk",
@@ -145,7 +170,37 @@ class Validator:
             self.reject(number, exc.field, exc.value, exc.reason)
             return
         self.seen[no_kk] = number
+        if household.desil == self.NULL and self.i_desil is not None:
+            self.result.unranked += 1
         self.stage.add(household)
+
+    def _registry_desa(self, no_kk: str) -> int:
+        if self.known_desa is None:
+            self.known_desa = dict(
+                Household.objects.filter(source=self.result.batch.source).values_list("no_kk", "desa_id")
+            )
+        desa_id = self.known_desa.get(no_kk)
+        if desa_id is None:
+            raise FieldError(
+                "no_kk",
+                no_kk,
+                _(
+                    "This family is not in the registry: a member file without desa columns completes the "
+                    "families of its source's family file; import that file first, or both together."
+                ),
+            )
+        return desa_id
+
+    def _family_key(self, number: int, raw: str) -> str | None:
+        """``p3ke:<id>``: the key of a family whose source gives no No. KK (see ``staging.Stage``)."""
+        family = raw.strip().lstrip("'`")
+        if not family:
+            self.reject(
+                number, "source_id", "", _("Neither a No. KK nor the family id of the source is given.")
+            )
+            return None
+        self.stage.family_keys = True
+        return f"{self.result.batch.source}:{family}"[:40]
 
     def _field(self, cells: list[str], field_name: str, parser, *args):
         raw = self.cell(cells, field_name)
@@ -158,7 +213,8 @@ class Validator:
         """Positions of the present columns, so that each row costs a few list lookups."""
         mapping = self.mapping
         self.width = (max(mapping.values()) + 1) if mapping else 0
-        self.i_kk = mapping["no_kk"]
+        self.i_kk = mapping.get("no_kk")
+        self.i_family = mapping.get("source_id")
         self.i_nik = mapping.get(self.nik_field)
         self.i_name = mapping.get(self.name_field)
         self.i_code = mapping.get("desa_kode")
@@ -189,34 +245,36 @@ class Validator:
         out = self.template.copy()
         out[SLOT.no_kk] = no_kk
         out[SLOT.row_number] = self.num(number)
-        raw = cells[self.i_nik]
-        try:
-            out[SLOT.nik_kepala] = nik = parse_identity(raw, "NIK")
-        except ValueError_ as exc:
-            raise FieldError(self.nik_field, raw, str(exc)) from None
-        counts = self.identity_counts["NIK"]
-        counts[0] += 1
-        counts[1] += nik[-1] == "0"
+        if self.i_nik is not None:
+            raw = cells[self.i_nik]
+            try:
+                out[SLOT.nik_kepala] = nik = parse_identity(raw, "NIK")
+            except ValueError_ as exc:
+                raise FieldError(self.nik_field, raw, str(exc)) from None
+            counts = self.identity_counts["NIK"]
+            counts[0] += 1
+            counts[1] += nik[-1] == "0"
         name = cells[self.i_name].strip()
         if not name:
             raise FieldError(self.name_field, "", _("The name of the head of the family is empty."))
         out[SLOT.nama_kepala] = name[:150]
-        code = cells[self.i_code] if self.i_code is not None else ""
-        desa = cells[self.i_desa] if self.i_desa is not None else ""
-        kecamatan = cells[self.i_kecamatan] if self.i_kecamatan is not None else ""
-        try:
-            out[SLOT.desa_id] = self.num(self.desa.find(code, desa, kecamatan))
-        except ValueError_ as exc:
-            field_name = "desa_kode" if code.strip() else "desa"
-            raise FieldError(field_name, code if code.strip() else desa, str(exc)) from None
+        if self.from_registry:
+            out[SLOT.desa_id] = self.num(self._registry_desa(no_kk))
+        else:
+            code = cells[self.i_code] if self.i_code is not None else ""
+            desa = cells[self.i_desa] if self.i_desa is not None else ""
+            kecamatan = cells[self.i_kecamatan] if self.i_kecamatan is not None else ""
+            try:
+                out[SLOT.desa_id] = self.num(self.desa.find(code, desa, kecamatan))
+            except ValueError_ as exc:
+                field_name = "desa_kode" if code.strip() else "desa"
+                raise FieldError(field_name, code if code.strip() else desa, str(exc)) from None
         if self.i_desil is not None:
             raw = cells[self.i_desil]
             try:
                 desil = parse_desil(raw)
             except ValueError_ as exc:
                 raise FieldError("desil", raw, str(exc)) from None
-            if desil is None and self.desil_required:
-                raise FieldError("desil", "", _("Desil is empty; this source always gives one."))
             if desil is not None:
                 out[SLOT.desil] = self.num(desil)
         for position, index, length in self.text_slots:
@@ -268,10 +326,9 @@ class Validator:
     # Per-person (DTKS) files: rows are grouped by No. KK and staged at the end.
     def _person_row(self, number: int, cells: list[str], no_kk: str):
         cell = self.cell
-        group = self.groups.setdefault(
-            no_kk, {"head": None, "members": {}, "rows": [], "ages": [], "flags": {}}
-        )
-        group["rows"].append(number)
+        group = self.groups.get(no_kk)
+        if group is None:
+            group = self.groups[no_kk] = {"heads": [], "members": {}, "ages": [], "flags": {}}
         try:
             nik = self._field(cells, "nik", parse_identity, "NIK")
             name = cell(cells, "nama")
@@ -291,24 +348,15 @@ class Validator:
                 _("NIK already on row %(row)s of this No. KK.") % {"row": group["members"][nik][0]},
             )
             return
-        relation = cell(cells, "hubungan")
+        relation = decode_relation(cell(cells, "hubungan"))
         if is_head(relation):
-            if group["head"] is not None:
-                self.reject(
-                    number,
-                    "hubungan",
-                    relation,
-                    _("A second head of family for this No. KK (row %(row)s is the head).")
-                    % {"row": group["head"][0]},
-                )
-                return
             try:
                 household = self._household(cells, no_kk, number)
             except FieldError as exc:
                 self.reject(number, exc.field, exc.value, exc.reason)
-                group["head_rejected"] = True
+                group["heads"].append((number, None))
                 return
-            group["head"] = (number, household)
+            group["heads"].append((number, household))
         born = parse_date(cell(cells, "tanggal_lahir"))
         if born:
             group["ages"].append(age_on(born, self.today))
@@ -321,10 +369,59 @@ class Validator:
                 nik=nik,
                 nama=name[:150],
                 hubungan=relation[:60],
-                jenis_kelamin=cell(cells, "jenis_kelamin")[:20],
+                jenis_kelamin=decode_sex(cell(cells, "jenis_kelamin"))[:20],
                 tanggal_lahir=born.isoformat() if born else self.NULL,
             ),
         )
+
+    def _family_rejection(self, heads: list) -> str | None:
+        """Why a family of a per-person file cannot be imported (no head, two heads, a bad head row)."""
+        if not heads:
+            return _(
+                "No row of this No. KK is the head of the family (Kepala Keluarga); the family is rejected."
+            )
+        if len(heads) > 1:
+            return _("This No. KK has %(count)s heads of family (rows %(rows)s); the family is rejected.") % {
+                "count": len(heads),
+                "rows": ", ".join(str(number) for number, _household in heads),
+            }
+        number, household = heads[0]
+        if household is None:
+            return _(
+                "The row of the head of the family (row %(row)s) is invalid; the family is rejected."
+            ) % {"row": number}
+        return None
+
+    def _stage_family(self, no_kk: str, group: dict) -> None:
+        reason = self._family_rejection(group["heads"])
+        if reason is not None:
+            # Every row the family drops is reported, not only the first.
+            self.rejected_kk.add(no_kk)
+            for number, member in group["members"].values():
+                self.reject(number, "hubungan", member.hubungan, reason)
+            return
+        number, household = group["heads"][0]
+        T, F = self.T, self.F
+        changes = {
+            name_: T if value else F for name_, value in group["flags"].items() if name_ in FIELD_NAMES
+        }
+        if group["flags"].get("rutilahu"):
+            changes["needs_house"] = T
+        changes["member_count"] = self.num(len(group["members"]))
+        ages = group["ages"]
+        if ages:
+            for name_, test in (
+                ("has_elderly", lambda a: a >= 60),
+                ("has_toddler", lambda a: a < 5),
+                ("has_school_age", lambda a: 7 <= a <= 18),
+            ):
+                changes[name_] = T if any(test(age) for age in ages) else F
+        self.seen[no_kk] = number
+        if household.desil == self.NULL and self.i_desil is not None:
+            self.result.unranked += 1
+        self.stage.add(household._replace(**changes))
+        for _number, member in group["members"].values():
+            self.stage.add_member(member)
 
     def _check_rounding(self):
         """Refuse a column of identity numbers that Excel rounded to 15 significant digits.
@@ -345,41 +442,18 @@ class Validator:
 
     def finish(self):
         self._check_rounding()
+        if not self.per_person and self.duplicates >= 2 and self.duplicates >= PER_PERSON_SHARE * self.rows:
+            raise ImportRefused(
+                _(
+                    "No. KK repeats on %(count)s of %(rows)s rows: this is a file of one row per person, but it "
+                    "has no relation column (HUBUNGAN KELUARGA) saying who is the head of each family. Export "
+                    "it again with that column."
+                )
+                % {"count": self.duplicates, "rows": self.rows}
+            )
         if self.per_person:
             for no_kk, group in self.groups.items():
-                if group["head"] is None:
-                    self.rejected_kk.add(no_kk)
-                    if not group.get("head_rejected"):
-                        for number, _member in group["members"].values():
-                            self.reject(
-                                number,
-                                "hubungan",
-                                "",
-                                _("No row of this No. KK is the head of the family (Kepala Keluarga)."),
-                            )
-                    continue
-                number, household = group["head"]
-                T, F = self.T, self.F
-                changes = {
-                    name_: T if value else F
-                    for name_, value in group["flags"].items()
-                    if name_ in FIELD_NAMES
-                }
-                if group["flags"].get("rutilahu"):
-                    changes["needs_house"] = T
-                changes["member_count"] = self.num(len(group["members"]))
-                ages = group["ages"]
-                if ages:
-                    for name_, test in (
-                        ("has_elderly", lambda a: a >= 60),
-                        ("has_toddler", lambda a: a < 5),
-                        ("has_school_age", lambda a: 7 <= a <= 18),
-                    ):
-                        changes[name_] = T if any(test(age) for age in ages) else F
-                self.seen[no_kk] = number
-                self.stage.add(household._replace(**changes))
-                for _number, member in group["members"].values():
-                    self.stage.add_member(member)
+                self._stage_family(no_kk, group)
             self.groups = {}
         # Rejected families are staged as such: they are neither written nor deactivated.
         stage = self.stage

@@ -1,8 +1,10 @@
 """Parsing the values of registry exports: identity numbers, desil, yes/no flags, desa, dates, housing."""
 
+import csv
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 
@@ -22,7 +24,8 @@ def parse_identity(raw: str, label: str) -> str:
     exactly, but Excel keeps only 15 significant digits: a number written with fewer than 16 significant
     digits (``6.21105010190000E+15``) or with a fraction has been rounded and is refused, never guessed.
     """
-    value = raw.strip().lstrip("'").replace(" ", "")
+    # A leading apostrophe or backtick is the text marker spreadsheets and exports put before long numbers.
+    value = raw.strip().lstrip("'`").replace(" ", "")
     if _DIGITS16.fullmatch(value):
         return value
     if not value:
@@ -53,12 +56,12 @@ _desil_cache: dict[str, int | None] = {}
 
 
 def parse_desil(raw: str) -> int | None:
-    """``3``, ``3.0``, ``Desil 3`` → 3; empty → None (unranked)."""
+    """``3``, ``3.0``, ``Desil 3`` → 3; empty, ``-`` or ``NULL`` → None (unranked)."""
     cached = _desil_cache.get(raw, -1)
     if cached != -1:
         return cached
     text = raw.strip().lower().replace("desil", "").strip()
-    if not text:
+    if text in ("", "-", "null", "none", "n/a", "na"):
         value = None
     else:
         try:
@@ -76,6 +79,7 @@ def parse_desil(raw: str) -> int | None:
 
 
 YES = {"ya", "y", "yes", "1", "1.0", "true", "benar", "v", "ada", "penerima", "iya", "x", "✓", "√"}
+# "2" is BPS's code for "Tidak" (see codes.py); "null" an empty cell of a database dump.
 NO = {
     "tidak",
     "t",
@@ -91,6 +95,9 @@ NO = {
     "tidak ada",
     "bukan",
     "bukan penerima",
+    "2",
+    "2.0",
+    "null",
 }
 
 
@@ -127,6 +134,15 @@ def normalize_place(name: str) -> str:
     return "".join(_SYNONYMS.get(token, token) for token in tokens)
 
 
+FORMER_NAMES = Path(__file__).resolve().parent.parent / "data" / "wilayah" / "former_names.csv"
+
+
+def former_names() -> list[tuple[str, str]]:
+    """(Kemendagri code, former official name) of desa renamed since the exports' lists were made."""
+    with FORMER_NAMES.open(encoding="utf-8") as handle:
+        return [(row["kode"], row["nama_lama"]) for row in csv.DictReader(handle)]
+
+
 class DesaIndex:
     """Finds a desa of the loaded regency by Kemendagri code or by name within its kecamatan."""
 
@@ -137,15 +153,24 @@ class DesaIndex:
         self.by_name: dict[tuple[int, str], int] = {}
         self.kecamatan_by_name: dict[str, int] = {}
         regency_names: dict[str, list[int]] = {}
+        desa_codes = []
         for desa_id, kode, nama, kecamatan_id, kecamatan_nama in Desa.objects.values_list(
             "id", "kode", "nama", "kecamatan_id", "kecamatan__nama"
         ):
+            desa_codes.append((desa_id, kode, kecamatan_id))
             self.by_code[kode.replace(".", "")] = desa_id
             key = normalize_place(nama)
             self.by_name[(kecamatan_id, key)] = desa_id
             regency_names.setdefault(key, []).append(desa_id)
             self.kecamatan_by_name[normalize_place(kecamatan_nama)] = kecamatan_id
-        self.unique_by_name = {key: ids[0] for key, ids in regency_names.items() if len(ids) == 1}
+        by_code = {kode: (desa_id, kecamatan_id) for desa_id, kode, kecamatan_id in desa_codes}
+        for kode, former in former_names():
+            if kode in by_code:
+                desa_id, kecamatan_id = by_code[kode]
+                key = normalize_place(former)
+                self.by_name.setdefault((kecamatan_id, key), desa_id)
+                regency_names.setdefault(key, []).append(desa_id)
+        self.unique_by_name = {key: ids[0] for key, ids in regency_names.items() if len(set(ids)) == 1}
         self._cache: dict[tuple[str, str, str], int] = {}
 
     def find(self, code: str, name: str, kecamatan: str) -> int:

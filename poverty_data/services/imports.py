@@ -26,15 +26,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from poverty_data.importing.columns import missing_required
+from poverty_data.importing.columns import looks_like_header, map_header, missing_required
 from poverty_data.importing.header import ProgressChannel, find_header, read_rows
-from poverty_data.importing.periods import period_key
+from poverty_data.importing.periods import period_parse
 from poverty_data.importing.readers import ImportRefused, open_table
+from poverty_data.importing.recipients import RECIPIENT_FLAGS, RecipientReader, recipients_apply
 from poverty_data.importing.result import ImportResult
 from poverty_data.importing.schema import DESIL_OPTIONAL
-from poverty_data.importing.staging import Stage
+from poverty_data.importing.staging import IMPORT_LOCK, Stage
 from poverty_data.importing.validation import Validator
-from poverty_data.models import ImportBatch
+from poverty_data.models import MASS_DEACTIVATION_SHARE, Desa, ImportBatch
+from poverty_data.signals import registry_changed
 from poverty_data.tasks import household_import_run
 
 BATCH_ERRORS = 10_000
@@ -42,22 +44,19 @@ BATCH_ERRORS = 10_000
 Progress = Callable[[str, float, int], None]
 
 
-def _check_period(*, source: str, period: str) -> None:
+def _check_period(*, source: str, order: int, period_label: str) -> None:
     latest = (
-        ImportBatch.objects.filter(source=source, state=ImportBatch.State.APPLIED)
-        .order_by("-created_at", "-id")
+        ImportBatch.objects.filter(source=source, state=ImportBatch.State.APPLIED, period_order__isnull=False)
+        .order_by("-period_order", "-id")
         .first()
     )
-    if latest is None:
-        return
-    new_key, old_key = period_key(period), period_key(latest.period)
-    if new_key and old_key and new_key < old_key:
+    if latest is not None and order < latest.period_order:
         raise ImportRefused(
             _(
                 "Period %(period)s is older than the last applied %(source)s import (%(latest)s); "
                 "importing it would deactivate newer households."
             )
-            % {"period": period, "source": latest.get_source_display(), "latest": latest.period}
+            % {"period": period_label, "source": latest.get_source_display(), "latest": latest.period}
         )
 
 
@@ -72,11 +71,20 @@ def households_import(
     file_name: str = "",
     batch: ImportBatch | None = None,
     progress: Progress | None = None,
+    complete: bool = False,
+    allow_mass_deactivation: bool = False,
+    confirmed_deactivations: int | None = None,
 ) -> ImportResult:
     """Validate a registry export and, unless ``dry_run``, apply it atomically. Never raises for bad files.
 
     Returns the result with its batch: ``APPLIED`` (or ``VALIDATED`` for a dry run) or ``REFUSED`` with a
-    message that says why. Rejected rows are in ``result.errors``.
+    message that says why. Rejected rows are in ``result.errors``. Households of the source missing from
+    the file are deactivated in the desa the file covers, or everywhere when ``complete``; applying more
+    deactivations than ``MASS_DEACTIVATION_SHARE`` of the source's active households is refused unless
+    ``allow_mass_deactivation`` or unless at most ``confirmed_deactivations`` (the number Dinsos typed).
+
+    An entry point other layers may build on (the dashboards rebuild their figures after it returns an
+    applied batch), like ``import_undo``.
     """
     started = time.monotonic()
     path = Path(path)
@@ -85,13 +93,14 @@ def households_import(
     if batch is None:
         batch = ImportBatch.objects.create(
             source=source,
-            period=period,
+            period=period[:40],
             file_name=file_name or path.name,
             file_size=path.stat().st_size,
             checksum=file_checksum(path),
             created_by=user if user is not None and user.is_authenticated else None,
             dry_run=dry_run,
             strict=strict,
+            complete=complete,
             state=ImportBatch.State.RUNNING,
         )
     else:
@@ -104,46 +113,36 @@ def households_import(
     table = None
     channel = ProgressChannel(batch)
     try:
-        _check_period(source=source, period=period)
-        table = open_table(path, file_name or path.name)
+        parsed = period_parse(period)
+        batch.period, batch.period_order = parsed.label, parsed.order
+        batch.save(update_fields=["period", "period_order"])
+        _check_period(source=source, order=parsed.order, period_label=parsed.label)
+        table = open_table(
+            path, file_name or path.name, header_test=lambda cells: looks_like_header(map_header(cells)[0])
+        )
         rows = iter(table.rows)
         header, mapping = find_header(rows, result)
-        per_person = "hubungan" in mapping
-        missing = missing_required(
-            mapping, per_person=per_person, desil_required=source not in DESIL_OPTIONAL
-        )
-        if missing:
-            raise ImportRefused(
-                _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
-            )
+        options = {"dry_run": dry_run, "report": report, "channel": channel}
         with transaction.atomic():
-            stage = Stage(batch=batch, members=per_person, dry_run=dry_run, now=timezone.now())
-            validator = Validator(
-                mapping=mapping,
-                header=header,
-                per_person=per_person,
-                result=result,
-                stage=stage,
-                strict=strict,
-            )
-            stage.start(validator.present)
-            try:
-                read_rows(rows, table, validator, result, report, channel)
-                if result.rows_read == 0:
-                    raise ImportRefused(_("The file has a header row but no data rows."))
-                validator.finish()
-                report("apply", 0.5, result.rows_read)
-                result.deactivated = stage.finish(source=source)
-            finally:
-                stage.stop()
-            if stage.total == 0:
-                raise ImportRefused(_("No row of the file is valid; nothing was imported."))
-            result.created, result.updated = stage.created, stage.updated
-            result.unchanged = stage.total - stage.created - stage.updated
-            stage.drop()
+            if source in RECIPIENT_FLAGS:
+                _recipient_list(rows, table, header, mapping, result, **options)
+            else:
+                _household_file(
+                    rows,
+                    table,
+                    header,
+                    mapping,
+                    result,
+                    strict=strict,
+                    complete=complete,
+                    allow_mass_deactivation=allow_mass_deactivation,
+                    confirmed_deactivations=confirmed_deactivations,
+                    **options,
+                )
             if dry_run:
                 transaction.set_rollback(True)
             else:
+                registry_changed.send(sender=ImportBatch, batch_id=batch.pk)
                 _finish(batch, result, ImportBatch.State.APPLIED, started)
         if dry_run:
             _finish(batch, result, ImportBatch.State.VALIDATED, started)
@@ -163,6 +162,100 @@ def households_import(
     return result
 
 
+def _household_file(
+    rows,
+    table,
+    header: list[str],
+    mapping: dict[str, int],
+    result: ImportResult,
+    *,
+    dry_run: bool,
+    strict: bool,
+    complete: bool,
+    allow_mass_deactivation: bool,
+    confirmed_deactivations: int | None,
+    report,
+    channel,
+) -> None:
+    """Validate and stage a household file, apply it chunk by chunk, deactivate what it no longer lists."""
+    batch, source = result.batch, result.batch.source
+    per_person = "hubungan" in mapping
+    missing = missing_required(mapping, per_person=per_person, desil_required=source not in DESIL_OPTIONAL)
+    if missing:
+        raise ImportRefused(_("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)})
+    stage = Stage(batch=batch, members=per_person, dry_run=dry_run, now=timezone.now(), complete=complete)
+    validator = Validator(
+        mapping=mapping,
+        header=header,
+        per_person=per_person,
+        result=result,
+        stage=stage,
+        strict=strict,
+    )
+    stage.start(validator.present)
+    try:
+        read_rows(rows, table, validator, result, report, channel)
+        if result.rows_read == 0:
+            raise ImportRefused(_("The file has a header row but no data rows."))
+        validator.finish()
+        report("apply", 0.5, result.rows_read)
+        result.deactivated = stage.finish(source=source)
+    finally:
+        stage.stop()
+    if stage.total == 0:
+        raise ImportRefused(_("No row of the file is valid; nothing was imported."))
+    result.created, result.updated = stage.created, stage.updated
+    result.unchanged = stage.total - stage.created - stage.updated
+    result.source_active = stage.source_active
+    result.desa_count = len(stage.covered_desa())
+    result.summary = _per_kecamatan(stage.per_desa)
+    if (
+        not dry_run
+        and result.deactivated > MASS_DEACTIVATION_SHARE * stage.source_active
+        and result.deactivated > (confirmed_deactivations or 0)
+        and not allow_mass_deactivation
+    ):
+        raise ImportRefused(
+            _(
+                "Applying this file would deactivate %(count)s of the %(active)s active households of "
+                "this source, more than %(share)s%%; nothing was changed. Confirm the number to apply it."
+            )
+            % {
+                "count": result.deactivated,
+                "active": stage.source_active,
+                "share": int(MASS_DEACTIVATION_SHARE * 100),
+            }
+        )
+    stage.drop()
+
+
+def _recipient_list(
+    rows,
+    table,
+    header: list[str],
+    mapping: dict[str, int],
+    result: ImportResult,
+    *,
+    dry_run: bool,
+    report,
+    channel,
+) -> None:
+    """Set the list's assistance flag on the households it names (see ``importing/recipients.py``)."""
+    if "no_kk" not in mapping and "nik" not in mapping and "nik_kepala" not in mapping:
+        raise ImportRefused(_("Required columns are missing: %(columns)s.") % {"columns": "NO KK / NIK"})
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+    reader = RecipientReader(mapping=mapping, header=header, result=result)
+    read_rows(rows, table, reader, result, report, channel)
+    if result.rows_read == 0:
+        raise ImportRefused(_("The file has a header row but no data rows."))
+    per_desa = recipients_apply(reader=reader, batch=result.batch, dry_run=dry_run, now=timezone.now())
+    if result.updated + result.unchanged == 0:
+        raise ImportRefused(_("No row of the file is valid; nothing was imported."))
+    result.summary = _per_kecamatan({desa_id: [0, count, 0] for desa_id, count in per_desa.items()})
+
+
 def _finish(batch: ImportBatch, result: ImportResult, state: str, started: float, message: str = "") -> None:
     result.duration = time.monotonic() - started
     batch.state = state
@@ -174,11 +267,27 @@ def _finish(batch: ImportBatch, result: ImportResult, state: str, started: float
     batch.unchanged_count = result.unchanged
     batch.deactivated_count = result.deactivated
     batch.rejected_count = result.rejected
+    batch.unranked_count = result.unranked
+    batch.desa_count = result.desa_count
+    batch.source_active_count = result.source_active
+    batch.summary = result.summary
     batch.unknown_columns = result.unknown_columns
     batch.errors = [error.as_list() for error in result.errors[:BATCH_ERRORS]]
     batch.duration = round(result.duration, 3)
     batch.finished_at = timezone.now()
     batch.save()
+
+
+def _per_kecamatan(per_desa: dict[int, list[int]]) -> list[list]:
+    """[kecamatan code, name, created, updated, deactivated] for each kecamatan with a change, in code order."""
+    kecamatan = dict(Desa.objects.filter(pk__in=list(per_desa)).values_list("pk", "kecamatan__kode"))
+    names = dict(Desa.objects.filter(pk__in=list(per_desa)).values_list("kecamatan__kode", "kecamatan__nama"))
+    totals: dict[str, list[int]] = {}
+    for desa_id, counts in per_desa.items():
+        row = totals.setdefault(kecamatan.get(desa_id, ""), [0, 0, 0])
+        for index, count in enumerate(counts):
+            row[index] += count
+    return [[kode, names.get(kode, ""), *counts] for kode, counts in sorted(totals.items()) if any(counts)]
 
 
 def file_checksum(path: Path) -> str:
@@ -193,7 +302,9 @@ class ImportStartError(Exception):
     pass
 
 
-def import_batch_start(*, upload, source: str, period: str, user, strict: bool = False) -> ImportBatch:
+def import_batch_start(
+    *, upload, source: str, period: str, user, strict: bool = False, complete: bool = False
+) -> ImportBatch:
     """Store an uploaded file privately and queue its validation (a dry run); returns the new batch."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -207,6 +318,7 @@ def import_batch_start(*, upload, source: str, period: str, user, strict: bool =
         created_by=user,
         dry_run=True,
         strict=strict,
+        complete=complete,
         state=ImportBatch.State.PENDING,
     )
     batch.stored_file.save(
@@ -217,10 +329,24 @@ def import_batch_start(*, upload, source: str, period: str, user, strict: bool =
     return batch
 
 
-def import_batch_apply(*, validated: ImportBatch, user) -> ImportBatch:
-    """Queue applying a file whose dry run passed; the application is a new batch of the same file."""
+def import_batch_apply(*, validated: ImportBatch, user, confirmation: str = "") -> ImportBatch:
+    """Queue applying a file whose dry run passed; the application is a new batch of the same file.
+
+    When the check found more deactivations than ``MASS_DEACTIVATION_SHARE`` of the source's active
+    households, Dinsos must type their number as ``confirmation``; the application then refuses to
+    deactivate any other number.
+    """
     if validated.state != ImportBatch.State.VALIDATED or not validated.stored_file:
         raise ImportStartError(_("Only a validated dry run can be applied."))
+    confirmed = False
+    if validated.needs_confirmation:
+        typed = "".join(char for char in str(confirmation) if char.isdigit())
+        if typed != str(validated.deactivated_count):
+            raise ImportStartError(
+                _("Type the number of households that will be deactivated (%(count)s) to apply this file.")
+                % {"count": validated.deactivated_count}
+            )
+        confirmed = True
     already = ImportBatch.objects.filter(
         stored_file=validated.stored_file.name,
         dry_run=False,
@@ -238,6 +364,10 @@ def import_batch_apply(*, validated: ImportBatch, user) -> ImportBatch:
         created_by=user,
         dry_run=False,
         strict=validated.strict,
+        complete=validated.complete,
+        mass_deactivation_confirmed=confirmed,
+        # The number Dinsos confirmed: the application refuses to deactivate more than that.
+        deactivated_count=validated.deactivated_count if confirmed else 0,
         state=ImportBatch.State.PENDING,
     )
     transaction.on_commit(lambda: household_import_run.enqueue(batch.pk))

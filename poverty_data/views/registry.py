@@ -1,19 +1,21 @@
-"""Dinsos pages for importing the poverty registry: upload, dry-run summary, rejected rows, apply."""
+"""Dinsos pages for importing the poverty registry: upload, dry-run summary, rejected rows, apply, undo."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView
+from django.views.generic import DetailView, FormView, TemplateView
 
 from accounts.mixins import DinsosRequiredMixin
-from poverty_data.forms import ImportUploadForm
+from poverty_data.forms import ImportApplyForm, ImportUploadForm
 from poverty_data.models import ImportBatch
 from poverty_data.services import (
     ImportStartError,
+    ImportUndoError,
     errors_workbook_write,
     import_batch_apply,
     import_batch_start,
+    import_undo,
 )
 from tslp_portal.excel import xlsx_response
 from tslp_portal.models import AccessLog
@@ -37,6 +39,7 @@ class ImportUploadView(DinsosRequiredMixin, FormView):
             source=form.cleaned_data["source"],
             period=form.cleaned_data["period"],
             strict=form.cleaned_data["strict"],
+            complete=form.cleaned_data["complete"],
             user=self.request.user,
         )
         return redirect("registry:import_detail", pk=batch.pk)
@@ -51,6 +54,8 @@ class ImportDetailView(DinsosRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         batch = self.object
         context["errors"] = batch.errors[:SHOWN_ERRORS]
+        if batch.state == ImportBatch.State.VALIDATED:
+            context.setdefault("apply_form", ImportApplyForm(batch=batch))
         context["in_progress"] = batch.state in {ImportBatch.State.PENDING, ImportBatch.State.RUNNING}
         context["applied_as"] = (
             ImportBatch.objects.filter(stored_file=batch.stored_file.name, dry_run=False)
@@ -63,7 +68,7 @@ class ImportDetailView(DinsosRequiredMixin, DetailView):
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
-        if not context["errors"]:
+        if not context["errors"]:  # the rejected rows hold the file's NIK and names
             return response
         return personal_data_response(
             response,
@@ -75,14 +80,23 @@ class ImportDetailView(DinsosRequiredMixin, DetailView):
 
 
 class ImportApplyView(DinsosRequiredMixin, View):
-    """POST only: apply a validated dry run (in the background)."""
+    """POST only: apply a validated dry run (in the background), with the typed number when it is needed."""
 
     http_method_names = ["post"]
 
     def post(self, request, pk):
         validated = get_object_or_404(ImportBatch, pk=pk)
+        form = ImportApplyForm(request.POST, batch=validated)
+        if not form.is_valid():
+            detail = ImportDetailView()
+            detail.setup(request, pk=pk)
+            detail.object = validated
+            context = detail.get_context_data(object=validated, apply_form=form)
+            return detail.render_to_response(context, status=400)
         try:
-            batch = import_batch_apply(validated=validated, user=request.user)
+            batch = import_batch_apply(
+                validated=validated, user=request.user, confirmation=form.cleaned_data.get("confirmation", "")
+            )
         except ImportStartError as exc:
             messages.error(request, str(exc))
             return redirect("registry:import_detail", pk=pk)
@@ -103,3 +117,32 @@ class ImportErrorsDownloadView(DinsosRequiredMixin, View):
             action=AccessLog.Action.EXPORT,
             reason=_("import review"),
         )
+
+
+class ImportUndoView(DinsosRequiredMixin, TemplateView):
+    """GET asks for confirmation; POST undoes an applied import (newest first)."""
+
+    template_name = "poverty_data/importbatch_undo.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["batch"] = get_object_or_404(
+            ImportBatch.objects.select_related("created_by"), pk=self.kwargs["pk"]
+        )
+        return context
+
+    def post(self, request, pk):
+        batch = get_object_or_404(ImportBatch, pk=pk)
+        try:
+            result = import_undo(batch=batch, user=request.user)
+        except ImportUndoError as exc:
+            messages.error(request, str(exc))
+            return redirect("registry:import_detail", pk=pk)
+        messages.success(
+            request,
+            _(
+                "Import undone: %(restored)s households restored, %(removed)s removed, %(deactivated)s deactivated."
+            )
+            % {"restored": result.restored, "removed": result.removed, "deactivated": result.deactivated},
+        )
+        return redirect("registry:import_detail", pk=pk)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -52,18 +53,8 @@ class ProgramAttachmentInline(ReadOnlyAdminMixin, admin.TabularInline):
 class ProgramAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The review queue. Programs change through the workflow (review screen, actions), never by editing."""
 
-    list_display = [
-        "title",
-        "company",
-        "status",
-        "tahun",
-        "bentuk",
-        "bidang",
-        "kecamatan_list",
-        "budget_display",
-        "submitted_at",
-        "review_link",
-    ]
+    # Fits a 1366 px screen beside the filters: the title opens the review screen (no extra button column).
+    list_display_links = None
     list_filter = ["status", "tahun", "bentuk", "bidang", KecamatanFilter, "company"]
     list_select_related = ["company"]
     search_fields = ["title", "company__name"]
@@ -104,11 +95,31 @@ class ProgramAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def budget_display(self, obj):
         return rupiah(obj.budget)
 
-    @admin.display(description=_("review"))
-    def review_link(self, obj):
-        url = reverse("admin:programs_program_review", args=[obj.pk])
-        label = _("Review") if obj.status == Program.Status.SUBMITTED else _("Open")
-        return format_html('<a class="button" href="{}">{}</a>', url, label)
+    def get_list_display(self, request):
+        # The title links to the review screen and carries the queue's filters, so a decision returns to them.
+        preserved = self.get_preserved_filters(request)
+
+        @admin.display(description=_("title"), ordering="title")
+        def title_link(obj):
+            url = reverse("admin:programs_program_review", args=[obj.pk])
+            return format_html('<a href="{}{}">{}</a>', url, f"?{preserved}" if preserved else "", obj.title)
+
+        return [
+            title_link,
+            "company",
+            "status",
+            "tahun",
+            "bidang",
+            "kecamatan_list",
+            "budget_display",
+            "submitted_at",
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A program is read and decided on its review screen; the bare read-only form has nothing to add.
+        url = reverse("admin:programs_program_review", args=[object_id])
+        preserved = request.GET.get("_changelist_filters")
+        return redirect(f"{url}?{urlencode({'_changelist_filters': preserved})}" if preserved else url)
 
     @admin.action(description=_("Approve the selected submitted programs"))
     def approve_selected(self, request, queryset):
@@ -164,7 +175,7 @@ class ProgramAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 % {"title": program.title, "status": program.get_status_display()},
                 messages.SUCCESS,
             )
-            return redirect("admin:programs_program_changelist")
+            return self._after_decision(request, program)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -177,5 +188,31 @@ class ProgramAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "preview": matching_selectors.targeting_preview(program=program),
             "form": form,
             "can_decide": "review" in services.program_actions(program, request.user),
+            "queue_url": self._queue_url(request),
+            "next_submission": self._next_submission(program),
         }
         return TemplateResponse(request, "admin/programs/program/review.html", context)
+
+    def _queue_url(self, request) -> str:
+        """The review queue with the filters the reviewer came from."""
+        url = reverse("admin:programs_program_changelist")
+        filters = request.GET.get("_changelist_filters", "")
+        return f"{url}?{filters}" if filters else url
+
+    def _next_submission(self, program: Program) -> Program | None:
+        """The oldest submission waiting after this one (the queue's order)."""
+        return (
+            Program.objects.filter(status=Program.Status.SUBMITTED)
+            .exclude(pk=program.pk)
+            .order_by("submitted_at", "pk")
+            .first()
+        )
+
+    def _after_decision(self, request, program: Program):
+        if "_review_next" in request.POST:
+            following = self._next_submission(program)
+            if following is not None:
+                url = reverse("admin:programs_program_review", args=[following.pk])
+                query = request.GET.urlencode()
+                return redirect(f"{url}?{query}" if query else url)
+        return redirect(self._queue_url(request))

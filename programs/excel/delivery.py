@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -36,16 +36,16 @@ HEADER_ROW = 5
 
 COLUMNS = [
     # (key, header, width)
-    ("code", _lazy("Code"), 9),
-    ("name", _lazy("Head of household"), 28),
-    ("nik", _lazy("NIK"), 20),
-    ("no_kk", _lazy("No. KK"), 20),
-    ("address", _lazy("Address"), 36),
-    ("desa", _lazy("Desa"), 20),
-    ("needs", _lazy("Needs"), 30),
-    ("status", _lazy("Delivery status"), 26),
-    ("date", _lazy("Date delivered"), 15),
-    ("value", _lazy("Value delivered (Rp)"), 18),
+    ("code", _("Code"), 9),
+    ("name", _("Head of household"), 28),
+    ("nik", _("NIK"), 20),
+    ("no_kk", _("No. KK"), 20),
+    ("address", _("Address"), 36),
+    ("desa", _("Desa"), 20),
+    ("needs", _("Needs"), 30),
+    ("status", _("Delivery status"), 26),
+    ("date", _("Date delivered"), 15),
+    ("value", _("Value delivered (Rp)"), 18),
 ]
 COLUMN = {key: index for index, (key, _label, _width) in enumerate(COLUMNS, start=1)}
 
@@ -55,7 +55,7 @@ def status_options() -> list[tuple[str, str, str]]:
     options = [(str(B.DELIVERED.label), B.DELIVERED, "")]
     for reason in Beneficiary.NotDeliveredReason:
         options.append(
-            (_("Not delivered: %(reason)s") % {"reason": reason.label}, B.NOT_DELIVERED, reason.value)
+            (gettext("Not delivered: %(reason)s") % {"reason": reason.label}, B.NOT_DELIVERED, reason.value)
         )
     return options
 
@@ -64,7 +64,9 @@ def status_label(beneficiary: Beneficiary) -> str:
     if beneficiary.state == B.DELIVERED:
         return str(B.DELIVERED.label)
     if beneficiary.state == B.NOT_DELIVERED:
-        return _("Not delivered: %(reason)s") % {"reason": beneficiary.get_not_delivered_reason_display()}
+        return gettext("Not delivered: %(reason)s") % {
+            "reason": beneficiary.get_not_delivered_reason_display()
+        }
     return ""
 
 
@@ -85,20 +87,22 @@ def beneficiary_workbook(*, program, beneficiaries, user, agreement=None) -> byt
     """The list as a meeting-friendly sheet: a title, who downloaded it and why, then one row per family."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _("Beneficiaries")
-    sheet["A1"] = _("Beneficiaries of %(title)s (%(tahun)s) — %(company)s") % {
+    sheet.title = gettext("Beneficiaries")
+    sheet["A1"] = gettext("Beneficiaries of %(title)s (%(tahun)s) — %(company)s") % {
         "title": program.title,
         "tahun": program.tahun,
         "company": program.company.name,
     }
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = _("Downloaded %(date)s by %(user)s. Personal data: for delivering this program only.") % {
+    sheet["A2"] = gettext(
+        "Downloaded %(date)s by %(user)s. Personal data: for delivering this program only."
+    ) % {
         "date": date_format(timezone.localdate()),
         "user": user.get_full_name() or user.username,
     }
     if agreement is not None:
-        sheet["A3"] = _("Data-sharing agreement (PKS) %(number)s") % {"number": agreement.number}
-    sheet["A4"] = _(
+        sheet["A3"] = gettext("Data-sharing agreement (PKS) %(number)s") % {"number": agreement.number}
+    sheet["A4"] = gettext(
         "Fill in the yellow columns and upload this file on the delivery page. Leave the status empty for a "
         "family not reached yet."
     )
@@ -190,7 +194,7 @@ def _find_columns(sheet) -> tuple[int, dict[str, int]]:
         if {"code", "no_kk", "status", "date", "value"} <= set(found):
             return row_number, found
     raise NotASpreadsheet(
-        _(
+        gettext(
             "This workbook is not the beneficiary list of this program: the columns %(columns)s were not "
             "found. Download the list again and fill in that file."
         )
@@ -242,7 +246,7 @@ def delivery_upload_parse(*, upload, beneficiaries: dict[int, str], user) -> Par
     except ImportRefused as exc:
         raise NotASpreadsheet(str(exc)) from exc
     except Exception as exc:  # openpyxl raises many kinds for files that are not workbooks
-        raise NotASpreadsheet(_("This file is not an Excel workbook (.xlsx).")) from exc
+        raise NotASpreadsheet(gettext("This file is not an Excel workbook (.xlsx).")) from exc
     try:
         sheet = workbook.worksheets[0]
         header_row, columns = _find_columns(sheet)
@@ -253,7 +257,7 @@ def delivery_upload_parse(*, upload, beneficiaries: dict[int, str], user) -> Par
         ):
             if number > header_row + MAX_ROWS:
                 raise NotASpreadsheet(
-                    _("The file has more than %(max)s rows; a program's list is never that long.")
+                    gettext("The file has more than %(max)s rows; a program's list is never that long.")
                     % {"max": MAX_ROWS}
                 )
 
@@ -276,13 +280,15 @@ def delivery_upload_parse(*, upload, beneficiaries: dict[int, str], user) -> Par
             full = beneficiaries.get(beneficiary_id)
             if full is None or no_kk not in {full, mask_identity(full), identity_for(user, full)}:
                 errors.append(
-                    _("Unknown household: code %(code)s with No. KK %(no_kk)s is not on this program's list.")
+                    gettext(
+                        "Unknown household: code %(code)s with No. KK %(no_kk)s is not on this program's list."
+                    )
                     % {"code": code if code not in (None, "") else "–", "no_kk": no_kk or "–"}
                 )
             state, reason = statuses.get(_normal(status_text), (None, ""))
             if state is None:
                 errors.append(
-                    _("Unknown status “%(status)s”: choose one of %(choices)s.")
+                    gettext("Unknown status “%(status)s”: choose one of %(choices)s.")
                     % {
                         "status": status_text,
                         "choices": ", ".join(label for label, _s, _r in status_options()),
@@ -293,11 +299,11 @@ def delivery_upload_parse(*, upload, beneficiaries: dict[int, str], user) -> Par
                 try:
                     delivered_on = _parse_date(cell("date"))
                 except ValueError:
-                    errors.append(_("Write the date as DD/MM/YYYY, e.g. 26/11/2026."))
+                    errors.append(gettext("Write the date as DD/MM/YYYY, e.g. 26/11/2026."))
                 try:
                     value = _parse_value(cell("value"))
                 except Exception:  # RupiahField raises ValidationError; floats with cents raise ValueError
-                    errors.append(_("Write the value in whole rupiah, e.g. 1.250.000."))
+                    errors.append(gettext("Write the value in whole rupiah, e.g. 1.250.000."))
             if errors:
                 parsed.errors[number] = errors
                 continue
@@ -326,7 +332,7 @@ def delivery_upload_apply(*, program, actor, upload, beneficiaries) -> tuple[int
     parsed = delivery_upload_parse(upload=upload, beneficiaries=known, user=actor)
     if parsed.errors:
         raise DeliveryError(
-            _("Nothing was saved: %(count)s rows need correcting.") % {"count": len(parsed.errors)},
+            gettext("Nothing was saved: %(count)s rows need correcting.") % {"count": len(parsed.errors)},
             parsed.errors,
         )
     changed = beneficiaries_report_delivery(program=program, actor=actor, rows=parsed.rows)

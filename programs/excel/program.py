@@ -2,8 +2,8 @@
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -24,18 +24,18 @@ def header_write(sheet, row: int, labels: list[str]) -> None:
 
 PROGRAM_COLUMNS = [
     # (header, width)
-    (_lazy("Title"), 40),
-    (_lazy("Company"), 32),
-    (_lazy("Year"), 8),
-    (_lazy("Bentuk"), 28),
-    (_lazy("Bidang"), 28),
-    (_lazy("Status"), 18),
-    (_lazy("Kecamatan"), 20),
-    (_lazy("Desa/kelurahan"), 40),
-    (_lazy("Start"), 12),
-    (_lazy("End"), 12),
-    (_lazy("Target households"), 14),
-    (_lazy("Budget (Rp)"), 18),
+    (_("Title"), 40),
+    (_("Company"), 32),
+    (_("Year"), 8),
+    (_("Bentuk"), 28),
+    (_("Bidang"), 28),
+    (_("Status"), 18),
+    (_("Kecamatan"), 20),
+    (_("Desa/kelurahan"), 40),
+    (_("Start"), 12),
+    (_("End"), 12),
+    (_("Target households"), 14),
+    (_("Budget (Rp)"), 18),
 ]
 BUDGET_COLUMN = len(PROGRAM_COLUMNS)
 HOUSEHOLDS_COLUMN = BUDGET_COLUMN - 1
@@ -70,7 +70,7 @@ def _write_programs(sheet, programs, first_row: int) -> int:
         total_budget += program.budget
         total_households += program.target_households
         row += 1
-    sheet.cell(row=row, column=1, value=_("Total")).font = Font(bold=True)
+    sheet.cell(row=row, column=1, value=gettext("Total")).font = Font(bold=True)
     sheet.cell(row=row, column=HOUSEHOLDS_COLUMN, value=total_households).font = Font(bold=True)
     total = sheet.cell(row=row, column=BUDGET_COLUMN, value=total_budget)
     total.font = Font(bold=True)
@@ -84,10 +84,10 @@ def _write_programs(sheet, programs, first_row: int) -> int:
 def program_list_workbook(*, programs, title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _("Programs")
+    sheet.title = gettext("Programs")
     sheet["A1"] = title
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = _("Downloaded %(date)s") % {"date": date_format(timezone.localdate())}
+    sheet["A2"] = gettext("Downloaded %(date)s") % {"date": date_format(timezone.localdate())}
     _write_programs(sheet, programs, first_row=5)
     return workbook_bytes(workbook)
 
@@ -95,15 +95,26 @@ def program_list_workbook(*, programs, title: str) -> bytes:
 def annual_plan_workbook(*, company, tahun: int, plan: dict) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _("Programs")
-    sheet["A1"] = _("Annual TSLP plan %(tahun)s — %(company)s") % {"tahun": tahun, "company": company.name}
+    sheet.title = gettext("Programs")
+    sheet["A1"] = gettext("Annual TSLP plan %(tahun)s — %(company)s") % {
+        "tahun": tahun,
+        "company": company.name,
+    }
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = _("NIB %(nib)s") % {"nib": company.nib}
+    sheet["A2"] = gettext("NIB %(nib)s") % {"nib": company.nib}
+    sheet["A3"] = gettext(
+        "The totals count what the company still plans to do; drafts, withdrawn, rejected and cancelled "
+        "programs are on the sheet “%(sheet)s”."
+    ) % {"sheet": gettext("Not in the plan")}
     _write_programs(sheet, plan["programs"], first_row=5)
+    apart = workbook.create_sheet(gettext("Not in the plan"))
+    apart["A1"] = gettext("Drafts, withdrawn, rejected and cancelled programs %(tahun)s") % {"tahun": tahun}
+    apart["A1"].font = Font(bold=True, size=14)
+    _write_programs(apart, plan["set_apart"], first_row=4)
 
-    for title, key in ((_("By bidang"), "by_bidang"), (_("By bentuk"), "by_bentuk")):
+    for title, key in ((gettext("By bidang"), "by_bidang"), (gettext("By bentuk"), "by_bentuk")):
         summary = workbook.create_sheet(title)
-        header_write(summary, 1, [title, _("Programs"), _("Budget (Rp)")])
+        header_write(summary, 1, [title, gettext("Programs"), gettext("Budget (Rp)")])
         for index, item in enumerate(plan[key], start=2):
             summary.cell(row=index, column=1, value=str(item["label"]))
             summary.cell(row=index, column=2, value=item["count"])

@@ -77,3 +77,23 @@ def validate_attachment(upload) -> None:
             % {"ext": extension},
             code="disguised",
         )
+
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+
+
+class IndonesianDateInput(forms.DateInput):
+    """A date typed as 26/11/2026 whatever the browser's language (a native date picker would show the
+    browser's own order, e.g. mm/dd/yyyy in an English browser)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"inputmode": "numeric", "autocomplete": "off", "placeholder": _("dd/mm/yyyy"), **(attrs or {})},
+            format="%d/%m/%Y",
+        )
+
+
+class IndonesianDateField(forms.DateField):
+    widget = IndonesianDateInput
+    input_formats = DATE_INPUT_FORMATS
+    default_error_messages = {"invalid": _("Write the date as DD/MM/YYYY, e.g. 26/11/2026.")}

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from poverty_data.models import Desa, Kecamatan
-from programs.forms.fields import RupiahField, validate_attachment
+from programs.forms.fields import IndonesianDateField, RupiahField, validate_attachment
 from programs.models import Assistance, Need, Program, ProgramAttachment
 from tslp_portal.forms import TextLimitsMixin
 
@@ -42,13 +42,22 @@ class ProgramForm(TextLimitsMixin, forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    attachment = forms.FileField(
-        label=_("Attachment (proposal, RAB)"),
+    start_date = IndonesianDateField(label=_("Start date"), help_text=_("DD/MM/YYYY, e.g. 01/03/2027."))
+    end_date = IndonesianDateField(label=_("End date"), help_text=_("DD/MM/YYYY, e.g. 30/11/2027."))
+    proposal = forms.FileField(
+        label=_("Proposal"),
         required=False,
-        help_text=_("PDF, XLSX, DOCX, JPG or PNG, at most 10 MB. More files can be added later."),
+        help_text=_("Needed before you submit. PDF, XLSX, DOCX, JPG or PNG, at most 10 MB."),
     )
-    attachment_kind = forms.ChoiceField(
-        label=_("Kind of attachment"), choices=ProgramAttachment.Kind.choices, required=False
+    rab = forms.FileField(
+        label=_("Budget plan (RAB)"),
+        required=False,
+        help_text=_("Needed before you submit. PDF, XLSX, DOCX, JPG or PNG, at most 10 MB."),
+    )
+    other_document = forms.FileField(
+        label=_("Other document"),
+        required=False,
+        help_text=_("Optional: a map, a letter of support, photos."),
     )
 
     class Meta:
@@ -70,8 +79,6 @@ class ProgramForm(TextLimitsMixin, forms.ModelForm):
             "value_per_household",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 4}),
             "objective": forms.Textarea(attrs={"rows": 3}),
         }
@@ -125,11 +132,31 @@ class ProgramForm(TextLimitsMixin, forms.ModelForm):
             )
         return tahun
 
-    def clean_attachment(self):
-        upload = self.cleaned_data.get("attachment")
+    def _clean_upload(self, name):
+        upload = self.cleaned_data.get(name)
         if upload:
             validate_attachment(upload)
         return upload
+
+    def clean_proposal(self):
+        return self._clean_upload("proposal")
+
+    def clean_rab(self):
+        return self._clean_upload("rab")
+
+    def clean_other_document(self):
+        return self._clean_upload("other_document")
+
+    def uploads(self) -> list[tuple]:
+        """The files chosen in this form with their kind, for ``program_save``."""
+        kinds = {
+            "proposal": ProgramAttachment.Kind.PROPOSAL,
+            "rab": ProgramAttachment.Kind.RAB,
+            "other_document": ProgramAttachment.Kind.OTHER,
+        }
+        return [
+            (self.cleaned_data[name], kind) for name, kind in kinds.items() if self.cleaned_data.get(name)
+        ]
 
     def clean(self):
         cleaned = super().clean()

@@ -6,7 +6,7 @@ targets, without the assistance it excludes, and not holding the same bidang in 
 cannot disagree.
 """
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from poverty_data.models import Household
@@ -139,8 +139,13 @@ def empty_pool_reason(program: Program) -> str:
     ) % {"criteria": _(" and ").join(criteria) or _("the program's criteria"), "desa": desa_names}
 
 
-def household_rule_breaks(program: Program, household: Household, *, desa_ids=None) -> list[str]:
-    """Why a household would not be proposed for this program (empty when it is eligible)."""
+def household_rule_breaks(
+    program: Program, household: Household, *, desa_ids=None, blocked_ids: set[int] | None = None
+) -> list[str]:
+    """Why a household would not be proposed for this program (empty when it is eligible).
+
+    ``desa_ids`` and ``blocked_ids`` (households holding a blocking claim) save queries over many households.
+    """
     reasons = []
     if not household.is_active:
         reasons.append(_("no longer active in the registry"))
@@ -157,9 +162,39 @@ def household_rule_breaks(program: Program, household: Household, *, desa_ids=No
             reasons.append(
                 _("already receives %(assistance)s") % {"assistance": Assistance(assistance).label}
             )
-    if blocking_claims(program).filter(household=household).exists():
+    if blocked_ids is None:
+        blocked = blocking_claims(program).filter(household=household).exists()
+    else:
+        blocked = household.pk in blocked_ids
+    if blocked:
         reasons.append(_("already holds a program of this bidang in this period"))
     return reasons
+
+
+def household_search(program: Program, query: str, *, limit: int = 20) -> list[Household]:
+    """Households matching a No. KK, NIK or name, for adding by hand: the eligible ones of the program's desa
+    first, then those of its desa that break a rule, then those of other desa; each with ``breaks``."""
+    desa_ids = program_desa_ids(program)
+    eligible = household_candidates(program, desa_ids=desa_ids).filter(pk=OuterRef("pk"))
+    found = list(
+        Household.objects.filter(Q(no_kk=query) | Q(nik_kepala=query) | Q(nama_kepala__icontains=query))
+        .select_related("desa")
+        .annotate(
+            eligible=Exists(eligible),
+            outside=Case(When(desa_id__in=desa_ids, then=Value(0)), default=Value(1)),
+        )
+        .order_by("-eligible", "outside", "nama_kepala", "pk")[:limit]
+    )
+    blocked_ids = set(
+        blocking_claims(program)
+        .filter(household__in=[h.pk for h in found])
+        .values_list("household_id", flat=True)
+    )
+    for household in found:
+        household.breaks = household_rule_breaks(
+            program, household, desa_ids=desa_ids, blocked_ids=blocked_ids
+        )
+    return found
 
 
 def proposal_reasons(beneficiaries: list[Beneficiary]) -> dict[int, dict]:

@@ -7,6 +7,16 @@ from accounts.scope import get_visible_or_404
 from programs.models import Bentuk, Bidang, Program, ProgramLocation
 
 INACTIVE_STATUSES = {Program.Status.DRAFT, Program.Status.WITHDRAWN, Program.Status.REJECTED}
+# What a company still plans to do (or did) in a year; drafts, withdrawn, rejected and cancelled are not.
+PLANNED_STATUSES = frozenset(
+    {
+        Program.Status.SUBMITTED,
+        Program.Status.REVISION_REQUESTED,
+        Program.Status.APPROVED,
+        Program.Status.RUNNING,
+        Program.Status.COMPLETED,
+    }
+)
 
 
 def program_list(*, user) -> QuerySet[Program]:
@@ -40,17 +50,20 @@ def program_overlaps(*, program: Program) -> list[dict]:
 
 
 def annual_plan(*, company, tahun: int) -> dict:
-    """A company's programs for one budget year with totals by bidang and bentuk."""
+    """A company's programs for one budget year: what it still plans to do, with totals by bidang and bentuk.
+
+    Drafts, withdrawn, rejected and cancelled programs are listed apart (``set_apart``) and count in no total.
+    """
     programs = list(
         Program.objects.filter(company=company, tahun=tahun)
-        .exclude(status=Program.Status.WITHDRAWN)
         .select_related("company")
         .prefetch_related(
             Prefetch("locations", queryset=ProgramLocation.objects.select_related("desa__kecamatan"))
         )
-        .order_by("bidang", "title")
+        .order_by("bidang", "title", "pk")
     )
-    base = Program.objects.filter(company=company, tahun=tahun).exclude(status=Program.Status.WITHDRAWN)
+    planned = [p for p in programs if p.status in PLANNED_STATUSES]
+    base = Program.objects.filter(company=company, tahun=tahun, status__in=PLANNED_STATUSES)
 
     def totals(field, choices):
         rows = {r[field]: r for r in base.values(field).annotate(count=Count("pk"), budget=Sum("budget"))}
@@ -61,11 +74,12 @@ def annual_plan(*, company, tahun: int) -> dict:
         ]
 
     return {
-        "programs": programs,
+        "programs": planned,
+        "set_apart": [p for p in programs if p.status not in PLANNED_STATUSES],
         "by_bidang": totals("bidang", Bidang.choices),
         "by_bentuk": totals("bentuk", Bentuk.choices),
-        "total_budget": sum(p.budget for p in programs),
-        "total_households": sum(p.target_households for p in programs),
+        "total_budget": sum(p.budget for p in planned),
+        "total_households": sum(p.target_households for p in planned),
     }
 
 

@@ -11,6 +11,7 @@ from programs.services.delivery import (  # noqa: F401
     data_use_acceptance,
 )
 from programs.services.realisation import (  # noqa: F401
+    program_remind,
     realisation_return,
     realisation_submit,
     realisation_verify,
@@ -25,6 +26,7 @@ from programs.services.workflow import (  # noqa: F401
     program_cancel,
     program_detach,
     program_event_record,
+    program_missing_documents,
     program_reject,
     program_request_revision,
     program_save,

@@ -23,6 +23,7 @@ from programs.selectors.matching import (
     household_rule_breaks,
 )
 from programs.services.workflow import ProgramError, program_event_record, program_transition
+from programs.signals import ledger_changed
 
 # A multiplier co-prime with 2**31: spreads household ids so that ties are broken fairly but reproducibly.
 TIE_BREAK_MULTIPLIER = 2654435761
@@ -325,6 +326,7 @@ def beneficiaries_confirm(*, program: Program, actor: User) -> int:
         action=ProgramEvent.Action.CONFIRM,
         note=_("%(count)s households confirmed.") % {"count": count},
     )
+    ledger_changed.send(sender=Program, program_id=program.pk)
     return count
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from programs.models import Program, ProgramEvent, RealisationDocument, RealisationReport
+from programs.selectors.realisation import programs_overdue
 from programs.services.workflow import (
     ProgramError,
     company_recipients,
@@ -20,6 +21,7 @@ from programs.services.workflow import (
     program_mail_queue,
     program_transition,
 )
+from programs.signals import ledger_changed
 from tslp_portal.uploads import filename_shorten
 
 R = RealisationReport.State
@@ -114,6 +116,7 @@ def realisation_verify(*, report: RealisationReport, actor: User, note: str = ""
             action=ProgramEvent.Action.COMPLETE,
             note=report.dinsos_note or _("Final realisation report verified."),
         )
+    ledger_changed.send(sender=Program, program_id=program.pk)
     return report
 
 
@@ -146,4 +149,29 @@ def realisation_return(*, report: RealisationReport, actor: User, note: str) -> 
     return report
 
 
-__all__ = ["realisation_return", "realisation_submit", "realisation_verify"]
+@transaction.atomic
+def program_remind(*, program: Program, actor: User) -> ProgramEvent:
+    """Remind the company that the realisation report of an ended program is overdue (Dinsos)."""
+    if not actor.is_dinsos:
+        raise ProgramError(_("Only Dinsos sends reminders."))
+    program = Program.objects.select_for_update().select_related("company").get(pk=program.pk)
+    if not programs_overdue().filter(pk=program.pk).exists():
+        raise ProgramError(_("This program's realisation report is not overdue: no reminder was sent."))
+    days = (timezone.localdate() - program.end_date).days
+    event = program_event_record(
+        program=program,
+        actor=actor,
+        action=ProgramEvent.Action.REMIND,
+        note=_("Reminder sent: the realisation report is %(days)s days overdue.") % {"days": days},
+    )
+    program_mail_queue(
+        program=program,
+        event=event,
+        recipients=company_recipients(program),
+        template="reminder",
+        url_name="programs:realisation_create",
+    )
+    return event
+
+
+__all__ = ["program_remind", "realisation_return", "realisation_submit", "realisation_verify"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from programs.models import Program, ProgramAttachment, ProgramEvent, ProgramLocation
+from programs.signals import ledger_changed
 from tslp_portal.mail import mail_after_commit
 from tslp_portal.uploads import filename_shorten
 
@@ -51,6 +52,8 @@ TRANSITIONS: dict[str, Transition] = {
     # Through realisation_verify of a final report.
     A.COMPLETE: Transition(frozenset({S.RUNNING}), S.COMPLETED, DINSOS, False, "decision"),
 }
+# Dinsos reviews a program from these: a submission without them is refused.
+SUBMISSION_DOCUMENTS = (ProgramAttachment.Kind.PROPOSAL, ProgramAttachment.Kind.RAB)
 # Dinsos' decisions stamp ``decided_at``; starting the program is not a decision on it.
 DECISIONS = frozenset({A.REQUEST_REVISION, A.APPROVE, A.REJECT, A.CANCEL, A.COMPLETE})
 
@@ -151,6 +154,7 @@ def program_transition(
             locked.decided_at = now
             fields.append("decided_at")
         locked.save(update_fields=fields)
+        ledger_changed.send(sender=Program, program_id=locked.pk)
         event = program_event_record(
             program=locked, actor=actor, action=action, note=note, from_status=from_status
         )
@@ -203,6 +207,18 @@ def _check_submittable(program: Program) -> None:
         )
     if not program.locations.exists():
         raise ProgramError(_("Choose at least one desa where the program takes place."))
+    missing = program_missing_documents(program)
+    if missing:
+        raise ProgramError(
+            _("Attach the %(documents)s before you submit: Dinsos reviews the program from them.")
+            % {"documents": _(" and ").join(str(label) for label in missing)}
+        )
+
+
+def program_missing_documents(program: Program) -> list[str]:
+    """The labels of the documents a submission needs that the program lacks (proposal, RAB)."""
+    attached = set(program.attachments.values_list("kind", flat=True))
+    return [kind.label for kind in SUBMISSION_DOCUMENTS if kind not in attached]
 
 
 def program_submit(*, program: Program, actor: User, expected_status: str | None = None) -> Program:
@@ -248,10 +264,8 @@ DINSOS_DECISIONS = {
 
 
 @transaction.atomic
-def program_save(
-    *, program: Program, actor: User, desa: Iterable, attachment=None, attachment_kind=None
-) -> Program:
-    """Create or edit a program with its locations and an optional new attachment (company side)."""
+def program_save(*, program: Program, actor: User, desa: Iterable, uploads: Iterable[tuple] = ()) -> Program:
+    """Create or edit a program with its locations and new attachments, ``(file, kind)`` pairs (company side)."""
     creating = program.pk is None
     if not creating:
         current = Program.objects.select_for_update().get(pk=program.pk)
@@ -277,8 +291,8 @@ def program_save(
         action=A.CREATE if creating else A.EDIT,
         from_status="" if creating else program.status,
     )
-    if attachment is not None:
-        program_attach(program=program, actor=actor, upload=attachment, kind=attachment_kind)
+    for upload, kind in uploads:
+        program_attach(program=program, actor=actor, upload=upload, kind=kind)
     return program
 
 

@@ -25,7 +25,7 @@ def delivery_panel(context, program: Program) -> dict:
         "can_open_list": sees_names and (running or not is_member),
         "access_ended": is_member and not running,
         "can_report": is_member and running,
-        "totals": selectors.delivery_totals(program=program) if sees_names else None,
+        "totals": selectors.delivery_totals(program=program),  # counts, not personal data: pimpinan too
         "reports": program.reports.select_related("submitted_by").order_by("-submitted_at"),
         "is_dinsos": user.is_dinsos,
     }

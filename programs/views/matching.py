@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -48,15 +47,7 @@ class MatchingView(DinsosRequiredMixin, View):
         query = request.GET.get("q", "").strip()
         found = []
         if query and program.status == Program.Status.APPROVED:
-            found = list(
-                Household.objects.filter(
-                    Q(no_kk=query) | Q(nik_kepala=query) | Q(nama_kepala__icontains=query)
-                )
-                .select_related("desa")
-                .order_by("nama_kepala")[:20]
-            )
-            for household in found:
-                household.breaks = selectors.household_rule_breaks(program, household)
+            found = selectors.household_search(program, query)
         counts = selectors.beneficiary_counts(program=program)
         return {
             "program": program,

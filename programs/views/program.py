@@ -80,8 +80,7 @@ class ProgramCreateView(CompanyMemberRequiredMixin, View):
             program=form.save(commit=False),
             actor=request.user,
             desa=form.cleaned_data["all_locations"],
-            attachment=form.cleaned_data.get("attachment"),
-            attachment_kind=form.cleaned_data.get("attachment_kind"),
+            uploads=form.uploads(),
         )
         messages.success(
             request, _("The program is saved as a draft. Submit it to Dinsos when it is complete.")
@@ -114,8 +113,7 @@ class ProgramUpdateView(LoginRequiredMixin, View):
                 program=form.save(commit=False),
                 actor=request.user,
                 desa=form.cleaned_data["all_locations"],
-                attachment=form.cleaned_data.get("attachment"),
-                attachment_kind=form.cleaned_data.get("attachment_kind"),
+                uploads=form.uploads(),
             )
         except services.ProgramError as exc:
             messages.error(request, str(exc))
@@ -138,9 +136,9 @@ class ProgramActionView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         form = ConfirmForm(initial={"expected_status": self.program.status})
-        return render(
-            request, self.template_name, {"program": self.program, "form": form, "action": self.action}
-        )
+        missing = services.program_missing_documents(self.program) if self.action == "submit" else []
+        context = {"program": self.program, "form": form, "action": self.action, "missing_documents": missing}
+        return render(request, self.template_name, context)
 
     def post(self, request, pk):
         form = ConfirmForm(request.POST)

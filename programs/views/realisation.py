@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.mixins import DinsosRequiredMixin
+from accounts.mixins import DinsosRequiredMixin, RoleRequiredMixin
+from accounts.models import User
 from accounts.scope import PersonalData, get_visible_or_404, scope_of
 from programs import services
 from programs.forms.realisation import RealisationDecisionForm, RealisationForm
 from programs.models import Program, RealisationReport
 from programs.selectors.program import program_for_member
-from programs.selectors.realisation import programs_overdue
+from programs.selectors.realisation import overdue_rows
 from tslp_portal.privacy import personal_data_response
 
 S = Program.Status
@@ -108,8 +109,29 @@ class RealisationDocumentView(LoginRequiredMixin, View):
         )
 
 
-class OverdueView(DinsosRequiredMixin, View):
+class OverdueView(RoleRequiredMixin, View):
+    """Programs whose realisation report is overdue: Dinsos sees all and sends reminders; a camat their own."""
+
+    allowed_roles = frozenset({User.Role.DINSOS, User.Role.CAMAT})
     template_name = "programs/realisation/overdue.html"
 
     def get(self, request):
-        return render(request, self.template_name, {"programs": programs_overdue()})
+        return render(request, self.template_name, {"rows": overdue_rows(user=request.user)})
+
+
+class ReminderView(DinsosRequiredMixin, View):
+    """POST only: mail the company a reminder about its overdue report, recorded in the history."""
+
+    def post(self, request, pk):
+        program = get_object_or_404(Program.objects.select_related("company"), pk=pk)
+        try:
+            services.program_remind(program=program, actor=request.user)
+        except services.ProgramError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("A reminder was sent to %(company)s about “%(title)s”.")
+                % {"company": program.company.name, "title": program.title},
+            )
+        return redirect("programs:overdue")

@@ -19,6 +19,15 @@
         }
       }
     });
+    // Split date and time inputs share one label, written for the first of them.
+    document.querySelectorAll("input[id$='_0'], input[id$='_1']").forEach(function (input) {
+      var base = input.id.slice(0, -2);
+      var label = document.querySelector('label[for="' + base + '_0"]') || document.querySelector('label[for="' + base + '"]');
+      if (label && !document.querySelector('label[for="' + input.id + '"]:not([for="' + base + '_0"])') && !input.hasAttribute("aria-label")) {
+        var part = input.id.slice(-1) === "0" ? "tanggal" : "jam";
+        input.setAttribute("aria-label", label.textContent.replace(/:\s*$/, "").trim() + " (" + part + ")");
+      }
+    });
     document.querySelectorAll(".help-tooltip[aria-label]:not([role])").forEach(function (icon) {
       icon.setAttribute("role", "img");
     });
@@ -28,9 +37,18 @@
       }
     });
   }
-  window.addEventListener("load", function () {
+  document.addEventListener("DOMContentLoaded", function () {
     nameWidgets();
-    // select2 draws its widgets after load; name them once they exist.
-    window.setTimeout(nameWidgets, 250);
+    // select2 and the inlines draw their widgets later; name each one as it appears.
+    var pending = false;
+    new MutationObserver(function () {
+      if (!pending) {
+        pending = true;
+        window.requestAnimationFrame(function () {
+          pending = false;
+          nameWidgets();
+        });
+      }
+    }).observe(document.body, { childList: true, subtree: true });
   });
 })();

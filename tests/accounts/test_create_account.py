@@ -62,7 +62,7 @@ def test_company_account_needs_an_existing_company(wilayah):
 
 def test_weak_password_is_refused(wilayah, monkeypatch):
     monkeypatch.setenv("TSLP_ACCOUNT_PASSWORD", "123")
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="Kata sandi terlalu pendek"):
         create("pimpinan2", "--role", "pimpinan")
     assert not User.objects.filter(username="pimpinan2").exists()
 

@@ -33,7 +33,7 @@ def test_camat_of_kahayan_hilir_cannot_see_what_belongs_to_maliku(personas, comp
     assert visible.count() == Desa.objects.filter(kecamatan__kode="62.11.05").count()
     assert not visible.filter(kecamatan__kode="62.11.06").exists()
     assert list(Company.objects.visible_to(camat)) == [company]
-    with pytest.raises(Http404):
+    with pytest.raises(Http404, match="Tidak ditemukan"):
         get_visible_or_404(Company, camat, pk=other_company.pk)
     assert get_visible_or_404(Company, camat, pk=company.pk) == company
 
@@ -41,7 +41,7 @@ def test_camat_of_kahayan_hilir_cannot_see_what_belongs_to_maliku(personas, comp
 def test_company_members_see_only_their_own_company(personas, company, other_company):
     assert list(Company.objects.visible_to(personas["owner"])) == [company]
     assert list(Company.objects.visible_to(personas["other_company"])) == [other_company]
-    with pytest.raises(Http404):
+    with pytest.raises(Http404, match="Tidak ditemukan"):
         get_visible_or_404(Company.objects.all(), personas["owner"], pk=other_company.pk)
 
 

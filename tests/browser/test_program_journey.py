@@ -39,13 +39,16 @@ def test_company_registers_submits_revises_and_gets_its_program_approved(
     page.get_by_role("button", name="Kahayan Hilir").click()
     page.get_by_label("Pulang Pisau", exact=True).check()
     page.get_by_label("Rencana anggaran (Rp)").fill("150.000.000")
-    page.get_by_label("Tanggal mulai").fill(f"{NEXT_YEAR}-03-01")
-    page.get_by_label("Tanggal selesai").fill(f"{NEXT_YEAR}-10-31")
+    page.get_by_label("Tanggal mulai").fill(f"01/03/{NEXT_YEAR}")
+    page.get_by_label("Tanggal selesai").fill(f"31/10/{NEXT_YEAR}")
     page.get_by_label("Sasaran keluarga").fill("10")
     page.get_by_label("Desil tertinggi yang diterima").fill("3")
     page.get_by_label("Tidak ada air minum bersih").check()
-    page.get_by_label("Lampiran (proposal, RAB)").set_input_files(
+    page.get_by_label("Proposal", exact=True).set_input_files(
         files=[{"name": "proposal-sumur.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    page.get_by_label("Rencana anggaran biaya (RAB)").set_input_files(
+        files=[{"name": "rab-sumur.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
     screenshot("3-program-form")
     page.get_by_role("button", name="Simpan draf").click()
@@ -63,7 +66,7 @@ def test_company_registers_submits_revises_and_gets_its_program_approved(
     # Dinsos asks for a revision from the review screen.
     log_in(page, base, dinsos.username)
     page.goto(base + "/admin/programs/program/")
-    page.get_by_role("row", name="Sumur bor air bersih").get_by_role("link", name="Telaah").click()
+    page.get_by_role("link", name="Sumur bor air bersih Kahayan Hilir").click()
     page.get_by_label("Minta revisi").check()
     page.get_by_label("Catatan untuk perusahaan").fill("Lampirkan RAB per sumur.")
     screenshot("5-dinsos-review")

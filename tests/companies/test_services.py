@@ -95,14 +95,14 @@ def test_company_register_refuses_a_duplicate_nib_and_creates_nothing(kahayan_hi
 
 
 def test_company_register_rolls_back_the_company_when_the_account_fails(kahayan_hilir, owner):
-    with pytest.raises(CompanyError):
+    with pytest.raises(CompanyError, match="Nama pengguna PEMILIK sudah dipakai"):
         company_register(**registration(kahayan_hilir, username=owner.username.upper()))
     assert not Company.objects.filter(nib="1234567890123").exists()
     assert not CompanyEvent.objects.exists()
 
 
 def test_company_register_refuses_a_weak_password(kahayan_hilir):
-    with pytest.raises(CompanyError):
+    with pytest.raises(CompanyError, match="Kata sandi ini terlalu umum"):
         company_register(**registration(kahayan_hilir, password="12345678"))
     assert not Company.objects.filter(nib="1234567890123").exists()
 
@@ -151,7 +151,10 @@ def test_illegal_decision_fails_with_a_clear_message_and_changes_nothing(
     service, from_status, kahayan_hilir, dinsos, django_capture_on_commit_callbacks
 ):
     company = CompanyFactory(status=from_status, kecamatan=kahayan_hilir)
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(CompanyError) as error:
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(CompanyError, match=r"tidak dapat (diverifikasi|ditolak|dibekukan): ") as error,
+    ):
         service(company=company, actor=dinsos, note="alasan")
     assert company.name in str(error.value)
     company.refresh_from_db()
@@ -165,7 +168,7 @@ def test_decision_on_a_stale_object_checks_the_state_in_the_database(pending, di
     stale = Company.objects.get(pk=pending.pk)
     company_reject(company=pending, actor=dinsos, note="Data tidak lengkap")
     assert stale.status == Company.Status.PENDING
-    with pytest.raises(CompanyError):
+    with pytest.raises(CompanyError, match="tidak dapat ditolak"):
         company_reject(company=stale, actor=dinsos, note="lagi")
     assert pending.events.count() == 1
 
@@ -184,7 +187,7 @@ def test_reject_and_suspend_require_a_reason(service, note, kahayan_hilir, dinso
 
 @pytest.mark.parametrize("persona", ["owner", "camat", "pimpinan"])
 def test_only_dinsos_decides_on_verification(persona, personas, pending):
-    with pytest.raises(CompanyError):
+    with pytest.raises(CompanyError, match="Hanya Dinsos yang dapat memutuskan"):
         company_verify(company=pending, actor=personas[persona])
     pending.refresh_from_db()
     assert pending.status == Company.Status.PENDING
@@ -281,7 +284,7 @@ def test_identifiers_are_locked_once_verified_even_when_suspended(status, locked
 
 
 def test_update_refuses_other_companies_members(company, other_owner):
-    with pytest.raises(CompanyError):
+    with pytest.raises(CompanyError, match="Hanya anggota perusahaan"):
         company_update(company=company, actor=other_owner, data={"sector": "x"})
 
 
@@ -317,7 +320,7 @@ def test_owner_adds_an_editor_who_gets_a_link_to_choose_a_password(
 
 
 def test_editor_cannot_add_members(company, editor):
-    with pytest.raises(CompanyError):
+    with pytest.raises(CompanyError, match="Hanya pemilik akun perusahaan yang dapat menambah"):
         company_member_add(
             company=company, actor=editor, username="x", name="X", email="x@x.example", site_url=""
         )
@@ -325,14 +328,14 @@ def test_editor_cannot_add_members(company, editor):
 
 
 def test_owner_cannot_add_members_to_another_company(other_company, owner):
-    with pytest.raises(CompanyError):
+    with pytest.raises(CompanyError, match="Hanya pemilik akun perusahaan yang dapat menambah"):
         company_member_add(
             company=other_company, actor=owner, username="x", name="X", email="x@x.example", site_url=""
         )
 
 
 def test_adding_a_taken_username_fails(company, owner, editor):
-    with pytest.raises(CompanyError):
+    with pytest.raises(CompanyError, match="Nama pengguna EDITOR sudah dipakai"):
         company_member_add(
             company=company, actor=owner, username="EDITOR", name="X", email="x@x.example", site_url=""
         )
@@ -346,12 +349,12 @@ def test_owner_deactivates_an_editor(company, owner, editor):
 
 def test_deactivating_twice_fails(company, owner, editor):
     company_member_deactivate(company=company, actor=owner, member=editor)
-    with pytest.raises(CompanyError):
+    with pytest.raises(CompanyError, match="sudah dinonaktifkan"):
         company_member_deactivate(company=company, actor=owner, member=editor)
 
 
 def test_owner_cannot_be_deactivated(company, owner):
-    with pytest.raises(CompanyError):
+    with pytest.raises(CompanyError, match="Hanya editor yang dapat dinonaktifkan"):
         company_member_deactivate(company=company, actor=owner, member=owner)
     owner.refresh_from_db()
     assert owner.is_active
@@ -359,7 +362,7 @@ def test_owner_cannot_be_deactivated(company, owner):
 
 def test_editor_cannot_deactivate_anyone(company, owner, editor):
     colleague = UserFactory(role=User.Role.PERUSAHAAN, company=company, company_role=User.CompanyRole.EDITOR)
-    with pytest.raises(CompanyError):
+    with pytest.raises(CompanyError, match="Hanya pemilik akun perusahaan yang dapat mengelola"):
         company_member_deactivate(company=company, actor=editor, member=colleague)
     colleague.refresh_from_db()
     assert colleague.is_active
@@ -369,7 +372,7 @@ def test_owner_cannot_deactivate_another_companys_member(company, owner, other_c
     stranger = UserFactory(
         role=User.Role.PERUSAHAAN, company=other_company, company_role=User.CompanyRole.EDITOR
     )
-    with pytest.raises(CompanyError):
+    with pytest.raises(CompanyError, match="bukan anggota perusahaan Anda"):
         company_member_deactivate(company=company, actor=owner, member=stranger)
     stranger.refresh_from_db()
     assert stranger.is_active

@@ -1,6 +1,8 @@
 """The household and import-batch admin: Dinsos only, read-only, access-logged."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from poverty_data.models import HouseholdChange
@@ -52,6 +54,44 @@ def test_dinsos_searches_households_by_no_kk_nik_and_name(dinsos, login):
         content = client.get(url, {"q": query}).content.decode()
         assert wanted.no_kk in content, query
         assert other.no_kk not in content, query
+
+
+def test_a_16_digit_search_reads_the_identity_columns_exactly_without_distinct(dinsos, login):
+    wanted = HouseholdFactory(nama_kepala="Sumarni")
+    member = MemberFactory(household=wanted, nama="Rahmat")
+    other = HouseholdFactory(nama_kepala=f"Nama {wanted.no_kk}")
+    client = login(dinsos)
+    url = reverse("admin:poverty_data_household_changelist")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"q": f" {member.nik} "})
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [wanted]
+    assert not any("DISTINCT" in query["sql"] and "household" in query["sql"] for query in queries)
+    assert list(client.get(url, {"q": wanted.no_kk}).context["cl"].result_list) == [wanted]
+    assert other not in client.get(url, {"q": wanted.nik_kepala}).context["cl"].result_list
+
+
+def test_a_name_search_finds_heads_and_members_by_part_of_the_name(dinsos, login):
+    head = HouseholdFactory(nama_kepala="Sumarni Binti Jaya")
+    child = MemberFactory(household=HouseholdFactory(nama_kepala="Ahmad"), nama="Rizky Sumarno")
+    HouseholdFactory(nama_kepala="Wati")
+    url = reverse("admin:poverty_data_household_changelist")
+
+    found = login(dinsos).get(url, {"q": "SUMAR"}).context["cl"].result_list
+
+    assert sorted(household.pk for household in found) == sorted([head.pk, child.household_id])
+
+
+def test_the_desil_filter_lists_every_desil_and_the_unranked(dinsos, login):
+    HouseholdFactory(desil=None)
+    HouseholdFactory(desil=3)
+    url = reverse("admin:poverty_data_household_changelist")
+    client = login(dinsos)
+
+    assert [h.desil for h in client.get(url, {"desil": "none"}).context["cl"].result_list] == [None]
+    assert [h.desil for h in client.get(url, {"desil": "3"}).context["cl"].result_list] == [3]
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from openpyxl import load_workbook
 
-from poverty_data.importing import periods, staging
+from poverty_data.importing import staging
 from poverty_data.models import Desa, Household, HouseholdChange, ImportBatch, Member
 from poverty_data.services import households_import
 from poverty_data.services import imports as import_module
@@ -33,6 +33,9 @@ def _english():
 
 
 def run(path: Path, source="dtsen", period="2026-01", **kwargs):
+    # These tests use registries of a few households, where any deactivation is a "mass" one; the guard
+    # has its own tests (test_import_scope.py).
+    kwargs.setdefault("allow_mass_deactivation", True)
     return households_import(path=path, source=source, period=period, **kwargs)
 
 
@@ -185,8 +188,8 @@ def test_desil_spellings(wilayah, tmp_path, raw, expected):
     assert Household.objects.get().desil == expected
 
 
-@pytest.mark.parametrize("raw", ["0", "11", "3.5", "tinggi", ""])
-def test_invalid_or_missing_desil_is_a_row_error_for_dtsen(wilayah, tmp_path, raw):
+@pytest.mark.parametrize("raw", ["0", "11", "3.5", "tinggi"])
+def test_invalid_desil_is_a_row_error_for_dtsen(wilayah, tmp_path, raw):
     path = write_xlsx(tmp_path / "d.xlsx", [DTSEN_HEADER, dtsen_row(1, desil=raw), dtsen_row(2)])
 
     result = run(path)
@@ -194,6 +197,17 @@ def test_invalid_or_missing_desil_is_a_row_error_for_dtsen(wilayah, tmp_path, ra
     assert [error.row for error in result.errors] == [2]
     assert result.errors[0].column == "desil_nasional"
     assert Household.objects.count() == 1
+
+
+@pytest.mark.parametrize("raw", ["", "NULL", "-", "null"])
+def test_family_without_desil_is_kept_unranked_and_counted(wilayah, tmp_path, raw):
+    path = write_xlsx(tmp_path / "d.xlsx", [DTSEN_HEADER, dtsen_row(1, desil=raw), dtsen_row(2)])
+
+    result = run(path)
+
+    assert (result.created, result.rejected, result.unranked) == (2, 0, 1)
+    assert result.batch.unranked_count == 1
+    assert Household.objects.get(no_kk=kk(1)).desil is None
 
 
 def test_other_source_without_desil_leaves_household_unranked(wilayah, tmp_path):
@@ -458,8 +472,13 @@ def test_dtks_family_without_head_or_with_two_heads_is_reported(wilayah, tmp_pat
     ]
     result = run(write_xlsx(tmp_path / "dtks.xlsx", rows), source="dtks")
 
-    assert list(Household.objects.values_list("no_kk", flat=True)) == [kk(2)]
-    assert sorted(error.row for error in result.errors) == [2, 4, 5]
+    assert not Household.objects.exists()
+    assert sorted(error.row for error in result.errors) == [2, 3, 4, 5]
+    reasons = {error.row: error.reason for error in result.errors}
+    assert "No row of this No. KK is the head" in reasons[2]
+    assert "2 heads of family (rows 3, 4)" in reasons[3]
+    assert reasons[3] == reasons[4]
+    assert "NIK already on row 3" in reasons[5]
 
 
 def test_dry_run_counts_but_changes_nothing(wilayah, tmp_path):
@@ -558,7 +577,7 @@ def test_command_exits_non_zero_when_the_file_is_refused(wilayah, tmp_path):
 def test_command_strict_exits_non_zero_on_an_invalid_row(wilayah, tmp_path):
     path = write_xlsx(tmp_path / "f.xlsx", [DTSEN_HEADER, dtsen_row(1), dtsen_row(2, desil="x")])
 
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="with --strict nothing is imported"):
         call_command("import_households", str(path), "--source", "dtsen", "--period", "2026-01", "--strict")
     assert not Household.objects.exists()
 
@@ -637,15 +656,6 @@ def test_excel_shared_strings_and_rich_text_are_read(wilayah, tmp_path):
     assert result.created == 1, (result.refused, result.errors)
     household = Household.objects.get()
     assert (household.no_kk, household.nama_kepala, household.desil) == (kk(1), "Siti & Co", 2)
-
-
-@pytest.mark.parametrize(
-    ("label", "key"),
-    [("2026-03", (2026, 3)), ("03/2026", (2026, 3)), ("Maret 2026", (2026, 3)), ("2026", (2026, 0)),
-     ("Semester I", None), ("DES 2025", (2025, 12))],
-)  # fmt: skip
-def test_period_labels_are_ordered(label, key):
-    assert periods.period_key(label) == key
 
 
 def test_a_column_excel_rounded_to_numbers_ending_in_0_is_refused(wilayah, tmp_path):

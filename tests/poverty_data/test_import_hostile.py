@@ -43,7 +43,7 @@ SHEET_END = "</sheetData></worksheet>"
         ("photo.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200),
         ("laporan.xlsx", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"),
         ("data.csv", b"\x7fELF\x02\x01\x01\x00" + bytes(range(256))),
-        ("page.csv", b"<!DOCTYPE html><html><body>Login</body></html>"),
+        ("feed.csv", b'<?xml version="1.0"?><feed><title>Login</title></feed>'),
     ],
 )
 def test_a_file_that_is_not_a_spreadsheet_is_refused(wilayah, tmp_path, name, content):

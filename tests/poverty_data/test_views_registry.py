@@ -110,7 +110,7 @@ def test_a_refused_file_shows_why(dinsos, login, tmp_path, settings, django_capt
     data = {
         "file": SimpleUploadedFile("laporan.xlsx", b"%PDF-1.4 not a workbook"),
         "source": "dtsen",
-        "period": "x",
+        "period": "2026-01",
     }
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -3,7 +3,7 @@ import datetime
 import factory
 
 from poverty_data.models import Desa
-from programs.models import Bentuk, Bidang, Program, ProgramLocation
+from programs.models import Bentuk, Bidang, Program, ProgramAttachment, ProgramLocation
 from tests.companies.factories import CompanyFactory
 
 
@@ -33,3 +33,21 @@ class ProgramFactory(factory.django.DjangoModelFactory):
         codes = extracted or ["62.11.05.2001"]
         for desa in Desa.objects.filter(kode__in=codes):
             ProgramLocation.objects.create(program=obj, desa=desa)
+
+    @factory.post_generation
+    def documents(obj, create, extracted, **kwargs):
+        """The proposal and RAB a submission needs (rows only; ``documents=False`` for a program without)."""
+        if not create or extracted is False:
+            return
+        for kind, name in (
+            (ProgramAttachment.Kind.PROPOSAL, "proposal.pdf"),
+            (ProgramAttachment.Kind.RAB, "rab.xlsx"),
+        ):
+            ProgramAttachment.objects.create(
+                program=obj,
+                kind=kind,
+                file=f"programs/{obj.pk}/{name}",
+                original_name=name,
+                content_type="application/octet-stream",
+                size=1,
+            )

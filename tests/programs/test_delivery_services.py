@@ -67,7 +67,7 @@ def test_accepting_the_terms_records_who_when_and_which_pks(program, owner, pks)
 
 
 def test_another_company_cannot_accept_terms_for_this_program(program, other_owner, pks):
-    with pytest.raises(delivery.ProgramError):
+    with pytest.raises(delivery.ProgramError, match="tidak berhak melakukan ini"):
         delivery.data_use_accept(program=program, actor=other_owner)
 
 
@@ -92,7 +92,7 @@ def test_company_reports_delivered_and_not_delivered_households(program, owner):
 
 def test_delivery_report_is_all_or_nothing(program, owner):
     first, second, third, *_rest = listed(program)
-    with pytest.raises(delivery.DeliveryError) as caught:
+    with pytest.raises(delivery.DeliveryError, match="2 baris perlu diperbaiki") as caught:
         delivery.beneficiaries_report_delivery(
             program=program,
             actor=owner,
@@ -108,7 +108,7 @@ def test_delivery_report_is_all_or_nothing(program, owner):
 
 def test_delivered_needs_a_date(program, owner):
     first = listed(program)[0]
-    with pytest.raises(delivery.DeliveryError):
+    with pytest.raises(delivery.DeliveryError, match="1 baris perlu diperbaiki"):
         delivery.beneficiaries_report_delivery(
             program=program, actor=owner, rows=[delivery.DeliveryRow(first.pk, B.DELIVERED)]
         )
@@ -117,7 +117,7 @@ def test_delivered_needs_a_date(program, owner):
 def test_household_of_another_program_cannot_be_reported(program, owner, company, dinsos):
     other = running_program(company=company, dinsos=dinsos, households=1, bidang="kesehatan")
     stranger = listed(other)[0]
-    with pytest.raises(delivery.DeliveryError):
+    with pytest.raises(delivery.DeliveryError, match="1 baris perlu diperbaiki"):
         delivery.beneficiaries_report_delivery(
             program=program,
             actor=owner,
@@ -128,15 +128,23 @@ def test_household_of_another_program_cannot_be_reported(program, owner, company
 def test_another_company_or_dinsos_cannot_report_delivery(program, other_owner, dinsos):
     row = delivery.DeliveryRow(listed(program)[0].pk, B.DELIVERED, delivered_on=TODAY)
     for actor in (other_owner, dinsos):
-        with pytest.raises(delivery.ProgramError):
+        with pytest.raises(delivery.ProgramError, match="tidak berhak melakukan ini"):
             delivery.beneficiaries_report_delivery(program=program, actor=actor, rows=[row])
 
 
 def test_delivery_cannot_be_reported_once_the_program_is_completed(program, owner):
     Program.objects.filter(pk=program.pk).update(status=S.COMPLETED)
     row = delivery.DeliveryRow(listed(program)[0].pk, B.DELIVERED, delivered_on=TODAY)
-    with pytest.raises(delivery.ProgramError):
+    with pytest.raises(delivery.ProgramError, match="selama program berjalan; program ini berstatus Selesai"):
         delivery.beneficiaries_report_delivery(program=program, actor=owner, rows=[row])
 
 
 # --- terms and access -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("dinsos", 5), ("pimpinan", 5), ("owner", 5), ("camat", 3), ("other_camat", 2), ("other_company", 0)],
+)
+def test_beneficiaries_visible_to_each_persona(program, personas, persona, expected):
+    assert Beneficiary.objects.visible_to(personas[persona]).filter(program=program).count() == expected

@@ -5,6 +5,7 @@ from django.db import connection
 
 from poverty_data.models import Desa, Household
 from programs.models import AssistanceClaim, Beneficiary, BidangRule, Program, ProgramEvent
+from programs.selectors.matching import targeting_preview
 from programs.services import matching
 from tests.poverty_data.factories import HouseholdFactory, ImportBatchFactory
 from tests.programs.factories import ProgramFactory
@@ -184,7 +185,7 @@ def test_remove_needs_a_reason_and_the_household_stays_out(approved, dinsos, mak
     first, second = make_household(desil=1), make_household(desil=2)
     matching.beneficiaries_propose(program=approved, actor=dinsos)
     beneficiary = Beneficiary.objects.get(program=approved, household=first)
-    with pytest.raises(matching.MatchingError):
+    with pytest.raises(matching.MatchingError, match="Tuliskan alasan"):
         matching.beneficiary_remove(beneficiary=beneficiary, actor=dinsos, reason=" ")
     matching.beneficiary_remove(
         beneficiary=beneficiary, actor=dinsos, reason="Sudah pindah ke Palangka Raya."
@@ -214,7 +215,7 @@ def test_adding_a_household_that_breaks_the_rules_needs_a_recorded_override(appr
 @pytest.mark.parametrize("persona", ["owner", "camat", "pimpinan"])
 def test_only_dinsos_matches(approved, personas, persona, make_household):
     make_household(desil=1)
-    with pytest.raises(matching.MatchingError):
+    with pytest.raises(matching.MatchingError, match="Hanya Dinsos yang mencocokkan"):
         matching.beneficiaries_propose(program=approved, actor=personas[persona])
 
 
@@ -222,7 +223,7 @@ def test_only_dinsos_matches(approved, personas, persona, make_household):
 def test_matching_needs_an_approved_program(company, dinsos, status, make_household):
     make_household(desil=1)
     program = ProgramFactory(company=company, status=status, target_households=3)
-    with pytest.raises(matching.MatchingError):
+    with pytest.raises(matching.MatchingError, match="selama program berstatus disetujui"):
         matching.beneficiaries_propose(program=program, actor=dinsos)
 
 
@@ -285,3 +286,50 @@ def test_two_staff_confirming_at_the_same_moment_cannot_both_give_the_same_house
     assert sorted(outcomes) == ["confirmed", "refused"]
     assert AssistanceClaim.objects.filter(household=shared, bidang="pendidikan").count() == 1
     assert Beneficiary.objects.filter(household=shared, state=B.CONFIRMED).count() == 1
+
+
+def test_preview_and_proposal_agree_over_the_bidang_rules_whole_window(company, dinsos, make_household):
+    """A household held by a 2027 infrastructure program (2027-2031) is out of a 2026 one (2026-2030)."""
+    held, free = make_household(desil=1), make_household(desil=2)
+    later = ProgramFactory(
+        company=company, status=S.APPROVED, bidang="infrastruktur", tahun=2027, target_households=1
+    )
+    Beneficiary.objects.create(program=later, household=held, state=B.PROPOSED, rank=1)
+    matching.beneficiaries_confirm(program=later, actor=dinsos)
+    earlier = ProgramFactory(
+        company=company, status=S.APPROVED, bidang="infrastruktur", tahun=2026, target_households=2
+    )
+    preview = targeting_preview(program=earlier)
+    result = matching.beneficiaries_propose(program=earlier, actor=dinsos)
+    assert preview["same_bidang"] == 1
+    assert preview["eligible"] == result.eligible == 1
+    assert preview["meeting_desil"] - preview["same_bidang"] == result.eligible
+    assert proposed_ids(earlier) == [free.pk]
+
+
+def test_removing_a_household_is_recorded_with_who_and_why(approved, dinsos, make_household):
+    household = make_household(desil=1)
+    matching.beneficiaries_propose(program=approved, actor=dinsos)
+    beneficiary = Beneficiary.objects.get(program=approved, household=household)
+    matching.beneficiary_remove(beneficiary=beneficiary, actor=dinsos, reason="Sudah pindah.")
+    event = approved.events.get(action=ProgramEvent.Action.REMOVE)
+    assert event.actor == dinsos
+    assert event.note == f"Keluarga {household.no_kk} dikeluarkan: Sudah pindah."
+
+
+def test_confirming_goes_through_the_transition_table(approved, dinsos, make_household):
+    make_household(desil=1)
+    matching.beneficiaries_propose(program=approved, actor=dinsos)
+    matching.beneficiaries_confirm(program=approved, actor=dinsos)
+    event = approved.events.get(action=ProgramEvent.Action.CONFIRM)
+    assert (event.from_status, event.to_status, event.actor) == (S.APPROVED, S.RUNNING, dinsos)
+
+
+def test_preview_counts_over_a_literal_list_of_desa(approved, make_household, django_assert_max_num_queries):
+    """A subquery on program locations makes PostgreSQL scan every household (PERF_FACTS: about 5 times slower)."""
+    make_household(desil=1)
+    with django_assert_max_num_queries(10) as captured:
+        targeting_preview(program=approved)
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 4
+    assert not [sql for sql in counts if "programlocation" in sql.lower()]

@@ -6,6 +6,8 @@ from programs.models import Program, ProgramEvent
 from tests.programs.factories import ProgramFactory
 
 S = Program.Status
+A = ProgramEvent.Action
+NOT_ALLOWED = "tidak berhak melakukan ini"
 
 
 @pytest.fixture
@@ -55,7 +57,7 @@ def test_unverified_company_cannot_submit(draft, owner):
 
 def test_program_without_desa_cannot_be_submitted(company, owner):
     program = ProgramFactory(company=company, desa_codes=["00.00"])
-    with pytest.raises(services.ProgramError):
+    with pytest.raises(services.ProgramError, match="Pilih setidaknya satu desa"):
         services.program_submit(program=program, actor=owner)
 
 
@@ -87,57 +89,54 @@ def test_every_legal_transition(company, personas, start, service, actor_name, n
     assert event.note == (note or "")
 
 
-ILLEGAL_FROM = {
-    services.program_submit: [
-        S.SUBMITTED,
-        S.APPROVED,
-        S.REJECTED,
-        S.WITHDRAWN,
-        S.RUNNING,
-        S.COMPLETED,
-        S.CANCELLED,
-    ],
-    services.program_withdraw: [S.APPROVED, S.REJECTED, S.WITHDRAWN, S.RUNNING, S.COMPLETED, S.CANCELLED],
-    services.program_approve: [
-        S.DRAFT,
-        S.REVISION_REQUESTED,
-        S.APPROVED,
-        S.REJECTED,
-        S.WITHDRAWN,
-        S.COMPLETED,
-    ],
-    services.program_request_revision: [S.DRAFT, S.REVISION_REQUESTED, S.APPROVED, S.REJECTED, S.WITHDRAWN],
-    services.program_reject: [S.DRAFT, S.REVISION_REQUESTED, S.APPROVED, S.REJECTED, S.WITHDRAWN],
-    services.program_cancel: [
-        S.DRAFT,
-        S.SUBMITTED,
-        S.REVISION_REQUESTED,
-        S.REJECTED,
-        S.WITHDRAWN,
-        S.COMPLETED,
-    ],
-}
-COMPANY_SERVICES = {services.program_submit, services.program_withdraw}
+def actor_for(personas, action):
+    return personas["owner"] if services.TRANSITIONS[action].who == "company" else personas["dinsos"]
 
 
-@pytest.mark.parametrize(
-    ("service", "start"), [(service, start) for service, starts in ILLEGAL_FROM.items() for start in starts]
-)
-def test_every_illegal_transition_fails_and_changes_nothing(company, owner, dinsos, service, start):
+# Derived from the transition table: every action from every status it does not allow.
+ILLEGAL = [
+    (action, start)
+    for action, transition in services.TRANSITIONS.items()
+    for start in S.values
+    if start not in transition.allowed_from
+]
+LEGAL = [
+    (action, start)
+    for action, transition in services.TRANSITIONS.items()
+    for start in transition.allowed_from
+]
+
+
+def test_the_illegal_table_covers_approving_a_running_or_cancelled_program():
+    assert (A.APPROVE, S.RUNNING) in ILLEGAL
+    assert (A.APPROVE, S.CANCELLED) in ILLEGAL
+    assert len(ILLEGAL) + len(LEGAL) == len(services.TRANSITIONS) * len(S.values)
+
+
+@pytest.mark.parametrize(("action", "start"), sorted(LEGAL))
+def test_every_transition_of_the_table_is_legal_from_its_statuses(company, personas, action, start):
     program = make(company, start)
-    actor = owner if service in COMPANY_SERVICES else dinsos
-    kwargs = {"program": program, "actor": actor}
-    if service not in {services.program_submit, services.program_approve, services.program_withdraw}:
-        kwargs["note"] = "Catatan."
-    with pytest.raises(services.ProgramError):
-        service(**kwargs)
+    actor = actor_for(personas, action)
+    services.program_transition(program=program, actor=actor, action=action, note="Catatan.")
+    assert Program.objects.get(pk=program.pk).status == services.TRANSITIONS[action].to_status
+    event = program.events.get()
+    assert (event.action, event.from_status, event.actor) == (action, start, actor)
+
+
+@pytest.mark.parametrize(("action", "start"), sorted(ILLEGAL))
+def test_every_illegal_transition_fails_and_changes_nothing(company, personas, action, start):
+    program = make(company, start)
+    with pytest.raises(services.ProgramError, match="tidak dapat dilakukan selama program berstatus"):
+        services.program_transition(
+            program=program, actor=actor_for(personas, action), action=action, note="Catatan."
+        )
     assert Program.objects.get(pk=program.pk).status == start
     assert not program.events.exists()
 
 
 @pytest.mark.parametrize("actor_name", ["dinsos", "camat", "pimpinan", "other_company"])
 def test_only_members_of_the_company_may_submit(draft, personas, actor_name):
-    with pytest.raises(services.ProgramError):
+    with pytest.raises(services.ProgramError, match=NOT_ALLOWED):
         services.program_submit(program=draft, actor=personas[actor_name])
     assert Program.objects.get(pk=draft.pk).status == S.DRAFT
 
@@ -145,7 +144,7 @@ def test_only_members_of_the_company_may_submit(draft, personas, actor_name):
 @pytest.mark.parametrize("actor_name", ["owner", "camat", "pimpinan"])
 def test_only_dinsos_may_decide(company, personas, actor_name):
     program = make(company, S.SUBMITTED)
-    with pytest.raises(services.ProgramError):
+    with pytest.raises(services.ProgramError, match=NOT_ALLOWED):
         services.program_approve(program=program, actor=personas[actor_name])
     assert Program.objects.get(pk=program.pk).status == S.SUBMITTED
 
@@ -184,6 +183,46 @@ def test_decisions_are_mailed_to_the_company_in_indonesian(
 def test_editing_is_refused_once_submitted(company, owner):
     program = make(company, S.SUBMITTED)
     program.title = "Diubah diam-diam"
-    with pytest.raises(services.ProgramError):
+    with pytest.raises(services.ProgramError, match="tidak dapat diubah lagi: statusnya Diajukan"):
         services.program_save(program=program, actor=owner, desa=[])
     assert Program.objects.get(pk=program.pk).title != "Diubah diam-diam"
+
+
+@pytest.mark.parametrize(
+    ("status", "persona", "expected"),
+    [
+        (S.DRAFT, "owner", {"edit", A.SUBMIT, A.WITHDRAW}),
+        (S.REVISION_REQUESTED, "editor", {"edit", A.SUBMIT, A.RESUBMIT, A.WITHDRAW}),
+        (S.SUBMITTED, "owner", {A.WITHDRAW}),
+        (S.SUBMITTED, "dinsos", {"review", A.APPROVE, A.REQUEST_REVISION, A.REJECT}),
+        (S.APPROVED, "dinsos", {"match", A.CONFIRM, A.CANCEL}),
+        (S.RUNNING, "owner", {"report"}),
+        (S.RUNNING, "dinsos", {"match", A.CANCEL, A.COMPLETE}),
+        (S.SUBMITTED, "other_company", set()),
+        (S.SUBMITTED, "camat", set()),
+        (S.RUNNING, "pimpinan", set()),
+    ],
+)
+def test_program_actions_name_the_buttons_each_persona_gets(company, personas, status, persona, expected):
+    assert services.program_actions(make(company, status), personas[persona]) == expected
+
+
+@pytest.mark.parametrize(
+    ("kinds", "missing"),
+    [
+        ([], r"Proposal dan Rencana anggaran biaya \(RAB\) sebelum"),
+        (["proposal"], r"Lampirkan Rencana anggaran biaya \(RAB\) sebelum"),
+        (["rab"], "Lampirkan Proposal sebelum"),
+    ],
+)
+def test_a_program_is_submitted_only_with_its_proposal_and_rab(company, owner, kinds, missing):
+    from programs.models import ProgramAttachment
+
+    program = ProgramFactory(company=company, documents=False)
+    for kind in kinds:
+        ProgramAttachment.objects.create(
+            program=program, kind=kind, file="x.pdf", original_name="x.pdf", size=1
+        )
+    with pytest.raises(services.ProgramError, match=missing):
+        services.program_submit(program=program, actor=owner)
+    assert Program.objects.get(pk=program.pk).status == S.DRAFT

@@ -10,7 +10,7 @@ from django.urls import reverse
 from programs.models import DataSharingAgreement, Program, ProgramEvent, RealisationReport
 from programs.services import ProgramError, realisation
 from tests.documents import image_bytes, pdf_bytes
-from tests.programs.delivery_helpers import running_program
+from tests.programs.delivery_helpers import record_pks, running_program
 from tests.programs.factories import ProgramFactory
 
 S = Program.Status
@@ -55,13 +55,13 @@ def test_company_submits_a_report_with_documents(program, owner, dinsos, django_
 
 def test_realisation_is_reported_only_while_running(company, owner):
     approved = ProgramFactory(company=company, status=S.APPROVED)
-    with pytest.raises(ProgramError):
+    with pytest.raises(ProgramError, match="selama program berjalan; program ini berstatus Disetujui"):
         submit(approved, owner)
 
 
 def test_another_company_or_dinsos_cannot_submit_a_report(program, other_owner, dinsos):
     for actor in (other_owner, dinsos):
-        with pytest.raises(ProgramError):
+        with pytest.raises(ProgramError, match="tidak berhak melakukan ini"):
             submit(program, actor)
 
 
@@ -93,7 +93,7 @@ def test_verifying_the_final_report_completes_the_program_and_mails_the_company_
 
 def test_returning_a_report_needs_a_note_and_lets_the_company_report_again(program, owner, dinsos):
     report = submit(program, owner, is_final=True)
-    with pytest.raises(ProgramError):
+    with pytest.raises(ProgramError, match="Tulis catatan yang menjelaskan"):
         realisation.realisation_return(report=report, actor=dinsos, note=" ")
     returned = realisation.realisation_return(
         report=report, actor=dinsos, note="Lampirkan foto serah terima."
@@ -107,17 +107,17 @@ def test_returning_a_report_needs_a_note_and_lets_the_company_report_again(progr
 
 def test_a_second_final_report_waits_for_the_first(program, owner):
     submit(program, owner, is_final=True)
-    with pytest.raises(ProgramError):
+    with pytest.raises(ProgramError, match="Sudah ada laporan akhir yang menunggu"):
         submit(program, owner, is_final=True)
 
 
 def test_only_dinsos_verifies_and_only_once(program, owner, dinsos, camat):
     report = submit(program, owner)
     for actor in (owner, camat):
-        with pytest.raises(ProgramError):
+        with pytest.raises(ProgramError, match="Hanya Dinsos yang memverifikasi"):
             realisation.realisation_verify(report=report, actor=actor)
     realisation.realisation_verify(report=report, actor=dinsos)
-    with pytest.raises(ProgramError):
+    with pytest.raises(ProgramError, match="sudah ditangani: statusnya Terverifikasi"):
         realisation.realisation_verify(report=report, actor=dinsos)
 
 
@@ -246,14 +246,109 @@ def test_running_programs_past_their_end_without_a_report_are_overdue(program, c
 
     response = login(dinsos).get(reverse("programs:overdue"))
     assert response.status_code == 200
-    listed = list(response.context["programs"])
+    listed = [row["program"] for row in response.context["rows"]]
     assert program in listed and returned in listed
     assert reported not in listed and not_yet not in listed
 
 
-@pytest.mark.parametrize("persona", ["owner", "camat", "pimpinan"])
-def test_only_dinsos_sees_the_overdue_list(personas, login, persona):
-    assert login(personas[persona]).get(reverse("programs:overdue")).status_code == 403
+OVERDUE_STATUS = {
+    "owner": 403,
+    "editor": 403,
+    "other_company": 403,
+    "dinsos": 200,
+    "camat": 200,
+    "other_camat": 200,
+    "pimpinan": 403,
+    "anonymous": 302,
+}
+
+
+@pytest.mark.parametrize(("persona", "expected"), OVERDUE_STATUS.items())
+def test_dinsos_and_camat_see_the_overdue_list(personas, login, persona, expected):
+    assert login(personas[persona]).get(reverse("programs:overdue")).status_code == expected
+
+
+def overdue(program, days):
+    end = datetime.date.today() - datetime.timedelta(days=days)
+    Program.objects.filter(pk=program.pk).update(start_date=end - datetime.timedelta(days=90), end_date=end)
+    program.refresh_from_db()
+    return program
+
+
+def test_overdue_list_gives_days_overdue_and_the_companys_contact(program, company, owner, dinsos, login):
+    overdue(program, 12)
+    owner.first_name, owner.last_name = "Budi", "Santoso"
+    owner.save()
+    response = login(dinsos).get(reverse("programs:overdue"))
+    assert response.status_code == 200
+    (row,) = response.context["rows"]
+    assert row["days_overdue"] == 12
+    assert row["contact_name"] == "Budi Santoso"
+    assert row["phone"] == company.phone
+    assert row["emails"] == sorted({company.email, owner.email})
+    html = response.content.decode()
+    assert "12 hari" in html
+    assert f'href="tel:{company.phone}"' in html
+    assert "Kirim pengingat" in html
+
+
+def test_camat_sees_only_the_overdue_programs_of_their_kecamatan(company, dinsos, camat, other_camat, login):
+    kahayan = overdue(running_program(company=company, dinsos=dinsos, households=1), 3)
+    maliku = overdue(
+        ProgramFactory(company=company, status=S.RUNNING, desa_codes=["62.11.06.2001"], bidang="kesehatan"), 3
+    )
+    rows = login(camat).get(reverse("programs:overdue")).context["rows"]
+    assert [row["program"] for row in rows] == [kahayan]
+    response = login(other_camat).get(reverse("programs:overdue"))
+    assert [row["program"] for row in response.context["rows"]] == [maliku]
+    assert "Kirim pengingat" not in response.content.decode()
+
+
+def test_dinsos_sends_an_indonesian_reminder_that_is_recorded(
+    program, company, owner, dinsos, login, django_capture_on_commit_callbacks
+):
+    overdue(program, 5)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(dinsos).post(reverse("programs:remind", args=[program.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("programs:overdue")
+    (message,) = mail.outbox
+    assert set(message.to) == {company.email, owner.email}
+    assert message.subject == f"Pengingat: laporan realisasi “{program.title}” terlambat"
+    assert "belum menerima laporan realisasinya" in message.body
+    assert f"/program/{program.pk}/realisasi/baru/" in message.body
+    event = program.events.get(action=ProgramEvent.Action.REMIND)
+    assert event.actor == dinsos
+    assert "5 hari" in event.note
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("owner", 403),
+        ("editor", 403),
+        ("other_company", 403),
+        ("camat", 403),
+        ("pimpinan", 403),
+        ("anonymous", 302),
+    ],
+)
+def test_only_dinsos_sends_reminders(program, personas, login, persona, expected):
+    overdue(program, 5)
+    assert (
+        login(personas[persona]).post(reverse("programs:remind", args=[program.pk])).status_code == expected
+    )
+    assert not program.events.filter(action=ProgramEvent.Action.REMIND).exists()
+
+
+def test_reminder_is_post_only_and_refused_for_a_program_not_overdue(program, dinsos, login):
+    client = login(dinsos)
+    assert client.get(reverse("programs:remind", args=[program.pk])).status_code == 405
+    with pytest.raises(ProgramError, match="tidak terlambat"):
+        realisation.program_remind(program=program, actor=dinsos)
+    client.post(reverse("programs:remind", args=[program.pk]))
+    assert not program.events.filter(action=ProgramEvent.Action.REMIND).exists()
+    assert mail.outbox == []
 
 
 def test_dinsos_home_links_the_overdue_list(dinsos, login):
@@ -306,7 +401,7 @@ def test_a_pks_cannot_end_before_it_is_signed(company, dinsos, login):
 def test_a_final_report_of_a_program_cancelled_meanwhile_cannot_complete_it(program, owner, dinsos):
     report = submit(program, owner, is_final=True)
     Program.objects.filter(pk=program.pk).update(status=S.CANCELLED)
-    with pytest.raises(ProgramError):
+    with pytest.raises(ProgramError, match="Laporan akhir menyelesaikan program yang sedang berjalan"):
         realisation.realisation_verify(report=report, actor=dinsos)
     report.refresh_from_db()
     program.refresh_from_db()
@@ -324,3 +419,20 @@ def test_report_pages_are_post_only_for_decisions(program, owner, dinsos, login)
 def test_dinsos_home_links_the_reports_waiting_for_verification(dinsos, login):
     html = login(dinsos).get("/").content.decode()
     assert reverse("admin:programs_realisationreport_changelist") + "?state__exact=submitted" in html
+
+
+def test_realisation_and_terms_forms_leave_validation_to_the_server(company, dinsos, owner, login):
+    """Browser bubbles speak the browser's language ("Please fill out this field"); our errors are Indonesian."""
+    from programs.models import DataUseAcceptance
+
+    program = running_program(company=company, dinsos=dinsos, households=1)
+    record_pks(company=company, dinsos=dinsos)
+    client = login(owner)
+    report_form = client.get(f"/program/{program.pk}/realisasi/baru/").content.decode()
+    assert 'enctype="multipart/form-data" novalidate' in report_form
+    terms = client.get(f"/program/{program.pk}/penerima/syarat/").content.decode()
+    assert '<form method="post" novalidate>' in terms
+    response = client.post(f"/program/{program.pk}/penerima/syarat/", {})
+    assert response.status_code == 400
+    assert "Centang kotak untuk menyetujui ketentuan." in response.content.decode()
+    assert not DataUseAcceptance.objects.exists()

@@ -18,7 +18,7 @@ def _n(value: int) -> str:
 class Command(BaseCommand):
     help = (
         "Import a DTKS, DTSEN or P3KE export (.xlsx or .csv) into the poverty registry. Exit status 0 when "
-        "applied (or valid with --dry-run), 1 when the file is refused."
+        "applied (or valid with --dry-run), 1 when the file is refused (nothing is written)."
     )
 
     def add_arguments(self, parser):
@@ -30,6 +30,17 @@ class Command(BaseCommand):
             "--strict", action="store_true", help="Refuse the whole file if any row is invalid."
         )
         parser.add_argument("--errors", type=Path, help="Write the rejected rows to this .xlsx file.")
+        parser.add_argument(
+            "--complete",
+            action="store_true",
+            help="The file is the complete regency file: deactivate households of the source missing from it in "
+            "every desa (by default only in the desa the file covers).",
+        )
+        parser.add_argument(
+            "--allow-mass-deactivation",
+            action="store_true",
+            help="Apply even when more than 10%% of the source's active households would be deactivated.",
+        )
         parser.add_argument("--quiet-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args, **options):
@@ -61,6 +72,8 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             strict=options["strict"],
             progress=progress,
+            complete=options["complete"],
+            allow_mass_deactivation=options["allow_mass_deactivation"],
         )
         if show:
             stream.write("\n")
@@ -76,6 +89,17 @@ class Command(BaseCommand):
         out.write(_("Unchanged:    %(n)s") % {"n": _n(result.unchanged)})
         out.write(_("Deactivated:  %(n)s") % {"n": _n(result.deactivated)})
         out.write(_("Rejected:     %(n)s") % {"n": _n(result.rejected)})
+        out.write(_("Without desil: %(n)s") % {"n": _n(result.unranked)})
+        for kode, nama, created, updated, deactivated in result.summary:
+            out.write(
+                _("  %(kecamatan)s: %(created)s new, %(updated)s updated, %(deactivated)s deactivated")
+                % {
+                    "kecamatan": f"{kode} {nama}",
+                    "created": _n(created),
+                    "updated": _n(updated),
+                    "deactivated": _n(deactivated),
+                }
+            )
         out.write(
             _("Time:         %(seconds)s s (%(rate)s rows/s)")
             % {"seconds": f"{result.duration:.1f}", "rate": _n(int(rate))}

@@ -1,0 +1,52 @@
+"""Summary tables that keep the dashboard figures fast at a million households (see selectors/summary.py).
+
+They are a cache of the ledger, rebuilt after an import and refreshed per desa by the services that change the
+ledger; a property test checks them against straight counts. ``desil`` 0 stands for "no desil".
+"""
+
+from django.db import models
+
+
+class DesaDesilCount(models.Model):
+    """Active households of a desa with a desil, and how often they were assisted (any year)."""
+
+    desa = models.ForeignKey("poverty_data.Desa", on_delete=models.CASCADE, related_name="+")
+    desil = models.PositiveSmallIntegerField()
+    keluarga = models.PositiveIntegerField(default=0)
+    # Households with no confirmed or delivered row on a program that is not cancelled, and with one program.
+    belum_pernah = models.PositiveIntegerField(default=0)
+    sekali = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["desa", "desil"], name="dashboards_desadesil_unique")]
+
+    def __str__(self):
+        return f"{self.desa_id}/{self.desil}: {self.keluarga}"
+
+
+class DesaReachCount(models.Model):
+    """Distinct active households of a desa with a desil reached by counted programs of a budget year."""
+
+    desa = models.ForeignKey("poverty_data.Desa", on_delete=models.CASCADE, related_name="+")
+    tahun = models.PositiveSmallIntegerField()
+    desil = models.PositiveSmallIntegerField()
+    terjangkau = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["desa", "tahun", "desil"], name="dashboards_desareach_unique")
+        ]
+        indexes = [models.Index(fields=["tahun", "desa"], name="dashboards_reach_tahun_desa")]
+
+    def __str__(self):
+        return f"{self.desa_id}/{self.tahun}/{self.desil}: {self.terjangkau}"
+
+
+class FiguresState(models.Model):
+    """One row: whether the summary tables are built, and when the ledger last changed ("data per …")."""
+
+    built_at = models.DateTimeField(null=True)
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.changed_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,98 @@
+"""Reading the summary tables: the household figures per desa in two small aggregate queries."""
+
+import datetime
+
+from django.db.models import Max, Q, Sum
+from django.utils import timezone
+
+from dashboards.models import DesaDesilCount, DesaReachCount, FiguresState
+from poverty_data.models import Desa, ImportBatch
+
+
+def ensure_built() -> None:
+    """Build the summary tables the first time figures are read (a fresh database, a new deployment)."""
+    from dashboards.services.summary import figures_rebuild, is_built
+
+    if not is_built():
+        figures_rebuild()
+
+
+def household_figures(desa_filter: Q, *, tahun: int, garis: int) -> dict[int, dict]:
+    ensure_built()
+    desa_ids = Desa.objects.filter(desa_filter).values("pk")
+    poor = Q(desil__gte=1, desil__lte=garis)
+    figures: dict[int, dict] = {}
+    rows = (
+        DesaDesilCount.objects.filter(desa_id__in=desa_ids)
+        .values("desa_id")
+        .annotate(
+            k=Sum("keluarga"),
+            km=Sum("keluarga", filter=poor),
+            td=Sum("keluarga", filter=Q(desil=0)),
+            bp=Sum("belum_pernah", filter=poor),
+        )
+    )
+    for row in rows:
+        figures[row["desa_id"]] = {
+            "keluarga": row["k"] or 0,
+            "keluarga_miskin": row["km"] or 0,
+            "tanpa_desil": row["td"] or 0,
+            "terjangkau": 0,
+            "miskin_terjangkau": 0,
+            "miskin_belum_pernah": row["bp"] or 0,
+        }
+    reach = (
+        DesaReachCount.objects.filter(tahun=tahun, desa_id__in=desa_ids)
+        .values("desa_id")
+        .annotate(t=Sum("terjangkau"), mt=Sum("terjangkau", filter=poor))
+    )
+    for row in reach:
+        target = figures.setdefault(row["desa_id"], dict.fromkeys(_HOUSEHOLD_FIELDS, 0))
+        target["terjangkau"] = row["t"] or 0
+        target["miskin_terjangkau"] = row["mt"] or 0
+    return figures
+
+
+_HOUSEHOLD_FIELDS = (
+    "keluarga",
+    "keluarga_miskin",
+    "tanpa_desil",
+    "terjangkau",
+    "miskin_terjangkau",
+    "miskin_belum_pernah",
+)
+
+
+def assistance_spread(desa_filter: Q, *, garis: int) -> dict[int, dict]:
+    """Per desa id: poor families assisted 0, 1 and 2+ times (programs not cancelled, any year)."""
+    ensure_built()
+    poor = Q(desil__gte=1, desil__lte=garis)
+    rows = (
+        DesaDesilCount.objects.filter(poor, desa_id__in=Desa.objects.filter(desa_filter).values("pk"))
+        .values("desa_id")
+        .annotate(k=Sum("keluarga"), nol=Sum("belum_pernah"), satu=Sum("sekali"))
+    )
+    return {
+        r["desa_id"]: {"nol": r["nol"], "satu": r["satu"], "dua": r["k"] - r["nol"] - r["satu"]} for r in rows
+    }
+
+
+def reach_by_year(desa_filter: Q, *, garis: int) -> dict[int, dict]:
+    """Per budget year: families and poor families reached in the desa of ``desa_filter``."""
+    ensure_built()
+    poor = Q(desil__gte=1, desil__lte=garis)
+    rows = (
+        DesaReachCount.objects.filter(desa_id__in=Desa.objects.filter(desa_filter).values("pk"))
+        .values("tahun")
+        .annotate(t=Sum("terjangkau"), mt=Sum("terjangkau", filter=poor))
+        .order_by("tahun")
+    )
+    return {r["tahun"]: {"terjangkau": r["t"] or 0, "miskin_terjangkau": r["mt"] or 0} for r in rows}
+
+
+def last_change() -> datetime.datetime:
+    state = FiguresState.objects.filter(pk=1).values_list("changed_at", flat=True).first()
+    if state is not None:
+        return state
+    latest = ImportBatch.objects.aggregate(m=Max("finished_at"))["m"]
+    return latest or timezone.now()

@@ -1,0 +1,160 @@
+"""Undoing an applied import: the registry goes back to what it was before the batch.
+
+- Households the batch created are removed when nothing refers to them (no program lists them), otherwise
+  deactivated.
+- Households it updated or deactivated get back the values recorded in ``HouseholdChange.previous``.
+- Undo goes newest first: a batch that a later applied batch built on (a later applied batch of the same
+  source, or any later batch that changed one of its households) cannot be undone before it; the refusal
+  names that batch.
+- The undo is recorded on the batch (state ``UNDONE``, who, when, counts in its message) and in the history
+  of every household it restored or deactivated (``HouseholdChange.Kind.UNDONE``).
+
+Members of per-person files stay as the latest file gave them. ``import_undo`` is an entry point other layers
+may build on (the dashboards rebuild their figures after it), like ``households_import``.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from poverty_data.importing.schema import HOUSEHOLD_COLUMNS, PREVIOUS_COLUMNS
+from poverty_data.importing.staging import IMPORT_LOCK
+from poverty_data.models import Household, HouseholdChange, ImportBatch, Member
+from poverty_data.signals import registry_changed
+
+GONE = "tslp_undo_gone"
+EXTRA_TYPES = {
+    "needs_count": "smallint",
+    "is_active": "boolean",
+    "source": "varchar(8)",
+    "last_batch_id": "bigint",
+    "updated_at": "timestamp with time zone",
+}
+
+
+class ImportUndoError(Exception):
+    """The batch cannot be undone; the message says why."""
+
+
+@dataclass
+class UndoResult:
+    batch: ImportBatch
+    restored: int = 0
+    removed: int = 0
+    deactivated: int = 0
+
+
+def import_undo(*, batch: ImportBatch, user=None) -> UndoResult:
+    """Undo an applied import batch, newest first; raises ``ImportUndoError`` when it may not be undone."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.dry_run or batch.state != ImportBatch.State.APPLIED:
+            raise ImportUndoError(_("Only an applied import can be undone."))
+        blocking = _blocking_batch(batch)
+        if blocking is not None:
+            raise ImportUndoError(
+                _(
+                    "Import %(id)s (%(file)s, period %(period)s) was applied after this one and builds on it; "
+                    "undo it first."
+                )
+                % {"id": blocking.pk, "file": blocking.file_name, "period": blocking.period}
+            )
+        result = UndoResult(batch=batch)
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            result.restored = _restore(cursor, batch)
+            result.removed, result.deactivated = _remove_created(cursor, batch, now)
+        batch.state = ImportBatch.State.UNDONE
+        batch.undone_at = now
+        batch.undone_by = user if user is not None and user.is_authenticated else None
+        batch.message = _(
+            "Undone: %(restored)s households restored, %(removed)s removed, %(deactivated)s deactivated."
+        ) % {"restored": result.restored, "removed": result.removed, "deactivated": result.deactivated}
+        batch.save(update_fields=["state", "undone_at", "undone_by", "message"])
+        registry_changed.send(sender=ImportBatch, batch_id=batch.pk)
+    return result
+
+
+def _blocking_batch(batch: ImportBatch) -> ImportBatch | None:
+    later = (
+        ImportBatch.objects.filter(
+            source=batch.source, state=ImportBatch.State.APPLIED, dry_run=False, pk__gt=batch.pk
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if later is not None:
+        return later
+    # A later batch of any source that changed one of this batch's households built on it.
+    touched = HouseholdChange.objects.filter(batch=batch).values("household_id")
+    last = (
+        Household.objects.filter(Q(first_batch=batch) | Q(pk__in=touched))
+        .exclude(last_batch=batch)
+        .order_by()
+        .values_list("last_batch_id", flat=True)[:1]
+    )
+    return ImportBatch.objects.filter(pk__in=list(last)).first()
+
+
+def _restore(cursor, batch: ImportBatch) -> int:
+    """Give the households the batch updated or deactivated their recorded values back."""
+    table = Household._meta.db_table
+    changes = HouseholdChange._meta.db_table
+    types = {**dict(HOUSEHOLD_COLUMNS), **EXTRA_TYPES}
+    if connection.vendor == "postgresql":
+        sets = ", ".join(f"{name} = (c.previous->>'{name}')::{types[name]}" for name in PREVIOUS_COLUMNS)
+    else:
+        sets = ", ".join(f"{name} = json_extract(c.previous, '$.{name}')" for name in PREVIOUS_COLUMNS)
+    kinds = [HouseholdChange.Kind.UPDATED, HouseholdChange.Kind.DEACTIVATED]
+    cursor.execute(
+        f"UPDATE {table} SET {sets} FROM {changes} c WHERE c.household_id = {table}.id AND c.batch_id = %s "
+        f"AND c.kind IN (%s, %s) AND c.previous IS NOT NULL",
+        [batch.pk, *kinds],
+    )
+    restored = cursor.rowcount
+    cursor.execute(
+        f"INSERT INTO {changes} (household_id, batch_id, kind) SELECT household_id, batch_id, %s "
+        f"FROM {changes} WHERE batch_id = %s AND kind IN (%s, %s) AND previous IS NOT NULL",
+        [HouseholdChange.Kind.UNDONE, batch.pk, *kinds],
+    )
+    return restored
+
+
+def _remove_created(cursor, batch: ImportBatch, now) -> tuple[int, int]:
+    """Remove the households the batch created that nothing refers to; deactivate the others."""
+    table = Household._meta.db_table
+    changes = HouseholdChange._meta.db_table
+    own = {Member, HouseholdChange}
+    references = " ".join(
+        f"AND NOT EXISTS (SELECT 1 FROM {rel.related_model._meta.db_table} r "
+        f"WHERE r.{rel.field.column} = h.id)"
+        for rel in Household._meta.related_objects
+        if rel.related_model not in own and not rel.many_to_many
+    )
+    cursor.execute(f"DROP TABLE IF EXISTS {GONE}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {GONE} AS SELECT h.id FROM {table} h WHERE h.first_batch_id = %s {references}",
+        [batch.pk],
+    )
+    gone = f"SELECT id FROM {GONE}"
+    cursor.execute(f"DELETE FROM {Member._meta.db_table} WHERE household_id IN ({gone})")
+    cursor.execute(f"DELETE FROM {changes} WHERE household_id IN ({gone})")
+    cursor.execute(f"DELETE FROM {table} WHERE id IN ({gone})")
+    removed = cursor.rowcount
+    cursor.execute(f"DROP TABLE {GONE}")
+    kept = f"SELECT id FROM {table} WHERE first_batch_id = %s AND is_active"
+    cursor.execute(
+        f"INSERT INTO {changes} (household_id, batch_id, kind) SELECT id, %s, %s FROM ({kept}) k",
+        [batch.pk, HouseholdChange.Kind.UNDONE, batch.pk],
+    )
+    cursor.execute(
+        f"UPDATE {table} SET is_active = FALSE, updated_at = %s WHERE first_batch_id = %s AND is_active",
+        [connection.ops.adapt_datetimefield_value(now), batch.pk],
+    )
+    return removed, cursor.rowcount

@@ -1,0 +1,110 @@
+"""Public statistics for anyone: the signed-in rows after suppression, ``{"data_per", "results", "total"}``."""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import permissions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from poverty_data.models import Kecamatan
+from publik import statistics
+from publik.suppression import SMALL
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [SMALL]}],
+        "nullable": True,
+        "description": 'A household count; "<5" for 1 to 4; null where hidden to protect another cell.',
+    }
+)
+class SuppressedCountField(serializers.Field):
+    def to_representation(self, value):
+        return value
+
+
+class PublicRowSerializer(serializers.Serializer):
+    kode = serializers.CharField()
+    nama = serializers.CharField()
+    keluarga = SuppressedCountField()
+    keluarga_miskin = SuppressedCountField()
+    tanpa_desil = SuppressedCountField()
+    terjangkau = SuppressedCountField()
+    miskin_terjangkau = SuppressedCountField()
+    cakupan = serializers.FloatField(
+        allow_null=True, help_text="null when there are no poor families or a count is hidden"
+    )
+    miskin_belum_pernah = SuppressedCountField()
+    kesenjangan = SuppressedCountField()
+    program = serializers.IntegerField()
+    anggaran_rencana = serializers.IntegerField(help_text="Rupiah")
+    realisasi = serializers.IntegerField(help_text="Rupiah")
+
+
+class PublicTableSerializer(serializers.Serializer):
+    data_per = serializers.DateTimeField(allow_null=True)
+    results = PublicRowSerializer(many=True)
+    total = PublicRowSerializer()
+
+
+class YearQuerySerializer(serializers.Serializer):
+    tahun = serializers.IntegerField(
+        min_value=2000, max_value=2100, required=False, help_text="Default: this year"
+    )
+
+
+class DesaQuerySerializer(YearQuerySerializer):
+    kecamatan = serializers.RegexField(
+        r"^\d{2}\.\d{2}\.\d{2}$", help_text="Dotted Kemendagri code, e.g. 62.11.05"
+    )
+
+
+class _PublicStatistik(APIView):
+    permission_classes = [permissions.AllowAny]
+    query_serializer = YearQuerySerializer
+
+    def query(self, request) -> dict:
+        params = self.query_serializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        data.setdefault("tahun", statistics.current_year())
+        return data
+
+    def respond(self, table: dict) -> Response:
+        return Response(PublicTableSerializer(table).data)
+
+
+class PublicKecamatanStatistik(_PublicStatistik):
+    @extend_schema(
+        summary="Public figures per kecamatan (suppressed)",
+        description=(
+            'The rows of `/api/v1/statistik/kecamatan/` for anyone: household counts from 1 to 4 are `"<5"`, '
+            "a second count hidden to protect one is `null`, `cakupan` is null when either of its counts is "
+            "hidden. `total` is the regency."
+        ),
+        parameters=[YearQuerySerializer],
+        responses=PublicTableSerializer,
+        tags=["statistik"],
+    )
+    def get(self, request):
+        query = self.query(request)
+        return self.respond(statistics.kecamatan_table(tahun=query["tahun"]))
+
+
+class PublicDesaStatistik(_PublicStatistik):
+    query_serializer = DesaQuerySerializer
+
+    @extend_schema(
+        summary="Public figures per desa of a kecamatan (suppressed)",
+        description="As the kecamatan figures; `total` is the kecamatan as the kecamatan figures publish it.",
+        parameters=[DesaQuerySerializer],
+        responses=PublicTableSerializer,
+        tags=["statistik"],
+    )
+    def get(self, request):
+        query = self.query(request)
+        kecamatan = get_object_or_404(
+            Kecamatan, kode=query["kecamatan"], kabupaten_kode=settings.TSLP_KABUPATEN_KODE
+        )
+        return self.respond(statistics.desa_table(kecamatan=kecamatan, tahun=query["tahun"]))

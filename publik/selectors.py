@@ -1,0 +1,99 @@
+"""What the public page and the open-data files read: public programs of verified companies, aggregated."""
+
+from collections import defaultdict
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from companies.models import Company
+from programs.models import Beneficiary, Program, ProgramLocation, RealisationReport
+
+
+def public_programs() -> QuerySet[Program]:
+    """Programs from approval on of verified companies, with their desa and verified realisation."""
+    verified_reports = RealisationReport.objects.filter(state=RealisationReport.State.VERIFIED).order_by(
+        "verified_at", "pk"
+    )
+    return (
+        Program.objects.public()
+        .filter(company__status=Company.Status.VERIFIED)
+        .select_related("company")
+        .prefetch_related(
+            Prefetch(
+                "locations",
+                queryset=ProgramLocation.objects.select_related("desa__kecamatan").order_by("desa__kode"),
+            ),
+            Prefetch("reports", queryset=verified_reports, to_attr="verified_reports"),
+        )
+        .annotate(
+            realised=Coalesce(
+                Sum("reports__amount_spent", filter=Q(reports__state=RealisationReport.State.VERIFIED)), 0
+            )
+        )
+        .order_by("tahun", "company__name", "pk")
+    )
+
+
+def reached_by_program_kecamatan(program_ids) -> dict[tuple[int, int], int]:
+    """Distinct active households confirmed or delivered, per (program, kecamatan where they live now)."""
+    rows = (
+        Beneficiary.objects.filter(
+            program_id__in=program_ids, state__in=Beneficiary.RECEIVING, household__is_active=True
+        )
+        .order_by()
+        .values_list("program_id", "household__desa__kecamatan_id")
+        .annotate(n=Count("household_id", distinct=True))
+    )
+    return {(program_id, kecamatan_id): n for program_id, kecamatan_id, n in rows}
+
+
+def program_areas(program: Program) -> list[tuple]:
+    """``(kecamatan, number of the program's desa in it)``, by kecamatan code."""
+    counts = defaultdict(int)
+    kecamatan = {}
+    for location in program.locations.all():
+        kecamatan[location.desa.kecamatan_id] = location.desa.kecamatan
+        counts[location.desa.kecamatan_id] += 1
+    return sorted(((kecamatan[k], n) for k, n in counts.items()), key=lambda pair: pair[0].kode)
+
+
+def company_commitments(programs) -> list[dict]:
+    """Per verified company and year: programs, planned budget, verified realisation (rupiah)."""
+    table = {}
+    for program in programs:
+        key = (program.company.name, program.tahun)
+        row = table.setdefault(
+            key,
+            {
+                "perusahaan": program.company.name,
+                "tahun": program.tahun,
+                "program": 0,
+                "anggaran": 0,
+                "realisasi": 0,
+            },
+        )
+        row["program"] += 1
+        row["anggaran"] += program.budget
+        row["realisasi"] += program.realised
+    return [table[key] for key in sorted(table, key=lambda k: (k[1], k[0]))]
+
+
+def bidang_commitments(programs) -> list[dict]:
+    """Per year and bidang: programs, planned budget, verified realisation (rupiah)."""
+    table = {}
+    for program in programs:
+        key = (program.tahun, program.bidang)
+        row = table.setdefault(
+            key,
+            {
+                "tahun": program.tahun,
+                "bidang": program.get_bidang_display(),
+                "program": 0,
+                "anggaran": 0,
+                "realisasi": 0,
+            },
+        )
+        row["program"] += 1
+        row["anggaran"] += program.budget
+        row["realisasi"] += program.realised
+    return [table[key] for key in sorted(table)]

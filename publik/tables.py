@@ -1,0 +1,83 @@
+"""The public tables as rows of cells, and their Excel and CSV downloads (already suppressed rows in)."""
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+
+from tslp_portal.excel import row_cells, xlsx_response
+
+FIGURE_COLUMNS = [
+    ("kode", _("Code")),
+    ("nama", _("Name")),
+    ("keluarga", _("Families")),
+    ("keluarga_miskin", _("Poor families")),
+    ("tanpa_desil", _("Without desil")),
+    ("terjangkau", _("Reached")),
+    ("miskin_terjangkau", _("Poor reached")),
+    ("cakupan", _("Coverage (%)")),
+    ("miskin_belum_pernah", _("Poor never assisted")),
+    ("kesenjangan", _("Gap")),
+    ("program", _("Programs")),
+    ("anggaran_rencana", _("Planned (Rp)")),
+    ("realisasi", _("Realised (Rp)")),
+]
+COMMITMENT_COLUMNS = [
+    ("perusahaan", _("Company")),
+    ("tahun", _("Year")),
+    ("program", _("Programs")),
+    ("anggaran", _("Planned (Rp)")),
+    ("realisasi", _("Verified realisation (Rp)")),
+]
+BIDANG_COLUMNS = [
+    ("tahun", _("Year")),
+    ("bidang", _("Bidang")),
+    ("program", _("Programs")),
+    ("anggaran", _("Planned (Rp)")),
+    ("realisasi", _("Verified realisation (Rp)")),
+]
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def cell(key: str, value):
+    """A value as a download shows it: ``<5`` stays, a hidden cell is empty, coverage is a percentage."""
+    if value is None:
+        return ""
+    if key == "cakupan":
+        return round(value * 100, 1)
+    return value
+
+
+def table_rows(columns, rows, total=None) -> list[list]:
+    out = [[cell(key, row.get(key)) for key, _label in columns] for row in rows]
+    if total is not None:
+        out.append([cell(key, total.get(key)) for key, _label in columns])
+    return out
+
+
+def xlsx_download(columns, rows, filename: str, title: str) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(row_cells(sheet, [str(label) for _key, label in columns]))
+    for values in rows:
+        sheet.append(row_cells(sheet, values))
+    return xlsx_response(workbook, filename)
+
+
+def csv_download(columns, rows, filename: str) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([str(label) for _key, label in columns])
+    for values in rows:
+        writer.writerow([_csv_safe(v) for v in values])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _csv_safe(value) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from publik import views
+
+app_name = "publik"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("kecamatan/<str:kode>/", views.kecamatan, name="kecamatan"),
+    path("unduh/<slug:table>.<slug:fmt>", views.download, name="download"),
+    path("data/", views.open_data, name="open_data"),
+    path("data/tslp-3w-hxl.csv", views.three_w, name="three_w"),
+    path("data/tslp-iati-activities.xml", views.iati, name="iati"),
+    path("data/tslp-360giving.json", views.threesixty, name="threesixty"),
+]
