@@ -66,7 +66,6 @@ class ProgramPublicSerializer(serializers.ModelSerializer):
             "budget",
             "start_date",
             "end_date",
-            "target_households",
         ]
         read_only_fields = fields
 
@@ -76,6 +75,8 @@ class ProgramSerializer(ProgramPublicSerializer):
         model = Program
         fields = [
             *ProgramPublicSerializer.Meta.fields,
+            # A household count: public outputs show none from 1 to 4, so it is for signed-in callers only.
+            "target_households",
             "description",
             "objective",
             "max_desil",
