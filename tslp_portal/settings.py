@@ -233,6 +233,9 @@ TASKS = {
         )
     }
 }
+# Uploaded registry files not applied (checked only, refused, failed) are deleted this many days after
+# their last use by `manage.py purge_registry_files` (run daily); applied ones at once.
+TSLP_REGISTRY_FILE_RETENTION_DAYS = int(os.environ.get("TSLP_REGISTRY_FILE_RETENTION_DAYS", "7"))
 # Registry files uploaded through the web page (bytes).
 TSLP_IMPORT_MAX_UPLOAD = int(os.environ.get("TSLP_IMPORT_MAX_UPLOAD", str(512 * 1024**2)))
 
