@@ -37,6 +37,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_dashboard_cache(settings):
+    # Tests share one process cache but not one database; tests/dashboards/test_cache.py turns it on.
+    settings.TSLP_DASHBOARD_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # Tests run with DEBUG off but without collectstatic: serve static files unhashed.
     settings.STORAGES = {
