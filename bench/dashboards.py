@@ -135,6 +135,8 @@ def sessions() -> tuple[dict, str]:
     desa = kecamatan.desa_set.order_by("kode").first()
     pages = {
         "/healthz": (None, "/healthz"),
+        # For scale: a small signed-in page with a couple of queries, through the same middleware.
+        "signed-in /wilayah/": ("camat", "/wilayah/"),
         "camat dashboard": ("camat", "/dasbor/?tahun=2026"),
         "regency dashboard": ("pimpinan", "/dasbor/?tahun=2026"),
         "desa page": ("camat", f"/dasbor/desa/{desa.kode}/?tahun=2026"),
@@ -145,7 +147,13 @@ def sessions() -> tuple[dict, str]:
 
 
 def serve(port: int) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Eight clients hammering one account would be throttled (429) long before the server is saturated.
+        "TSLP_API_THROTTLE_USER": "10000000/min",
+    }
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -249,7 +257,14 @@ def main():
     print(
         f"registry: {Household.objects.count():,} households, {Beneficiary.objects.count():,} beneficiaries"
     )
-    freshness_costs(args.target)
+    if not args.skip_freshness:
+        freshness_costs(args.target)
+    else:
+        from dashboards.services.summary import figures_rebuild
+
+        figures_rebuild()
+    cache = os.environ.get("TSLP_DASHBOARD_CACHE_SECONDS", "600")
+    print(f"dashboard cache: {'off' if cache == '0' else f'{cache} s'} (TSLP_DASHBOARD_CACHE_SECONDS)")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     pages, _host = sessions()
@@ -258,9 +273,7 @@ def main():
     try:
         timings = latencies(args.port, pages, args.requests)
         rates = {
-            name: throughput(args.port, cookie, path, args.seconds)
-            for name, (cookie, path) in pages.items()
-            if name != "desa page"
+            name: throughput(args.port, cookie, path, args.seconds) for name, (cookie, path) in pages.items()
         }
     finally:
         server.send_signal(signal.SIGTERM)
@@ -278,9 +291,11 @@ def main():
             f"{name:<20}{p50:>9.1f}{p95:>9.1f}{(f'{rate:.0f}' if rate else ''):>10}"
             f"{(f'{ratio:.2f}' if ratio else ''):>8}"
         )
-        if name != "/healthz" and p95 > TARGET_P95_MS:
+        if name.startswith(("/", "signed-in")):
+            continue
+        if p95 > TARGET_P95_MS:
             failed.append(f"{name} p95")
-        if ratio is not None and name != "/healthz" and ratio < TARGET_RATIO:
+        if ratio is not None and ratio < TARGET_RATIO:
             failed.append(f"{name} throughput")
     print(f"targets: p95 < {TARGET_P95_MS} ms; throughput ≥ {TARGET_RATIO} × /healthz")
     if failed:
