@@ -236,6 +236,7 @@ def main():
     parser.add_argument(
         "--reset", action="store_true", help="regenerate the registry even if its size matches"
     )
+    parser.add_argument("--skip-freshness", action="store_true", help="measure the pages only")
     args = parser.parse_args()
     from matching import django_setup, fill
 
