@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -107,6 +108,15 @@ class _StatistikView(APIView):
 class KecamatanStatistikView(_StatistikView):
     """Figures per kecamatan of the regency (a camat: its own kecamatan only)."""
 
+    @extend_schema(
+        summary="Figures per kecamatan",
+        description="DESIGN 7's figures per kecamatan within the caller's scope (Dinsos, camat, pimpinan).",
+        parameters=[StatistikQuerySerializer],
+        responses=StatistikSerializer,
+    )
+    def get(self, request):
+        return super().get(request)
+
     def rows(self, request, *, tahun, garis, params):
         return kecamatan_figures(
             tahun=tahun, garis=garis, kecamatan_ids=access.kecamatan_ids_for(request.user)
@@ -120,6 +130,15 @@ class DesaStatistikView(_StatistikView):
 
     def scope_key(self, request, params) -> str:
         return access.kecamatan_or_404(request.user, params["kecamatan"]).kode
+
+    @extend_schema(
+        summary="Figures per desa of a kecamatan",
+        description="DESIGN 7's figures per desa of one kecamatan; 404 outside the caller's scope.",
+        parameters=[DesaStatistikQuerySerializer],
+        responses=StatistikSerializer,
+    )
+    def get(self, request):
+        return super().get(request)
 
     def rows(self, request, *, tahun, garis, params):
         kecamatan = access.kecamatan_or_404(request.user, params["kecamatan"])

@@ -43,6 +43,14 @@ def _no_dashboard_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate limits count in the cache; each test starts with none used.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # Tests run with DEBUG off but without collectstatic: serve static files unhashed.
     settings.STORAGES = {

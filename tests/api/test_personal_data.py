@@ -88,7 +88,7 @@ def test_households_are_for_dinsos_alone(api, personas, persona, status):
 
 def test_household_search_is_exact_by_no_kk_or_by_any_members_nik(api, dinsos, wilayah):
     household = HouseholdFactory(no_kk="6211050101000001", nik_kepala="6211054101000001")
-    HouseholdFactory(no_kk="6211050101000002")
+    HouseholdFactory(no_kk="6211050101000002", nik_kepala="6211054101000099")
     MemberFactory(household=household, nik="6211056101000009")
     client = api(dinsos)
 

@@ -127,3 +127,19 @@ def settings_dir():
     from django.conf import settings
 
     return settings.BASE_DIR
+
+
+def test_an_integrator_fetches_a_kecamatans_figures_and_programs_with_a_token(camat, company, dinsos):
+    from tests.programs.delivery_helpers import running_program
+
+    program = running_program(company=company, dinsos=dinsos, households=6)
+    out = io.StringIO()
+    call_command("create_api_token", camat.username, "--days", "30", stdout=out, stderr=io.StringIO())
+    client = bearer(out.getvalue().strip())
+    figures = client.get(
+        "/api/v1/publik/statistik/desa/", {"kecamatan": "62.11.05", "tahun": program.tahun}
+    ).json()
+    assert figures["total"]["keluarga_miskin"] == 6
+    programs = client.get("/api/v1/programs/", {"kecamatan": "62.11.05", "tahun": program.tahun}).json()
+    assert [p["title"] for p in programs["results"]] == [program.title]
+    assert programs["results"][0]["target_households"] == 6

@@ -78,7 +78,7 @@ def test_each_persona_gets_exactly_its_status(ledger, personas, login):
         "camat": 200,
         "other_camat": 200,
         "pimpinan": 200,
-        "anonymous": 401,
+        "anonymous": 401,  # token authentication answers 401 with WWW-Authenticate
     }
     for name, user in personas.items():
         assert login(user).get(KECAMATAN_URL).status_code == expected[name], name
@@ -90,4 +90,7 @@ def test_each_persona_gets_exactly_its_status(ledger, personas, login):
 def test_bad_poverty_line_says_why(ledger, dinsos, login):
     response = login(dinsos).get(KECAMATAN_URL, {"garis": 12})
 
-    assert "garis" in response.json()["fields"]
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert body["fields"]["garis"] == ["Isi bidang ini harus kurang atau sama dengan 10."]
