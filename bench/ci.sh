@@ -20,3 +20,6 @@ echo "== bench: matching (5,000 households) =="
 
 echo "== bench: registry pages (5,000 households) =="
 "$PYTHON" bench/pages.py --households 5000 --beneficiaries 1500 --proposed 200 --requests 3 --port "$PORT"
+
+echo "== bench: dashboards (5,000 households) =="
+"$PYTHON" bench/dashboards.py --households 5000 --beneficiaries 1500 --target 200 --requests 3 --seconds 1 --port "$PORT"

@@ -8,6 +8,8 @@ is 404), Dinsos and pimpinan everything, a company 403, anonymous 401/403.
 
 import datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
@@ -16,6 +18,7 @@ from rest_framework.views import APIView
 
 from dashboards import access
 from dashboards.selectors.figures import data_as_of, desa_figures, kecamatan_figures
+from dashboards.selectors.version import cache_key
 
 
 def current_year() -> int:
@@ -83,10 +86,23 @@ class _StatistikView(APIView):
         query = self.query_serializer_class(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        rows = self.rows(
-            request, tahun=params.get("tahun") or current_year(), garis=params["garis"], params=params
-        )
-        return Response(self.serializer_class({"data_per": data_as_of(), "results": rows}).data)
+        tahun, garis = params.get("tahun") or current_year(), params["garis"]
+        seconds = settings.TSLP_DASHBOARD_CACHE_SECONDS
+        key = None
+        if seconds:
+            # Scope first (a 404 is never served from the cache), then the rows under the figures' version.
+            key = cache_key(type(self).__name__, self.scope_key(request, params), tahun, garis)
+            data = cache.get(key)
+            if data is not None:
+                return Response(data)
+        rows = self.rows(request, tahun=tahun, garis=garis, params=params)
+        data = self.serializer_class({"data_per": data_as_of(), "results": rows}).data
+        if key is not None:
+            cache.set(key, data, seconds)
+        return Response(data)
+
+    def scope_key(self, request, params) -> str:
+        return str(access.kecamatan_ids_for(request.user))
 
 
 class KecamatanStatistikView(_StatistikView):
@@ -111,6 +127,9 @@ class DesaStatistikView(_StatistikView):
     """Figures per desa of one kecamatan (404 when unknown or outside the caller's scope)."""
 
     query_serializer_class = DesaStatistikQuerySerializer
+
+    def scope_key(self, request, params) -> str:
+        return access.kecamatan_or_404(request.user, params["kecamatan"]).kode
 
     @extend_schema(
         summary="Figures per desa of a kecamatan",

@@ -241,6 +241,10 @@ TSLP_IMPORT_MAX_UPLOAD = int(os.environ.get("TSLP_IMPORT_MAX_UPLOAD", str(512 * 
 
 # The regency this portal serves: configuration, not code.
 TSLP_KABUPATEN_KODE = os.environ.get("TSLP_KABUPATEN_KODE", "62.11")
+
+# Dashboards cache their content (per area, year, poverty line, language) until anything they show changes;
+# this bounds how long an entry lives. 0 turns the cache off.
+TSLP_DASHBOARD_CACHE_SECONDS = int(os.environ.get("TSLP_DASHBOARD_CACHE_SECONDS", "600"))
 TSLP_KABUPATEN_NAMA = os.environ.get("TSLP_KABUPATEN_NAMA", "Kabupaten Pulang Pisau")
 # Organisation identifiers in the open-data files (IATI, 360Giving, HXL). A company's is this prefix and its
 # NIB, never an NPWP. Replace them with registered org-id.guide identifiers when the regency has them.
