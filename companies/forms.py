@@ -12,6 +12,7 @@ from accounts.models import User
 from companies.models import Company
 from companies.services import IDENTITY_FIELDS, PROFILE_FIELDS
 from poverty_data.models import Kecamatan
+from tslp_portal.forms import TextLimitsMixin
 
 DUPLICATE_NIB = _("This NIB is already registered. If it is your company, contact Dinsos.")
 # People type identifiers the way they are printed: 01.234.567.8-901.000, 9120 0000 0000 1.
@@ -27,7 +28,7 @@ def _digits(value: str) -> str:
     return SEPARATORS.sub("", value or "")
 
 
-class CompanyForm(forms.ModelForm):
+class CompanyForm(TextLimitsMixin, forms.ModelForm):
     """The company's own data, used when it registers and when it edits its profile."""
 
     nib = forms.CharField(
@@ -95,7 +96,7 @@ class CompanyForm(forms.ModelForm):
         pass
 
 
-class ContactAccountForm(forms.Form):
+class ContactAccountForm(TextLimitsMixin, forms.Form):
     """The account of the person who registers the company; they become its owner."""
 
     contact_name = forms.CharField(label=_("Your full name"), max_length=150)
@@ -125,7 +126,9 @@ class ContactAccountForm(forms.Form):
     def clean_username(self):
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError(_("This username is already taken; choose another."), code="taken")
+            # Said the same way for any username that cannot be had; registration is rate-limited per
+            # address (TSLP_REGISTER_LIMIT), so the form is no tool to list the portal's accounts.
+            raise ValidationError(_("This username cannot be used; choose another."), code="unavailable")
         return username
 
     def clean(self):
@@ -146,7 +149,7 @@ class ContactAccountForm(forms.Form):
         return cleaned
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(TextLimitsMixin, forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"), help_text=_("The link to choose a password is sent here."))
     username = forms.CharField(
@@ -159,11 +162,13 @@ class MemberAddForm(forms.Form):
     def clean_username(self):
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError(_("This username is already taken; choose another."), code="taken")
+            # Said the same way for any username that cannot be had; registration is rate-limited per
+            # address (TSLP_REGISTER_LIMIT), so the form is no tool to list the portal's accounts.
+            raise ValidationError(_("This username cannot be used; choose another."), code="unavailable")
         return username
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(TextLimitsMixin, forms.Form):
     """The reason Dinsos gives when it rejects or suspends companies (sent to them by e-mail)."""
 
     note = forms.CharField(

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,7 @@ from companies.services import (
     company_register,
     company_update,
 )
+from tslp_portal.security import rate_limited
 
 
 def _site_url(request: HttpRequest) -> str:
@@ -50,6 +52,13 @@ class CompanyRegisterView(View):
         return self.render(CompanyForm(), ContactAccountForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        if rate_limited(
+            request,
+            scope="register",
+            limit=settings.TSLP_REGISTER_LIMIT,
+            window=settings.TSLP_REGISTER_WINDOW,
+        ):
+            return render(request, "companies/register_throttled.html", status=429)
         company_form, account_form = CompanyForm(request.POST), ContactAccountForm(request.POST)
         if company_form.is_valid() and account_form.is_valid():
             account = account_form.cleaned_data

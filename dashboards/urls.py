@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
-from dashboards import views
+from dashboards.views import home
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path("dasbor/", include("dashboards.urls_dasbor")),
 ]

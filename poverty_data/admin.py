@@ -3,7 +3,6 @@ import re
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -13,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from poverty_data.models import Desa, Household, HouseholdChange, ImportBatch, Kecamatan, Member
 from poverty_data.services import errors_workbook_write
 from tslp_portal.admin_mixins import DinsosOnlyAdminMixin, ReadOnlyAdminMixin, dinsos_only
+from tslp_portal.excel import xlsx_response
 from tslp_portal.models import AccessLog
+from tslp_portal.privacy import personal_data_response
 
 
 class DesaInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -264,30 +265,15 @@ class HouseholdAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
     def kecamatan(self, obj):
         return obj.desa.kecamatan
 
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl") if response.status_code == 200 else None
-        if changelist is not None:
-            self.log_access(request, what=str(_("household list (admin)")), rows=len(changelist.result_list))
-        return response
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if response.status_code == 200:
-            household = Household.objects.filter(pk=object_id).only("no_kk").first()
-            if household is not None:
-                rows = 1 + Member.objects.filter(household_id=household.pk).count()
-                self.log_access(
-                    request,
-                    what=str(_("household %(no_kk)s (admin)") % {"no_kk": household.no_kk}),
-                    rows=rows,
-                )
-        return response
+    def personal_rows(self, request, object_id) -> int:
+        return 1 + Member.objects.filter(household_id=object_id).count()
 
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every import with its counts and rejected rows; new imports start from the upload page."""
+
+    personal_data = False  # counts and messages; the rejected rows are only in the logged download
 
     list_display = [
         "created_at",
@@ -366,15 +352,12 @@ class ImportBatchAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
 
     def errors_view(self, request, pk):
         batch = get_object_or_404(ImportBatch, pk=pk)
-        response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="rejected-rows-{batch.pk}.xlsx"'
+        response = xlsx_response(b"", f"rejected-rows-{batch.pk}.xlsx")
         errors_workbook_write(batch.errors, response)
-        self.log_access(
-            request,
+        return personal_data_response(
+            response,
+            request=request,
             what=f"rejected rows of import {batch.pk}",
             rows=len(batch.errors),
             action=AccessLog.Action.EXPORT,
         )
-        return response

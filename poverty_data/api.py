@@ -8,7 +8,7 @@ from rest_framework import permissions, serializers, viewsets
 from accounts.scope import PersonalData, identity_for, scope_of
 from poverty_data.filters import DesaFilter, HouseholdFilter
 from poverty_data.models import Desa, Household, Kecamatan
-from tslp_portal.api import IdLookupMixin, api_access_log
+from tslp_portal.api import IdLookupMixin, api_personal_data_response
 
 KODE_REGEX = r"[0-9.]+"
 
@@ -128,10 +128,12 @@ class HouseholdViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        api_access_log(request, what=_("Households (API)"), row_count=len(response.data["results"]))
-        return response
+        return api_personal_data_response(
+            response, request, what=_("Households (API)"), row_count=len(response.data["results"])
+        )
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
-        api_access_log(request, what=_("Household (API)"), row_count=1, reason=f"API #{kwargs['pk']}")
-        return response
+        return api_personal_data_response(
+            response, request, what=_("Household (API)"), row_count=1, reason=f"API #{kwargs['pk']}"
+        )

@@ -20,7 +20,7 @@ from programs import services
 from programs.filters import ProgramFilter
 from programs.models import Beneficiary, Program, ProgramLocation
 from programs.selectors import delivery as delivery_selectors
-from tslp_portal.api import IdLookupMixin, api_access_log
+from tslp_portal.api import IdLookupMixin, api_personal_data_response
 
 
 class ProgramApiFilter(ProgramFilter):
@@ -174,13 +174,13 @@ class ProgramViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
         queryset = delivery_selectors.beneficiary_list(program=program, user=request.user)
         page = self.paginate_queryset(queryset)
         serializer = self.get_serializer(page, many=True)
-        api_access_log(
+        return api_personal_data_response(
+            self.get_paginated_response(serializer.data),
             request,
             what=_("Beneficiary list (API)"),
             row_count=len(page),
             reason=_("Program %(pk)s: %(title)s") % {"pk": program.pk, "title": program.title},
         )
-        return self.get_paginated_response(serializer.data)
 
     @staticmethod
     def _check_list_access(user, program: Program) -> None:

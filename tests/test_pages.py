@@ -24,12 +24,12 @@ def test_landing_page_says_what_the_portal_is_in_indonesian(client, wilayah):
 @pytest.mark.parametrize("persona", list(HOMES))
 def test_each_role_gets_its_own_home(persona, personas, login):
     client = login(personas[persona])
-    html = client.get("/").content.decode()
+    html = client.get("/", follow=True).content.decode()
     assert HOMES[persona] in html
 
 
 def test_camat_home_lists_only_desa_of_its_kecamatan(personas, login):
-    html = login(personas["camat"]).get("/").content.decode()
+    html = login(personas["camat"]).get("/", follow=True).content.decode()
     assert "Pulang Pisau" in html  # a kelurahan of Kahayan Hilir
     assert "Maliku Baru" not in html
 
@@ -58,7 +58,7 @@ def test_only_dinsos_enters_the_admin(persona, personas, login):
 def test_login_and_logout(client, camat):
     response = client.post("/akun/login/", {"username": "camat_kh", "password": "uji-sandi-2026"})
     assert response.status_code == 302
-    assert "Kecamatan Kahayan Hilir" in client.get("/").content.decode()
+    assert "Kecamatan Kahayan Hilir" in client.get("/", follow=True).content.decode()
     assert client.get("/akun/logout/").status_code == 405  # logging out is POST-only
     client.post("/akun/logout/")
     assert "Kecamatan Kahayan Hilir" not in client.get("/").content.decode()
@@ -98,7 +98,7 @@ def test_password_reset_sends_an_indonesian_mail(client, camat):
 
 def test_language_switch_to_english(client, wilayah):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    html = client.get("/").content.decode()
+    html = client.get("/", follow=True).content.decode()
     assert 'lang="en"' in html
     assert "Log in" in html
 

@@ -5,7 +5,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 
 from tslp_portal.models import AccessLog
-from tslp_portal.privacy import access_log_write
+from tslp_portal.privacy import personal_data_response
 
 
 def user_is_dinsos(user) -> bool:
@@ -64,12 +64,43 @@ class DinsosOnlyAdminMixin:
     def has_module_permission(self, request):
         return user_is_dinsos(request.user)
 
-    def log_access(self, request, *, what: str, rows: int, action: str = AccessLog.Action.VIEW):
-        access_log_write(
-            user=request.user,
+    # Pages of this admin show personal data: each goes through personal_data_response (access-log row,
+    # no caching). An admin of rows without personal data sets this to False.
+    personal_data = True
+
+    def personal_rows(self, request, object_id) -> int:
+        """How many people one object's page shows (a household: its head and members)."""
+        return 1
+
+    def personal_response(
+        self, request, response, *, what: str, rows: int, action: str = AccessLog.Action.VIEW
+    ):
+        if not self.personal_data or response.status_code != 200:
+            return response
+        return personal_data_response(
+            response,
+            request=request,
             what=what,
-            row_count=rows,
+            rows=rows,
             action=action,
             reason=request.GET.urlencode()[:200],
-            path=request.path,
         )
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", None) or {}
+        rows = len(changelist["cl"].result_list) if "cl" in changelist else 0
+        what = f"{self.opts.verbose_name_plural} (admin)"
+        return self.personal_response(request, response, what=what, rows=rows)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        what = f"{self.opts.verbose_name} #{object_id} (admin)"
+        return self.personal_response(
+            request, response, what=what, rows=self.personal_rows(request, object_id)
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        what = f"{self.opts.verbose_name} #{object_id}, history (admin)"
+        return self.personal_response(request, response, what=what, rows=1)

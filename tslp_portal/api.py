@@ -3,7 +3,7 @@
 from django.http import Http404
 from rest_framework.pagination import PageNumberPagination
 
-from tslp_portal.privacy import access_log_write
+from tslp_portal.privacy import personal_data_response
 
 
 class Pagination(PageNumberPagination):
@@ -13,16 +13,9 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
-def api_access_log(request, *, what: str, row_count: int, reason: str = "") -> None:
-    """Record that an API response carried ``row_count`` rows of personal data to ``request.user``."""
-    access_log_write(
-        user=request.user,
-        what=what,
-        row_count=row_count,
-        action="view",
-        reason=reason or "API",
-        path=request.get_full_path(),
-    )
+def api_personal_data_response(response, request, *, what: str, row_count: int, reason: str = ""):
+    """An API response that carries personal data: through the one choke point (access log, no-store)."""
+    return personal_data_response(response, request=request, what=what, rows=row_count, reason=reason or "API")
 
 
 class IdLookupMixin:

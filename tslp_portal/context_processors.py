@@ -12,6 +12,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
     ]
     if not user.is_authenticated:
         return links
+    if user.is_dinsos or user.is_camat or user.is_pimpinan:
+        links.append((_("Dashboard"), reverse("dashboards:dashboard")))
     links.append((_("Programs"), reverse("programs:list")))
     if user.is_dinsos:
         links.append((_("Back office"), reverse("admin:index")))

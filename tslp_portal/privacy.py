@@ -25,3 +25,28 @@ def access_log_write(
         reason=reason[:200],
         path=path[:300],
     )
+
+
+def personal_data_response(
+    response, *, request, what: str, rows: int, action: str = "view", reason: str = ""
+):
+    """The one place that decides "this response holds personal data".
+
+    Every view, download and admin page that shows NIK, No. KK, or names with addresses hands its
+    response here: it writes the access-log row (who, what, how many rows, where) and forbids any
+    cache (browser, proxy) from keeping a copy. ``tests/tslp_portal/test_personal_data.py`` walks every
+    URL as every persona to prove no such response goes around it.
+    """
+    from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+    access_log_write(
+        user=request.user,
+        what=str(what),
+        row_count=rows,
+        action=action,
+        reason=str(reason),
+        path=request.get_full_path(),
+    )
+    add_never_cache_headers(response)
+    patch_cache_control(response, no_store=True, private=True)
+    return response

@@ -64,3 +64,24 @@ def lockout_response(request, original_response=None, credentials=None):
         "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
     }
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+def rate_limited(request, *, scope: str, limit: int, window: int) -> bool:
+    """True when this address has used ``scope`` more than ``limit`` times in ``window`` seconds.
+
+    Counted in the cache (``CACHES``): per process with the default local-memory cache, so the real limit
+    is ``limit`` times the gunicorn workers; a shared cache (database or Redis) makes it exact.
+    """
+    from django.core.cache import cache
+
+    key = f"tslp-rate:{scope}:{client_ip(request)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    if count > limit:
+        security_event("rate_limited", request, level=logging.WARNING, scope=scope)
+        return True
+    return False

@@ -160,6 +160,10 @@ TSLP_IDLE_TIMEOUT = int(os.environ.get("TSLP_IDLE_TIMEOUT", str(2 * 3600)))
 TSLP_REQUIRE_2FA = env_bool("TSLP_REQUIRE_2FA", SECURE_DEPLOYMENT)
 OTP_TOTP_ISSUER = "Portal TSLP Pulang Pisau"
 
+# Company registration: at most TSLP_REGISTER_LIMIT submissions per address per TSLP_REGISTER_WINDOW seconds.
+TSLP_REGISTER_LIMIT = int(os.environ.get("TSLP_REGISTER_LIMIT", "10"))
+TSLP_REGISTER_WINDOW = int(os.environ.get("TSLP_REGISTER_WINDOW", "3600"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -191,6 +195,10 @@ STORAGES = {
 # Uploaded files hold personal and business data: they live outside any public path and are served
 # only through views that check permissions.
 MEDIA_ROOT = Path(os.environ.get("TSLP_PRIVATE_MEDIA_ROOT") or BASE_DIR / "private_media")
+# Uploaded files (registry exports with every NIK, photos of people) are readable by the portal's own
+# user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # The delivery page posts three fields per household in one form; a program may have a few thousand.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 

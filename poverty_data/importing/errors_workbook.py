@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from poverty_data.importing.result import RowError
+from tslp_portal.excel import row_cells
 
 
 def errors_workbook_write(errors: list, target) -> None:
@@ -13,5 +14,6 @@ def errors_workbook_write(errors: list, target) -> None:
     sheet = workbook.create_sheet(_("Rejected rows"))
     sheet.append([_("Row"), _("Column"), _("Value"), _("Reason")])
     for error in errors:
-        sheet.append(error.as_list() if isinstance(error, RowError) else list(error))
+        # Registry values are whatever the file held: written inert (a "=HYPERLINK(...)" stays text).
+        sheet.append(row_cells(sheet, error.as_list() if isinstance(error, RowError) else list(error)))
     workbook.save(target)

@@ -1,7 +1,6 @@
 """Dinsos pages for importing the poverty registry: upload, dry-run summary, rejected rows, apply, undo."""
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -19,8 +18,9 @@ from poverty_data.services import (
     import_batch_start,
     import_undo,
 )
+from tslp_portal.excel import xlsx_response
 from tslp_portal.models import AccessLog
-from tslp_portal.privacy import access_log_write
+from tslp_portal.privacy import personal_data_response
 
 SHOWN_ERRORS = 100
 
@@ -65,15 +65,19 @@ class ImportDetailView(DinsosRequiredMixin, DetailView):
             if batch.dry_run and batch.stored_file
             else None
         )
-        if context["errors"]:
-            access_log_write(
-                user=self.request.user,
-                what=_("rejected rows of import %(id)s") % {"id": batch.pk},
-                row_count=len(context["errors"]),
-                reason=_("import review"),
-                path=self.request.path,
-            )
         return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if not context["errors"]:
+            return response
+        return personal_data_response(
+            response,
+            request=self.request,
+            what=_("rejected rows of import %(id)s") % {"id": self.object.pk},
+            rows=len(context["errors"]),
+            reason=_("import review"),
+        )
 
 
 class ImportApplyView(DinsosRequiredMixin, View):
@@ -104,20 +108,16 @@ class ImportApplyView(DinsosRequiredMixin, View):
 class ImportErrorsDownloadView(DinsosRequiredMixin, View):
     def get(self, request, pk):
         batch = get_object_or_404(ImportBatch, pk=pk)
-        response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="baris-ditolak-{batch.pk}.xlsx"'
+        response = xlsx_response(b"", f"baris-ditolak-{batch.pk}.xlsx")
         errors_workbook_write(batch.errors, response)
-        access_log_write(
-            user=request.user,
+        return personal_data_response(
+            response,
+            request=request,
             what=_("rejected rows of import %(id)s") % {"id": batch.pk},
-            row_count=len(batch.errors),
+            rows=len(batch.errors),
             action=AccessLog.Action.EXPORT,
             reason=_("import review"),
-            path=request.path,
         )
-        return response
 
 
 class ImportUndoView(DinsosRequiredMixin, TemplateView):

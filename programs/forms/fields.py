@@ -1,11 +1,12 @@
 """Fields the programs forms share: rupiah amounts typed the Indonesian way, and checked attachments."""
 
 import re
-import zipfile
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from tslp_portal.uploads import upload_content_ok
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ALLOWED_EXTENSIONS = {".pdf", ".xlsx", ".docx", ".jpg", ".jpeg", ".png"}
@@ -51,29 +52,8 @@ class RupiahField(forms.Field):
 
 
 def file_looks_like(upload, extension: str) -> bool:
-    """Check the file's content matches its extension (no disguised executables)."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if extension == ".pdf":
-        return head.startswith(b"%PDF-")
-    if extension == ".png":
-        return head.startswith(b"\x89PNG\r\n\x1a\n")
-    if extension in {".jpg", ".jpeg"}:
-        return head.startswith(b"\xff\xd8\xff")
-    if extension in {".xlsx", ".docx"}:
-        if not head.startswith(b"PK\x03\x04"):
-            return False
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            return False
-        finally:
-            upload.seek(0)
-        folder = "xl/" if extension == ".xlsx" else "word/"
-        return "[Content_Types].xml" in names and any(name.startswith(folder) for name in names)
-    return False
+    """Check the file's content is what its extension says (parsed, decoded, unzipped within limits)."""
+    return upload_content_ok(upload, extension)
 
 
 def validate_attachment(upload) -> None:

@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tslp_portal.forms import TextLimitsMixin
 
-class ProposeForm(forms.Form):
+
+class ProposeForm(TextLimitsMixin, forms.Form):
     spread = forms.ChoiceField(
         label=_("How to spread the target over the desa"),
         choices=[
@@ -16,11 +18,11 @@ class ProposeForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(TextLimitsMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AddForm(forms.Form):
+class AddForm(TextLimitsMixin, forms.Form):
     household = forms.IntegerField(widget=forms.HiddenInput)
     override_reason = forms.CharField(
         label=_("Reason for adding despite the rules"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from poverty_data.models import Desa, Kecamatan
 from programs.forms.fields import IndonesianDateField, RupiahField, validate_attachment
 from programs.models import Assistance, Need, Program, ProgramAttachment
+from tslp_portal.forms import TextLimitsMixin
 
 
 class DesaChoiceField(forms.ModelMultipleChoiceField):
@@ -19,7 +20,7 @@ class DesaChoiceField(forms.ModelMultipleChoiceField):
         return obj.nama
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(TextLimitsMixin, forms.ModelForm):
     budget = RupiahField(label=_("Planned budget (Rp)"), help_text=_("Whole rupiah, e.g. 150.000.000."))
     value_per_household = RupiahField(
         label=_("Value per household (Rp)"), required=False, help_text=_("Leave empty if not per household.")
@@ -184,7 +185,7 @@ class ProgramForm(forms.ModelForm):
         return cleaned
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(TextLimitsMixin, forms.Form):
     """A Dinsos decision on a submitted program (review screen)."""
 
     action = forms.ChoiceField(
@@ -210,7 +211,7 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(TextLimitsMixin, forms.Form):
     """Confirmation of a company action; carries the status the page was showing."""
 
     expected_status = forms.CharField(widget=forms.HiddenInput)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from programs.forms.fields import RupiahField, validate_attachment
+from tslp_portal.forms import TextLimitsMixin
 
 MAX_DOCUMENTS = 20
 
@@ -25,7 +26,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class RealisationForm(forms.Form):
+class RealisationForm(TextLimitsMixin, forms.Form):
     period = forms.CharField(
         label=_("Period"), max_length=60, help_text=_("E.g. “March–June 2027” or “Tahap 1”.")
     )
@@ -53,7 +54,7 @@ class RealisationForm(forms.Form):
         return documents
 
 
-class RealisationDecisionForm(forms.Form):
+class RealisationDecisionForm(TextLimitsMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("verify", _("Verify")), ("return", _("Return for correction"))],

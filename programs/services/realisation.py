@@ -22,6 +22,7 @@ from programs.services.workflow import (
     program_transition,
 )
 from programs.signals import ledger_changed
+from tslp_portal.uploads import filename_shorten
 
 R = RealisationReport.State
 
@@ -62,7 +63,7 @@ def realisation_submit(
     )
     for upload in documents:
         RealisationDocument.objects.create(
-            report=report, file=upload, original_name=upload.name[:200], size=upload.size
+            report=report, file=upload, original_name=filename_shorten(upload.name), size=upload.size
         )
     event = program_event_record(
         program=program,

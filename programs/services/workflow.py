@@ -18,6 +18,7 @@ from accounts.models import User
 from programs.models import Program, ProgramAttachment, ProgramEvent, ProgramLocation
 from programs.signals import ledger_changed
 from tslp_portal.mail import mail_after_commit
+from tslp_portal.uploads import filename_shorten
 
 S = Program.Status
 A = ProgramEvent.Action
@@ -300,7 +301,7 @@ def program_attach(*, program: Program, actor: User, upload, kind: str | None = 
         program=program,
         kind=kind or ProgramAttachment.Kind.PROPOSAL,
         file=upload,
-        original_name=upload.name[:200],
+        original_name=filename_shorten(upload.name),
         content_type=getattr(upload, "content_type", "") or "application/octet-stream",
         size=upload.size,
         uploaded_by=actor,

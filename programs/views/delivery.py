@@ -32,19 +32,19 @@ from programs.forms.fields import RupiahInput
 from programs.models import Program
 from programs.selectors import delivery as selectors
 from tslp_portal.excel import xlsx_response
-from tslp_portal.privacy import access_log_write
+from tslp_portal.privacy import personal_data_response
 
 S = Program.Status
 
 
-def _log(request, program: Program, row_count: int, action: str = "view") -> None:
-    access_log_write(
-        user=request.user,
+def _personal(response, request, program: Program, row_count: int, action: str = "view"):
+    return personal_data_response(
+        response,
+        request=request,
         what=_("Beneficiary list"),
-        row_count=row_count,
+        rows=row_count,
         action=action,
         reason=_("Program %(pk)s: %(title)s") % {"pk": program.pk, "title": program.title},
-        path=request.get_full_path(),
     )
 
 
@@ -89,7 +89,6 @@ class ListAccessMixin(LoginRequiredMixin):
     def render_list(self, request, forms=None, upload_errors=None, status=200):
         """Show the list (logged as a view of personal data); ``forms`` holds the delivery rows."""
         rows = _rows(self.beneficiaries, request.user, forms or {})
-        _log(request, self.program, len(rows))
         context = {
             "program": self.program,
             "rows": rows,
@@ -101,7 +100,8 @@ class ListAccessMixin(LoginRequiredMixin):
             "masked": scope_of(request.user).personal_data is PersonalData.MASKED,
             "default_value": RupiahInput().format_value(self.program.value_per_household) or "",
         }
-        return render(request, "programs/delivery/beneficiary_list.html", context, status=status)
+        response = render(request, "programs/delivery/beneficiary_list.html", context, status=status)
+        return _personal(response, request, self.program, len(rows))
 
 
 def _rows(beneficiaries, user, forms):
@@ -160,8 +160,8 @@ class BeneficiaryDownloadView(ListAccessMixin, View):
             user=request.user,
             agreement=self.agreement,
         )
-        _log(request, self.program, len(self.beneficiaries), action="export")
-        return xlsx_response(content, f"penerima-tslp-{self.program.pk}.xlsx")
+        response = xlsx_response(content, f"penerima-tslp-{self.program.pk}.xlsx")
+        return _personal(response, request, self.program, len(self.beneficiaries), action="export")
 
 
 class DeliveryUploadView(ListAccessMixin, View):

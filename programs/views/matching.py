@@ -12,7 +12,7 @@ from programs.forms.matching import AddForm, ProposeForm, ReasonForm
 from programs.models import Beneficiary, Program
 from programs.selectors import matching as selectors
 from programs.services import matching
-from tslp_portal.privacy import access_log_write
+from tslp_portal.privacy import mask_identity, personal_data_response
 
 PAGE_SIZE = 100
 
@@ -24,7 +24,15 @@ class MatchingView(DinsosRequiredMixin, View):
 
     def get(self, request, pk):
         program = get_object_or_404(Program.objects.select_related("company"), pk=pk)
-        return render(request, self.template_name, self._context(request, program))
+        context = self._context(request, program)
+        shown = len(context["rows"]) + len(context["removed"]) + len(context["found"])
+        return personal_data_response(
+            render(request, self.template_name, context),
+            request=request,
+            what=_("Beneficiaries of program %(id)s") % {"id": program.pk},
+            rows=shown,
+            reason=_("matching"),
+        )
 
     def _context(self, request, program, **extra):
         listed = (
@@ -36,34 +44,21 @@ class MatchingView(DinsosRequiredMixin, View):
         page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = list(page.object_list)
         reasons = selectors.proposal_reasons(rows)
-        if rows:
-            access_log_write(
-                user=request.user,
-                what=_("Beneficiaries of program %(id)s") % {"id": program.pk},
-                row_count=len(rows),
-                reason=_("matching"),
-                path=request.get_full_path(),
-            )
         query = request.GET.get("q", "").strip()
         found = []
         if query and program.status == Program.Status.APPROVED:
             found = selectors.household_search(program, query)
-            access_log_write(
-                user=request.user,
-                what=_("Household search"),
-                row_count=len(found),
-                reason=_("matching"),
-                path=request.get_full_path(),
-            )
         counts = selectors.beneficiary_counts(program=program)
         return {
             "program": program,
             "page_obj": page,
             "rows": [(row, reasons[row.pk]) for row in rows],
             "counts": counts,
-            "removed": Beneficiary.objects.filter(program=program, state=Beneficiary.State.REMOVED)
-            .select_related("household")
-            .order_by("-pk")[:50],
+            "removed": list(
+                Beneficiary.objects.filter(program=program, state=Beneficiary.State.REMOVED)
+                .select_related("household")
+                .order_by("-pk")[:50]
+            ),
             "propose_form": ProposeForm(),
             "query": query,
             "found": found,
@@ -106,16 +101,24 @@ class RemoveView(DinsosRequiredMixin, View):
             Beneficiary.objects.select_related("program", "household__desa"), pk=beneficiary_pk, program_id=pk
         )
 
-    def get(self, request, pk, beneficiary_pk):
-        return render(
-            request, self.template_name, {"beneficiary": self._get(pk, beneficiary_pk), "form": ReasonForm()}
+    def _render(self, request, beneficiary, form, status=200):
+        return personal_data_response(
+            render(request, self.template_name, {"beneficiary": beneficiary, "form": form}, status=status),
+            request=request,
+            what=_("Household %(no_kk)s, to remove from program %(id)s")
+            % {"no_kk": mask_identity(beneficiary.household.no_kk), "id": beneficiary.program_id},
+            rows=1,
+            reason=_("matching"),
         )
+
+    def get(self, request, pk, beneficiary_pk):
+        return self._render(request, self._get(pk, beneficiary_pk), ReasonForm())
 
     def post(self, request, pk, beneficiary_pk):
         beneficiary = self._get(pk, beneficiary_pk)
         form = ReasonForm(request.POST)
         if not form.is_valid():
-            return render(request, self.template_name, {"beneficiary": beneficiary, "form": form}, status=400)
+            return self._render(request, beneficiary, form, status=400)
         try:
             matching.beneficiary_remove(
                 beneficiary=beneficiary, actor=request.user, reason=form.cleaned_data["reason"]
@@ -177,11 +180,10 @@ class HouseholdLedgerView(DinsosRequiredMixin, View):
     def get(self, request, household_pk):
         household = get_object_or_404(Household.objects.select_related("desa__kecamatan"), pk=household_pk)
         ledger = selectors.household_ledger(household=household)
-        access_log_write(
-            user=request.user,
-            what=_("Household ledger %(no_kk)s") % {"no_kk": household.no_kk},
-            row_count=1,
+        return personal_data_response(
+            render(request, self.template_name, {"household": household, **ledger}),
+            request=request,
+            what=_("Household ledger %(no_kk)s") % {"no_kk": mask_identity(household.no_kk)},
+            rows=1,
             reason=_("household ledger"),
-            path=request.get_full_path(),
         )
-        return render(request, self.template_name, {"household": household, **ledger})

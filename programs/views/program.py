@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -169,7 +169,12 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk, attachment_pk):
         program = get_visible_or_404(Program, request.user, pk=pk)
         attachment = get_object_or_404(program.attachments, pk=attachment_pk)
-        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            # The row outlived its file (a restore without the private media): say so, never a 500.
+            raise Http404(_("The file of this attachment is no longer stored.")) from None
+        return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
 
 
 class AttachmentDeleteView(LoginRequiredMixin, View):

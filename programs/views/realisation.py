@@ -16,6 +16,7 @@ from programs.forms.realisation import RealisationDecisionForm, RealisationForm
 from programs.models import Program, RealisationReport
 from programs.selectors.program import program_for_member
 from programs.selectors.realisation import overdue_rows
+from tslp_portal.privacy import personal_data_response
 
 S = Program.Status
 
@@ -99,7 +100,13 @@ class RealisationDocumentView(LoginRequiredMixin, View):
             raise PermissionDenied  # photos of handovers show people
         report = get_object_or_404(program.reports, pk=report_pk)
         document = get_object_or_404(report.documents, pk=document_pk)
-        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+        return personal_data_response(
+            FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name),
+            request=request,
+            what=_("Realisation document %(name)s") % {"name": document.original_name},
+            rows=1,
+            reason=_("Program %(pk)s: %(title)s") % {"pk": program.pk, "title": program.title},
+        )
 
 
 class OverdueView(RoleRequiredMixin, View):

@@ -9,11 +9,12 @@ from openpyxl import load_workbook
 
 from programs.models import Beneficiary, Program, RealisationReport
 from tests.browser.steps import log_in
+from tests.documents import image_bytes, pdf_bytes
 from tests.programs.delivery_helpers import approved_program, record_pks
 from tslp_portal.models import AccessLog
 
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = pdf_bytes()
+PNG = image_bytes("PNG")
 
 
 @pytest.mark.django_db(transaction=True)

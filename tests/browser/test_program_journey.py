@@ -7,9 +7,10 @@ from django.core import mail
 
 from programs.models import Program
 from tests.browser.steps import log_in, register_company, verify_company_in_admin
+from tests.documents import pdf_bytes
 
 NEXT_YEAR = datetime.date.today().year + 1
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 @pytest.mark.django_db(transaction=True)

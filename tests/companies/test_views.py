@@ -204,8 +204,26 @@ def test_duplicate_nib_is_refused_without_revealing_the_other_company(client, fo
 def test_a_taken_username_is_refused(client, form_data, owner):
     response = client.post(reverse("companies:register"), {**form_data, "username": "PEMILIK"})
     assert response.status_code == 200
-    assert "Nama pengguna ini sudah dipakai" in response.content.decode()
+    assert "Nama pengguna ini tidak dapat dipakai" in response.content.decode()
+    assert "sudah dipakai" not in response.content.decode()
     assert not Company.objects.filter(nib="1234567890123").exists()
+
+
+def test_registration_is_rate_limited_per_address(client, form_data, owner, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.TSLP_REGISTER_LIMIT = 3
+    data = {**form_data, "username": "PEMILIK"}
+    statuses = [
+        client.post(reverse("companies:register"), data, REMOTE_ADDR="198.51.100.9").status_code
+        for _ in range(5)
+    ]
+    assert statuses == [200, 200, 200, 429, 429]
+    throttled = client.post(reverse("companies:register"), data, REMOTE_ADDR="198.51.100.9")
+    assert "Terlalu banyak pendaftaran" in throttled.content.decode()
+    assert client.post(reverse("companies:register"), data, REMOTE_ADDR="198.51.100.10").status_code == 200
+    cache.clear()
 
 
 def test_html_in_text_fields_is_stored_as_text_and_escaped_on_output(client, form_data):
@@ -348,7 +366,7 @@ def test_member_add_with_a_taken_username_keeps_what_was_typed(login, owner, edi
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Nama pengguna ini sudah dipakai" in html
+    assert "Nama pengguna ini tidak dapat dipakai" in html
     assert 'value="siti@x.example"' in html
 
 

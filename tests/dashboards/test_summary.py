@@ -1,5 +1,6 @@
 """The summary tables are a cache: whatever happens to the ledger, they equal a straight count."""
 
+import datetime
 import random
 
 import pytest
@@ -9,10 +10,18 @@ from dashboards.selectors import summary
 from dashboards.selectors.figures import desa_figures, straight_household_figures
 from dashboards.services.summary import figures_rebuild
 from poverty_data.models import Desa, Household
-from programs.models import Beneficiary, Program
-from programs.services import program_cancel
+from poverty_data.services import households_import
+from programs.models import Beneficiary, DataSharingAgreement, Program
+from programs.services import (
+    DeliveryRow,
+    beneficiaries_report_delivery,
+    data_use_accept,
+    matching,
+    program_cancel,
+)
 from tests.dashboards.ledger import YEAR, build, receive
 from tests.poverty_data.factories import HouseholdFactory
+from tests.poverty_data.files import DTSEN_HEADER, dtsen_row, write_csv
 from tests.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +110,55 @@ def test_cancelling_a_program_updates_the_figures_at_once(company, dinsos, kahay
     # h1 is still reached by p2; h4 (unranked) was reached by p1 only.
     assert (after["terjangkau"], after["miskin_terjangkau"], after["program"]) == (1, 1, 1)
     assert_summary_equals_straight_count()
+
+
+def buntoi(kahayan_hilir, tahun=YEAR):
+    return {r["kode"]: r for r in desa_figures(kecamatan=kahayan_hilir, tahun=tahun)}["62.11.05.2001"]
+
+
+def test_figures_are_exact_right_after_confirming_beneficiaries(company, dinsos, kahayan_hilir):
+    households = [HouseholdFactory(desil=d) for d in (1, 2, 3, 7)]
+    program = ProgramFactory(
+        company=company,
+        tahun=YEAR,
+        status=Program.Status.APPROVED,
+        max_desil=3,
+        target_households=10,
+        needs=[],
+    )
+    assert (buntoi(kahayan_hilir)["miskin_terjangkau"], buntoi(kahayan_hilir)["program"]) == (0, 1)
+
+    matching.beneficiaries_propose(program=program, actor=dinsos)
+    matching.beneficiaries_confirm(program=program, actor=dinsos)
+
+    after = buntoi(kahayan_hilir)
+    assert (after["terjangkau"], after["miskin_terjangkau"], after["miskin_belum_pernah"]) == (3, 3, 0)
+    assert len(households) == after["keluarga"]
+    assert_summary_equals_straight_count()
+
+
+def test_figures_are_exact_right_after_delivery_is_reported(company, owner, dinsos, kahayan_hilir):
+    program = ProgramFactory(company=company, tahun=YEAR, status=Program.Status.RUNNING)
+    reached = receive(program, HouseholdFactory(desil=1))
+    DataSharingAgreement.objects.create(
+        company=company, number="PKS/1", signed_on=datetime.date(YEAR - 1, 1, 1), recorded_by=dinsos
+    )
+    data_use_accept(program=program, actor=owner)
+    assert buntoi(kahayan_hilir)["miskin_terjangkau"] == 1
+
+    rows = [DeliveryRow(beneficiary_id=reached.pk, state=Beneficiary.State.NOT_DELIVERED, reason="moved")]
+    beneficiaries_report_delivery(program=program, actor=owner, rows=rows)
+
+    assert buntoi(kahayan_hilir)["miskin_terjangkau"] == 0
+    assert_summary_equals_straight_count()
+
+
+def test_figures_are_exact_right_after_an_import(wilayah, tmp_path, kahayan_hilir):
+    assert buntoi(kahayan_hilir)["keluarga"] == 0  # builds the summary tables
+    path = write_csv(tmp_path / "dtsen.csv", [DTSEN_HEADER, dtsen_row(1, desil=2), dtsen_row(2, desil=7)])
+
+    result = households_import(path=path, source="dtsen", period="2026-01")
+
+    assert result.applied
+    after = buntoi(kahayan_hilir)
+    assert (after["keluarga"], after["keluarga_miskin"]) == (2, 1)

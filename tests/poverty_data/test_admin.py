@@ -151,7 +151,7 @@ def test_household_detail_shows_members_and_import_history_and_is_logged(dinsos,
     assert "2026-02" in content
     log = AccessLog.objects.get()
     assert (log.user, log.action, log.row_count) == (dinsos, AccessLog.Action.VIEW, 2)
-    assert household.no_kk in log.what
+    assert log.what == f"keluarga #{household.pk} (admin)"  # no No. KK in the log itself
 
 
 def test_household_list_view_is_logged_with_its_row_count(dinsos, login):

@@ -166,7 +166,7 @@ def test_a_zip_bomb_disguised_as_the_list_is_refused_before_unpacking(program, a
                 sheet.write(b" " * (1024 * 1024))
     response = upload(login(owner), program, content=buffer.getvalue())
     assert response.status_code == 400
-    assert "(“zip bomb”); ditolak tanpa dibuka" in response.content.decode()
+    assert "Berkas ini bukan berkas Excel (.xlsx)" in response.content.decode()
     assert all(b.state == B.CONFIRMED for b in listed(program))
 
 

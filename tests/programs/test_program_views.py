@@ -7,6 +7,7 @@ from openpyxl import Workbook, load_workbook
 
 from poverty_data.models import Desa
 from programs.models import Program, ProgramAttachment
+from tests.documents import pdf_bytes
 from tests.programs.factories import ProgramFactory
 
 S = Program.Status
@@ -33,7 +34,10 @@ def maliku_program(other_company):
     return ProgramFactory(company=other_company, status=S.SUBMITTED, desa_codes=["62.11.06.2001"])
 
 
-def pdf(name="proposal.pdf", content=b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n"):
+PDF = pdf_bytes()
+
+
+def pdf(name="proposal.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 

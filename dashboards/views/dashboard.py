@@ -1,0 +1,147 @@
+"""The dashboards: regency (Dinsos, pimpinan), kecamatan (its camat; Dinsos and pimpinan any), desa, brief.
+
+Anonymous users go to the login page; companies get 403; a kecamatan or desa outside one's scope is 404.
+Every table downloads as .xlsx with ``?format=xlsx&tabel=<slug>``.
+"""
+
+import datetime
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from dashboards import access
+from dashboards.selectors import dashboard as d
+from dashboards.selectors import pages
+from dashboards.selectors.brief import brief_paragraphs
+from dashboards.tables import as_of_text, tables_xlsx
+
+MAP_TEXT = {
+    "cakupan": gettext_lazy("Coverage"),
+    "kesenjangan": gettext_lazy("Gap (poor not reached)"),
+    "miskin": gettext_lazy("Poor families"),
+    "terjangkau": gettext_lazy("Poor families reached"),
+    "none": gettext_lazy("no poor families"),
+    "open": gettext_lazy("Open"),
+}
+
+
+def dashboard_params(request) -> tuple[int, int]:
+    """``tahun`` (the current year by default) and ``garis`` (1-10, 4 by default) from the query string."""
+    try:
+        tahun = int(request.GET.get("tahun") or timezone.localdate().year)
+        garis = int(request.GET.get("garis") or 4)
+    except ValueError:
+        raise BadRequest(_("The year and the poverty line must be whole numbers.")) from None
+    if not 2000 <= tahun <= 2100:
+        raise BadRequest(_("The year must be between 2000 and 2100."))
+    if not 1 <= garis <= 10:
+        raise BadRequest(_("The poverty line (garis) must be a desil from 1 to 10."))
+    return tahun, garis
+
+
+class DashboardView(LoginRequiredMixin, View):
+    template_name = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            access.check_dashboards(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        tahun, garis = dashboard_params(request)
+        area_name, context = self.build(request, tahun=tahun, garis=garis, **kwargs)
+        context.update(
+            tahun=tahun,
+            garis=garis,
+            years=d.program_years(),
+            garis_choices=range(1, 11),
+            area_name=area_name,
+            data_per_text=as_of_text(context["data_per"]),
+            map_text=MAP_TEXT,
+        )
+        if request.GET.get("format") == "xlsx":
+            table = context["tables"].get(request.GET.get("tabel", ""))
+            if table is None:
+                raise Http404(_("No such table."))
+            heading = [
+                (_("Area"), area_name),
+                (_("Budget year"), tahun),
+                (_("Poverty line"), _("desil 1–%(garis)s") % {"garis": garis}),
+                (_("Data as of"), context["data_per_text"]),
+            ]
+            filename = f"dasbor-{table.slug}-{slug_of(area_name)}-{tahun}.xlsx"
+            return tables_xlsx([table], heading=heading, filename=filename)
+        return render(request, self.template_name, context)
+
+
+def slug_of(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in str(text).lower()).strip("-")
+
+
+class HomeDashboardView(DashboardView):
+    """``/dasbor/``: the camat's kecamatan, or the regency for Dinsos and pimpinan (rendered, not redirected)."""
+
+    def build(self, request, **params):
+        ids = access.kecamatan_ids_for(request.user)
+        if ids is not None:
+            kecamatan = access.visible_kecamatan(request.user).get()
+            self.template_name = "dashboards/dashboard/kecamatan.html"
+            return KecamatanDashboardView.context_for(kecamatan, **params)
+        self.template_name = "dashboards/dashboard/regency.html"
+        return RegencyDashboardView.context_for(**params)
+
+
+class RegencyDashboardView(DashboardView):
+    template_name = "dashboards/dashboard/regency.html"
+
+    @staticmethod
+    def context_for(*, tahun, garis):
+        context = pages.regency_page(tahun=tahun, garis=garis)
+        return _("Kabupaten %(nama)s") % {"nama": context["figures"]["nama"]}, context
+
+    def build(self, request, **params):
+        if access.kecamatan_ids_for(request.user) is not None:
+            raise PermissionDenied(_("The regency dashboard is for Dinsos and pimpinan."))
+        return self.context_for(**params)
+
+
+class KecamatanDashboardView(DashboardView):
+    template_name = "dashboards/dashboard/kecamatan.html"
+
+    @staticmethod
+    def context_for(kecamatan, *, tahun, garis):
+        context = pages.kecamatan_page(kecamatan, tahun=tahun, garis=garis)
+        context["kecamatan"] = kecamatan
+        return _("Kecamatan %(nama)s") % {"nama": kecamatan.nama}, context
+
+    def build(self, request, *, kode, **params):
+        return self.context_for(access.kecamatan_or_404(request.user, kode), **params)
+
+
+class BriefView(DashboardView):
+    template_name = "dashboards/dashboard/brief.html"
+
+    def build(self, request, *, kode, tahun, garis):
+        kecamatan = access.kecamatan_or_404(request.user, kode)
+        area_name, context = KecamatanDashboardView.context_for(kecamatan, tahun=tahun, garis=garis)
+        context["paragraphs"] = brief_paragraphs(kecamatan, context, tahun=tahun, garis=garis)
+        context["dashboard_url"] = reverse("dashboards:kecamatan", args=[kecamatan.kode])
+        context["printed_on"] = datetime.date.today()
+        return area_name, context
+
+
+class DesaDashboardView(DashboardView):
+    template_name = "dashboards/dashboard/desa.html"
+
+    def build(self, request, *, kode, tahun, garis):
+        desa = access.desa_or_404(request.user, kode)
+        context = pages.desa_page(desa, tahun=tahun, garis=garis)
+        context["desa"] = desa
+        return f"{desa.label}, {_('Kecamatan')} {desa.kecamatan.nama}", context

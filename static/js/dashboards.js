@@ -1,0 +1,247 @@
+// Dashboards: choropleth map (Leaflet, no tile layer), charts (Chart.js), year selector, brief buttons.
+// Loaded as a file (the Content-Security-Policy allows no inline script); data come from json_script tags.
+(function () {
+  "use strict";
+
+  function readJson(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  var numberFormat = new Intl.NumberFormat("id-ID");
+  function n(value) {
+    return value === null || value === undefined ? "–" : numberFormat.format(value);
+  }
+  function pct(value) {
+    return value === null || value === undefined
+      ? "–"
+      : new Intl.NumberFormat("id-ID", { maximumFractionDigits: 1 }).format(value * 100) + "%";
+  }
+
+  // Colour scales: coverage from red (none) to green (all); gap from light to dark red.
+  var COVERAGE = [
+    [0.0, "#b91c1c"],
+    [0.1, "#ea580c"],
+    [0.25, "#f59e0b"],
+    [0.5, "#84cc16"],
+    [0.75, "#15803d"],
+  ];
+  var GAP_COLOURS = ["#fee2e2", "#fca5a5", "#f87171", "#dc2626", "#7f1d1d"];
+
+  function coverageColour(value) {
+    if (value === null || value === undefined) return "#d1d5db";
+    var colour = COVERAGE[0][1];
+    COVERAGE.forEach(function (step) {
+      if (value >= step[0]) colour = step[1];
+    });
+    return colour;
+  }
+
+  // Five classes of gap from 1 up; a desa with no gap is grey.
+  function gapBreaks(features) {
+    var max = 0;
+    features.forEach(function (f) {
+      max = Math.max(max, f.properties.kesenjangan || 0);
+    });
+    var step = Math.max(1, Math.ceil(max / GAP_COLOURS.length));
+    return GAP_COLOURS.map(function (colour, i) {
+      return [1 + i * step, colour];
+    });
+  }
+
+  function gapColour(value, breaks) {
+    if (!value) return "#f3f4f6";
+    var colour = breaks[0][1];
+    breaks.forEach(function (step) {
+      if (value >= step[0]) colour = step[1];
+    });
+    return colour;
+  }
+
+  function drawMap(element) {
+    var data = readJson(element.dataset.map);
+    var text = readJson(element.dataset.text) || {};
+    if (!data || !window.L) return;
+    var map = L.map(element, { attributionControl: false, zoomSnap: 0.25, scrollWheelZoom: false });
+    var mode = "cakupan";
+    var breaks = gapBreaks(data.features);
+
+    function style(feature) {
+      var p = feature.properties;
+      var fill = mode === "cakupan" ? coverageColour(p.cakupan) : gapColour(p.kesenjangan, breaks);
+      return { color: "#374151", weight: 1, fillColor: fill, fillOpacity: 0.8 };
+    }
+
+    function popup(feature) {
+      var p = feature.properties;
+      var box = document.createElement("div");
+      var title = document.createElement("strong");
+      title.textContent = p.nama;
+      box.appendChild(title);
+      [
+        [text.miskin, n(p.keluarga_miskin)],
+        [text.terjangkau, n(p.miskin_terjangkau)],
+        [text.cakupan, pct(p.cakupan)],
+        [text.kesenjangan, n(p.kesenjangan)],
+      ].forEach(function (line) {
+        var row = document.createElement("div");
+        row.textContent = line[0] + ": " + line[1];
+        box.appendChild(row);
+      });
+      var link = document.createElement("a");
+      link.href = p.url + window.location.search;
+      link.textContent = text.open;
+      box.appendChild(link);
+      return box;
+    }
+
+    var layer = L.geoJSON(data, {
+      style: style,
+      onEachFeature: function (feature, shape) {
+        shape.bindPopup(function () {
+          return popup(feature);
+        });
+        shape.bindTooltip(feature.properties.nama, { sticky: true });
+      },
+    }).addTo(map);
+    if (layer.getBounds().isValid()) map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      this.box = L.DomUtil.create("div", "dash-legend");
+      return this.box;
+    };
+    legend.update = function () {
+      var box = this.box;
+      box.textContent = "";
+      var heading = document.createElement("strong");
+      heading.textContent = mode === "cakupan" ? text.cakupan : text.kesenjangan;
+      box.appendChild(heading);
+      var steps =
+        mode === "cakupan"
+          ? COVERAGE.map(function (s, i) {
+              var upper = i + 1 < COVERAGE.length ? COVERAGE[i + 1][0] : 1;
+              return [s[1], pct(s[0]) + " – " + pct(upper)];
+            }).concat([["#d1d5db", text.none]])
+          : [["#f3f4f6", "0"]].concat(
+              breaks.map(function (s, i) {
+                var upper = i + 1 < breaks.length ? breaks[i + 1][0] - 1 : null;
+                if (upper === null) return [s[1], n(s[0]) + "+"];
+                return [s[1], upper === s[0] ? n(s[0]) : n(s[0]) + " – " + n(upper)];
+              })
+            );
+      steps.forEach(function (step) {
+        var row = document.createElement("div");
+        var swatch = document.createElement("i");
+        swatch.style.background = step[0];
+        row.appendChild(swatch);
+        row.appendChild(document.createTextNode(step[1]));
+        box.appendChild(row);
+      });
+    };
+    legend.addTo(map);
+    legend.update();
+
+    document.querySelectorAll("[data-map-mode]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        mode = button.dataset.mapMode;
+        document.querySelectorAll("[data-map-mode]").forEach(function (other) {
+          var on = other === button;
+          other.classList.toggle("active", on);
+          other.setAttribute("aria-pressed", on ? "true" : "false");
+        });
+        layer.setStyle(style);
+        legend.update();
+      });
+    });
+    element.dataset.drawn = "true";
+  }
+
+  function drawCharts() {
+    var data = readJson("chart-data");
+    if (!data || !window.Chart) return;
+    var text = data.text;
+    var bidang = document.getElementById("chart-bidang");
+    if (bidang) {
+      new Chart(bidang, {
+        type: "bar",
+        data: {
+          labels: data.bidang.labels,
+          datasets: [
+            { label: text.anggaran, data: data.bidang.anggaran, backgroundColor: "#15803d", yAxisID: "y" },
+            { label: text.realisasi, data: data.bidang.realisasi, backgroundColor: "#86efac", yAxisID: "y" },
+            { label: text.program, data: data.bidang.program, type: "line", borderColor: "#1d4ed8", yAxisID: "y1" },
+          ],
+        },
+        options: {
+          maintainAspectRatio: false,
+          animation: false,
+          scales: {
+            y: { ticks: { callback: function (v) { return "Rp " + n(v); } } },
+            y1: { position: "right", grid: { drawOnChartArea: false }, ticks: { precision: 0 } },
+          },
+        },
+      });
+    }
+    var trend = document.getElementById("chart-trend");
+    if (trend) {
+      new Chart(trend, {
+        type: "bar",
+        data: {
+          labels: data.trend.labels,
+          datasets: [
+            { label: text.terjangkau, data: data.trend.terjangkau, backgroundColor: "#0f766e" },
+            { label: text.miskin_terjangkau, data: data.trend.miskin_terjangkau, backgroundColor: "#f59e0b" },
+          ],
+        },
+        options: {
+          maintainAspectRatio: false,
+          animation: false,
+          scales: { y: { ticks: { precision: 0, callback: function (v) { return n(v); } } } },
+        },
+      });
+    }
+  }
+
+  function autoSubmit() {
+    document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
+      select.addEventListener("change", function () {
+        select.form.submit();
+      });
+    });
+  }
+
+  function briefButtons() {
+    var print = document.querySelector("[data-print]");
+    if (print) print.addEventListener("click", function () { window.print(); });
+    var copy = document.querySelector("[data-copy]");
+    if (copy) {
+      copy.addEventListener("click", function () {
+        var source = document.getElementById(copy.dataset.copy);
+        var done = function () {
+          var note = document.querySelector("[data-copied]");
+          if (note) note.hidden = false;
+        };
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(source.value).then(done, function () {
+            source.select();
+            document.execCommand("copy");
+            done();
+          });
+        } else {
+          source.select();
+          document.execCommand("copy");
+          done();
+        }
+      });
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var map = document.getElementById("dash-map");
+    if (map) drawMap(map);
+    drawCharts();
+    autoSubmit();
+    briefButtons();
+  });
+})();

@@ -1,0 +1,117 @@
+"""Every page each role reaches, at desktop and phone width: accessible (axe-core), no sideways scrolling.
+
+The walk starts at the role's home page and follows the links a person would (same origin, GET, no
+downloads, no sign-out), one page per URL pattern, so pages added later are walked without listing them
+here. Screenshots of every page land in test-artifacts/<role>/.
+"""
+
+import json
+from io import StringIO
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.urls import Resolver404, resolve
+
+from demo.accounts import DEMO_PASSWORD
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.steps import log_in
+
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+WIDTHS = {"desktop": 1366, "phone": 390}
+MAX_PAGES = 45
+# Pages that change something on GET do not exist (a test says so); these only leave the walk's scope.
+SKIPPED_PREFIXES = ("/akun/logout/", "/i18n/", "/__errors/", "/static/", "/media/", "/api/", "/admin/logout/")
+SKIPPED_SUFFIXES = (".xlsx", ".csv", ".json", ".xml", ".pdf")
+# The back office is Dinsos' desktop tool: it is checked for accessibility, not for phone width.
+PHONE_EXEMPT_PREFIXES = ("/admin/",)
+
+
+@pytest.fixture
+def demo_portal(transactional_db):
+    call_command("seed_demo", "--households", "1500", stdout=StringIO())
+
+
+def page_key(path: str) -> str | None:
+    """One visit per URL pattern (a program's detail page stands for every program's)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.route or match.view_name
+
+
+def walkable(base_url: str, href: str) -> bool:
+    parts = urlsplit(href)
+    if not href.startswith(base_url):
+        return False
+    return not parts.path.startswith(SKIPPED_PREFIXES) and not parts.path.endswith(SKIPPED_SUFFIXES)
+
+
+def serious_violations(page) -> list[str]:
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))"
+    )
+    return list(result)
+
+
+def horizontal_overflow(page) -> int:
+    """How far the page, or any box inside it, scrolls sideways (px)."""
+    return page.evaluate(
+        "Math.max(document.documentElement.scrollWidth - document.documentElement.clientWidth,"
+        " ...Array.from(document.querySelectorAll('.table-responsive, pre'), b => b.scrollWidth - b.clientWidth))"
+    )
+
+
+def walk(page, base_url: str, role: str) -> dict[str, list[str]]:
+    """Visit the role's pages at both widths; return the problems found, per page."""
+    problems: dict[str, list[str]] = {}
+    queue = [base_url + "/"]
+    seen_keys: set[str] = set()
+    visited = 0
+    folder = ARTIFACTS / "pages" / role
+    folder.mkdir(parents=True, exist_ok=True)
+    while queue and visited < MAX_PAGES:
+        url = queue.pop(0)
+        key = page_key(urlsplit(url).path)
+        if key is None or key in seen_keys:
+            continue
+        seen_keys.add(key)
+        visited += 1
+        found: list[str] = []
+        for width_name, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            response = page.goto(url)
+            if response is None or response.status >= 400:
+                found.append(f"HTTP {response.status if response else 'none'} at {width_name} width")
+                break
+            path = urlsplit(page.url).path
+            found += [f"{width_name}: {violation}" for violation in serious_violations(page)]
+            if width_name == "phone" and not path.startswith(PHONE_EXEMPT_PREFIXES):
+                overflow = horizontal_overflow(page)
+                if overflow > 0:
+                    found.append(f"phone: scrolls sideways by {overflow} px")
+            name = path.strip("/").replace("/", "_") or "home"
+            page.screenshot(path=str(folder / f"{name}-{width_name}.png"), full_page=True)
+        if found:
+            problems[url] = found
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+            href = href.split("#")[0]
+            if walkable(base_url, href) and page_key(urlsplit(href).path) not in seen_keys:
+                queue.append(href)
+    return problems
+
+
+@pytest.mark.parametrize("role", ["anonymous", "perusahaan", "camat", "pimpinan", "dinsos"])
+def test_every_page_of_the_role_is_accessible_and_fits_a_phone(demo_portal, live_server, page, role):
+    if role != "anonymous":
+        log_in(page, live_server.url, role, password=DEMO_PASSWORD)
+        assert "/akun/login/" not in page.url
+    problems = walk(page, live_server.url, role)
+    report = json.dumps(problems, indent=1, ensure_ascii=False).replace(live_server.url, "")
+    (ARTIFACTS / "pages" / f"{role}-problems.json").write_text(report, encoding="utf-8")
+    assert report == "{}"
