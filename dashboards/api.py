@@ -9,6 +9,7 @@ is 404), Dinsos and pimpinan everything, a company 403, anonymous 401/403.
 import datetime
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -88,6 +89,15 @@ class _StatistikView(APIView):
         return Response(self.serializer_class({"data_per": data_as_of(), "results": rows}).data)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Figures per kecamatan (signed in)",
+        description="Dinsos and pimpinan: every kecamatan; a camat: its own. DESIGN 7 defines the fields.",
+        parameters=[StatistikQuerySerializer],
+        responses=StatistikSerializer,
+        tags=["statistik"],
+    )
+)
 class KecamatanStatistikView(_StatistikView):
     """Figures per kecamatan of the regency (a camat: its own kecamatan only)."""
 
@@ -97,6 +107,15 @@ class KecamatanStatistikView(_StatistikView):
         )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Figures per desa of a kecamatan (signed in)",
+        description="404 when the kecamatan is unknown or outside the caller's scope.",
+        parameters=[DesaStatistikQuerySerializer],
+        responses=StatistikSerializer,
+        tags=["statistik"],
+    )
+)
 class DesaStatistikView(_StatistikView):
     """Figures per desa of one kecamatan (404 when unknown or outside the caller's scope)."""
 

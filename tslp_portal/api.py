@@ -15,7 +15,9 @@ class Pagination(PageNumberPagination):
 
 def api_personal_data_response(response, request, *, what: str, row_count: int, reason: str = ""):
     """An API response that carries personal data: through the one choke point (access log, no-store)."""
-    return personal_data_response(response, request=request, what=what, rows=row_count, reason=reason or "API")
+    return personal_data_response(
+        response, request=request, what=what, rows=row_count, reason=reason or "API"
+    )
 
 
 class IdLookupMixin:
