@@ -164,13 +164,13 @@ def demo_programs_create(*, password: str, seed: int = 2026) -> tuple[int, int]:
             needs=[str(n) for n in rng.choice(NEEDS_FOR.get(bidang, [[]]))],
             value_per_household=per_household,
         )
-        uploads = _documents() if final != Program.Status.DRAFT else []
+        uploads = demo_documents() if final != Program.Status.DRAFT else []
         services.program_save(program=program, actor=owner, desa=desa, uploads=uploads)
         _walk_to(program, final, owner=owner, dinsos=dinsos)
     return len(companies), Program.objects.count()
 
 
-def _documents() -> list[tuple]:
+def demo_documents() -> list[tuple]:
     """A small proposal and RAB, the documents a submission needs."""
     pdf = b"%PDF-1.4\n% Proposal program TSLP (demo)\n%%EOF\n"
     return [

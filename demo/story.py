@@ -14,6 +14,7 @@ from django.db import transaction
 
 from accounts.models import User
 from companies.models import Company
+from demo.programs import demo_documents
 from poverty_data.models import Desa, Household
 from programs import services
 from programs.models import Beneficiary, Bentuk, Bidang, Program
@@ -107,7 +108,7 @@ def _story_program(rng, *, company, dinsos, year, bidang, desa, number) -> Progr
         needs=[],
         value_per_household=per_household,
     )
-    services.program_save(program=program, actor=owner, desa=desa)
+    services.program_save(program=program, actor=owner, desa=desa, uploads=demo_documents())
     services.program_submit(program=program, actor=owner)
     services.program_approve(program=program, actor=dinsos, note="Sesuai Perbub 24/2020.")
     try:
