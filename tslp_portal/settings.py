@@ -303,6 +303,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.UserThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # Throttling keys anonymous callers by address: trust X-Forwarded-For only from the one proxy a
+    # DJANGO_SECURE_PROXY_SSL deployment declares, or anyone could reset their limit with a forged header.
+    "NUM_PROXIES": 1 if env_bool("DJANGO_SECURE_PROXY_SSL", False) else 0,
 }
 TSLP_API_THROTTLE_ANON = os.environ.get("TSLP_API_THROTTLE_ANON") or "60/min"
 TSLP_API_THROTTLE_USER = os.environ.get("TSLP_API_THROTTLE_USER") or "600/min"
