@@ -241,6 +241,10 @@ TSLP_IMPORT_MAX_UPLOAD = int(os.environ.get("TSLP_IMPORT_MAX_UPLOAD", str(512 * 
 
 # The regency this portal serves: configuration, not code.
 TSLP_KABUPATEN_KODE = os.environ.get("TSLP_KABUPATEN_KODE", "62.11")
+
+# Dashboards cache their content (per area, year, poverty line, language) until anything they show changes;
+# this bounds how long an entry lives. 0 turns the cache off.
+TSLP_DASHBOARD_CACHE_SECONDS = int(os.environ.get("TSLP_DASHBOARD_CACHE_SECONDS", "600"))
 TSLP_KABUPATEN_NAMA = os.environ.get("TSLP_KABUPATEN_NAMA", "Kabupaten Pulang Pisau")
 # Organisation identifiers in the open-data files (IATI, 360Giving, HXL). A company's is this prefix and its
 # NIB, never an NPWP. Replace them with registered org-id.guide identifiers when the regency has them.
@@ -299,6 +303,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.UserThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # Throttling keys anonymous callers by address: trust X-Forwarded-For only from the one proxy a
+    # DJANGO_SECURE_PROXY_SSL deployment declares, or anyone could reset their limit with a forged header.
+    "NUM_PROXIES": 1 if env_bool("DJANGO_SECURE_PROXY_SSL", False) else 0,
 }
 TSLP_API_THROTTLE_ANON = os.environ.get("TSLP_API_THROTTLE_ANON") or "60/min"
 TSLP_API_THROTTLE_USER = os.environ.get("TSLP_API_THROTTLE_USER") or "600/min"
