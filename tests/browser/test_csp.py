@@ -10,9 +10,11 @@ def test_the_browser_enforces_the_policy_and_violations_are_caught(browser, live
     context = browser.new_context()
     page = context.new_page()
     violations = []
-    page.on("console", lambda message: _record_csp_violation(message, violations))
+    page.on(
+        "console", lambda message: _record_csp_violation(message, violations, page.url, include_injected=True)
+    )
     page.goto(live_server.url + "/")
-    page.evaluate(
+    page.evaluate(  # from an evaluated script: the page fixture would ignore it, this handler does not
         """() => document.body.insertAdjacentHTML(
             "beforeend", '<img alt="" src="https://evil.example/pixel.png"><p style="color: red">x</p>'
         )"""
