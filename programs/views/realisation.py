@@ -108,9 +108,10 @@ class RealisationDocumentView(LoginRequiredMixin, View):
 
 
 class OverdueView(RoleRequiredMixin, View):
-    """Programs whose realisation report is overdue: Dinsos sees all and sends reminders; a camat their own."""
+    """Programs whose realisation report is overdue: Dinsos sees all and sends reminders; pimpinan see all,
+    a camat their own kecamatan's (the regency dashboard links here)."""
 
-    allowed_roles = frozenset({User.Role.DINSOS, User.Role.CAMAT})
+    allowed_roles = frozenset({User.Role.DINSOS, User.Role.CAMAT, User.Role.PIMPINAN})
     template_name = "programs/realisation/overdue.html"
 
     def get(self, request):

@@ -258,13 +258,13 @@ OVERDUE_STATUS = {
     "dinsos": 200,
     "camat": 200,
     "other_camat": 200,
-    "pimpinan": 403,
+    "pimpinan": 200,
     "anonymous": 302,
 }
 
 
 @pytest.mark.parametrize(("persona", "expected"), OVERDUE_STATUS.items())
-def test_dinsos_and_camat_see_the_overdue_list(personas, login, persona, expected):
+def test_dinsos_camat_and_pimpinan_see_the_overdue_list(personas, login, persona, expected):
     assert login(personas[persona]).get(reverse("programs:overdue")).status_code == expected
 
 
@@ -290,6 +290,14 @@ def test_overdue_list_gives_days_overdue_and_the_companys_contact(program, compa
     assert "12 hari" in html
     assert f'href="tel:{company.phone}"' in html
     assert "Kirim pengingat" in html
+
+
+def test_pimpinan_read_the_overdue_list_but_send_no_reminder(program, pimpinan, login):
+    overdue(program, 5)
+    response = login(pimpinan).get(reverse("programs:overdue"))
+    assert response.status_code == 200
+    assert [row["program"] for row in response.context["rows"]] == [program]
+    assert "Kirim pengingat" not in response.content.decode()
 
 
 def test_camat_sees_only_the_overdue_programs_of_their_kecamatan(company, dinsos, camat, other_camat, login):
