@@ -8,8 +8,8 @@ class Kecamatan(models.Model):
     nama = models.CharField(_("name"), max_length=100)
     kabupaten_kode = models.CharField(_("kabupaten code"), max_length=5, db_index=True)
     boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
-    centroid_lat = models.FloatField(null=True, blank=True)
-    centroid_lng = models.FloatField(null=True, blank=True)
+    centroid_lat = models.FloatField(_("centroid latitude"), null=True, blank=True)
+    centroid_lng = models.FloatField(_("centroid longitude"), null=True, blank=True)
 
     class Meta:
         ordering = ["kode"]
@@ -32,8 +32,8 @@ class Desa(models.Model):
     )
     jenis = models.CharField(_("kind"), max_length=10, choices=Jenis.choices)
     boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
-    centroid_lat = models.FloatField(null=True, blank=True)
-    centroid_lng = models.FloatField(null=True, blank=True)
+    centroid_lat = models.FloatField(_("centroid latitude"), null=True, blank=True)
+    centroid_lng = models.FloatField(_("centroid longitude"), null=True, blank=True)
 
     class Meta:
         ordering = ["kode"]

@@ -87,7 +87,11 @@ class Program(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -148,8 +152,15 @@ class Program(models.Model):
 
 
 class ProgramLocation(models.Model):
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="locations")
-    desa = models.ForeignKey("poverty_data.Desa", on_delete=models.PROTECT, related_name="program_locations")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="locations", verbose_name=_("program")
+    )
+    desa = models.ForeignKey(
+        "poverty_data.Desa",
+        on_delete=models.PROTECT,
+        related_name="program_locations",
+        verbose_name=_("desa"),
+    )
 
     class Meta:
         verbose_name = _("program location")
@@ -185,7 +196,9 @@ class ProgramEvent(models.Model):
         COMPLETE = "complete", _("Completed")
         REMIND = "remind", _("Reminder sent")
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="events")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="events", verbose_name=_("program")
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
     )
@@ -215,14 +228,20 @@ class ProgramAttachment(models.Model):
         RAB = "rab", _("Budget plan (RAB)")
         OTHER = "other", _("Other document")
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="attachments")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("program")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PROPOSAL)
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
+    content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -305,7 +324,9 @@ class Beneficiary(models.Model):
 
     RECEIVING = (State.CONFIRMED, State.DELIVERED)
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="beneficiaries")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="beneficiaries", verbose_name=_("program")
+    )
     household = models.ForeignKey(
         "poverty_data.Household",
         on_delete=models.PROTECT,
@@ -328,7 +349,11 @@ class Beneficiary(models.Model):
         _("value delivered (Rp)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("added by"),
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     reported_at = models.DateTimeField(_("delivery reported at"), null=True, blank=True)
@@ -369,10 +394,14 @@ class AssistanceClaim(models.Model):
     household the same bidang in overlapping years cannot both commit, however concurrent they are.
     """
 
-    household = models.ForeignKey("poverty_data.Household", on_delete=models.PROTECT, related_name="+")
-    bidang = models.CharField(max_length=20, choices=Bidang.choices)
-    year = models.PositiveSmallIntegerField()
-    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="claims")
+    household = models.ForeignKey(
+        "poverty_data.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("household")
+    )
+    bidang = models.CharField(_("bidang"), max_length=20, choices=Bidang.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="claims", verbose_name=_("beneficiary")
+    )
 
     class Meta:
         verbose_name = _("assistance claim")
@@ -401,7 +430,11 @@ class DataSharingAgreement(models.Model):
     signed_on = models.DateField(_("signed on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -417,10 +450,19 @@ class DataSharingAgreement(models.Model):
 class DataUseAcceptance(models.Model):
     """A company user's acceptance of the data-use terms before first opening a program's list."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="data_acceptances")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    agreement = models.ForeignKey(DataSharingAgreement, on_delete=models.PROTECT, related_name="acceptances")
-    terms_version = models.CharField(max_length=20)
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="data_acceptances", verbose_name=_("program")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    agreement = models.ForeignKey(
+        DataSharingAgreement,
+        on_delete=models.PROTECT,
+        related_name="acceptances",
+        verbose_name=_("agreement"),
+    )
+    terms_version = models.CharField(_("terms version"), max_length=20)
     accepted_at = models.DateTimeField(_("accepted at"), auto_now_add=True)
 
     class Meta:
@@ -446,18 +488,29 @@ class RealisationReport(models.Model):
         VERIFIED = "verified", _("Verified")
         RETURNED = "returned", _("Returned for correction")
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="reports")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="reports", verbose_name=_("program")
+    )
     period = models.CharField(_("period"), max_length=60)
     is_final = models.BooleanField(_("final report"), default=False)
     amount_spent = models.BigIntegerField(_("amount spent (Rp)"), validators=[MinValueValidator(0)])
     description = models.TextField(_("what was delivered"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SUBMITTED)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     dinsos_note = models.TextField(_("note from Dinsos"), blank=True)
@@ -472,7 +525,9 @@ class RealisationReport(models.Model):
 
 
 class RealisationDocument(models.Model):
-    report = models.ForeignKey(RealisationReport, on_delete=models.CASCADE, related_name="documents")
+    report = models.ForeignKey(
+        RealisationReport, on_delete=models.CASCADE, related_name="documents", verbose_name=_("report")
+    )
     file = models.FileField(_("file"), upload_to=realisation_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size (bytes)"))
