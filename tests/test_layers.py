@@ -5,7 +5,18 @@ from pathlib import Path
 
 from django.conf import settings
 
-PACKAGES = ("tslp_portal", "accounts", "poverty_data", "companies", "programs", "dashboards", "demo")
+PACKAGES = (
+    "tslp_portal",
+    "accounts",
+    "poverty_data",
+    "companies",
+    "programs",
+    "dashboards",
+    "demo",
+    "publik",
+    "api",
+)
+MAX_MODULE_LINES = 600
 
 
 def import_cycles(graph) -> list[list[str]]:
@@ -103,3 +114,15 @@ def test_cycle_finder_reports_a_two_module_cycle(tmp_path):
     (tmp_path / "a" / "y.py").write_text("from . import x\n\ndef later():\n    from a import z\n")
     (tmp_path / "a" / "z.py").write_text("import a.x\n")
     assert import_cycles(ModuleGraph(tmp_path, ["a"])) == [["a.x", "a.y"]]
+
+
+def test_no_module_is_over_600_lines():
+    root = Path(settings.BASE_DIR)
+    long_modules = {
+        str(path.relative_to(root)): count
+        for package in PACKAGES
+        for path in (root / package).rglob("*.py")
+        if "migrations" not in path.parts
+        and (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert long_modules == {}
