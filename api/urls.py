@@ -1,9 +1,10 @@
 """``/api/v1/``: each app's ``api.py`` assembled into one router; the schema and its offline docs."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from api.views import unknown_endpoint
 from companies.api import CompanyViewSet
 from poverty_data.api import DesaViewSet, HouseholdViewSet, KecamatanViewSet
 from programs.api import ProgramViewSet
@@ -37,4 +38,6 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/docs.html"),
         name="docs",
     ),
+    # Anything else under /api/ answers in the API's error shape, not with the HTML 404 page.
+    re_path(r"^.*$", unknown_endpoint),
 ]

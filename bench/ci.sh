@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark at a small size (a few thousand rows), each one command, so that none can rot unnoticed.
 # Usage: bench/ci.sh [postgres://…/database]   (or DATABASE_URL); the database's registry is replaced.
-# Figures at this size mean nothing; the full-size runs are `make bench`, `make bench-matching`, `make bench-pages`.
+# Figures at this size mean nothing; the full-size runs are `make bench`, `make bench-matching`, `make bench-pages`, `make bench-publik`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DATABASE_URL="${1:-${DATABASE_URL:-}}"
@@ -23,3 +23,6 @@ echo "== bench: registry pages (5,000 households) =="
 
 echo "== bench: dashboards (5,000 households) =="
 "$PYTHON" bench/dashboards.py --households 5000 --beneficiaries 1500 --target 200 --requests 3 --seconds 1 --port "$PORT"
+
+echo "== bench: public page, downloads and public API (the same database) =="
+"$PYTHON" bench/publik.py --requests 3 --port "$PORT"

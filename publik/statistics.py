@@ -43,9 +43,12 @@ def hidden_reach(years) -> set[tuple[str, int]]:
     """``(kecamatan kode, tahun)`` whose ``terjangkau`` the public kecamatan table hides."""
     hidden = set()
     for tahun in set(years):
-        for row in kecamatan_table(tahun=tahun)["results"]:
-            if is_hidden(row["terjangkau"]):
-                hidden.add((row["kode"], tahun))
+        rows = figures.kecamatan_figures(tahun=tahun)
+        # What is hidden depends on the counts alone, and the regency's counts are the kecamatan's sums: the
+        # same decision as kecamatan_table() without reading the regency's figures again.
+        total = {name: sum(row[name] for row in rows) for name in COUNT_FIELDS}
+        results, _total = suppress_table(rows, total)
+        hidden.update((row["kode"], tahun) for row in results if is_hidden(row["terjangkau"]))
     return hidden
 
 

@@ -233,6 +233,9 @@ TASKS = {
         )
     }
 }
+# Uploaded registry files not applied (checked only, refused, failed) are deleted this many days after
+# their last use by `manage.py purge_registry_files` (run daily); applied ones at once.
+TSLP_REGISTRY_FILE_RETENTION_DAYS = int(os.environ.get("TSLP_REGISTRY_FILE_RETENTION_DAYS", "7"))
 # Registry files uploaded through the web page (bytes).
 TSLP_IMPORT_MAX_UPLOAD = int(os.environ.get("TSLP_IMPORT_MAX_UPLOAD", str(512 * 1024**2)))
 
@@ -300,6 +303,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.UserThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # Throttling keys anonymous callers by address: trust X-Forwarded-For only from the one proxy a
+    # DJANGO_SECURE_PROXY_SSL deployment declares, or anyone could reset their limit with a forged header.
+    "NUM_PROXIES": 1 if env_bool("DJANGO_SECURE_PROXY_SSL", False) else 0,
 }
 TSLP_API_THROTTLE_ANON = os.environ.get("TSLP_API_THROTTLE_ANON") or "60/min"
 TSLP_API_THROTTLE_USER = os.environ.get("TSLP_API_THROTTLE_USER") or "600/min"

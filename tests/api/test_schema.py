@@ -13,6 +13,10 @@ ENDPOINTS = {
     "/api/v1/programs/",
     "/api/v1/programs/{id}/beneficiaries/",
     "/api/v1/households/",
+    "/api/v1/statistik/kecamatan/",
+    "/api/v1/statistik/desa/",
+    "/api/v1/publik/statistik/kecamatan/",
+    "/api/v1/publik/statistik/desa/",
 }
 
 
@@ -53,3 +57,15 @@ def test_docs_page_loads_only_local_assets(client, wilayah):
     assert "<script>" not in html
     assert "http://" not in html
     assert "https://" not in html
+
+
+def test_public_counts_are_typed_integer_less_than_five_or_null(schema):
+    row = schema["components"]["schemas"]["PublicRow"]["properties"]
+    assert row["keluarga_miskin"]["oneOf"] == [
+        {"type": "integer", "minimum": 0},
+        {"type": "string", "enum": ["<5"]},
+    ]
+    assert row["keluarga_miskin"]["nullable"] is True
+    desa = {p["name"]: p for p in schema["paths"]["/api/v1/publik/statistik/desa/"]["get"]["parameters"]}
+    assert desa["kecamatan"]["required"] is True
+    assert desa["tahun"].get("required", False) is False

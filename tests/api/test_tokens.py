@@ -143,3 +143,22 @@ def test_an_integrator_fetches_a_kecamatans_figures_and_programs_with_a_token(ca
     programs = client.get("/api/v1/programs/", {"kecamatan": "62.11.05", "tahun": program.tahun}).json()
     assert [p["title"] for p in programs["results"]] == [program.title]
     assert programs["results"][0]["target_households"] == 6
+
+
+def test_a_forged_forwarded_for_header_does_not_reset_the_anonymous_limit(settings, wilayah):
+    settings.TSLP_API_THROTTLE_ANON = "2/min"
+    client = APIClient()
+    statuses = [
+        client.get("/api/v1/wilayah/kecamatan/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code
+        for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+
+
+def test_an_unknown_api_address_answers_404_in_the_error_shape(wilayah):
+    response = APIClient().get("/api/v1/tidak-ada/")
+    assert response.status_code == 404
+    assert response.json() == {
+        "code": "not_found",
+        "message": "Tidak ditemukan, atau tidak terlihat oleh Anda.",
+    }

@@ -147,3 +147,13 @@ def test_the_hxl_check_catches_a_malformed_tag(programs, old, new):
 def test_the_hxl_check_catches_a_grouped_number(programs):
     text = opendata.three_w_csv(opendata.three_w_rows(programs)).replace("80000000", "80.000.000", 1)
     assert not hxl.schema(HXL_SCHEMA).validate(hxl.data(list(csv.reader(io.StringIO(text)))))
+
+
+def test_hidden_reach_follows_the_published_kecamatan_table(scene):
+    from publik import statistics
+
+    year = scene["big"].tahun
+    table = statistics.kecamatan_table(tahun=year)
+    expected = {(row["kode"], year) for row in table["results"] if row["terjangkau"] in ("<5", None)}
+    assert expected
+    assert statistics.hidden_reach([year, year]) == expected

@@ -182,7 +182,7 @@ PINNED = [
     ("/publik/unduh/kecamatan.xlsx", {}, 13),
     ("/api/v1/publik/statistik/kecamatan/", {}, 13),
     ("/api/v1/publik/statistik/desa/", {"kecamatan": "62.11.05"}, 20),
-    ("/publik/data/tslp-3w-hxl.csv", {}, 17),
+    ("/publik/data/tslp-3w-hxl.csv", {}, 11),
 ]
 
 

@@ -1,0 +1,160 @@
+"""Benchmark of the public page, its downloads and the public API, served by gunicorn to one client.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tslp_bench_publik python bench/publik.py \
+        [--households 40000] [--requests 30] [--port 8301]
+
+Fills an empty database with ``seed_demo --households N`` (the demo story: companies, programs from draft to
+completed, beneficiaries, realisation), collects static files, starts gunicorn (2 workers, DEBUG off) on
+``--port`` and requests each public URL ``--requests`` times in turn, anonymous, after one warm-up round.
+Prints p50/p95 per URL, ``/healthz`` included.
+"""
+
+import argparse
+import io
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS_MS = {
+    "public page": 300,
+    "public kecamatan page": 300,
+    "kecamatan table, Excel": 300,
+    "API publik/statistik/kecamatan": 200,
+    "API publik/statistik/desa": 200,
+    "3W CSV with HXL": 500,
+    "IATI XML": 500,
+    "360Giving JSON": 500,
+}
+
+
+def django_setup():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tslp_portal.settings")
+    import django
+
+    django.setup()
+
+
+def prepare(households: int) -> dict[str, str]:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from poverty_data.models import Household
+    from programs.models import Program
+
+    call_command("migrate", verbosity=0)
+    if not Household.objects.exists():
+        started = time.perf_counter()
+        call_command("seed_demo", households=households, stdout=io.StringIO())
+        print(f"seeded the demo in {time.perf_counter() - started:.1f} s")
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    call_command("collectstatic", "--noinput", verbosity=0, stdout=io.StringIO())
+    tahun = Program.objects.public().order_by("-tahun").values_list("tahun", flat=True).first()
+    print(
+        f"registry: {Household.objects.count():,} households; public programs: {Program.objects.public().count()}"
+    )
+    return {
+        "/healthz": "/healthz",
+        "public page": f"/publik/?tahun={tahun}",
+        "public kecamatan page": f"/publik/kecamatan/62.11.05/?tahun={tahun}",
+        "kecamatan table, Excel": f"/publik/unduh/kecamatan.xlsx?tahun={tahun}",
+        "API publik/statistik/kecamatan": f"/api/v1/publik/statistik/kecamatan/?tahun={tahun}",
+        "API publik/statistik/desa": f"/api/v1/publik/statistik/desa/?kecamatan=62.11.05&tahun={tahun}",
+        "3W CSV with HXL": "/publik/data/tslp-3w-hxl.csv",
+        "IATI XML": "/publik/data/tslp-iati-activities.xml",
+        "360Giving JSON": "/publik/data/tslp-360giving.json",
+    }
+
+
+def serve(port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # One client asks hundreds of times: the throttle is not what is measured here.
+        "TSLP_API_THROTTLE_ANON": "100000/min",
+    }
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    server = subprocess.Popen(
+        [
+            gunicorn,
+            "tslp_portal.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def fetch(url: str) -> float:
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=120) as response:
+        response.read()
+        if response.status != 200:
+            raise SystemExit(f"{url} answered {response.status}")
+    return (time.perf_counter() - started) * 1000
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--households", type=int, default=40_000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--port", type=int, default=8301)
+    args = parser.parse_args()
+    django_setup()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL to a database of its own.")
+    pages = prepare(args.households)
+    connection.close()
+    server = serve(args.port)
+    try:
+        base = f"http://127.0.0.1:{args.port}"
+        timings: dict[str, list[float]] = {name: [] for name in pages}
+        for path in pages.values():  # warm-up
+            fetch(base + path)
+        for _ in range(args.requests):
+            for name, path in pages.items():
+                timings[name].append(fetch(base + path))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    print(f"{'url':<34}{'p50 ms':>9}{'p95 ms':>9}{'target p95':>12}")
+    failed = []
+    for name, values in timings.items():
+        values.sort()
+        p50 = statistics.median(values)
+        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+        target = TARGETS_MS.get(name)
+        print(f"{name:<34}{p50:>9.0f}{p95:>9.0f}{(str(target) + ' ms') if target else '':>12}")
+        if target and p95 > target:
+            failed.append(name)
+    if failed:
+        print(f"over target: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
