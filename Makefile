@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: venv run serve worker bench bench-matching bench-pages bench-publik bench-ci test lint format messages clean
+.PHONY: venv run serve worker bench bench-matching bench-pages bench-dashboards bench-publik bench-ci test lint format messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -43,6 +43,10 @@ bench-matching: venv
 ## Registry pages (admin search, changelist, review, matching) served by gunicorn, on the matching benchmark's database
 bench-pages: venv
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+## Dashboards benchmark (p50/p95, throughput vs /healthz, cost of fresh figures) on a PostgreSQL database of its own
+bench-dashboards: venv
+	$(BIN)/python bench/dashboards.py $(BENCH_ARGS)
 
 ## The public page, its downloads and the public API served by gunicorn (PostgreSQL; see bench/README.md)
 bench-publik: venv

@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django_otp import login as otp_login
+from django_otp import user_has_device
 
 from accounts import two_factor
 from accounts.forms import TokenForm
@@ -25,6 +26,14 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
     """First sign-in of a Dinsos or staff account: scan the code, enter the first six digits."""
 
     template_name = "accounts/two_factor_setup.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        # Replacing an authenticator needs the current one first: a stolen password alone must not
+        # enrol a new device.
+        user = request.user
+        if user.is_authenticated and user_has_device(user) and not user.is_verified():
+            return redirect(reverse("accounts:2fa_verify") + "?next=" + reverse("accounts:2fa_setup"))
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
         return self._render(request, TokenForm())

@@ -21,5 +21,8 @@ echo "== bench: matching (5,000 households) =="
 echo "== bench: registry pages (5,000 households) =="
 "$PYTHON" bench/pages.py --households 5000 --beneficiaries 1500 --proposed 200 --requests 3 --port "$PORT"
 
+echo "== bench: dashboards (5,000 households) =="
+"$PYTHON" bench/dashboards.py --households 5000 --beneficiaries 1500 --target 200 --requests 3 --seconds 1 --port "$PORT"
+
 echo "== bench: public page, downloads and public API (the same database) =="
 "$PYTHON" bench/publik.py --requests 3 --port "$PORT"

@@ -8,14 +8,17 @@ is 404), Dinsos and pimpinan everything, a company 403, anonymous 401/403.
 
 import datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dashboards import access
 from dashboards.selectors.figures import data_as_of, desa_figures, kecamatan_figures
+from dashboards.selectors.version import cache_key
 
 
 def current_year() -> int:
@@ -83,23 +86,36 @@ class _StatistikView(APIView):
         query = self.query_serializer_class(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        rows = self.rows(
-            request, tahun=params.get("tahun") or current_year(), garis=params["garis"], params=params
-        )
-        return Response(self.serializer_class({"data_per": data_as_of(), "results": rows}).data)
+        tahun, garis = params.get("tahun") or current_year(), params["garis"]
+        seconds = settings.TSLP_DASHBOARD_CACHE_SECONDS
+        key = None
+        if seconds:
+            # Scope first (a 404 is never served from the cache), then the rows under the figures' version.
+            key = cache_key(type(self).__name__, self.scope_key(request, params), tahun, garis)
+            data = cache.get(key)
+            if data is not None:
+                return Response(data)
+        rows = self.rows(request, tahun=tahun, garis=garis, params=params)
+        data = self.serializer_class({"data_per": data_as_of(), "results": rows}).data
+        if key is not None:
+            cache.set(key, data, seconds)
+        return Response(data)
+
+    def scope_key(self, request, params) -> str:
+        return str(access.kecamatan_ids_for(request.user))
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary="Figures per kecamatan (signed in)",
-        description="Dinsos and pimpinan: every kecamatan; a camat: its own. DESIGN 7 defines the fields.",
-        parameters=[StatistikQuerySerializer],
-        responses=StatistikSerializer,
-        tags=["statistik"],
-    )
-)
 class KecamatanStatistikView(_StatistikView):
     """Figures per kecamatan of the regency (a camat: its own kecamatan only)."""
+
+    @extend_schema(
+        summary="Figures per kecamatan",
+        description="DESIGN 7's figures per kecamatan within the caller's scope (Dinsos, camat, pimpinan).",
+        parameters=[StatistikQuerySerializer],
+        responses=StatistikSerializer,
+    )
+    def get(self, request):
+        return super().get(request)
 
     def rows(self, request, *, tahun, garis, params):
         return kecamatan_figures(
@@ -107,19 +123,22 @@ class KecamatanStatistikView(_StatistikView):
         )
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary="Figures per desa of a kecamatan (signed in)",
-        description="404 when the kecamatan is unknown or outside the caller's scope.",
-        parameters=[DesaStatistikQuerySerializer],
-        responses=StatistikSerializer,
-        tags=["statistik"],
-    )
-)
 class DesaStatistikView(_StatistikView):
     """Figures per desa of one kecamatan (404 when unknown or outside the caller's scope)."""
 
     query_serializer_class = DesaStatistikQuerySerializer
+
+    def scope_key(self, request, params) -> str:
+        return access.kecamatan_or_404(request.user, params["kecamatan"]).kode
+
+    @extend_schema(
+        summary="Figures per desa of a kecamatan",
+        description="DESIGN 7's figures per desa of one kecamatan; 404 outside the caller's scope.",
+        parameters=[DesaStatistikQuerySerializer],
+        responses=StatistikSerializer,
+    )
+    def get(self, request):
+        return super().get(request)
 
     def rows(self, request, *, tahun, garis, params):
         kecamatan = access.kecamatan_or_404(request.user, params["kecamatan"])

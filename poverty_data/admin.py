@@ -140,16 +140,17 @@ class KecamatanFilter(admin.SimpleListFilter):
 
 
 class DesaFilter(admin.SimpleListFilter):
-    """Desa of the chosen kecamatan (all when none is chosen), by name only, without boundary shapes."""
+    """Desa of the chosen kecamatan, by name only, without boundary shapes; shown once a kecamatan is chosen
+    (a hundred desa links cost more to render than the search itself)."""
 
     title = _("desa/kelurahan")
     parameter_name = "desa__id__exact"
 
     def lookups(self, request, model_admin):
-        desa = Desa.objects.order_by("nama")
         kecamatan = request.GET.get(KecamatanFilter.parameter_name, "")
-        if kecamatan.isdigit():
-            desa = desa.filter(kecamatan_id=int(kecamatan))
+        if not kecamatan.isdigit():
+            return []
+        desa = Desa.objects.filter(kecamatan_id=int(kecamatan)).order_by("nama")
         return [(str(pk), nama) for pk, nama in desa.values_list("pk", "nama")]
 
     def queryset(self, request, queryset):

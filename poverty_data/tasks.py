@@ -31,4 +31,8 @@ def household_import_run(batch_id: int) -> str:
         complete=batch.complete,
         confirmed_deactivations=batch.deactivated_count if batch.mass_deactivation_confirmed else None,
     )
+    if result.batch.state == ImportBatch.State.APPLIED:
+        from poverty_data.services.retention import registry_file_delete
+
+        registry_file_delete(batch.stored_file.name)  # every NIK of the file is in the registry now
     return result.batch.state

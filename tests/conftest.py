@@ -37,6 +37,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_dashboard_cache(settings):
+    # Tests share one process cache but not one database; tests/dashboards/test_cache.py turns it on.
+    settings.TSLP_DASHBOARD_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Rate limits count in the cache; each test starts with none used.
     from django.core.cache import cache

@@ -1,3 +1,8 @@
+from urllib.parse import unquote_to_bytes
+
+from django.http import HttpResponseBadRequest
+
+
 class IndonesianByDefaultMiddleware:
     """Serve Indonesian unless the user chose English with the language switch.
 
@@ -29,14 +34,10 @@ class MalformedRequestMiddleware:
 
     def __call__(self, request):
         if self._malformed(request):
-            from django.http import HttpResponseBadRequest
-
             return HttpResponseBadRequest("Bad request", content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
     def _malformed(self, request) -> bool:
-        from urllib.parse import unquote_to_bytes
-
         query = request.META.get("QUERY_STRING", "")
         if len(request.path) > self.MAX_PATH or len(query) > self.MAX_QUERY:
             return True

@@ -233,11 +233,18 @@ TASKS = {
         )
     }
 }
+# Uploaded registry files not applied (checked only, refused, failed) are deleted this many days after
+# their last use by `manage.py purge_registry_files` (run daily); applied ones at once.
+TSLP_REGISTRY_FILE_RETENTION_DAYS = int(os.environ.get("TSLP_REGISTRY_FILE_RETENTION_DAYS", "7"))
 # Registry files uploaded through the web page (bytes).
 TSLP_IMPORT_MAX_UPLOAD = int(os.environ.get("TSLP_IMPORT_MAX_UPLOAD", str(512 * 1024**2)))
 
 # The regency this portal serves: configuration, not code.
 TSLP_KABUPATEN_KODE = os.environ.get("TSLP_KABUPATEN_KODE", "62.11")
+
+# Dashboards cache their content (per area, year, poverty line, language) until anything they show changes;
+# this bounds how long an entry lives. 0 turns the cache off.
+TSLP_DASHBOARD_CACHE_SECONDS = int(os.environ.get("TSLP_DASHBOARD_CACHE_SECONDS", "600"))
 TSLP_KABUPATEN_NAMA = os.environ.get("TSLP_KABUPATEN_NAMA", "Kabupaten Pulang Pisau")
 # Organisation identifiers in the open-data files (IATI, 360Giving, HXL). A company's is this prefix and its
 # NIB, never an NPWP. Replace them with registered org-id.guide identifiers when the regency has them.

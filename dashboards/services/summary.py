@@ -18,21 +18,24 @@ from programs.models import Beneficiary, Program
 COUNTED = (Program.Status.APPROVED, Program.Status.RUNNING, Program.Status.COMPLETED)
 
 
-def _sql(desa_ids: list[int] | None) -> tuple[list[str], list]:
+def _statements(desa_ids: list[int] | None) -> list[tuple[str, list]]:
+    """The two INSERT … SELECT statements (with their parameters) that recount some desa, or all."""
     household = Household._meta.db_table
     beneficiary = Beneficiary._meta.db_table
     program = Program._meta.db_table
     receiving = ", ".join(f"'{state}'" for state in Beneficiary.RECEIVING)
     counted = ", ".join(f"'{status}'" for status in COUNTED)
-    where, params = "", [True]
+    where, scope = "", []
     if desa_ids is not None:
         where = f" AND h.desa_id IN ({', '.join(['%s'] * len(desa_ids))})"
-        params += desa_ids
-    # How many non-cancelled programs each household received from, any year.
+        scope = list(desa_ids)
+    # How many non-cancelled programs each household (of the desa recounted) received from, any year.
     assisted = (
         f"SELECT b.household_id, COUNT(DISTINCT b.program_id) AS n FROM {beneficiary} b "
         f"JOIN {program} p ON p.id = b.program_id "
-        f"WHERE b.state IN ({receiving}) AND p.status <> '{Program.Status.CANCELLED}' GROUP BY b.household_id"
+        + (f"JOIN {household} h ON h.id = b.household_id " if where else "")
+        + f"WHERE b.state IN ({receiving}) AND p.status <> '{Program.Status.CANCELLED}'{where} "
+        f"GROUP BY b.household_id"
     )
     desil = (
         f"INSERT INTO {DesaDesilCount._meta.db_table} (desa_id, desil, keluarga, belum_pernah, sekali) "
@@ -49,7 +52,13 @@ def _sql(desa_ids: list[int] | None) -> tuple[list[str], list]:
         f"WHERE b.state IN ({receiving}) AND p.status IN ({counted}) AND h.is_active = %s{where} "
         f"GROUP BY h.desa_id, p.tahun, COALESCE(h.desil, 0)"
     )
-    return [desil, reach], params
+    return [(desil, [*scope, True, *scope]), (reach, [True, *scope])]
+
+
+def _run(desa_ids: list[int] | None) -> None:
+    with connection.cursor() as cursor:
+        for statement, params in _statements(desa_ids):
+            cursor.execute(statement, params)
 
 
 def _touch(*, built: bool = False) -> None:
@@ -76,10 +85,7 @@ def figures_rebuild() -> None:
         list(Desa.objects.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
     DesaDesilCount.objects.all().delete()
     DesaReachCount.objects.all().delete()
-    statements, params = _sql(None)
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement, params)
+    _run(None)
     _touch(built=True)
 
 
@@ -107,11 +113,7 @@ def figures_refresh(*, desa_ids: Iterable[int]) -> None:
         DesaDesilCount.objects.filter(desa_id__in=desa_ids).delete()
         DesaReachCount.objects.filter(desa_id__in=desa_ids).delete()
         for chunk_start in range(0, len(desa_ids), 500):
-            chunk = desa_ids[chunk_start : chunk_start + 500]
-            statements, params = _sql(chunk)
-            with connection.cursor() as cursor:
-                for statement in statements:
-                    cursor.execute(statement, params)
+            _run(desa_ids[chunk_start : chunk_start + 500])
     _touch()
 
 

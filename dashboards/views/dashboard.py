@@ -6,20 +6,25 @@ Every table downloads as .xlsx with ``?format=xlsx&tabel=<slug>``.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from dashboards import access
 from dashboards.selectors import dashboard as d
 from dashboards.selectors import pages
 from dashboards.selectors.brief import brief_paragraphs
+from dashboards.selectors.version import cache_key
 from dashboards.tables import as_of_text, tables_xlsx
 
 MAP_TEXT = {
@@ -47,7 +52,11 @@ def dashboard_params(request) -> tuple[int, int]:
 
 
 class DashboardView(LoginRequiredMixin, View):
-    template_name = ""
+    """A dashboard page. Its content is cached per area, year, poverty line, language and role, under the key
+    of :func:`figures_version`, which changes with every change of what it shows; navigation stays per user."""
+
+    template_name = "dashboards/dashboard/page.html"
+    content_template = ""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -56,6 +65,36 @@ class DashboardView(LoginRequiredMixin, View):
 
     def get(self, request, *args, **kwargs):
         tahun, garis = dashboard_params(request)
+        if request.GET.get("format") == "xlsx":
+            area_name, context = self.full_context(request, tahun=tahun, garis=garis, **kwargs)
+            return self.xlsx(request, area_name, context, tahun=tahun, garis=garis)
+        seconds = settings.TSLP_DASHBOARD_CACHE_SECONDS
+        key = None
+        if seconds:
+            scope = "camat" if request.user.is_camat else "regency"
+            key = cache_key(
+                type(self).__name__,
+                self.area_key(request, **kwargs),
+                tahun,
+                garis,
+                get_language(),
+                scope,
+            )
+            cached = cache.get(key)
+            if cached is not None:
+                page_title, content = cached
+                context = {"page_title": page_title, "content": mark_safe(content)}
+                return render(request, self.template_name, context)
+        area_name, context = self.full_context(request, tahun=tahun, garis=garis, **kwargs)
+        content = render_to_string(self.content_template, context, request)
+        if key is not None:
+            cache.set(key, (area_name, content), seconds)
+        return render(request, self.template_name, {"page_title": area_name, "content": content})
+
+    def area_key(self, request, **kwargs) -> str:
+        return kwargs.get("kode", "")
+
+    def full_context(self, request, *, tahun, garis, **kwargs):
         area_name, context = self.build(request, tahun=tahun, garis=garis, **kwargs)
         context.update(
             tahun=tahun,
@@ -66,19 +105,20 @@ class DashboardView(LoginRequiredMixin, View):
             data_per_text=as_of_text(context["data_per"]),
             map_text=MAP_TEXT,
         )
-        if request.GET.get("format") == "xlsx":
-            table = context["tables"].get(request.GET.get("tabel", ""))
-            if table is None:
-                raise Http404(_("No such table."))
-            heading = [
-                (_("Area"), area_name),
-                (_("Budget year"), tahun),
-                (_("Poverty line"), _("desil 1–%(garis)s") % {"garis": garis}),
-                (_("Data as of"), context["data_per_text"]),
-            ]
-            filename = f"dasbor-{table.slug}-{slug_of(area_name)}-{tahun}.xlsx"
-            return tables_xlsx([table], heading=heading, filename=filename)
-        return render(request, self.template_name, context)
+        return area_name, context
+
+    def xlsx(self, request, area_name, context, *, tahun, garis):
+        table = context["tables"].get(request.GET.get("tabel", ""))
+        if table is None:
+            raise Http404(_("No such table."))
+        heading = [
+            (_("Area"), area_name),
+            (_("Budget year"), tahun),
+            (_("Poverty line"), _("desil 1–%(garis)s") % {"garis": garis}),
+            (_("Data as of"), context["data_per_text"]),
+        ]
+        filename = f"dasbor-{table.slug}-{slug_of(area_name)}-{tahun}.xlsx"
+        return tables_xlsx([table], heading=heading, filename=filename)
 
 
 def slug_of(text: str) -> str:
@@ -88,18 +128,27 @@ def slug_of(text: str) -> str:
 class HomeDashboardView(DashboardView):
     """``/dasbor/``: the camat's kecamatan, or the regency for Dinsos and pimpinan (rendered, not redirected)."""
 
+    def area_key(self, request, **kwargs) -> str:
+        return str(request.user.kecamatan_id) if request.user.is_camat else "kabupaten"
+
     def build(self, request, **params):
         ids = access.kecamatan_ids_for(request.user)
         if ids is not None:
             kecamatan = access.visible_kecamatan(request.user).get()
-            self.template_name = "dashboards/dashboard/kecamatan.html"
+            self.content_template = KecamatanDashboardView.content_template
             return KecamatanDashboardView.context_for(kecamatan, **params)
-        self.template_name = "dashboards/dashboard/regency.html"
+        self.content_template = RegencyDashboardView.content_template
         return RegencyDashboardView.context_for(**params)
 
 
 class RegencyDashboardView(DashboardView):
-    template_name = "dashboards/dashboard/regency.html"
+    content_template = "dashboards/dashboard/regency_content.html"
+
+    def area_key(self, request, **kwargs) -> str:
+        # Checked before the cache is read: a camat is refused even when the regency's content is cached.
+        if access.kecamatan_ids_for(request.user) is not None:
+            raise PermissionDenied(_("The regency dashboard is for Dinsos and pimpinan."))
+        return "kabupaten"
 
     @staticmethod
     def context_for(*, tahun, garis):
@@ -113,7 +162,10 @@ class RegencyDashboardView(DashboardView):
 
 
 class KecamatanDashboardView(DashboardView):
-    template_name = "dashboards/dashboard/kecamatan.html"
+    content_template = "dashboards/dashboard/kecamatan_content.html"
+
+    def area_key(self, request, *, kode, **kwargs) -> str:
+        return access.kecamatan_or_404(request.user, kode).kode
 
     @staticmethod
     def context_for(kecamatan, *, tahun, garis):
@@ -126,7 +178,14 @@ class KecamatanDashboardView(DashboardView):
 
 
 class BriefView(DashboardView):
+    """The written brief; not cached (it is opened to be printed or copied, not reloaded)."""
+
     template_name = "dashboards/dashboard/brief.html"
+
+    def get(self, request, *args, **kwargs):
+        tahun, garis = dashboard_params(request)
+        _area_name, context = self.full_context(request, tahun=tahun, garis=garis, **kwargs)
+        return render(request, self.template_name, context)
 
     def build(self, request, *, kode, tahun, garis):
         kecamatan = access.kecamatan_or_404(request.user, kode)
@@ -138,7 +197,10 @@ class BriefView(DashboardView):
 
 
 class DesaDashboardView(DashboardView):
-    template_name = "dashboards/dashboard/desa.html"
+    content_template = "dashboards/dashboard/desa_content.html"
+
+    def area_key(self, request, *, kode, **kwargs) -> str:
+        return access.desa_or_404(request.user, kode).kode
 
     def build(self, request, *, kode, tahun, garis):
         desa = access.desa_or_404(request.user, kode)

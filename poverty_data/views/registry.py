@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
@@ -69,7 +68,7 @@ class ImportDetailView(DinsosRequiredMixin, DetailView):
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
-        if not context["errors"]:
+        if not context["errors"]:  # the rejected rows hold the file's NIK and names
             return response
         return personal_data_response(
             response,
@@ -93,7 +92,7 @@ class ImportApplyView(DinsosRequiredMixin, View):
             detail.setup(request, pk=pk)
             detail.object = validated
             context = detail.get_context_data(object=validated, apply_form=form)
-            return TemplateResponse(request, detail.template_name, context, status=400)
+            return detail.render_to_response(context, status=400)
         try:
             batch = import_batch_apply(
                 validated=validated, user=request.user, confirmation=form.cleaned_data.get("confirmation", "")

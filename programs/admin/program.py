@@ -5,6 +5,8 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -93,27 +95,35 @@ class ProgramAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("budget"), ordering="budget")
     def budget_display(self, obj):
-        return rupiah(obj.budget)
+        return format_html('<span class="text-nowrap">{}</span>', rupiah(obj.budget))
+
+    @admin.display(description=_("company"), ordering="company__name")
+    def company_name(self, obj):
+        return obj.company.name
+
+    @admin.display(description=_("submitted"), ordering="submitted_at")
+    def submitted_on(self, obj):
+        return date_format(timezone.localtime(obj.submitted_at), "j M Y") if obj.submitted_at else "–"
 
     def get_list_display(self, request):
         # The title links to the review screen and carries the queue's filters, so a decision returns to them.
         preserved = self.get_preserved_filters(request)
 
-        @admin.display(description=_("title"), ordering="title")
+        @admin.display(description=_("program"), ordering="title")
         def title_link(obj):
+            # Year, bidang and kecamatan under the title: the queue then fits 1366 px beside the filters.
             url = reverse("admin:programs_program_review", args=[obj.pk])
-            return format_html('<a href="{}{}">{}</a>', url, f"?{preserved}" if preserved else "", obj.title)
+            return format_html(
+                '<a href="{}{}">{}</a><div class="help">{} · {} · {}</div>',
+                url,
+                f"?{preserved}" if preserved else "",
+                obj.title,
+                obj.tahun,
+                obj.get_bidang_display(),
+                self.kecamatan_list(obj),
+            )
 
-        return [
-            title_link,
-            "company",
-            "status",
-            "tahun",
-            "bidang",
-            "kecamatan_list",
-            "budget_display",
-            "submitted_at",
-        ]
+        return [title_link, "company_name", "status", "budget_display", "submitted_on"]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # A program is read and decided on its review screen; the bare read-only form has nothing to add.

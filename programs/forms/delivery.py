@@ -4,7 +4,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from programs.forms.fields import MAX_ATTACHMENT_BYTES, RupiahField, file_looks_like
+from programs.forms.fields import (
+    MAX_ATTACHMENT_BYTES,
+    IndonesianDateField,
+    IndonesianDateInput,
+    RupiahField,
+    RupiahInput,
+    file_looks_like,
+)
 from programs.models import Beneficiary
 from programs.services.delivery import DeliveryRow
 
@@ -25,12 +32,18 @@ class DeliveryRowForm(forms.Form):
         label=_("Delivery status"),
         choices=status_choices,
         required=False,
-        widget=forms.Select(attrs={"class": "portal-status-select"}),
+        widget=forms.Select(attrs={"class": "delivery-status", "data-field": "status"}),
     )
-    delivered_on = forms.DateField(
-        label=_("Date delivered"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    delivered_on = IndonesianDateField(
+        label=_("Date delivered"),
+        required=False,
+        widget=IndonesianDateInput(attrs={"class": "delivery-date", "data-field": "date"}),
     )
-    value = RupiahField(label=_("Value delivered (Rp)"), required=False)
+    value = RupiahField(
+        label=_("Value delivered (Rp)"),
+        required=False,
+        widget=RupiahInput(attrs={"class": "delivery-value text-end", "data-field": "value"}),
+    )
 
     def __init__(self, *args, beneficiary: Beneficiary, **kwargs):
         self.beneficiary = beneficiary
@@ -46,7 +59,9 @@ class DeliveryRowForm(forms.Form):
             "value": beneficiary.delivered_value,
         }
         super().__init__(*args, prefix=f"b{beneficiary.pk}", initial=initial, **kwargs)
-        self.fields["delivered_on"].widget.format = "%Y-%m-%d"
+        # One row per household: each field is named after its household for screen readers.
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{field.label} — {beneficiary.household.nama_kepala}"
 
     def clean(self):
         data = super().clean()

@@ -5,6 +5,7 @@ from django import template
 from accounts.scope import PersonalData, scope_of
 from programs.models import Program
 from programs.selectors import delivery as selectors
+from programs.services import program_actions
 
 register = template.Library()
 
@@ -24,7 +25,7 @@ def delivery_panel(context, program: Program) -> dict:
         "running": running,
         "can_open_list": sees_names and (running or not is_member),
         "access_ended": is_member and not running,
-        "can_report": is_member and running,
+        "can_report": "report" in program_actions(program, user),
         "totals": selectors.delivery_totals(program=program),  # counts, not personal data: pimpinan too
         "reports": program.reports.select_related("submitted_by").order_by("-submitted_at"),
         "is_dinsos": user.is_dinsos,

@@ -34,8 +34,6 @@ from programs.selectors import delivery as selectors
 from tslp_portal.excel import xlsx_response
 from tslp_portal.privacy import personal_data_response
 
-S = Program.Status
-
 
 def _personal(response, request, program: Program, row_count: int, action: str = "view"):
     return personal_data_response(
@@ -78,9 +76,9 @@ class ListAccessMixin(LoginRequiredMixin):
                 return redirect("programs:terms", pk=self.program.pk)
         return super().dispatch(request, *args, **kwargs)
 
-    @property
+    @cached_property
     def can_report(self) -> bool:
-        return self.is_member and self.program.status == S.RUNNING
+        return "report" in services.program_actions(self.program, self.request.user)
 
     @cached_property
     def beneficiaries(self) -> list:

@@ -18,15 +18,13 @@ from programs.selectors.program import program_for_member
 from programs.selectors.realisation import overdue_rows
 from tslp_portal.privacy import personal_data_response
 
-S = Program.Status
-
 
 class RealisationCreateView(LoginRequiredMixin, View):
     template_name = "programs/realisation/report_form.html"
 
     def get_program(self, request, pk) -> Program:
         program = program_for_member(request.user, pk)
-        if program.status != S.RUNNING:
+        if "report" not in services.program_actions(program, request.user):
             raise PermissionDenied  # GET and POST alike: only a running program is reported on
         return program
 

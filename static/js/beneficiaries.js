@@ -15,11 +15,11 @@
     var date = document.getElementById("bulk-date").value;
     var value = document.getElementById("bulk-value").value;
     rows.forEach(function(row) {
-      var status = row.querySelector("select");
+      var status = row.querySelector("[data-field=status]");
       if (row.hidden || !status || status.value !== "") { return; }
       status.value = "delivered";
-      row.querySelector("input[type=date]").value = date;
-      row.querySelector("input[inputmode=numeric]").value = value;
+      row.querySelector("[data-field=date]").value = date;
+      row.querySelector("[data-field=value]").value = value;
     });
   });
 })();

@@ -191,3 +191,44 @@ def test_a_next_address_on_another_site_is_ignored_after_the_code(client, dinsos
         "/akun/2fa/kode/", {"token": totp(device.bin_key), "next": "https://evil.example/"}
     )
     assert response["Location"] == "/"
+
+
+ACCOUNT_PAGES = {
+    "/akun/keamanan/": 200,
+    "/akun/2fa/siapkan/": 200,
+    "/akun/2fa/qr.svg": 200,  # after the set-up page made the pending device
+    "/akun/2fa/kode/": 200,
+    "/akun/2fa/kode-pemulihan/": 302,  # no fresh codes to show: back to the security page
+}
+
+
+@pytest.mark.parametrize(
+    "persona", ["owner", "editor", "other_company", "dinsos", "camat", "pimpinan", "anonymous"]
+)
+def test_account_security_pages_for_each_persona(personas, login, persona):
+    client = login(personas[persona])
+    for url, expected in ACCOUNT_PAGES.items():
+        response = client.get(url)
+        if personas[persona] is None:
+            assert response.status_code == 302, url
+            assert response["Location"].startswith("/akun/login/"), url
+        else:
+            assert response.status_code == expected, (persona, url)
+
+
+def test_the_qr_code_of_a_device_is_not_shown_once_confirmed(client, dinsos, login):
+    client = login(dinsos)
+    client.get("/akun/2fa/siapkan/")
+    TOTPDevice.objects.filter(user=dinsos).update(confirmed=True)
+    assert client.get("/akun/2fa/qr.svg").status_code == 404
+
+
+def test_a_password_alone_cannot_enrol_a_new_authenticator(client, dinsos, require_2fa):
+    TOTPDevice.objects.create(user=dinsos, name="app", confirmed=True)
+    sign_in(client, "dinsos")
+    response = client.get("/akun/2fa/siapkan/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/akun/2fa/kode/")
+    response = client.post("/akun/2fa/siapkan/", {"token": "123456"})
+    assert response["Location"].startswith("/akun/2fa/kode/")
+    assert TOTPDevice.objects.filter(user=dinsos).count() == 1

@@ -80,7 +80,7 @@ def test_company_delivers_reports_and_dinsos_completes_the_program(
     page.get_by_test_id("row-filter").fill(first.nama_kepala)
     assert page.locator("tbody tr:visible").count() >= 1
     page.get_by_test_id("row-filter").fill("")
-    page.locator("#bulk-date").fill(datetime.date.today().isoformat())
+    page.locator("#bulk-date").fill(datetime.date.today().strftime("%d/%m/%Y"))
     page.locator("#bulk-value").fill("1.250.000")
     page.get_by_test_id("bulk-fill").click()
     screenshot("2-delivery-filled")

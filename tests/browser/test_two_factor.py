@@ -44,3 +44,6 @@ def test_dinsos_sets_up_two_factor_and_uses_a_recovery_code(dinsos, settings, li
     page.goto(live_server.url + "/akun/keamanan/")
     assert page.get_by_text("Peramban ini").is_visible()
     screenshot("security-page")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("security-page-phone")

@@ -162,3 +162,17 @@ def test_figures_are_exact_right_after_an_import(wilayah, tmp_path, kahayan_hili
     assert result.applied
     after = buntoi(kahayan_hilir)
     assert (after["keluarga"], after["keluarga_miskin"]) == (2, 1)
+
+
+def test_deleting_a_program_recounts_its_desa_once(company, kahayan_hilir, django_assert_max_num_queries):
+    program = ProgramFactory(company=company, tahun=YEAR, status=Program.Status.RUNNING)
+    for _ in range(30):
+        receive(program, HouseholdFactory(desil=1))
+    figures_rebuild()
+    assert buntoi(kahayan_hilir)["miskin_terjangkau"] == 30
+
+    with django_assert_max_num_queries(40):
+        program.delete()
+
+    assert buntoi(kahayan_hilir)["miskin_terjangkau"] == 0
+    assert_summary_equals_straight_count()

@@ -216,6 +216,22 @@ def test_company_reports_delivery_for_the_whole_list_in_one_save(program, accept
     assert ProgramEvent.objects.filter(program=program, action=ProgramEvent.Action.REPORT).count() == 1
 
 
+def test_delivery_dates_are_typed_day_first_and_values_shown_with_thousands(program, accepted, owner, login):
+    first = listed(program)[0]
+    client = login(owner)
+    yesterday = TODAY - datetime.timedelta(days=1)
+    typed = yesterday.strftime("%d/%m/%Y")
+    rows = {first.pk: {"status": "delivered", "delivered_on": typed, "value": "1.500.000"}}
+    response = client.post(list_url(program), form_rows(program, rows))
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert (first.delivered_on, first.delivered_value) == (yesterday, 1_500_000)
+    html = client.get(list_url(program)).content.decode()
+    assert f'name="b{first.pk}-delivered_on" value="{typed}"' in html
+    assert f'name="b{first.pk}-value" value="1.500.000"' in html
+    assert 'type="date"' not in html
+
+
 def test_row_errors_are_shown_next_to_the_row_and_typed_values_kept(program, accepted, owner, login):
     first, second, *_rest = listed(program)
     rows = {

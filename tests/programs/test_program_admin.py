@@ -172,7 +172,7 @@ def test_after_a_decision_the_reviewer_may_go_on_to_the_next_submission(submitte
     following = ProgramFactory(company=company, status=S.SUBMITTED)
     client = login(dinsos)
     review = client.get(f"/admin/programs/program/{submitted.pk}/review/")
-    assert "Simpan dan telaah pengajuan berikutnya" in review.content.decode()
+    assert "Catat dan telaah pengajuan berikutnya" in review.content.decode()
     response = client.post(
         f"/admin/programs/program/{submitted.pk}/review/",
         {"action": "approve", "note": "", "expected_status": "submitted", "_review_next": "1"},

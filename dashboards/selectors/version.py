@@ -1,0 +1,34 @@
+"""One cheap query that changes whenever anything a dashboard shows may have changed: the key of its cache."""
+
+import hashlib
+
+from django.db import connection
+from django.utils import timezone
+
+from dashboards.models import FiguresState
+from dashboards.selectors import summary
+from programs.models import Program, RealisationReport
+
+
+def figures_version() -> str:
+    """The ledger's last change (summary refreshes, imports), the programs' last edit or transition and count,
+    the realisation reports' last submission or verification, and today's date (overdue reports)."""
+    summary.ensure_built()  # building records a change: build first, so the key holds from the first view
+    sql = (
+        f"SELECT (SELECT changed_at FROM {FiguresState._meta.db_table} WHERE id = 1), "
+        f"(SELECT MAX(updated_at) FROM {Program._meta.db_table}), "
+        f"(SELECT COUNT(*) FROM {Program._meta.db_table}), "
+        f"(SELECT MAX(submitted_at) FROM {RealisationReport._meta.db_table}), "
+        f"(SELECT MAX(verified_at) FROM {RealisationReport._meta.db_table}), "
+        f"(SELECT COUNT(*) FROM {RealisationReport._meta.db_table})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return "|".join(str(value) for value in (*row, timezone.localdate()))
+
+
+def cache_key(*parts) -> str:
+    """A cache key for ``parts`` under the current :func:`figures_version` (hashed: it holds spaces)."""
+    text = ":".join(str(part) for part in (*parts, figures_version()))
+    return "dasbor:" + hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,71 @@
+"""Dashboards cache their content until anything they show changes; scope is checked before the cache."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from programs.services import program_cancel
+from tests.dashboards.ledger import YEAR, build
+
+pytestmark = pytest.mark.django_db
+URL = reverse("dashboards:kecamatan", args=["62.11.05"])
+
+
+@pytest.fixture
+def cached(settings):
+    settings.TSLP_DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def get(client, url=URL):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"tahun": YEAR})
+    return response, len(queries)
+
+
+def test_second_view_is_served_from_the_cache_with_few_queries(cached, company, pimpinan, login):
+    build(company)
+    client = login(pimpinan)
+    _first, first_queries = get(client)
+    second, second_queries = get(client)
+
+    assert second.status_code == 200
+    assert second_queries <= 6 < first_queries
+    assert "Rp 1.345.000.000" in second.content.decode()
+
+
+def test_a_ledger_change_refreshes_the_cached_page(
+    cached, company, pimpinan, dinsos, login, django_capture_on_commit_callbacks
+):
+    ledger = build(company)
+    client = login(pimpinan)
+    assert "Rp 1.345.000.000" in get(client)[0].content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        program_cancel(program=ledger["p1"], actor=dinsos, note="Dihentikan.")
+
+    assert "Rp 345.000.000" in get(client)[0].content.decode()
+
+
+def test_scope_is_checked_before_the_cache(cached, company, pimpinan, other_camat, camat, login):
+    build(company)
+    get(login(pimpinan))
+    get(login(pimpinan), reverse("dashboards:dashboard"))
+
+    assert get(login(other_camat))[0].status_code == 404
+    assert get(login(camat), reverse("dashboards:regency"))[0].status_code == 403
+
+
+def test_statistics_are_cached_per_scope(cached, company, pimpinan, camat, login):
+    build(company)
+    url = reverse("statistik:kecamatan")
+    get(login(pimpinan), url)
+    response, queries = get(login(pimpinan), url)
+
+    assert len(response.json()["results"]) == 8
+    assert queries <= 6
+    assert [r["kode"] for r in get(login(camat), url)[0].json()["results"]] == ["62.11.05"]
