@@ -11,7 +11,7 @@ import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -105,17 +105,17 @@ class _StatistikView(APIView):
         return str(access.kecamatan_ids_for(request.user))
 
 
-class KecamatanStatistikView(_StatistikView):
-    """Figures per kecamatan of the regency (a camat: its own kecamatan only)."""
-
-    @extend_schema(
-        summary="Figures per kecamatan",
-        description="DESIGN 7's figures per kecamatan within the caller's scope (Dinsos, camat, pimpinan).",
+@extend_schema_view(
+    get=extend_schema(
+        summary="Figures per kecamatan (signed in)",
+        description="Dinsos and pimpinan: every kecamatan; a camat: its own. DESIGN 7 defines the fields.",
         parameters=[StatistikQuerySerializer],
         responses=StatistikSerializer,
+        tags=["statistik"],
     )
-    def get(self, request):
-        return super().get(request)
+)
+class KecamatanStatistikView(_StatistikView):
+    """Figures per kecamatan of the regency (a camat: its own kecamatan only)."""
 
     def rows(self, request, *, tahun, garis, params):
         return kecamatan_figures(
@@ -123,6 +123,15 @@ class KecamatanStatistikView(_StatistikView):
         )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Figures per desa of a kecamatan (signed in)",
+        description="404 when the kecamatan is unknown or outside the caller's scope.",
+        parameters=[DesaStatistikQuerySerializer],
+        responses=StatistikSerializer,
+        tags=["statistik"],
+    )
+)
 class DesaStatistikView(_StatistikView):
     """Figures per desa of one kecamatan (404 when unknown or outside the caller's scope)."""
 
@@ -130,15 +139,6 @@ class DesaStatistikView(_StatistikView):
 
     def scope_key(self, request, params) -> str:
         return access.kecamatan_or_404(request.user, params["kecamatan"]).kode
-
-    @extend_schema(
-        summary="Figures per desa of a kecamatan",
-        description="DESIGN 7's figures per desa of one kecamatan; 404 outside the caller's scope.",
-        parameters=[DesaStatistikQuerySerializer],
-        responses=StatistikSerializer,
-    )
-    def get(self, request):
-        return super().get(request)
 
     def rows(self, request, *, tahun, garis, params):
         kecamatan = access.kecamatan_or_404(request.user, params["kecamatan"])

@@ -19,8 +19,41 @@
       }
     });
   }
-  document.addEventListener("DOMContentLoaded", labelScrollingTables);
-  window.addEventListener("resize", labelScrollingTables);
+  // On a phone a table too wide for the screen becomes one card per row (CSS `table-stack`), each cell led
+  // by its column's name, instead of scrolling sideways. Tables that fit, or that opt out with
+  // `table-nostack`, are left alone; cells that already carry a `data-label` keep it.
+  var PHONE = window.matchMedia("(max-width: 575.98px)");
+  function stackWideTables() {
+    if (!PHONE.matches) {
+      return;
+    }
+    document.querySelectorAll("main table:not(.table-stack):not(.table-nostack)").forEach(function (table) {
+      var box = table.closest(".table-responsive") || table.parentElement;
+      if (table.scrollWidth <= box.clientWidth + 1) {
+        return;
+      }
+      var headers = table.querySelectorAll("thead tr:last-child th");
+      var names = Array.prototype.map.call(headers, function (th) {
+        return th.textContent.replace(/\s+/g, " ").trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (names[index] && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", names[index]);
+          }
+        });
+      });
+      table.classList.add("table-stack");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    stackWideTables();
+    labelScrollingTables();
+  });
+  window.addEventListener("resize", function () {
+    stackWideTables();
+    labelScrollingTables();
+  });
 })();
 // A year selector that opens the same page for the chosen year (annual plan): data-year-switch on the form.
 (function () {

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
+from playwright.sync_api import Error as PlaywrightError
 
 from demo.accounts import DEMO_PASSWORD
 from tests.browser.conftest import ARTIFACTS
@@ -24,7 +25,8 @@ MAX_PAGES = 45
 # Pages that change something on GET do not exist (a test says so); these only leave the walk's scope.
 SKIPPED_PREFIXES = ("/akun/logout/", "/i18n/", "/__errors/", "/static/", "/media/", "/api/", "/admin/logout/")
 SKIPPED_SUFFIXES = (".xlsx", ".csv", ".json", ".xml", ".pdf")
-# The back office is Dinsos' desktop tool: it is checked for accessibility, not for phone width.
+# Dinsos works at a desk, in the back office above all: its pages are checked for accessibility at both
+# widths, and the sideways-scrolling check applies to every other role (issue: "any page a non-Dinsos role uses").
 PHONE_EXEMPT_PREFIXES = ("/admin/",)
 
 
@@ -85,13 +87,18 @@ def walk(page, base_url: str, role: str) -> dict[str, list[str]]:
         found: list[str] = []
         for width_name, width in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": 900})
-            response = page.goto(url)
+            try:
+                response = page.goto(url)
+            except PlaywrightError as error:
+                if "Download is starting" in str(error):
+                    break  # a download link without a file-like name: nothing to look at
+                raise
             if response is None or response.status >= 400:
                 found.append(f"HTTP {response.status if response else 'none'} at {width_name} width")
                 break
             path = urlsplit(page.url).path
             found += [f"{width_name}: {violation}" for violation in serious_violations(page)]
-            if width_name == "phone" and not path.startswith(PHONE_EXEMPT_PREFIXES):
+            if width_name == "phone" and role != "dinsos" and not path.startswith(PHONE_EXEMPT_PREFIXES):
                 overflow = horizontal_overflow(page)
                 if overflow > 0:
                     found.append(f"phone: scrolls sideways by {overflow} px")
@@ -99,7 +106,9 @@ def walk(page, base_url: str, role: str) -> dict[str, list[str]]:
             page.screenshot(path=str(folder / f"{name}-{width_name}.png"), full_page=True)
         if found:
             problems[url] = found
-        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+        if page.url == "about:blank" or urlsplit(page.url).path != urlsplit(url).path:
+            continue
+        for href in page.eval_on_selector_all("a[href]:not([download])", "links => links.map(a => a.href)"):
             href = href.split("#")[0]
             if walkable(base_url, href) and page_key(urlsplit(href).path) not in seen_keys:
                 queue.append(href)
