@@ -9,7 +9,8 @@ kecamatan and a budget), then measures:
 
 1. what keeping the figures fresh costs: rebuilding the summary tables (what an applied or undone import adds),
    and recounting after confirming 5,000 beneficiaries (what the confirmation adds), next to the confirmation;
-2. p50/p95 of the camat dashboard, the regency dashboard, a desa page and both statistics endpoints, with
+2. p50/p95 of the camat dashboard, the regency dashboard, a desa page, both statistics endpoints, the public
+   page, a public kecamatan page and both public statistics endpoints (anonymous), with
    ``/healthz`` in the same run, one client, gunicorn with 2 workers, after a warm-up round;
 3. throughput with 8 concurrent clients (keep-alive connections) for ``--seconds`` each, as a ratio to
    ``/healthz``.
@@ -142,6 +143,11 @@ def sessions() -> tuple[dict, str]:
         "desa page": ("camat", f"/dasbor/desa/{desa.kode}/?tahun=2026"),
         "API kecamatan": ("pimpinan", "/api/v1/statistik/kecamatan/?tahun=2026"),
         "API desa": ("pimpinan", f"/api/v1/statistik/desa/?kecamatan={KECAMATAN}&tahun=2026"),
+        # The public side (anonymous): the same figures through the suppression choke point.
+        "public page": (None, "/publik/?tahun=2026"),
+        "public kecamatan": (None, f"/publik/kecamatan/{KECAMATAN}/?tahun=2026"),
+        "public API kec.": (None, "/api/v1/publik/statistik/kecamatan/?tahun=2026"),
+        "public API desa": (None, f"/api/v1/publik/statistik/desa/?kecamatan={KECAMATAN}&tahun=2026"),
     }
     return {name: (cookies.get(role), path) for name, (role, path) in pages.items()}, "127.0.0.1"
 
@@ -153,6 +159,7 @@ def serve(port: int) -> subprocess.Popen:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         # Eight clients hammering one account would be throttled (429) long before the server is saturated.
         "TSLP_API_THROTTLE_USER": "10000000/min",
+        "TSLP_API_THROTTLE_ANON": "10000000/min",
     }
     server = subprocess.Popen(
         [

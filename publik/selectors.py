@@ -9,28 +9,34 @@ from companies.models import Company
 from programs.models import Beneficiary, Program, ProgramLocation, RealisationReport
 
 
-def public_programs() -> QuerySet[Program]:
-    """Programs from approval on of verified companies, with their desa and verified realisation."""
-    verified_reports = RealisationReport.objects.filter(state=RealisationReport.State.VERIFIED).order_by(
-        "verified_at", "pk"
-    )
-    return (
+def public_programs(*, details: bool = False) -> QuerySet[Program]:
+    """Programs from approval on of verified companies, with their verified realisation (rupiah); with
+    ``details`` also their desa and verified reports (the open-data files)."""
+    programs = (
         Program.objects.public()
         .filter(company__status=Company.Status.VERIFIED)
         .select_related("company")
-        .prefetch_related(
-            Prefetch(
-                "locations",
-                queryset=ProgramLocation.objects.select_related("desa__kecamatan").order_by("desa__kode"),
-            ),
-            Prefetch("reports", queryset=verified_reports, to_attr="verified_reports"),
-        )
         .annotate(
             realised=Coalesce(
                 Sum("reports__amount_spent", filter=Q(reports__state=RealisationReport.State.VERIFIED)), 0
             )
         )
         .order_by("tahun", "company__name", "pk")
+    )
+    if not details:
+        return programs
+    verified_reports = RealisationReport.objects.filter(state=RealisationReport.State.VERIFIED).order_by(
+        "verified_at", "pk"
+    )
+    # Boundaries are large JSON documents the files never need: decoding one per location cost most of the time.
+    locations = (
+        ProgramLocation.objects.select_related("desa__kecamatan")
+        .defer("desa__boundary", "desa__kecamatan__boundary")
+        .order_by("desa__kode")
+    )
+    return programs.prefetch_related(
+        Prefetch("locations", queryset=locations),
+        Prefetch("reports", queryset=verified_reports, to_attr="verified_reports"),
     )
 
 

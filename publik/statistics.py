@@ -8,9 +8,12 @@ hides the other cannot show.
 
 import datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from dashboards.selectors import figures
+from dashboards.selectors.version import cache_key
 from poverty_data.models import Kecamatan
 from publik.suppression import FIGURES, is_hidden, suppress_table
 
@@ -22,14 +25,38 @@ def current_year() -> int:
     return timezone.localdate().year
 
 
+def _cached(key_parts: tuple, compute):
+    """``compute()``, kept in the cache under the dashboards' figures version (TSLP_DASHBOARD_CACHE_SECONDS)."""
+    seconds = settings.TSLP_DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    key = cache_key("publik", *key_parts)
+    table = cache.get(key)
+    if table is None:
+        table = compute()
+        cache.set(key, table, seconds)
+    return table
+
+
 def kecamatan_table(*, tahun: int, garis: int = figures.DEFAULT_GARIS) -> dict:
+    return _cached(("kecamatan", tahun, garis), lambda: _kecamatan_table(tahun=tahun, garis=garis))
+
+
+def desa_table(*, kecamatan: Kecamatan, tahun: int, garis: int = figures.DEFAULT_GARIS) -> dict:
+    return _cached(
+        ("desa", kecamatan.pk, tahun, garis),
+        lambda: _desa_table(kecamatan=kecamatan, tahun=tahun, garis=garis),
+    )
+
+
+def _kecamatan_table(*, tahun: int, garis: int) -> dict:
     rows = figures.kecamatan_figures(tahun=tahun, garis=garis)
     total = figures.regency_figures(tahun=tahun, garis=garis)
     results, published_total = suppress_table(rows, total)
     return {"data_per": figures.data_as_of(), "results": results, "total": published_total}
 
 
-def desa_table(*, kecamatan: Kecamatan, tahun: int, garis: int = figures.DEFAULT_GARIS) -> dict:
+def _desa_table(*, kecamatan: Kecamatan, tahun: int, garis: int) -> dict:
     parent = kecamatan_table(tahun=tahun, garis=garis)
     published_parent = next(row for row in parent["results"] if row["kode"] == kecamatan.kode)
     rows = figures.desa_figures(kecamatan=kecamatan, tahun=tahun, garis=garis)

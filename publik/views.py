@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from poverty_data.models import Desa, Kecamatan
+from programs.models import Program
 from publik import opendata, selectors, statistics, tables
 
 MAP_FIELDS = ("kode", "nama", "keluarga_miskin", "terjangkau", "miskin_terjangkau", "cakupan", "kesenjangan")
@@ -41,7 +42,7 @@ def map_data(rows, areas) -> dict:
 
 
 def _years(tahun: int) -> list[int]:
-    years = set(selectors.public_programs().order_by().values_list("tahun", flat=True).distinct())
+    years = set(Program.objects.public().order_by().values_list("tahun", flat=True).distinct())
     return sorted(years | {tahun, statistics.current_year()}, reverse=True)
 
 
@@ -117,7 +118,7 @@ def open_data(request):
 
 
 def three_w(request):
-    programs = list(selectors.public_programs())
+    programs = list(selectors.public_programs(details=True))
     rows = opendata.three_w_rows(programs, hidden_areas=statistics.hidden_reach(p.tahun for p in programs))
     response = HttpResponse(opendata.three_w_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tslp-3w-hxl.csv"'
@@ -125,10 +126,10 @@ def three_w(request):
 
 
 def iati(request):
-    xml = opendata.iati_activities_xml(list(selectors.public_programs()))
+    xml = opendata.iati_activities_xml(list(selectors.public_programs(details=True)))
     return HttpResponse(xml, content_type="application/xml; charset=utf-8")
 
 
 def threesixty(request):
-    package = opendata.threesixty_package(list(selectors.public_programs()))
+    package = opendata.threesixty_package(list(selectors.public_programs(details=True)))
     return JsonResponse(package, json_dumps_params={"ensure_ascii": False})

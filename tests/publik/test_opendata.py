@@ -54,7 +54,7 @@ def small_counts(values) -> list:
 
 @pytest.fixture
 def programs(scene):
-    return list(selectors.public_programs())
+    return list(selectors.public_programs(details=True))
 
 
 def test_three_w_csv_passes_libhxl_with_the_exact_tags(programs):

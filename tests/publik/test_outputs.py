@@ -177,7 +177,7 @@ def test_open_data_page_links_each_file_with_its_licence(client, wilayah):
 
 
 PINNED = [
-    ("/publik/", {}, 18),
+    ("/publik/", {}, 16),
     ("/publik/kecamatan/62.11.05/", {}, 22),
     ("/publik/unduh/kecamatan.xlsx", {}, 13),
     ("/api/v1/publik/statistik/kecamatan/", {}, 13),

@@ -1,0 +1,45 @@
+"""Public tables are cached under the dashboards' figures version: served again cheaply, fresh after a change."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from tests.programs.delivery_helpers import running_program
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached(settings):
+    settings.TSLP_DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def get(client, url, params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    return response.json(), len(queries)
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/api/v1/publik/statistik/kecamatan/", {}),
+        ("/api/v1/publik/statistik/desa/", {"kecamatan": "62.11.05"}),
+    ],
+)
+def test_public_statistics_come_from_the_cache_until_the_ledger_changes(cached, scene, company, url, params):
+    client = APIClient()
+    params = {"tahun": scene["big"].tahun, **params}
+    first, first_queries = get(client, url, params)
+    second, second_queries = get(client, url, params)
+    assert second == first
+    assert second_queries <= 3 < first_queries
+    running_program(company=company, dinsos=scene["dinsos"], households=7, title="Baru")
+    third, third_queries = get(client, url, params)
+    assert third_queries > second_queries
+    assert third["results"] != first["results"]
