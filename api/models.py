@@ -39,7 +39,7 @@ class ApiToken(models.Model):
     )
     name = models.CharField(_("purpose"), max_length=100, help_text=_("Which integration uses this token."))
     prefix = models.CharField(_("token begins with"), max_length=TOKEN_PREFIX_LENGTH, editable=False)
-    digest = models.CharField(max_length=64, unique=True, editable=False)
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
     expires_at = models.DateTimeField(_("expires at"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
