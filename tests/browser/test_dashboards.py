@@ -29,7 +29,7 @@ def test_camat_reads_the_map_switches_year_opens_a_desa_and_prints_the_brief(
     assert page.locator(".leaflet-popup-content").is_visible()
     screenshot("camat-dashboard-1366")
     page.set_viewport_size({"width": 390, "height": 844})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    fits_a_phone(page)
     screenshot("camat-dashboard-390")
     page.set_viewport_size({"width": 1366, "height": 900})
 
@@ -44,7 +44,7 @@ def test_camat_reads_the_map_switches_year_opens_a_desa_and_prints_the_brief(
     assert page.get_by_test_id("card-cakupan").inner_text() == "20,0%"
     screenshot("desa-1366")
     page.set_viewport_size({"width": 390, "height": 844})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    fits_a_phone(page)
     screenshot("desa-390")
     page.set_viewport_size({"width": 1366, "height": 900})
 
@@ -54,7 +54,7 @@ def test_camat_reads_the_map_switches_year_opens_a_desa_and_prints_the_brief(
     assert "Pada 2026, Kecamatan Kahayan Hilir memiliki 5 keluarga miskin" in brief.inner_text()
     screenshot("brief-1366")
     page.set_viewport_size({"width": 390, "height": 844})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    fits_a_phone(page)
     screenshot("brief-390")
     page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
     page.emulate_media(media="print")
@@ -64,3 +64,12 @@ def test_camat_reads_the_map_switches_year_opens_a_desa_and_prints_the_brief(
     screenshot("brief-print")
 
     assert outside == []
+
+
+def fits_a_phone(page) -> None:
+    """Nothing scrolls sideways at 390 px, once the page has laid itself out for the new width."""
+    for _ in range(50):
+        if page.evaluate("document.documentElement.scrollWidth") <= 390:
+            return
+        page.wait_for_timeout(100)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
