@@ -2,8 +2,10 @@
 
 import datetime
 
+from django.urls import reverse
+
 from poverty_data.models import Desa
-from programs.models import DataSharingAgreement, Program
+from programs.models import Beneficiary, DataSharingAgreement, Program
 from programs.services import matching
 from tests.poverty_data.factories import HouseholdFactory, ImportBatchFactory
 from tests.programs.factories import ProgramFactory
@@ -62,3 +64,14 @@ def record_pks(
         valid_until=valid_until,
         recorded_by=dinsos,
     )
+
+
+def listed(program):
+    """The program's beneficiaries the company sees (removed ones left out), in list order."""
+    return list(
+        Beneficiary.objects.filter(program=program).exclude(state=Beneficiary.State.REMOVED).order_by("pk")
+    )
+
+
+def list_url(program):
+    return reverse("programs:beneficiaries", args=[program.pk])

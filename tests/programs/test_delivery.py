@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from programs.models import Beneficiary, DataUseAcceptance, Program, ProgramEvent
 from programs.services import delivery
-from tests.programs.delivery_helpers import record_pks, running_program
+from tests.programs.delivery_helpers import list_url, listed, record_pks, running_program
 from tests.programs.factories import ProgramFactory
 from tslp_portal.models import AccessLog
 from tslp_portal.privacy import mask_identity
@@ -20,34 +20,6 @@ B = Beneficiary.State
 S = Program.Status
 TODAY = datetime.date.today()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "private_media"
-
-
-@pytest.fixture
-def program(company, dinsos):
-    return running_program(company=company, dinsos=dinsos, households=3, maliku_households=2)
-
-
-@pytest.fixture
-def pks(company, dinsos):
-    return record_pks(company=company, dinsos=dinsos)
-
-
-@pytest.fixture
-def accepted(program, pks, owner):
-    return delivery.data_use_accept(program=program, actor=owner)
-
-
-def listed(program):
-    return list(Beneficiary.objects.filter(program=program).exclude(state=B.REMOVED).order_by("pk"))
-
-
-def list_url(program):
-    return reverse("programs:beneficiaries", args=[program.pk])
 
 
 # --- the list and delivery on the page -----------------------------------------------------------------

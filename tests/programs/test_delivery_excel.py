@@ -12,41 +12,13 @@ from openpyxl import Workbook, load_workbook
 from programs.excel.delivery import COLUMN, HEADER_ROW
 from programs.models import Beneficiary, Program, ProgramEvent
 from programs.services import delivery
-from tests.programs.delivery_helpers import record_pks, running_program
+from tests.programs.delivery_helpers import listed
 from tslp_portal.models import AccessLog
 
 B = Beneficiary.State
 S = Program.Status
 TODAY = datetime.date.today()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "private_media"
-
-
-@pytest.fixture
-def program(company, dinsos):
-    return running_program(company=company, dinsos=dinsos, households=3, maliku_households=2)
-
-
-@pytest.fixture
-def pks(company, dinsos):
-    return record_pks(company=company, dinsos=dinsos)
-
-
-@pytest.fixture
-def accepted(program, pks, owner):
-    return delivery.data_use_accept(program=program, actor=owner)
-
-
-def listed(program):
-    return list(Beneficiary.objects.filter(program=program).exclude(state=B.REMOVED).order_by("pk"))
-
-
-def list_url(program):
-    return reverse("programs:beneficiaries", args=[program.pk])
 
 
 # --- delivery by uploading the Excel back ---------------------------------------------------------------
