@@ -24,12 +24,12 @@ import io
 import os
 import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
+
+from http_bench import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -37,6 +37,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 KECAMATAN = "62.11.05"
 TARGET_P95_MS = 100
 TARGET_RATIO = 0.25
+
+
+# Eight clients hammering one account would be throttled (429) long before the server is saturated.
+UNTHROTTLED = {"TSLP_API_THROTTLE_USER": "10000000/min", "TSLP_API_THROTTLE_ANON": "10000000/min"}
 
 
 def prepare() -> None:
@@ -152,39 +156,6 @@ def sessions() -> tuple[dict, str]:
     return {name: (cookies.get(role), path) for name, (role, path) in pages.items()}, "127.0.0.1"
 
 
-def serve(port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # Eight clients hammering one account would be throttled (429) long before the server is saturated.
-        "TSLP_API_THROTTLE_USER": "10000000/min",
-        "TSLP_API_THROTTLE_ANON": "10000000/min",
-    }
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "tslp_portal.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
 def request(connection: http.client.HTTPConnection, path: str, cookie: str | None) -> None:
     headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
     connection.request("GET", path, headers=headers)
@@ -277,7 +248,7 @@ def main():
         cursor.execute("VACUUM ANALYZE")
     pages, _host = sessions()
     connection.close()
-    server = serve(args.port)
+    server = serve(args.port, env=UNTHROTTLED)
     try:
         timings = latencies(args.port, pages, args.requests)
         rates = {

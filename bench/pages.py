@@ -12,14 +12,13 @@ turn as Dinsos, one client, after one warm-up round. Prints p50/p95 per page, ``
 
 import argparse
 import io
-import os
 import signal
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
+
+from http_bench import fetch, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -102,42 +101,6 @@ def prepare(proposed: int) -> dict:
             "matching page, proposed": f"/program/{full.pk}/pencocokan/",
         },
     }
-
-
-def serve(port: int) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"}
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "tslp_portal.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
-def fetch(url: str, cookie: str) -> float:
-    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})
-    started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=120) as response:
-        response.read()
-        if response.status != 200:
-            raise SystemExit(f"{url} answered {response.status}")
-    return (time.perf_counter() - started) * 1000
 
 
 def main():

@@ -11,14 +11,14 @@ Prints p50/p95 per URL, ``/healthz`` included.
 
 import argparse
 import io
-import os
 import signal
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
+
+from http_bench import fetch, serve
+from matching import django_setup
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS_MS = {
@@ -31,14 +31,6 @@ TARGETS_MS = {
     "IATI XML": 500,
     "360Giving JSON": 500,
 }
-
-
-def django_setup():
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tslp_portal.settings")
-    import django
-
-    django.setup()
 
 
 def prepare(households: int) -> dict[str, str]:
@@ -73,48 +65,6 @@ def prepare(households: int) -> dict[str, str]:
     }
 
 
-def serve(port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # One client asks hundreds of times: the throttle is not what is measured here.
-        "TSLP_API_THROTTLE_ANON": "100000/min",
-    }
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    server = subprocess.Popen(
-        [
-            gunicorn,
-            "tslp_portal.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
-def fetch(url: str) -> float:
-    started = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=120) as response:
-        response.read()
-        if response.status != 200:
-            raise SystemExit(f"{url} answered {response.status}")
-    return (time.perf_counter() - started) * 1000
-
-
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -130,7 +80,9 @@ def main():
         sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL to a database of its own.")
     pages = prepare(args.households)
     connection.close()
-    server = serve(args.port)
+    server = serve(
+        args.port, env={"TSLP_API_THROTTLE_ANON": "100000/min"}
+    )  # one client asks hundreds of times
     try:
         base = f"http://127.0.0.1:{args.port}"
         timings: dict[str, list[float]] = {name: [] for name in pages}
