@@ -65,12 +65,12 @@ def freshness_costs(target: int) -> None:
     """Time a full rebuild (after an import) and the recount after confirming ``target`` beneficiaries."""
     from django.db import transaction
     from django.db.models import F
+    from matching import approved_program
 
     from accounts.models import User
     from companies.models import Company
     from dashboards.services.summary import figures_rebuild, figures_refresh_program
     from poverty_data.models import Desa, Household
-    from programs.models import Program, ProgramLocation
     from programs.services import matching
 
     rebuilds = []
@@ -86,23 +86,9 @@ def freshness_costs(target: int) -> None:
     company = Company.objects.get(nib="9999999999999")
     desa = list(Desa.objects.filter(kecamatan__kode=KECAMATAN))
     for attempt in (1, 2, 3):
-        program = Program.objects.create(
-            company=company,
-            tahun=2027,
-            title="BENCH dashboards",
-            bentuk="pemberdayaan",
-            bidang="pendidikan",
-            description="-",
-            objective="-",
-            budget=1,
-            start_date="2027-01-01",
-            end_date="2027-12-31",
-            target_households=target,
-            max_desil=4,
-            status=Program.Status.APPROVED,
-            created_by=dinsos,
+        program = approved_program(
+            company=company, dinsos=dinsos, desa=desa, target=target, title="BENCH dashboards"
         )
-        ProgramLocation.objects.bulk_create(ProgramLocation(program=program, desa=d) for d in desa)
         matching.beneficiaries_propose(program=program, actor=dinsos)
         started = time.perf_counter()
         confirmed = matching.beneficiaries_confirm(program=program, actor=dinsos)

@@ -134,6 +134,30 @@ def fill(households: int, beneficiaries: int) -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
+def approved_program(*, company, dinsos, desa, target: int, title: str):
+    """An approved 2027 program over ``desa`` aiming at ``target`` households, ready to be matched."""
+    from programs.models import Program, ProgramLocation
+
+    program = Program.objects.create(
+        company=company,
+        tahun=2027,
+        title=title,
+        bentuk="pemberdayaan",
+        bidang="pendidikan",
+        description="-",
+        objective="-",
+        budget=1,
+        start_date="2027-01-01",
+        end_date="2027-12-31",
+        target_households=target,
+        max_desil=4,
+        status=Program.Status.APPROVED,
+        created_by=dinsos,
+    )
+    ProgramLocation.objects.bulk_create(ProgramLocation(program=program, desa=d) for d in desa)
+    return program
+
+
 def measure(target: int) -> None:
     from django.db import connection, transaction
     from django.db.models import F
@@ -142,7 +166,7 @@ def measure(target: int) -> None:
     from accounts.models import User
     from companies.models import Company
     from poverty_data.models import Desa, Household
-    from programs.models import Beneficiary, Program, ProgramLocation
+    from programs.models import Beneficiary
     from programs.services import matching
 
     dinsos = User.objects.filter(role="dinsos").first()
@@ -157,23 +181,9 @@ def measure(target: int) -> None:
         f"target {target:,}"
     )
     for attempt in (1, 2, 3):
-        program = Program.objects.create(
-            company=company,
-            tahun=2027,
-            title="BENCH matching",
-            bentuk="pemberdayaan",
-            bidang="pendidikan",
-            description="-",
-            objective="-",
-            budget=1,
-            start_date="2027-01-01",
-            end_date="2027-12-31",
-            target_households=target,
-            max_desil=4,
-            status=Program.Status.APPROVED,
-            created_by=dinsos,
+        program = approved_program(
+            company=company, dinsos=dinsos, desa=desa, target=target, title="BENCH matching"
         )
-        ProgramLocation.objects.bulk_create(ProgramLocation(program=program, desa=d) for d in desa)
         # Each service commits on its own, so deferred constraint checks are part of the time.
         with CaptureQueriesContext(connection) as propose_queries:
             started = time.perf_counter()
