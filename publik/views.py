@@ -114,7 +114,20 @@ def download(request, table: str, fmt: str):
 
 
 def open_data(request):
-    return render(request, "publik/open_data.html", {"kabupaten_nama": settings.TSLP_KABUPATEN_NAMA})
+    return render(
+        request,
+        "publik/open_data.html",
+        {
+            "kabupaten_nama": settings.TSLP_KABUPATEN_NAMA,
+            "has_programs": selectors.public_programs().exists(),
+        },
+    )
+
+
+def _nothing_published(request, standard: str):
+    """IATI and 360Giving files need at least one activity or grant to be valid: say so instead of publishing
+    an invalid file."""
+    return render(request, "publik/open_data_empty.html", {"standard": standard}, status=404)
 
 
 def three_w(request):
@@ -126,10 +139,16 @@ def three_w(request):
 
 
 def iati(request):
-    xml = opendata.iati_activities_xml(list(selectors.public_programs(details=True)))
+    programs = list(selectors.public_programs(details=True))
+    if not programs:
+        return _nothing_published(request, "IATI 2.03")
+    xml = opendata.iati_activities_xml(programs)
     return HttpResponse(xml, content_type="application/xml; charset=utf-8")
 
 
 def threesixty(request):
-    package = opendata.threesixty_package(list(selectors.public_programs(details=True)))
+    programs = list(selectors.public_programs(details=True))
+    if not programs:
+        return _nothing_published(request, "360Giving")
+    package = opendata.threesixty_package(programs)
     return JsonResponse(package, json_dumps_params={"ensure_ascii": False})

@@ -12,7 +12,10 @@ from lxml import etree
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from programs.models import Program
 from publik import opendata, selectors
+from tests.companies.factories import CompanyFactory
+from tests.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +160,22 @@ def test_hidden_reach_follows_the_published_kecamatan_table(scene):
     expected = {(row["kode"], year) for row in table["results"] if row["terjangkau"] in ("<5", None)}
     assert expected
     assert statistics.hidden_reach([year, year]) == expected
+
+
+def test_with_no_public_program_the_standards_files_say_why_instead_of_being_invalid(client, company):
+    # Only a draft and a program of an unverified company: nothing is public yet.
+    ProgramFactory(company=company, status=Program.Status.DRAFT, title="Draf")
+    ProgramFactory(company=CompanyFactory(status="pending"), status=Program.Status.APPROVED)
+
+    page = client.get("/publik/data/").content.decode()
+    assert "Belum tersedia" in page
+    assert "/publik/data/tslp-360giving.json" not in page
+    assert "/publik/data/tslp-iati-activities.xml" not in page
+    assert "/publik/data/tslp-3w-hxl.csv" in page
+    for url, standard in [
+        ("/publik/data/tslp-360giving.json", "360Giving"),
+        ("/publik/data/tslp-iati-activities.xml", "IATI 2.03"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert f"Berkas {standard} memerlukan setidaknya satu program" in response.content.decode()

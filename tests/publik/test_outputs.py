@@ -165,7 +165,7 @@ def test_open_data_files_show_no_small_count(client, scene):
     assert len(grants) == 2
 
 
-def test_open_data_page_links_each_file_with_its_licence(client, wilayah):
+def test_open_data_page_links_each_file_with_its_licence(client, scene):
     content = client.get("/publik/data/").content.decode()
     for url in (
         "/publik/data/tslp-3w-hxl.csv",
