@@ -70,7 +70,8 @@ def rate_limited(request, *, scope: str, limit: int, window: int) -> bool:
     """True when this address has used ``scope`` more than ``limit`` times in ``window`` seconds.
 
     Counted in the cache (``CACHES``): per process with the default local-memory cache, so the real limit
-    is ``limit`` times the gunicorn workers; a shared cache (database or Redis) makes it exact.
+    is ``limit`` times the gunicorn workers; a shared cache (``TSLP_CACHE_URL``, Redis or the database)
+    makes it exact.
     """
     from django.core.cache import cache
 

@@ -7,6 +7,7 @@ Everything is declared here once; a deployment differs only by environment varia
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -126,6 +127,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def cache_from_url(url: str) -> dict:
+    """The cache named by TSLP_CACHE_URL: ``redis://host:port/db`` (Redis), ``db://table`` (a table in the
+    portal's database, made by ``manage.py createcachetable``) or empty for each process's own memory."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    parts = urlsplit(url)
+    if parts.scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parts.scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": parts.netloc or "tslp_cache",
+        }
+    raise ImproperlyConfigured(
+        f"TSLP_CACHE_URL {url!r}: use redis://host:port/db, db://table, or leave it empty."
+    )
+
+
+# One cache for the rate limits (sign-in, registration, API throttling) and the dashboards' figures. Each
+# gunicorn worker has its own by default, so a limit is counted per worker; TSLP_CACHE_URL gives every worker
+# the same one and makes the limits exact.
+CACHES = {"default": cache_from_url(os.environ.get("TSLP_CACHE_URL", ""))}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
