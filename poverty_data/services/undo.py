@@ -9,11 +9,16 @@
 - The undo is recorded on the batch (state ``UNDONE``, who, when, counts in its message) and in the history
   of every household it restored or deactivated (``HouseholdChange.Kind.UNDONE``).
 
-Members of per-person files stay as the latest file gave them. ``import_undo`` is an entry point other layers
+- Members of per-person files (and DTSEN member files) come back as they were: the change row of every
+  household whose members the batch changed records them (``previous["members"]``, see
+  ``importing/staging.py``).
+
+``import_undo`` is an entry point other layers
 may build on (the dashboards rebuild their figures after it), like ``households_import``.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -69,6 +74,7 @@ def import_undo(*, batch: ImportBatch, user=None) -> UndoResult:
         now = timezone.now()
         with connection.cursor() as cursor:
             result.restored = _restore(cursor, batch)
+            _restore_members(batch)
             result.removed, result.deactivated = _remove_created(cursor, batch, now)
         batch.state = ImportBatch.State.UNDONE
         batch.undone_at = now
@@ -124,6 +130,41 @@ def _restore(cursor, batch: ImportBatch) -> int:
         [HouseholdChange.Kind.UNDONE, batch.pk, *kinds],
     )
     return restored
+
+
+def _restore_members(batch: ImportBatch, chunk: int = 1000) -> None:
+    """Give the households whose members the batch changed their recorded members back."""
+    recorded = (
+        HouseholdChange.objects.filter(
+            batch=batch, kind=HouseholdChange.Kind.UPDATED, previous__has_key="members"
+        )
+        .order_by("pk")
+        .values_list("household_id", "previous__members")
+    )
+    pending: list[tuple[int, list]] = []
+    for row in recorded.iterator(chunk_size=chunk):
+        pending.append(row)
+        if len(pending) >= chunk:
+            _replace_members(pending)
+            pending = []
+    if pending:
+        _replace_members(pending)
+
+
+def _replace_members(recorded: list[tuple[int, list]]) -> None:
+    Member.objects.filter(household_id__in=[household_id for household_id, _members in recorded]).delete()
+    Member.objects.bulk_create(
+        Member(
+            household_id=household_id,
+            nik=nik,
+            nama=nama,
+            hubungan=hubungan,
+            jenis_kelamin=jenis_kelamin,
+            tanggal_lahir=date.fromisoformat(born[:10]) if born else None,
+        )
+        for household_id, members in recorded
+        for nik, nama, hubungan, jenis_kelamin, born in members
+    )
 
 
 def _remove_created(cursor, batch: ImportBatch, now) -> tuple[int, int]:
