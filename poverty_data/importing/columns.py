@@ -181,6 +181,25 @@ KNOWN_UNUSED = [
     "kode_provinsi",
     "kode_kabupaten",
     "kode_kecamatan",
+    # P3KE's individual list.
+    "ID Individu",
+    "Status Kawin",
+    "Persentil",
+    "Tahun Input",
+    "Dimuktakhirkan Tahun",
+    "Kepesertaan DTKS",
+    "Verifikasi Lapangan",
+    "Pendapatan",
+    "Penerima BPUM",
+    "Penerima Prakerja",
+    "Penerima KUR",
+    "Usia dibawah 7 Tahun",
+    "Usia 7-12",
+    "Usia 13-15",
+    "Usia 16-18",
+    "Usia 19-21",
+    "Usia 22-59",
+    "Usia 60 Tahun keatas",
 ]
 
 FIELD_LABELS = {
@@ -238,7 +257,8 @@ def looks_like_header(mapping: dict[str, int]) -> bool:
 
 def missing_required(mapping: dict[str, int], *, per_person: bool, desil_required: bool) -> list[str]:
     missing = []
-    if "no_kk" not in mapping and ("source_id" not in mapping or per_person):
+    # A per-person file without No. KK (P3KE's individual list) groups persons by the source's family id.
+    if "no_kk" not in mapping and "source_id" not in mapping:
         missing.append(FIELD_LABELS["no_kk"])
     if per_person:
         for field in ("nik", "nama"):
