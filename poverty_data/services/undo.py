@@ -31,6 +31,7 @@ from poverty_data.models import Household, HouseholdChange, ImportBatch, Member
 from poverty_data.signals import registry_changed
 
 GONE = "tslp_undo_gone"
+ADDED_LATER = {"house_ownership"}
 EXTRA_TYPES = {
     "needs_count": "smallint",
     "is_active": "boolean",
@@ -114,9 +115,14 @@ def _restore(cursor, batch: ImportBatch) -> int:
     changes = HouseholdChange._meta.db_table
     types = {**dict(HOUSEHOLD_COLUMNS), **EXTRA_TYPES}
     if connection.vendor == "postgresql":
-        sets = ", ".join(f"{name} = (c.previous->>'{name}')::{types[name]}" for name in PREVIOUS_COLUMNS)
+        values = {name: f"(c.previous->>'{name}')::{types[name]}" for name in PREVIOUS_COLUMNS}
     else:
-        sets = ", ".join(f"{name} = json_extract(c.previous, '$.{name}')" for name in PREVIOUS_COLUMNS)
+        values = {name: f"json_extract(c.previous, '$.{name}')" for name in PREVIOUS_COLUMNS}
+    # History written before a column existed does not name it: the column keeps its value.
+    sets = ", ".join(
+        f"{name} = COALESCE({value}, {table}.{name})" if name in ADDED_LATER else f"{name} = {value}"
+        for name, value in values.items()
+    )
     kinds = [HouseholdChange.Kind.UPDATED, HouseholdChange.Kind.DEACTIVATED]
     cursor.execute(
         f"UPDATE {table} SET {sets} FROM {changes} c WHERE c.household_id = {table}.id AND c.batch_id = %s "

@@ -497,3 +497,67 @@ def test_p3ke_individual_family_without_a_head_is_rejected_with_every_row(wilaya
     assert sorted(error.row for error in result.errors) == [4, 5]
     assert "head of the family" in result.errors[0].reason
     assert list(Household.objects.values_list("no_kk", flat=True)) == ["p3ke:P3KE-0004"]
+
+
+# --- DTSEN coded housing -------------------------------------------------------------------------------------
+
+DTSEN_HOUSING = (
+    "id_keluarga|no_kk|nama_kepala_keluarga|kode_kelurahan_desa|desil_nasional|status_kepemilikan_rumah|"
+    "jenis_lantai_terluas|luas_lantai|jenis_dinding_terluas|jenis_atap_terluas|sumber_air_minum_utama|"
+    "sumber_penerangan_utama|daya_terpasang|bahan_bakar_utama_memasak|fasilitas_bab|jenis_kloset|"
+    "pembuangan_akhir_tinja"
+)
+
+
+def test_dtsen_coded_housing_is_decoded_before_the_needs_are_derived(wilayah, tmp_path):
+    path = write_pipe(
+        tmp_path / "dtsen_keluarga.csv",
+        [
+            DTSEN_HOUSING,
+            # Floor of earth, bamboo walls, thatch roof, river water, no toilet, no electricity.
+            f"D1|{kk(1)}|SUPRIADI|6211052001|1|1|8|24|6|7|9|4|NULL|10|6|NULL|NULL",
+            # Ceramic floor, brick walls, tiled roof, piped water written "03", own toilet: no need at all
+            # (read raw, roof "2" and wall "1" would count as substandard).
+            f"D2|{kk(2)}|NORHAYATI|6211052001|4|2|2|36|1|2|03|1|2|4|1|1|1",
+            # Wooden house with zinc roof, unprotected well, a toilet the family does not use.
+            f"D3|{kk(3)}|ISMAIL|6211052001|2|3|5|30|3|3|6|2|1|10|5|4|4",
+            f"D4|{kk(4)}|WATI|6211052001|2|1|8|20|6|12|9|4|NULL|10|6|NULL|NULL",
+        ],
+    )
+
+    result = run(path, "dtsen")
+
+    assert (result.created, result.rejected) == (3, 1), result.errors
+    assert result.unknown_columns == []
+    [error] = result.errors
+    assert (error.row, error.column, error.value) == (5, "jenis_atap_terluas", "12")
+    assert "1 Beton, 2 Genteng, 3 Seng" in error.reason
+    one, two, three = (Household.objects.get(no_kk=kk(n)) for n in (1, 2, 3))
+    assert (one.floor, one.wall, one.roof) == ("Tanah", "Bambu", "Jerami/ijuk/daun-daunan/rumbia")
+    assert (one.drinking_water, one.lighting, one.toilet, one.house_ownership) == (
+        "Air permukaan (sungai/danau/waduk/kolam/irigasi)",
+        "Bukan listrik",
+        "Tidak ada fasilitas",
+        "Milik sendiri",
+    )
+    assert (one.needs_house, one.needs_water, one.needs_toilet, one.needs_count) == (True, True, True, 3)
+    assert (two.roof, two.wall, two.drinking_water, two.house_ownership) == (
+        "Genteng",
+        "Tembok",
+        "Leding",
+        "Kontrak/sewa",
+    )
+    assert (two.needs_house, two.needs_water, two.needs_toilet) == (False, False, False)
+    assert (three.needs_house, three.needs_water, three.needs_toilet) == (False, True, True)
+    assert three.toilet == "Ada, anggota keluarga tidak menggunakan"
+
+
+def test_bare_numbers_in_housing_columns_of_an_uncoded_source_never_make_a_need(wilayah, tmp_path):
+    header = ["NO KK", "NAMA KEPALA KELUARGA", "ID WILAYAH", "Jenis Atap", "Jenis Dinding", "Jenis Lantai"]
+    rows = [header, [kk(1), "Ayu", "6211052001", "7", "6", "9"]]
+
+    result = run(write_csv(tmp_path / "bdt.csv", rows), "other")
+
+    assert result.created == 1, result.errors
+    household = Household.objects.get()
+    assert (household.roof, household.wall, household.needs_house) == ("7", "6", False)
