@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from poverty_data.importing.schema import HOUSEHOLD_COLUMNS, PREVIOUS_COLUMNS
 from poverty_data.importing.staging import IMPORT_LOCK
-from poverty_data.models import Household, HouseholdChange, ImportBatch, Member
+from poverty_data.models import Household, HouseholdChange, ImportBatch, Member, RecipientListing
 from poverty_data.signals import registry_changed
 
 GONE = "tslp_undo_gone"
@@ -192,6 +192,7 @@ def _remove_created(cursor, batch: ImportBatch, now) -> tuple[int, int]:
     gone = f"SELECT id FROM {GONE}"
     cursor.execute(f"DELETE FROM {Member._meta.db_table} WHERE household_id IN ({gone})")
     cursor.execute(f"DELETE FROM {changes} WHERE household_id IN ({gone})")
+    cursor.execute(f"DELETE FROM {RecipientListing._meta.db_table} WHERE household_id IN ({gone})")
     cursor.execute(f"DELETE FROM {table} WHERE id IN ({gone})")
     removed = cursor.rowcount
     cursor.execute(f"DROP TABLE {GONE}")
