@@ -224,7 +224,10 @@ class HouseholdAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
             _("Government assistance"),
             {"fields": ["receives_pkh", "receives_bpnt", "receives_pbi_jkn", "receives_rtlh"]},
         ),
-        (_("Housing"), {"fields": ["roof", "wall", "floor", "drinking_water", "lighting", "toilet"]}),
+        (
+            _("Housing"),
+            {"fields": ["roof", "wall", "floor", "drinking_water", "lighting", "toilet", "house_ownership"]},
+        ),
         (_("Needs"), {"fields": ["needs_house", "needs_water", "needs_toilet", "needs_count"]}),
         (_("Vulnerability"), {"fields": ["has_elderly", "has_disabled", "has_toddler", "has_school_age"]}),
         (_("Dates"), {"fields": ["created_at", "updated_at"]}),

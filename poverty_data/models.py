@@ -150,9 +150,54 @@ class ImportBatch(models.Model):
         return f"{self.get_source_display()} {self.period} ({self.file_name})"
 
     @property
+    def is_recipient_list(self) -> bool:
+        """A program recipient list (PKH, BPNT, PBI): it sets and clears an assistance flag, nothing else."""
+        return self.source in RECIPIENT_LIST_SOURCES
+
+    @property
+    def flags_set(self) -> int:
+        """For a recipient list: households whose flag it sets."""
+        return sum(row[3] for row in self.summary) if self.is_recipient_list else 0
+
+    @property
+    def flags_cleared(self) -> int:
+        """For a recipient list: households whose flag it clears (the last figure of each summary row)."""
+        return sum(row[4] for row in self.summary) if self.is_recipient_list else 0
+
+    @property
     def needs_confirmation(self) -> bool:
         """Whether applying deactivates more than ``MASS_DEACTIVATION_SHARE`` of the source's households."""
         return self.deactivated_count > MASS_DEACTIVATION_SHARE * self.source_active_count
+
+
+RECIPIENT_LIST_SOURCES = {ImportBatch.Source.PKH, ImportBatch.Source.BPNT, ImportBatch.Source.PBI}
+
+
+class RecipientListing(models.Model):
+    """A household that a program recipient list named: a later list of the same program clears the flag of
+    the households an earlier one named and it no longer does (``importing/recipients.py``)."""
+
+    # No database constraints (see Household.last_batch); a household removed by an undo leaves its rows.
+    batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("import batch"),
+        db_constraint=False,
+    )
+    household_id = models.BigIntegerField(_("household"), db_index=True)
+
+    class Meta:
+        verbose_name = _("recipient list entry")
+        verbose_name_plural = _("recipient list entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "household_id"], name="poverty_listing_unique_household"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.batch_id}: {self.household_id}"
 
 
 class HouseholdQuerySet(models.QuerySet):
@@ -212,6 +257,8 @@ class Household(models.Model):
     drinking_water = models.CharField(_("drinking water"), max_length=60, blank=True)
     lighting = models.CharField(_("lighting"), max_length=60, blank=True)
     toilet = models.CharField(_("toilet"), max_length=60, blank=True)
+    # A database default as well: benchmarks insert rows with SQL that does not name this column.
+    house_ownership = models.CharField(_("house ownership"), max_length=60, blank=True, db_default="")
     needs_house = models.BooleanField(_("uninhabitable house"), default=False)
     needs_water = models.BooleanField(_("no clean water"), default=False)
     needs_toilet = models.BooleanField(_("no toilet"), default=False)

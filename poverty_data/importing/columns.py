@@ -130,9 +130,22 @@ ALIASES: dict[str, list[str]] = {
     ],
     "receives_rtlh": ["RTLH", "Penerima RTLH", "Bedah Rumah", "Rehab RTLH"],
     "rutilahu": ["RUTILAHU", "Rumah Tidak Layak Huni"],
-    "roof": ["Jenis Atap", "ATAP", "Bahan Atap", "Bahan Bangunan Atap Terluas"],
-    "wall": ["Jenis Dinding", "DINDING", "Bahan Dinding", "Bahan Bangunan Dinding Terluas"],
-    "floor": ["Jenis Lantai", "LANTAI", "Bahan Lantai", "Bahan Bangunan Lantai Terluas"],
+    # DTSEN writes these as codes (jenis_atap_terluas …): decoded in codes.py.
+    "roof": ["Jenis Atap", "ATAP", "Bahan Atap", "Bahan Bangunan Atap Terluas", "jenis_atap_terluas"],
+    "wall": [
+        "Jenis Dinding",
+        "DINDING",
+        "Bahan Dinding",
+        "Bahan Bangunan Dinding Terluas",
+        "jenis_dinding_terluas",
+    ],
+    "floor": [
+        "Jenis Lantai",
+        "LANTAI",
+        "Bahan Lantai",
+        "Bahan Bangunan Lantai Terluas",
+        "jenis_lantai_terluas",
+    ],
     "drinking_water": ["Sumber Air Minum", "AIR MINUM", "Sumber Air Minum Utama"],
     "lighting": ["Sumber Penerangan", "PENERANGAN", "Sumber Penerangan Utama"],
     "toilet": [
@@ -141,6 +154,12 @@ ALIASES: dict[str, list[str]] = {
         "Fasilitas BAB",
         "JAMBAN",
         "Kepemilikan Jamban",
+    ],
+    "house_ownership": [
+        "Kepemilikan Rumah",
+        "Status Kepemilikan Rumah",
+        "Status Kepemilikan Bangunan",
+        "Status Kepemilikan Bangunan Tempat Tinggal",
     ],
     "has_elderly": ["LANSIA", "Ada Lansia", "Anggota Lansia"],
     "has_disabled": ["DISABILITAS", "Penyandang Disabilitas", "Ada Disabilitas"],
@@ -163,7 +182,6 @@ KNOWN_UNUSED = [
     "Padan Dukcapil",
     "Pekerjaan",
     "Pendidikan",
-    "Kepemilikan Rumah",
     "Memiliki Simpanan",
     "Bahan Bakar Memasak",
     "Penerima BPUM",
@@ -181,6 +199,36 @@ KNOWN_UNUSED = [
     "kode_provinsi",
     "kode_kabupaten",
     "kode_kecamatan",
+    # DTSEN's family file: columns the registry does not keep.
+    "jenis_kloset",
+    "pembuangan_akhir_tinja",
+    "luas_lantai",
+    "daya_terpasang",
+    "bahan_bakar_utama_memasak",
+    "desil_provinsi",
+    "desil_kabupaten_kota",
+    "pbi_pemda",
+    "id_pelanggan_pln",
+    "kepemilikan_aset",
+    # P3KE's individual list.
+    "ID Individu",
+    "Status Kawin",
+    "Persentil",
+    "Tahun Input",
+    "Dimuktakhirkan Tahun",
+    "Kepesertaan DTKS",
+    "Verifikasi Lapangan",
+    "Pendapatan",
+    "Penerima BPUM",
+    "Penerima Prakerja",
+    "Penerima KUR",
+    "Usia dibawah 7 Tahun",
+    "Usia 7-12",
+    "Usia 13-15",
+    "Usia 16-18",
+    "Usia 19-21",
+    "Usia 22-59",
+    "Usia 60 Tahun keatas",
 ]
 
 FIELD_LABELS = {
@@ -238,7 +286,8 @@ def looks_like_header(mapping: dict[str, int]) -> bool:
 
 def missing_required(mapping: dict[str, int], *, per_person: bool, desil_required: bool) -> list[str]:
     missing = []
-    if "no_kk" not in mapping and ("source_id" not in mapping or per_person):
+    # A per-person file without No. KK (P3KE's individual list) groups persons by the source's family id.
+    if "no_kk" not in mapping and "source_id" not in mapping:
         missing.append(FIELD_LABELS["no_kk"])
     if per_person:
         for field in ("nik", "nama"):

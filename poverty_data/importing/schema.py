@@ -36,6 +36,7 @@ HOUSEHOLD_COLUMNS = [
     ("drinking_water", "varchar(60)"),
     ("lighting", "varchar(60)"),
     ("toilet", "varchar(60)"),
+    ("house_ownership", "varchar(60)"),
     ("needs_house", "boolean"),
     ("needs_water", "boolean"),
     ("needs_toilet", "boolean"),
@@ -69,6 +70,7 @@ TEXT_FIELDS = [
     "drinking_water",
     "lighting",
     "toilet",
+    "house_ownership",
 ]
 FLAG_FIELDS = {
     "receives_pkh": "PKH",

@@ -12,7 +12,9 @@ from poverty_data.models import Household, HouseholdChange, ImportBatch, Member
 STAGE_BATCH = 10_000
 STAGE = "tslp_stage_household"
 STAGE_MEMBER = "tslp_stage_member"
+MEMBER_CHANGED = "tslp_stage_member_changed"
 CHUNK = "tslp_stage_chunk"
+MEMBER_FIELDS = ["nama", "hubungan", "jenis_kelamin", "tanggal_lahir"]
 IMPORT_LOCK = 6211_0004
 
 
@@ -42,6 +44,12 @@ class Stage:
         self.family_keys = False
         # Cleared by the validator for a member file, which completes families and never deactivates any.
         self.deactivate = True
+        # A family keyed by its source's family id that joined a household by its head's NIK: key -> No. KK,
+        # so that its members join that household too.
+        self.merged_keys: dict[str, str] = {}
+        # Set for the member file of a family + member upload: its households may already have a change row of
+        # this batch (from the family file), which stays the one undo restores.
+        self.second_pass = False
         # desa id -> [created, updated, deactivated]
         self.per_desa: dict[int, list[int]] = {}
         self.ts = self.connection.ops.adapt_datetimefield_value(now)
@@ -55,7 +63,7 @@ class Stage:
         with self.connection.cursor() as cursor:
             for table, columns in (
                 (CHUNK, STAGE_COLUMNS),
-                (STAGE, [("no_kk", "varchar(40)"), ("rejected", "boolean")]),
+                (STAGE, [("no_kk", "varchar(40)"), ("rejected", "boolean"), ("state", "char(1)")]),
                 (STAGE_MEMBER, MEMBER_COLUMNS),
             ):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
@@ -108,7 +116,11 @@ class Stage:
             raise self.error
         with self.connection.cursor() as cursor:
             if self.pending_members:
-                self._write(cursor, STAGE_MEMBER, [name for name, _t in MEMBER_COLUMNS], self.pending_members)
+                members = self.pending_members
+                if self.merged_keys:
+                    keys = self.merged_keys
+                    members = [m._replace(no_kk=keys.get(m.no_kk, m.no_kk)) for m in members]
+                self._write(cursor, STAGE_MEMBER, [name for name, _t in MEMBER_COLUMNS], members)
                 self.pending_members = []
             return self._finish(cursor, source=source)
 
@@ -177,10 +189,18 @@ class Stage:
                     cursor, 0, f"SELECT desa_id, COUNT(*) FROM {CHUNK} WHERE state = 'n' GROUP BY desa_id"
                 )
         if not self.dry_run and changed:
+            # The member file of a family + member upload: the family file's change row (or creation) is
+            # what undo goes back to.
+            again = (
+                f" AND h.first_batch_id <> {int(batch)} AND NOT EXISTS (SELECT 1 FROM {changes} c "
+                f"WHERE c.household_id = h.id AND c.batch_id = {int(batch)})"
+                if self.second_pass
+                else ""
+            )
             cursor.execute(
                 f"INSERT INTO {changes} (household_id, batch_id, kind, previous) "
                 f"SELECT h.id, %s, %s, {self._previous('h')} FROM {table} h "
-                f"JOIN {CHUNK} s ON s.no_kk = h.no_kk WHERE s.state = 'u'",
+                f"JOIN {CHUNK} s ON s.no_kk = h.no_kk WHERE s.state = 'u'{again}",
                 [batch, HouseholdChange.Kind.UPDATED],
             )
             needs = {name: (f"s.{name}" if name in self.present else f"{table}.{name}") for name in NEEDS}
@@ -219,8 +239,8 @@ class Stage:
         if self.track_seen:
             # A family merged by its head's NIK may meet its household's No. KK a second time: kept once.
             cursor.execute(
-                f"INSERT INTO {STAGE} (no_kk, rejected) SELECT no_kk, rejected FROM {CHUNK} WHERE 1 = 1 "
-                f"ON CONFLICT (no_kk) DO NOTHING"
+                f"INSERT INTO {STAGE} (no_kk, rejected, state) SELECT no_kk, rejected, state FROM {CHUNK} "
+                f"WHERE 1 = 1 ON CONFLICT (no_kk) DO NOTHING"
             )
         cursor.execute(f"DELETE FROM {CHUNK}")
 
@@ -232,11 +252,15 @@ class Stage:
             f"FROM {table} h WHERE h.nik_kepala = {CHUNK}.nik_kepala AND h.no_kk NOT LIKE '%%:%%' "
             f"AND h.nik_kepala <> ''"
         )
-        cursor.execute(
-            f"UPDATE {CHUNK} SET no_kk = (SELECT h.no_kk {match} ORDER BY h.is_active DESC, h.id LIMIT 1) "
+        household = f"(SELECT h.no_kk {match} ORDER BY h.is_active DESC, h.id LIMIT 1)"
+        merging = (
             f"WHERE no_kk LIKE '%%:%%' AND NOT rejected AND EXISTS (SELECT 1 {match}) "
             f"AND NOT EXISTS (SELECT 1 FROM {table} k WHERE k.no_kk = {CHUNK}.no_kk)"
         )
+        if self.members:
+            cursor.execute(f"SELECT no_kk, {household} FROM {CHUNK} {merging}")
+            self.merged_keys.update(cursor.fetchall())
+        cursor.execute(f"UPDATE {CHUNK} SET no_kk = {household} {merging}")
 
     def _count(self, cursor, kind: int, sql: str, params=()) -> None:
         """Add the (desa id, count) rows of ``sql`` to the per-desa counts (0 created, 1 updated, 2 deactivated)."""
@@ -302,8 +326,11 @@ class Stage:
                     [batch, kind],
                 )
         deactivated = sum(counts[2] for counts in self.per_desa.values())
-        if self.members and not self.dry_run:
+        if self.members:
             cursor.execute(f"CREATE INDEX {STAGE_MEMBER}_no_kk ON {STAGE_MEMBER} (no_kk, nik)")
+            if not self.registry_empty:
+                self._members_history(cursor)
+        if self.members and not self.dry_run:
             staged = f"SELECT h.id FROM {table} h JOIN {STAGE} s ON s.no_kk = h.no_kk WHERE NOT s.rejected"
             cursor.execute(
                 f"DELETE FROM {member_table} WHERE household_id IN ({staged}) AND NOT EXISTS "
@@ -325,6 +352,70 @@ class Stage:
                 f"WHERE m.household_id = h.id AND m.nik = sm.nik)"
             )
         return deactivated
+
+    def _members_history(self, cursor) -> None:
+        """Count the households whose members the file changes (and nothing else) as updated; unless a dry
+        run, record their members as they were in the batch's change row, for undo."""
+        table, changes, member = (
+            Household._meta.db_table,
+            HouseholdChange._meta.db_table,
+            Member._meta.db_table,
+        )
+        batch, kind = int(self.batch.pk), HouseholdChange.Kind.UPDATED
+        same = " AND ".join(f"sm.{name} IS NOT DISTINCT FROM m.{name}" for name in MEMBER_FIELDS)
+        cursor.execute(f"DROP TABLE IF EXISTS {MEMBER_CHANGED}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {MEMBER_CHANGED} AS SELECT h.id AS household_id, h.desa_id, s.state "
+            f"FROM {table} h JOIN {STAGE} s ON s.no_kk = h.no_kk WHERE NOT s.rejected "
+            f"AND h.first_batch_id <> {batch} AND (EXISTS (SELECT 1 FROM {member} m WHERE m.household_id = h.id "
+            f"AND NOT EXISTS (SELECT 1 FROM {STAGE_MEMBER} sm WHERE sm.no_kk = h.no_kk AND sm.nik = m.nik "
+            f"AND {same})) OR EXISTS (SELECT 1 FROM {STAGE_MEMBER} sm WHERE sm.no_kk = h.no_kk AND NOT EXISTS "
+            f"(SELECT 1 FROM {member} m WHERE m.household_id = h.id AND m.nik = sm.nik)))"
+        )
+        only_members = f"FROM {MEMBER_CHANGED} WHERE state IS NULL OR state <> 'u'"
+        self._count(cursor, 1, f"SELECT desa_id, COUNT(*) {only_members} GROUP BY desa_id")
+        if self.dry_run:
+            cursor.execute(f"DROP TABLE {MEMBER_CHANGED}")
+            return
+        fresh = (
+            f"AND NOT EXISTS (SELECT 1 FROM {changes} c WHERE c.household_id = h.id AND c.batch_id = {batch})"
+        )
+        cursor.execute(
+            f"INSERT INTO {changes} (household_id, batch_id, kind, previous) "
+            f"SELECT h.id, %s, %s, {self._previous('h')} FROM {table} h "
+            f"WHERE h.id IN (SELECT household_id FROM {MEMBER_CHANGED}) {fresh}",
+            [batch, kind],
+        )
+        cursor.execute(
+            f"UPDATE {table} SET last_batch_id = %s, updated_at = %s "
+            f"WHERE id IN (SELECT household_id {only_members})",
+            [batch, self.ts],
+        )
+        values = ", ".join(f"m.{name}" for name in ["nik", *MEMBER_FIELDS])
+        if self.postgres:
+            listed = (
+                f"COALESCE((SELECT jsonb_agg(jsonb_build_array({values}) ORDER BY m.id) FROM {member} m "
+                f"WHERE m.household_id = {changes}.household_id), '[]'::jsonb)"
+            )
+            sets, unset = (
+                f"previous = previous || jsonb_build_object('members', {listed})",
+                "previous->'members'",
+            )
+        else:
+            listed = (
+                f"COALESCE((SELECT json_group_array(json_array({values})) FROM {member} m "
+                f"WHERE m.household_id = {changes}.household_id), '[]')"
+            )
+            sets, unset = (
+                f"previous = json_set(previous, '$.members', json({listed}))",
+                "json_extract(previous, '$.members')",
+            )
+        cursor.execute(
+            f"UPDATE {changes} SET {sets} WHERE batch_id = %s AND kind = %s AND previous IS NOT NULL "
+            f"AND {unset} IS NULL AND household_id IN (SELECT household_id FROM {MEMBER_CHANGED})",
+            [batch, kind],
+        )
+        cursor.execute(f"DROP TABLE {MEMBER_CHANGED}")
 
 
 def _same(value):

@@ -5,7 +5,14 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from poverty_data.importing.codes import decode_relation, decode_sex
+from poverty_data.importing.codes import (
+    HOUSING_CODED_SOURCES,
+    HOUSING_CODES,
+    decode_housing,
+    decode_relation,
+    decode_sex,
+    housing_code_list,
+)
 from poverty_data.importing.readers import ImportRefused
 from poverty_data.importing.result import ImportResult, RowError
 from poverty_data.importing.schema import (
@@ -224,8 +231,16 @@ class Validator:
         self.i_count = mapping.get("member_count")
         self.desil_required = self.result.batch.source not in DESIL_OPTIONAL
         # (position in the staged values, column index, max length) for text; (position, index, label) flags.
+        # ... and the column's name in the code table when the source writes it coded (DTSEN's housing).
+        coded = self.result.batch.source in HOUSING_CODED_SOURCES
         self.text_slots = [
-            (getattr(SLOT, name), mapping[name], MAX_LENGTHS[name]) for name in self.text_fields
+            (
+                getattr(SLOT, name),
+                mapping[name],
+                MAX_LENGTHS[name],
+                name if coded and name in HOUSING_CODES else None,
+            )
+            for name in self.text_fields
         ]
         self.flag_slots = [(getattr(SLOT, name, None), mapping[name], name) for name in self.flag_fields]
         self.housing = [mapping.get(name) for name in ("roof", "wall", "floor", "drinking_water", "toilet")]
@@ -277,8 +292,19 @@ class Validator:
                 raise FieldError("desil", raw, str(exc)) from None
             if desil is not None:
                 out[SLOT.desil] = self.num(desil)
-        for position, index, length in self.text_slots:
-            out[position] = cells[index].strip()[:length]
+        for position, index, length, coded in self.text_slots:
+            value = cells[index].strip()
+            if coded is not None and value:
+                decoded = decode_housing(coded, value)
+                if decoded is None:
+                    raise FieldError(
+                        coded,
+                        value,
+                        _("“%(value)s” is not a code of this column; the codes are %(codes)s.")
+                        % {"value": value, "codes": housing_code_list(coded)},
+                    )
+                value = decoded
+            out[position] = value[:length]
         rutilahu = False
         for position, index, name in self.flag_slots:
             raw = cells[index]

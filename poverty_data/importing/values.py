@@ -285,8 +285,12 @@ def housing_needs(roof: str, wall: str, floor: str, water: str, toilet: str) -> 
     """(uninhabitable house, no clean water, no toilet) from the housing columns.
 
     A house is uninhabitable when at least two of roof, wall and floor are substandard. Unknown (empty)
-    values never count as a need.
+    values never count as a need, nor do bare numbers: codes are decoded before (``codes.py``), and a code
+    no table decodes says nothing about the house.
     """
+    roof, wall, floor, water, toilet = (
+        "" if value.strip().isdigit() else value for value in (roof, wall, floor, water, toilet)
+    )
     roof_l, wall_l, floor_l = roof.lower(), wall.lower(), floor.lower()
     poor = 0
     poor += bool(roof_l) and not any(word in roof_l for word in _GOOD_ROOF)
@@ -295,5 +299,7 @@ def housing_needs(roof: str, wall: str, floor: str, water: str, toilet: str) -> 
     water_l = water.lower()
     no_water = bool(water_l) and any(word in water_l for word in _UNSAFE_WATER)
     toilet_l = toilet.lower().strip()
-    no_toilet = bool(toilet_l) and (toilet_l in _NO_TOILET or toilet_l.startswith(_NO_TOILET[:2]))
+    no_toilet = bool(toilet_l) and (
+        toilet_l in _NO_TOILET or toilet_l.startswith(_NO_TOILET[:2]) or "tidak menggunakan" in toilet_l
+    )
     return poor >= 2, no_water, no_toilet

@@ -125,7 +125,7 @@ def households_import(
         options = {"dry_run": dry_run, "report": report, "channel": channel}
         with transaction.atomic():
             if source in RECIPIENT_FLAGS:
-                _recipient_list(rows, table, header, mapping, result, **options)
+                _recipient_list(rows, table, header, mapping, result, complete=complete, **options)
             else:
                 _household_file(
                     rows,
@@ -237,10 +237,12 @@ def _recipient_list(
     result: ImportResult,
     *,
     dry_run: bool,
+    complete: bool,
     report,
     channel,
 ) -> None:
-    """Set the list's assistance flag on the households it names (see ``importing/recipients.py``)."""
+    """Set the list's assistance flag on the households it names and clear it on those that dropped off
+    (see ``importing/recipients.py``)."""
     if "no_kk" not in mapping and "nik" not in mapping and "nik_kepala" not in mapping:
         raise ImportRefused(_("Required columns are missing: %(columns)s.") % {"columns": "NO KK / NIK"})
     if connection.vendor == "postgresql":
@@ -250,10 +252,13 @@ def _recipient_list(
     read_rows(rows, table, reader, result, report, channel)
     if result.rows_read == 0:
         raise ImportRefused(_("The file has a header row but no data rows."))
-    per_desa = recipients_apply(reader=reader, batch=result.batch, dry_run=dry_run, now=timezone.now())
-    if result.updated + result.unchanged == 0:
+    per_desa = recipients_apply(
+        reader=reader, batch=result.batch, dry_run=dry_run, now=timezone.now(), complete=complete
+    )
+    if reader.matched == 0:
         raise ImportRefused(_("No row of the file is valid; nothing was imported."))
-    result.summary = _per_kecamatan({desa_id: [0, count, 0] for desa_id, count in per_desa.items()})
+    # [kecamatan, name, 0, flags set, flags cleared]: the check page labels the last two for a list.
+    result.summary = _per_kecamatan(per_desa)
 
 
 def _finish(batch: ImportBatch, result: ImportResult, state: str, started: float, message: str = "") -> None:

@@ -9,11 +9,16 @@
 - The undo is recorded on the batch (state ``UNDONE``, who, when, counts in its message) and in the history
   of every household it restored or deactivated (``HouseholdChange.Kind.UNDONE``).
 
-Members of per-person files stay as the latest file gave them. ``import_undo`` is an entry point other layers
+- Members of per-person files (and DTSEN member files) come back as they were: the change row of every
+  household whose members the batch changed records them (``previous["members"]``, see
+  ``importing/staging.py``).
+
+``import_undo`` is an entry point other layers
 may build on (the dashboards rebuild their figures after it), like ``households_import``.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -22,10 +27,11 @@ from django.utils.translation import gettext as _
 
 from poverty_data.importing.schema import HOUSEHOLD_COLUMNS, PREVIOUS_COLUMNS
 from poverty_data.importing.staging import IMPORT_LOCK
-from poverty_data.models import Household, HouseholdChange, ImportBatch, Member
+from poverty_data.models import Household, HouseholdChange, ImportBatch, Member, RecipientListing
 from poverty_data.signals import registry_changed
 
 GONE = "tslp_undo_gone"
+ADDED_LATER = {"house_ownership"}
 EXTRA_TYPES = {
     "needs_count": "smallint",
     "is_active": "boolean",
@@ -69,6 +75,7 @@ def import_undo(*, batch: ImportBatch, user=None) -> UndoResult:
         now = timezone.now()
         with connection.cursor() as cursor:
             result.restored = _restore(cursor, batch)
+            _restore_members(batch)
             result.removed, result.deactivated = _remove_created(cursor, batch, now)
         batch.state = ImportBatch.State.UNDONE
         batch.undone_at = now
@@ -108,9 +115,14 @@ def _restore(cursor, batch: ImportBatch) -> int:
     changes = HouseholdChange._meta.db_table
     types = {**dict(HOUSEHOLD_COLUMNS), **EXTRA_TYPES}
     if connection.vendor == "postgresql":
-        sets = ", ".join(f"{name} = (c.previous->>'{name}')::{types[name]}" for name in PREVIOUS_COLUMNS)
+        values = {name: f"(c.previous->>'{name}')::{types[name]}" for name in PREVIOUS_COLUMNS}
     else:
-        sets = ", ".join(f"{name} = json_extract(c.previous, '$.{name}')" for name in PREVIOUS_COLUMNS)
+        values = {name: f"json_extract(c.previous, '$.{name}')" for name in PREVIOUS_COLUMNS}
+    # History written before a column existed does not name it: the column keeps its value.
+    sets = ", ".join(
+        f"{name} = COALESCE({value}, {table}.{name})" if name in ADDED_LATER else f"{name} = {value}"
+        for name, value in values.items()
+    )
     kinds = [HouseholdChange.Kind.UPDATED, HouseholdChange.Kind.DEACTIVATED]
     cursor.execute(
         f"UPDATE {table} SET {sets} FROM {changes} c WHERE c.household_id = {table}.id AND c.batch_id = %s "
@@ -124,6 +136,41 @@ def _restore(cursor, batch: ImportBatch) -> int:
         [HouseholdChange.Kind.UNDONE, batch.pk, *kinds],
     )
     return restored
+
+
+def _restore_members(batch: ImportBatch, chunk: int = 1000) -> None:
+    """Give the households whose members the batch changed their recorded members back."""
+    recorded = (
+        HouseholdChange.objects.filter(
+            batch=batch, kind=HouseholdChange.Kind.UPDATED, previous__has_key="members"
+        )
+        .order_by("pk")
+        .values_list("household_id", "previous__members")
+    )
+    pending: list[tuple[int, list]] = []
+    for row in recorded.iterator(chunk_size=chunk):
+        pending.append(row)
+        if len(pending) >= chunk:
+            _replace_members(pending)
+            pending = []
+    if pending:
+        _replace_members(pending)
+
+
+def _replace_members(recorded: list[tuple[int, list]]) -> None:
+    Member.objects.filter(household_id__in=[household_id for household_id, _members in recorded]).delete()
+    Member.objects.bulk_create(
+        Member(
+            household_id=household_id,
+            nik=nik,
+            nama=nama,
+            hubungan=hubungan,
+            jenis_kelamin=jenis_kelamin,
+            tanggal_lahir=date.fromisoformat(born[:10]) if born else None,
+        )
+        for household_id, members in recorded
+        for nik, nama, hubungan, jenis_kelamin, born in members
+    )
 
 
 def _remove_created(cursor, batch: ImportBatch, now) -> tuple[int, int]:
@@ -145,6 +192,7 @@ def _remove_created(cursor, batch: ImportBatch, now) -> tuple[int, int]:
     gone = f"SELECT id FROM {GONE}"
     cursor.execute(f"DELETE FROM {Member._meta.db_table} WHERE household_id IN ({gone})")
     cursor.execute(f"DELETE FROM {changes} WHERE household_id IN ({gone})")
+    cursor.execute(f"DELETE FROM {RecipientListing._meta.db_table} WHERE household_id IN ({gone})")
     cursor.execute(f"DELETE FROM {table} WHERE id IN ({gone})")
     removed = cursor.rowcount
     cursor.execute(f"DROP TABLE {GONE}")

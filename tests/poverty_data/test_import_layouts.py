@@ -416,3 +416,148 @@ def test_dtsen_member_file_without_wilayah_completes_the_families_of_the_family_
     one = Household.objects.get(no_kk=kk(1))
     assert (one.nik_kepala, one.member_count, one.desil, one.desa.kode) == (nik(10), 2, 2, "62.11.05.2001")
     assert Household.objects.active().count() == 3
+
+
+# --- P3KE individual list ----------------------------------------------------------------------------------
+
+P3KE_PERSON_HEADER = [
+    "No", "ID Keluarga P3KE", "Provinsi", "Kabupaten/Kota", "Kecamatan", "Desa/Kelurahan", "Kode Kemdagri",
+    "Desil Kesejahteraan", "Alamat", "ID Individu", "Nama", "NIK", "Padan Dukcapil", "Jenis Kelamin",
+    "Hubungan dengan Kepala Keluarga", "Tanggal Lahir", "Status Kawin", "Pekerjaan", "Pendidikan",
+    "Penerima BPNT", "Penerima BPUM", "Penerima BST", "Penerima PKH", "Penerima SEMBAKO",
+]  # fmt: skip
+
+
+def p3ke_person(number: int, family: str, name: str, person_nik: str, relation: str, born: str) -> list:
+    return [
+        number, family, "KALIMANTAN TENGAH", "PULANG PISAU", "MALIKU", "TAHAI JAYA", "6211062001", 1,
+        "RT 002", f"{family}-{number}", name, f"'{person_nik}", "Padan", "Perempuan", relation, born,
+        "Kawin", "Petani", "Tamat SD", "Ya", "Tidak", "Tidak", "Tidak", "Ya",
+    ]  # fmt: skip
+
+
+def p3ke_individual_workbook(path: Path, rows: list[list]) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Data Individu"
+    sheet.append(["DATA INDIVIDU P3KE"])
+    sheet.append(["KABUPATEN PULANG PISAU"])
+    sheet.append(P3KE_PERSON_HEADER)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_p3ke_individual_list_groups_persons_by_family_id_and_joins_a_head_by_nik(wilayah, tmp_path):
+    # Family 1's head is already in the registry from DTSEN (with its No. KK); family P3KE-0002 is not.
+    run(
+        write_xlsx(tmp_path / "dtsen.xlsx", [DTSEN_HEADER, dtsen_row(1, desil=4, desa="6211062001")]), "dtsen"
+    )
+    rows = [
+        p3ke_person(1, "P3KE-0001", "Kepala 1", nik(1), "Kepala Keluarga", "1970-05-12"),
+        p3ke_person(2, "P3KE-0001", "Istri 1", nik(101), "Istri", "1975-08-03"),
+        p3ke_person(3, "P3KE-0002", "Anak 2", nik(202), "Anak", "2023-02-01"),
+        p3ke_person(4, "P3KE-0002", "Wati", nik(2), "Kepala Keluarga", "1950-10-10"),
+        p3ke_person(5, "P3KE-0002", "Famili 2", nik(203), "Lainnya", "1990-01-01"),
+    ]
+    path = p3ke_individual_workbook(tmp_path / "p3ke_individu.xlsx", rows)
+
+    result = run(path, "p3ke", period="2026-02")
+    again = run(path, "p3ke", period="2026-03")
+
+    assert (result.created, result.updated, result.rejected) == (1, 1, 0), (result.refused, result.errors)
+    assert result.unknown_columns == []
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2), (again.refused, again.errors)
+    joined = Household.objects.get(no_kk=kk(1))
+    assert (joined.nik_kepala, joined.desil, joined.source, joined.member_count) == (nik(1), 1, "p3ke", 2)
+    assert sorted(joined.members.values_list("nik", flat=True)) == [nik(1), nik(101)]
+    wati = Household.objects.get(no_kk="p3ke:P3KE-0002")
+    assert (wati.nik_kepala, wati.nama_kepala, wati.source_id, wati.member_count) == (
+        nik(2),
+        "Wati",
+        "P3KE-0002",
+        3,
+    )
+    assert wati.has_toddler and wati.has_elderly and wati.receives_bpnt and not wati.receives_pkh
+    assert wati.members.get(nik=nik(202)).hubungan == "Anak"
+    assert Household.objects.count() == 2
+    assert Member.objects.count() == 5
+
+
+def test_p3ke_individual_family_without_a_head_is_rejected_with_every_row(wilayah, tmp_path):
+    rows = [
+        p3ke_person(1, "P3KE-0003", "Istri 3", nik(301), "Istri", "1975-08-03"),
+        p3ke_person(2, "P3KE-0003", "Anak 3", nik(302), "Anak", "2010-08-03"),
+        p3ke_person(3, "P3KE-0004", "Kepala 4", nik(4), "Kepala Keluarga", "1960-01-01"),
+    ]
+
+    result = run(p3ke_individual_workbook(tmp_path / "p.xlsx", rows), "p3ke")
+
+    assert sorted(error.row for error in result.errors) == [4, 5]
+    assert "head of the family" in result.errors[0].reason
+    assert list(Household.objects.values_list("no_kk", flat=True)) == ["p3ke:P3KE-0004"]
+
+
+# --- DTSEN coded housing -------------------------------------------------------------------------------------
+
+DTSEN_HOUSING = (
+    "id_keluarga|no_kk|nama_kepala_keluarga|kode_kelurahan_desa|desil_nasional|status_kepemilikan_rumah|"
+    "jenis_lantai_terluas|luas_lantai|jenis_dinding_terluas|jenis_atap_terluas|sumber_air_minum_utama|"
+    "sumber_penerangan_utama|daya_terpasang|bahan_bakar_utama_memasak|fasilitas_bab|jenis_kloset|"
+    "pembuangan_akhir_tinja"
+)
+
+
+def test_dtsen_coded_housing_is_decoded_before_the_needs_are_derived(wilayah, tmp_path):
+    path = write_pipe(
+        tmp_path / "dtsen_keluarga.csv",
+        [
+            DTSEN_HOUSING,
+            # Floor of earth, bamboo walls, thatch roof, river water, no toilet, no electricity.
+            f"D1|{kk(1)}|SUPRIADI|6211052001|1|1|8|24|6|7|9|4|NULL|10|6|NULL|NULL",
+            # Ceramic floor, brick walls, tiled roof, piped water written "03", own toilet: no need at all
+            # (read raw, roof "2" and wall "1" would count as substandard).
+            f"D2|{kk(2)}|NORHAYATI|6211052001|4|2|2|36|1|2|03|1|2|4|1|1|1",
+            # Wooden house with zinc roof, unprotected well, a toilet the family does not use.
+            f"D3|{kk(3)}|ISMAIL|6211052001|2|3|5|30|3|3|6|2|1|10|5|4|4",
+            f"D4|{kk(4)}|WATI|6211052001|2|1|8|20|6|12|9|4|NULL|10|6|NULL|NULL",
+        ],
+    )
+
+    result = run(path, "dtsen")
+
+    assert (result.created, result.rejected) == (3, 1), result.errors
+    assert result.unknown_columns == []
+    [error] = result.errors
+    assert (error.row, error.column, error.value) == (5, "jenis_atap_terluas", "12")
+    assert "1 Beton, 2 Genteng, 3 Seng" in error.reason
+    one, two, three = (Household.objects.get(no_kk=kk(n)) for n in (1, 2, 3))
+    assert (one.floor, one.wall, one.roof) == ("Tanah", "Bambu", "Jerami/ijuk/daun-daunan/rumbia")
+    assert (one.drinking_water, one.lighting, one.toilet, one.house_ownership) == (
+        "Air permukaan (sungai/danau/waduk/kolam/irigasi)",
+        "Bukan listrik",
+        "Tidak ada fasilitas",
+        "Milik sendiri",
+    )
+    assert (one.needs_house, one.needs_water, one.needs_toilet, one.needs_count) == (True, True, True, 3)
+    assert (two.roof, two.wall, two.drinking_water, two.house_ownership) == (
+        "Genteng",
+        "Tembok",
+        "Leding",
+        "Kontrak/sewa",
+    )
+    assert (two.needs_house, two.needs_water, two.needs_toilet) == (False, False, False)
+    assert (three.needs_house, three.needs_water, three.needs_toilet) == (False, True, True)
+    assert three.toilet == "Ada, anggota keluarga tidak menggunakan"
+
+
+def test_bare_numbers_in_housing_columns_of_an_uncoded_source_never_make_a_need(wilayah, tmp_path):
+    header = ["NO KK", "NAMA KEPALA KELUARGA", "ID WILAYAH", "Jenis Atap", "Jenis Dinding", "Jenis Lantai"]
+    rows = [header, [kk(1), "Ayu", "6211052001", "7", "6", "9"]]
+
+    result = run(write_csv(tmp_path / "bdt.csv", rows), "other")
+
+    assert result.created == 1, result.errors
+    household = Household.objects.get()
+    assert (household.roof, household.wall, household.needs_house) == ("7", "6", False)

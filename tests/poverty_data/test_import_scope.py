@@ -281,7 +281,7 @@ def test_import_undo_command(wilayah, tmp_path, capsys):
 
 
 def test_undo_restores_a_csv_import_on_a_per_person_file(wilayah, tmp_path):
-    # Per-person files too: the household fields come back; members stay as the latest file gave them.
+    # Per-person files too: the household fields come back (members: test_import_undo_members.py).
     header = ["NOMOR KK", "NOMOR NIK", "NAMA", "HUB KELUARGA", "DESA/KELUARAHAN", "KECAMATAN"]
     first = [header, [kk(1), "6211054101900001", "Ayu", "KEPALA KELUARGA", "BUNTOI", "KAHAYAN HILIR"]]
     second = [

@@ -91,6 +91,12 @@ class Command(BaseCommand):
         out.write(_("Rejected:     %(n)s") % {"n": _n(result.rejected)})
         out.write(_("Without desil: %(n)s") % {"n": _n(result.unranked)})
         for kode, nama, created, updated, deactivated in result.summary:
+            if result.batch.is_recipient_list:
+                out.write(
+                    _("  %(kecamatan)s: flag set on %(set)s, cleared on %(cleared)s")
+                    % {"kecamatan": f"{kode} {nama}", "set": _n(updated), "cleared": _n(deactivated)}
+                )
+                continue
             out.write(
                 _("  %(kecamatan)s: %(created)s new, %(updated)s updated, %(deactivated)s deactivated")
                 % {
