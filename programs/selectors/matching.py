@@ -196,6 +196,7 @@ def household_search(program: Program, query: str, *, limit: int = 20) -> list[H
     found = list(
         Household.objects.filter(Q(no_kk=query) | Q(nik_kepala=query) | Q(nama_kepala__icontains=query))
         .select_related("desa")
+        .defer("desa__boundary")
         .annotate(
             eligible=Exists(eligible),
             outside=Case(When(desa_id__in=desa_ids, then=Value(0)), default=Value(1)),
