@@ -377,6 +377,9 @@ class Beneficiary(models.Model):
         indexes = [
             models.Index(fields=["program", "state", "rank"], name="programs_benef_program_state"),
             models.Index(fields=["household", "state"], name="programs_benef_household_state"),
+            # The matching page lists a program's households in rank order, 100 at a time: without this the
+            # 5,000 rows of a proposal were sorted for each page (6-200 ms, in parallel workers; 1 ms with it).
+            models.Index(fields=["program", "rank", "id"], name="programs_benef_program_rank"),
         ]
 
     def __str__(self):

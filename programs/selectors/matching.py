@@ -43,9 +43,9 @@ def blocking_years(program: Program) -> list[int]:
     return years
 
 
-def blocking_claims(program: Program) -> QuerySet[AssistanceClaim]:
+def blocking_claims(program: Program, *, years: list[int] | None = None) -> QuerySet[AssistanceClaim]:
     """The claims that keep a household from this program (none when its bidang may repeat)."""
-    years = blocking_years(program)
+    years = blocking_years(program) if years is None else years
     if not years:
         return AssistanceClaim.objects.none()
     return AssistanceClaim.objects.filter(bidang=program.bidang, year__in=years)
@@ -65,46 +65,63 @@ def household_candidates(
     households = Household.objects.filter(is_active=True, desa_id__in=desa_ids)
     if not apply_rules:
         return households
-    households = desil_and_needs_filter(households, program)
-    for assistance in program.excluded_assistance:
-        if assistance in ASSISTANCE_FIELDS:
-            households = households.filter(**{ASSISTANCE_FIELDS[assistance]: False})
-    if blocking_years(program):
-        households = households.exclude(Exists(blocking_claims(program).filter(household=OuterRef("pk"))))
-    # Households Dinsos already removed from this program stay removed.
-    removed = Beneficiary.objects.filter(
-        program=program, household=OuterRef("pk"), state=Beneficiary.State.REMOVED
-    )
-    return households.exclude(Exists(removed))
+    return households.filter(candidate_rules(program))
 
 
-def desil_and_needs_filter(households: QuerySet[Household], program: Program) -> QuerySet[Household]:
-    if program.max_desil:
-        households = households.filter(desil__lte=program.max_desil)
+def candidate_rules(program: Program, *, years: list[int] | None = None, correlated: bool = True) -> Q:
+    """What a household of the program's desa must meet to be proposed, as one condition.
+
+    ``years`` are the program's ``blocking_years`` when the caller already has them. ``correlated=False``
+    writes the claim and removal checks as ``id IN (…)`` for use inside an aggregate's ``FILTER``, where
+    PostgreSQL would run a correlated ``EXISTS`` once per household (see ``targeting_preview``); in a
+    ``WHERE`` the ``EXISTS`` becomes an anti-join, which never needs the whole subquery in memory.
+    """
+    years = blocking_years(program) if years is None else years
+    rules = desil_rule(program)
     for need in program.needs:
         if need in NEED_FIELDS:
-            households = households.filter(**{NEED_FIELDS[need]: True})
-    return households
+            rules &= Q(**{NEED_FIELDS[need]: True})
+    for assistance in program.excluded_assistance:
+        if assistance in ASSISTANCE_FIELDS:
+            rules &= Q(**{ASSISTANCE_FIELDS[assistance]: False})
+    if years:
+        rules &= ~_held_by(blocking_claims(program, years=years), correlated=correlated)
+    # Households Dinsos already removed from this program stay removed.
+    removed = Beneficiary.objects.filter(program=program, state=Beneficiary.State.REMOVED)
+    return rules & ~_held_by(removed, correlated=correlated)
+
+
+def desil_rule(program: Program) -> Q:
+    return Q(desil__lte=program.max_desil) if program.max_desil else Q()
+
+
+def _held_by(rows: QuerySet, *, correlated: bool) -> Q:
+    """The household has one of ``rows`` (claims or beneficiaries, which have a ``household``)."""
+    if correlated:
+        return Q(Exists(rows.filter(household=OuterRef("pk"))))
+    return Q(pk__in=rows.values("household_id"))
 
 
 def targeting_preview(*, program: Program) -> dict:
-    """What the program's criteria find in its desa, before and after the double-assistance rule."""
-    desa_ids = program_desa_ids(program)
-    in_desa = household_candidates(program, apply_rules=False, desa_ids=desa_ids)
-    criteria = in_desa
-    if program.max_desil:
-        criteria = criteria.filter(desil__lte=program.max_desil)
-    eligible = household_candidates(program, desa_ids=desa_ids).count()
-    same_bidang = (
-        blocking_claims(program).filter(household__in=criteria).values("household_id").distinct().count()
-    )
-    return {
-        "in_desa": in_desa.count(),
-        "meeting_desil": criteria.count(),
-        "same_bidang": same_bidang,
-        "eligible": eligible,
-        "covers_target": eligible >= program.target_households,
+    """What the program's criteria find in its desa, before and after the double-assistance rule.
+
+    One aggregate over the desa's households (four separate counts read them four times: 125 ms over the
+    101,010 households of a kecamatan). Its claim and removal checks are uncorrelated ``IN`` subqueries,
+    which PostgreSQL hashes once: as correlated ``EXISTS`` it probed an index three times per household and
+    the plan's cost switched JIT compilation on (535 ms instead of 50 ms).
+    """
+    years = blocking_years(program)
+    within_desil = desil_rule(program)
+    counts = {
+        "in_desa": Count("*"),
+        "meeting_desil": Count("pk", filter=within_desil),
+        "eligible": Count("pk", filter=candidate_rules(program, years=years, correlated=False)),
     }
+    if years:
+        blocked = _held_by(blocking_claims(program, years=years), correlated=False)
+        counts["same_bidang"] = Count("pk", filter=within_desil & blocked)
+    preview = {"same_bidang": 0} | household_candidates(program, apply_rules=False).aggregate(**counts)
+    return preview | {"covers_target": preview["eligible"] >= program.target_households}
 
 
 def empty_pool_reason(program: Program) -> str:
@@ -179,6 +196,7 @@ def household_search(program: Program, query: str, *, limit: int = 20) -> list[H
     found = list(
         Household.objects.filter(Q(no_kk=query) | Q(nik_kepala=query) | Q(nama_kepala__icontains=query))
         .select_related("desa")
+        .defer("desa__boundary")
         .annotate(
             eligible=Exists(eligible),
             outside=Case(When(desa_id__in=desa_ids, then=Value(0)), default=Value(1)),

@@ -39,16 +39,19 @@ class MatchingView(DinsosRequiredMixin, View):
             Beneficiary.objects.filter(program=program)
             .exclude(state=Beneficiary.State.REMOVED)
             .select_related("household__desa")
+            .defer("household__desa__boundary")
             .order_by("rank", "pk")
         )
-        page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+        counts = selectors.beneficiary_counts(program=program)
+        paginator = Paginator(listed, PAGE_SIZE)
+        paginator.count = counts["listed"]  # counted by state already: no second COUNT
+        page = paginator.get_page(request.GET.get("page"))
         rows = list(page.object_list)
         reasons = selectors.proposal_reasons(rows)
         query = request.GET.get("q", "").strip()
         found = []
         if query and program.status == Program.Status.APPROVED:
             found = selectors.household_search(program, query)
-        counts = selectors.beneficiary_counts(program=program)
         return {
             "program": program,
             "page_obj": page,

@@ -1,10 +1,15 @@
 import pytest
 from django.core import mail
 
+from poverty_data.models import Desa
 from programs.models import Program
+from tests.poverty_data.factories import HouseholdFactory
 from tests.programs.factories import ProgramFactory
 
 S = Program.Status
+# Session, user, program, locations, overlaps, the bidang rule, the targeting preview (one aggregate), the
+# next submission, attachments, history: pinned so that a per-row or per-desa query fails here.
+REVIEW_QUERIES = 13
 
 
 @pytest.fixture
@@ -179,3 +184,24 @@ def test_after_a_decision_the_reviewer_may_go_on_to_the_next_submission(submitte
     )
     assert response.status_code == 302
     assert response["Location"] == f"/admin/programs/program/{following.pk}/review/"
+
+
+def test_review_screen_query_count_does_not_grow_with_desa_households_or_history(
+    company, dinsos, login, django_assert_max_num_queries
+):
+    """The targeting preview is one aggregate over the desa's households, whatever their number."""
+    client = login(dinsos)
+    small = ProgramFactory(company=company, status=S.SUBMITTED, desa_codes=["62.11.05.2001"])
+    with django_assert_max_num_queries(REVIEW_QUERIES) as few:
+        assert client.get(f"/admin/programs/program/{small.pk}/review/").status_code == 200
+    codes = list(Desa.objects.filter(kecamatan__kode="62.11.05").values_list("kode", flat=True))
+    large = ProgramFactory(company=company, status=S.SUBMITTED, desa_codes=codes)
+    for code in codes:
+        HouseholdFactory.create_batch(2, desa=Desa.objects.get(kode=code), desil=1)
+    ProgramFactory(company=company, status=S.APPROVED, desa_codes=codes[:3])  # an overlap
+    with django_assert_max_num_queries(REVIEW_QUERIES) as many:
+        response = client.get(f"/admin/programs/program/{large.pk}/review/")
+    assert response.context["preview"]["in_desa"] == 2 * len(codes)
+    assert len(many.captured_queries) == len(few.captured_queries)
+    household_queries = [q["sql"] for q in many.captured_queries if "poverty_data_household" in q["sql"]]
+    assert len(household_queries) == 1
