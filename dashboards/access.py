@@ -37,7 +37,8 @@ def visible_kecamatan(user):
 
 
 def kecamatan_or_404(user, kode: str) -> Kecamatan:
-    kecamatan = visible_kecamatan(user).filter(kode=kode).first()
+    # The boundary is a large JSON document; the pages read the map's boundaries on their own.
+    kecamatan = visible_kecamatan(user).filter(kode=kode).defer("boundary").first()
     if kecamatan is None:
         raise Http404(_("Not found."))
     return kecamatan
@@ -46,6 +47,7 @@ def kecamatan_or_404(user, kode: str) -> Kecamatan:
 def desa_or_404(user, kode: str) -> Desa:
     desa = (
         Desa.objects.select_related("kecamatan")
+        .defer("boundary", "kecamatan__boundary")
         .filter(kode=kode, kecamatan__in=visible_kecamatan(user))
         .first()
     )

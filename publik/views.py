@@ -1,9 +1,15 @@
 """The public page /publik/ and its downloads: aggregates only, every figure through publik.statistics."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from dashboards.selectors.version import cache_key
 from poverty_data.models import Desa, Kecamatan
 from programs.models import Program
 from publik import opendata, selectors, statistics, tables
@@ -21,7 +27,8 @@ def _year(request) -> int:
 
 
 def _kecamatan(kode: str) -> Kecamatan:
-    return get_object_or_404(Kecamatan, kode=kode, kabupaten_kode=settings.TSLP_KABUPATEN_KODE)
+    areas = Kecamatan.objects.defer("boundary")  # a large JSON document, read with the map only
+    return get_object_or_404(areas, kode=kode, kabupaten_kode=settings.TSLP_KABUPATEN_KODE)
 
 
 def map_data(rows, areas) -> dict:
@@ -46,36 +53,68 @@ def _years(tahun: int) -> list[int]:
     return sorted(years | {tahun, statistics.current_year()}, reverse=True)
 
 
+def _page(request, *, title: str, content_template: str, key_parts: tuple, build):
+    """The page around its content: the content (figures already suppressed, tables, map data) is the same for
+    everyone, so it is rendered once and cached under the figures' version (TSLP_DASHBOARD_CACHE_SECONDS)
+    per language; navigation stays per request."""
+    seconds = settings.TSLP_DASHBOARD_CACHE_SECONDS
+    key = cache_key("publik-page", *key_parts, get_language()) if seconds else None
+    content = cache.get(key) if key is not None else None
+    if content is None:
+        content = render_to_string(content_template, build())
+        if key is not None:
+            cache.set(key, content, seconds)
+    return render(request, "publik/page.html", {"page_title": title, "content": mark_safe(content)})
+
+
 def home(request):
     tahun = _year(request)
-    table = statistics.kecamatan_table(tahun=tahun)
-    programs = list(selectors.public_programs())
-    context = {
-        "tahun": tahun,
-        "years": _years(tahun),
-        "table": table,
-        "map": map_data(
-            table["results"], Kecamatan.objects.filter(kabupaten_kode=settings.TSLP_KABUPATEN_KODE)
-        ),
-        "companies": selectors.company_commitments(programs),
-        "bidang": selectors.bidang_commitments(programs),
-        "kabupaten_nama": settings.TSLP_KABUPATEN_NAMA,
-    }
-    return render(request, "publik/home.html", context)
+
+    def build():
+        table = statistics.kecamatan_table(tahun=tahun)
+        programs = list(selectors.public_programs())
+        return {
+            "tahun": tahun,
+            "years": _years(tahun),
+            "table": table,
+            "map": map_data(
+                table["results"], Kecamatan.objects.filter(kabupaten_kode=settings.TSLP_KABUPATEN_KODE)
+            ),
+            "companies": selectors.company_commitments(programs),
+            "bidang": selectors.bidang_commitments(programs),
+            "kabupaten_nama": settings.TSLP_KABUPATEN_NAMA,
+        }
+
+    return _page(
+        request,
+        title=_("Public data"),
+        content_template="publik/home_content.html",
+        key_parts=("home", tahun),
+        build=build,
+    )
 
 
 def kecamatan(request, kode: str):
     area = _kecamatan(kode)
     tahun = _year(request)
-    table = statistics.desa_table(kecamatan=area, tahun=tahun)
-    context = {
-        "kecamatan": area,
-        "tahun": tahun,
-        "years": _years(tahun),
-        "table": table,
-        "map": map_data(table["results"], Desa.objects.filter(kecamatan=area)),
-    }
-    return render(request, "publik/kecamatan.html", context)
+
+    def build():
+        table = statistics.desa_table(kecamatan=area, tahun=tahun)
+        return {
+            "kecamatan": area,
+            "tahun": tahun,
+            "years": _years(tahun),
+            "table": table,
+            "map": map_data(table["results"], Desa.objects.filter(kecamatan=area)),
+        }
+
+    return _page(
+        request,
+        title=_("Kecamatan %(name)s: public data") % {"name": area.nama},
+        content_template="publik/kecamatan_content.html",
+        key_parts=("kecamatan", area.pk, tahun),
+        build=build,
+    )
 
 
 def download(request, table: str, fmt: str):

@@ -41,6 +41,8 @@ class RequestLogMiddleware:
     def __call__(self, request):
         started = time.monotonic()
         response = self.get_response(request)
+        if not request_logger.isEnabledFor(logging.INFO):
+            return response
         user = getattr(request, "user", None)
         request_logger.info(
             "request",

@@ -5,27 +5,39 @@ import hashlib
 from django.db import connection
 from django.utils import timezone
 
+from companies.models import Company
 from dashboards.models import FiguresState
-from dashboards.selectors import summary
 from programs.models import Program, RealisationReport
 
 
 def figures_version() -> str:
     """The ledger's last change (summary refreshes, imports), the programs' last edit or transition and count,
-    the realisation reports' last submission or verification, and today's date (overdue reports)."""
-    summary.ensure_built()  # building records a change: build first, so the key holds from the first view
+    the realisation reports' last submission or verification, the companies' last change (their names and
+    status are shown), and today's date (overdue reports).
+
+    One query per request, which also says whether the summary tables are built: building them records a
+    change, so they are built first and the version read again, and the key holds from the first view."""
     sql = (
-        f"SELECT (SELECT changed_at FROM {FiguresState._meta.db_table} WHERE id = 1), "
+        f"SELECT (SELECT built_at FROM {FiguresState._meta.db_table} WHERE id = 1), "
+        f"(SELECT changed_at FROM {FiguresState._meta.db_table} WHERE id = 1), "
         f"(SELECT MAX(updated_at) FROM {Program._meta.db_table}), "
         f"(SELECT COUNT(*) FROM {Program._meta.db_table}), "
         f"(SELECT MAX(submitted_at) FROM {RealisationReport._meta.db_table}), "
         f"(SELECT MAX(verified_at) FROM {RealisationReport._meta.db_table}), "
-        f"(SELECT COUNT(*) FROM {RealisationReport._meta.db_table})"
+        f"(SELECT COUNT(*) FROM {RealisationReport._meta.db_table}), "
+        f"(SELECT MAX(updated_at) FROM {Company._meta.db_table}), "
+        f"(SELECT COUNT(*) FROM {Company._meta.db_table})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
         row = cursor.fetchone()
-    return "|".join(str(value) for value in (*row, timezone.localdate()))
+        if row[0] is None:
+            from dashboards.services.summary import figures_rebuild
+
+            figures_rebuild()
+            cursor.execute(sql)
+            row = cursor.fetchone()
+    return "|".join(str(value) for value in (*row[1:], timezone.localdate()))
 
 
 def cache_key(*parts) -> str:

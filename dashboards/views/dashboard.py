@@ -52,8 +52,9 @@ def dashboard_params(request) -> tuple[int, int]:
 
 
 class DashboardView(LoginRequiredMixin, View):
-    """A dashboard page. Its content is cached per area, year, poverty line, language and role, under the key
-    of :func:`figures_version`, which changes with every change of what it shows; navigation stays per user."""
+    """A dashboard page. Its content is cached per area, year, poverty line, language and role (never served to
+    another role: the content may differ by role), under the key of :func:`figures_version`, which changes
+    with every change of what it shows; navigation stays per user."""
 
     template_name = "dashboards/dashboard/page.html"
     content_template = ""
@@ -71,14 +72,14 @@ class DashboardView(LoginRequiredMixin, View):
         seconds = settings.TSLP_DASHBOARD_CACHE_SECONDS
         key = None
         if seconds:
-            scope = "camat" if request.user.is_camat else "regency"
             key = cache_key(
                 type(self).__name__,
                 self.area_key(request, **kwargs),
                 tahun,
                 garis,
                 get_language(),
-                scope,
+                request.user.role,
+                request.user.is_staff,
             )
             cached = cache.get(key)
             if cached is not None:

@@ -69,3 +69,33 @@ def test_statistics_are_cached_per_scope(cached, company, pimpinan, camat, login
     assert len(response.json()["results"]) == 8
     assert queries <= 6
     assert [r["kode"] for r in get(login(camat), url)[0].json()["results"]] == ["62.11.05"]
+
+
+def main_content(response) -> str:
+    """The page's content (what is cached), without the navigation and its per-request CSRF token."""
+    html = response.content.decode()
+    return html[html.index('<main id="main"') : html.index("</main>")]
+
+
+@pytest.mark.parametrize("first", ["camat", "pimpinan"])
+def test_a_cached_page_is_never_served_to_another_role(cached, company, camat, pimpinan, login, first):
+    build(company)
+    users = {"camat": camat, "pimpinan": pimpinan}
+    for url in (URL, reverse("dashboards:desa", args=["62.11.05.2001"])):
+        fresh = {}
+        for role, user in users.items():
+            cache.clear()
+            fresh[role] = main_content(get(login(user), url)[0])
+        cache.clear()
+        for role in (first, *(r for r in users if r != first)):
+            assert main_content(get(login(users[role]), url)[0]) == fresh[role], (url, role)
+        # What differs: the regency link in the breadcrumb (a camat has no regency dashboard).
+        assert fresh["pimpinan"].count("breadcrumb-item") == fresh["camat"].count("breadcrumb-item") + 1
+
+
+def test_dinsos_and_pimpinan_have_cache_entries_of_their_own(cached, company, dinsos, pimpinan, login):
+    build(company)
+    get(login(dinsos))
+    entries = len(cache._cache)
+    get(login(pimpinan))
+    assert len(cache._cache) > entries

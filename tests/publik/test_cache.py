@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from companies.services import company_suspend
 from tests.programs.delivery_helpers import running_program
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +44,32 @@ def test_public_statistics_come_from_the_cache_until_the_ledger_changes(cached, 
     third, third_queries = get(client, url, params)
     assert third_queries > second_queries
     assert third["results"] != first["results"]
+
+
+def page(client, url, params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    return html[html.index('<main id="main"') : html.index("</main>")], len(queries)
+
+
+@pytest.mark.parametrize(("url", "most"), [("/publik/", 1), ("/publik/kecamatan/62.11.05/", 2)])
+def test_public_pages_are_rendered_once_until_the_ledger_changes(cached, scene, company, client, url, most):
+    params = {"tahun": scene["big"].tahun}
+    first, _first_queries = page(client, url, params)
+    second, second_queries = page(client, url, params)
+    assert second == first
+    assert second_queries <= most
+    running_program(company=company, dinsos=scene["dinsos"], households=7, title="Baru")
+    third, _third_queries = page(client, url, params)
+    assert third != first
+    cache.clear()
+    assert page(client, url, params)[0] == third  # exactly what an uncached page shows
+
+
+def test_a_suspended_company_leaves_the_cached_public_page(cached, scene, company, client, dinsos):
+    params = {"tahun": scene["big"].tahun}
+    assert company.name in page(client, "/publik/", params)[0]
+    company_suspend(company=company, actor=dinsos, note="Diperiksa.")
+    assert company.name not in page(client, "/publik/", params)[0]
