@@ -21,6 +21,9 @@ from programs.selectors import program as selectors
 from tslp_portal.admin_mixins import ReadOnlyAdminMixin
 from tslp_portal.templatetags.portal import rupiah
 
+# Names are all these pages show of a desa and its kecamatan: never decode their boundary shapes.
+BOUNDARIES = ("desa__boundary", "desa__kecamatan__boundary")
+
 
 class KecamatanFilter(admin.SimpleListFilter):
     title = _("kecamatan")
@@ -79,7 +82,10 @@ class ProgramAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             super()
             .get_queryset(request)
             .prefetch_related(
-                Prefetch("locations", queryset=ProgramLocation.objects.select_related("desa__kecamatan"))
+                Prefetch(
+                    "locations",
+                    queryset=ProgramLocation.objects.select_related("desa__kecamatan").defer(*BOUNDARIES),
+                )
             )
         )
 
@@ -191,7 +197,9 @@ class ProgramAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "opts": self.opts,
             "title": _("Review: %(title)s") % {"title": program.title},
             "program": program,
-            "locations": program.locations.select_related("desa__kecamatan").order_by("desa__kode"),
+            "locations": program.locations.select_related("desa__kecamatan")
+            .defer(*BOUNDARIES)
+            .order_by("desa__kode"),
             "events": program.events.select_related("actor"),
             "attachments": program.attachments.all(),
             "overlaps": selectors.program_overlaps(program=program),

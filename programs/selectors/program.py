@@ -42,9 +42,8 @@ def program_overlaps(*, program: Program) -> list[dict]:
         .order_by("company__name", "title")
     )
     shared = {}
-    for location in ProgramLocation.objects.filter(program__in=others, desa_id__in=desa_ids).select_related(
-        "desa"
-    ):
+    shown = ProgramLocation.objects.filter(program__in=others, desa_id__in=desa_ids).select_related("desa")
+    for location in shown.defer("desa__boundary"):
         shared.setdefault(location.program_id, []).append(location.desa.nama)
     return [{"program": other, "shared_desa": sorted(shared.get(other.pk, []))} for other in others]
 
