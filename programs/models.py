@@ -151,6 +151,13 @@ class Program(models.Model):
         return [str(Assistance(code).label) for code in self.excluded_assistance if code in Assistance.values]
 
 
+class ProgramLocationQuerySet(models.QuerySet):
+    def named(self):
+        """With their desa and kecamatan for the names: never the boundary shapes, large JSON documents that
+        only the maps read."""
+        return self.select_related("desa__kecamatan").defer("desa__boundary", "desa__kecamatan__boundary")
+
+
 class ProgramLocation(models.Model):
     program = models.ForeignKey(
         Program, on_delete=models.CASCADE, related_name="locations", verbose_name=_("program")
@@ -161,6 +168,8 @@ class ProgramLocation(models.Model):
         related_name="program_locations",
         verbose_name=_("desa"),
     )
+
+    objects = ProgramLocationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("program location")

@@ -29,11 +29,7 @@ def public_programs(*, details: bool = False) -> QuerySet[Program]:
         "verified_at", "pk"
     )
     # Boundaries are large JSON documents the files never need: decoding one per location cost most of the time.
-    locations = (
-        ProgramLocation.objects.select_related("desa__kecamatan")
-        .defer("desa__boundary", "desa__kecamatan__boundary")
-        .order_by("desa__kode")
-    )
+    locations = ProgramLocation.objects.named().order_by("desa__kode")
     return programs.prefetch_related(
         Prefetch("locations", queryset=locations),
         Prefetch("reports", queryset=verified_reports, to_attr="verified_reports"),

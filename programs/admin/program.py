@@ -21,16 +21,13 @@ from programs.selectors import program as selectors
 from tslp_portal.admin_mixins import ReadOnlyAdminMixin
 from tslp_portal.templatetags.portal import rupiah
 
-# Names are all these pages show of a desa and its kecamatan: never decode their boundary shapes.
-BOUNDARIES = ("desa__boundary", "desa__kecamatan__boundary")
-
 
 class KecamatanFilter(admin.SimpleListFilter):
     title = _("kecamatan")
     parameter_name = "kecamatan"
 
     def lookups(self, request, model_admin):
-        return [(k.pk, k.nama) for k in Kecamatan.objects.all()]
+        return list(Kecamatan.objects.order_by("kode").values_list("pk", "nama"))
 
     def queryset(self, request, queryset):
         if self.value():
@@ -84,7 +81,7 @@ class ProgramAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             .prefetch_related(
                 Prefetch(
                     "locations",
-                    queryset=ProgramLocation.objects.select_related("desa__kecamatan").defer(*BOUNDARIES),
+                    queryset=ProgramLocation.objects.named(),
                 )
             )
         )
@@ -197,9 +194,7 @@ class ProgramAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "opts": self.opts,
             "title": _("Review: %(title)s") % {"title": program.title},
             "program": program,
-            "locations": program.locations.select_related("desa__kecamatan")
-            .defer(*BOUNDARIES)
-            .order_by("desa__kode"),
+            "locations": program.locations.named().order_by("desa__kode"),
             "events": program.events.select_related("actor"),
             "attachments": program.attachments.all(),
             "overlaps": selectors.program_overlaps(program=program),

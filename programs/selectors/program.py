@@ -23,9 +23,7 @@ def program_list(*, user) -> QuerySet[Program]:
     return (
         Program.objects.visible_to(user)
         .select_related("company")
-        .prefetch_related(
-            Prefetch("locations", queryset=ProgramLocation.objects.select_related("desa__kecamatan"))
-        )
+        .prefetch_related(Prefetch("locations", queryset=ProgramLocation.objects.named()))
         .order_by("-tahun", "title", "pk")
     )
 
@@ -56,9 +54,7 @@ def annual_plan(*, company, tahun: int) -> dict:
     programs = list(
         Program.objects.filter(company=company, tahun=tahun)
         .select_related("company")
-        .prefetch_related(
-            Prefetch("locations", queryset=ProgramLocation.objects.select_related("desa__kecamatan"))
-        )
+        .prefetch_related(Prefetch("locations", queryset=ProgramLocation.objects.named()))
         .order_by("bidang", "title", "pk")
     )
     planned = [p for p in programs if p.status in PLANNED_STATUSES]

@@ -58,7 +58,7 @@ class ProgramDetailView(LoginRequiredMixin, TemplateView):
         )
         context.update(
             program=program,
-            locations=program.locations.select_related("desa__kecamatan").order_by("desa__kode"),
+            locations=program.locations.named().order_by("desa__kode"),
             events=program.events.select_related("actor"),
             attachments=program.attachments.all(),
             actions=services.program_actions(program, self.request.user),

@@ -429,3 +429,23 @@ def test_program_dates_are_typed_and_shown_day_first(owner, login):
     html = client.get(f"/program/{program.pk}/ubah/").content.decode()
     assert f'value="01/03/{NEXT_YEAR}"' in html
     assert 'type="date"' not in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/program/",
+        "/program/{pk}/",
+        f"/program/rencana/{NEXT_YEAR}/",
+        f"/program/rencana/{NEXT_YEAR}/?format=xlsx",
+    ],
+)
+def test_program_pages_never_read_the_boundary_shapes(
+    company, owner, login, url, django_assert_max_num_queries
+):
+    # A desa boundary is a large GeoJSON document: the lists and the plan show names only.
+    program = ProgramFactory(company=company, tahun=NEXT_YEAR, desa_codes=["62.11.05.2001", "62.11.06.2001"])
+    client = login(owner)
+    with django_assert_max_num_queries(30) as queries:
+        assert client.get(url.format(pk=program.pk)).status_code == 200
+    assert [q["sql"] for q in queries.captured_queries if "boundary" in q["sql"]] == []
