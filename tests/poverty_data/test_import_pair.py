@@ -44,15 +44,23 @@ def member_lines(serial: int, *relations: str) -> list[str]:
     ]
 
 
-@pytest.fixture
-def earlier(wilayah, tmp_path):
+def earlier_import(tmp_path) -> ImportBatch:
     """Families 1 and 4 from an earlier family file, without members."""
     path = write(tmp_path / "keluarga_2025.csv", [FAMILY, family_line(1), family_line(4)])
     return households_import(path=path, source="dtsen", period="2025-12").batch
 
 
 @pytest.fixture
+def earlier(wilayah, tmp_path):
+    return earlier_import(tmp_path)
+
+
+@pytest.fixture
 def pair(tmp_path):
+    return pair_files(tmp_path)
+
+
+def pair_files(tmp_path):
     # Family 1's desil changes; family 4 is unchanged in the family file but gets its members; 2 and 3 are
     # new; family 9 of the member file is in no family file.
     family = write(
