@@ -297,11 +297,12 @@ class ImportBatchAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     list_filter = ["source", "state", "dry_run"]
     list_select_related = ["created_by"]
     search_fields = ["file_name", "period", "checksum"]
-    exclude = ["errors", "stored_file", "summary", "period_order"]
+    exclude = ["errors", "stored_file", "stored_member_file", "summary", "period_order"]
     readonly_fields = [
         "source",
         "period",
         "file_name",
+        "member_file_name",
         "file_size",
         "checksum",
         "dry_run",

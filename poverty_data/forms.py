@@ -8,10 +8,34 @@ from poverty_data.importing.readers import ImportRefused
 from poverty_data.models import ImportBatch
 
 
+def _checked_upload(upload):
+    """A registry file within the size limit, .xlsx or .csv."""
+    limit = settings.TSLP_IMPORT_MAX_UPLOAD
+    if upload.size > limit:
+        raise forms.ValidationError(
+            _("The file is larger than %(limit)s; split it per kabupaten.") % {"limit": filesizeformat(limit)}
+        )
+    if not upload.name.lower().endswith((".xlsx", ".csv")):
+        raise forms.ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file."))
+    return upload
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_("Excel workbook (.xlsx) or CSV as exported from SIKS-NG (DTKS), DTSEN or P3KE."),
+        help_text=_(
+            "Excel workbook (.xlsx) or CSV as exported from SIKS-NG (DTKS), DTSEN or P3KE; for DTSEN, the "
+            "family file."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    member_file = forms.FileField(
+        label=_("DTSEN member file (optional)"),
+        required=False,
+        help_text=_(
+            "The member file exported with the DTSEN family file above: both are checked and applied together, "
+            "as one import that one undo takes back."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
     source = forms.ChoiceField(label=_("Source"), choices=ImportBatch.Source.choices)
@@ -40,16 +64,22 @@ class ImportUploadForm(forms.Form):
             raise forms.ValidationError(str(exc)) from None
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.TSLP_IMPORT_MAX_UPLOAD
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)s; split it per kabupaten.")
-                % {"limit": filesizeformat(limit)}
+        return _checked_upload(self.cleaned_data["file"])
+
+    def clean_member_file(self):
+        upload = self.cleaned_data.get("member_file")
+        return _checked_upload(upload) if upload else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("member_file") and cleaned.get("source") != ImportBatch.Source.DTSEN:
+            self.add_error(
+                "member_file",
+                _(
+                    "A member file goes with a DTSEN family file: choose DTSEN as the source, or upload it alone."
+                ),
             )
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file."))
-        return upload
+        return cleaned
 
 
 class ImportApplyForm(forms.Form):

@@ -89,6 +89,9 @@ class ImportBatch(models.Model):
     file_size = models.BigIntegerField(_("file size (bytes)"), default=0)
     checksum = models.CharField(_("SHA-256 checksum"), max_length=64, db_index=True)
     stored_file = models.FileField(_("stored file"), upload_to="imports/%Y/%m/", blank=True)
+    # DTSEN's member file, uploaded with its family file: both are checked and applied as this one batch.
+    member_file_name = models.CharField(_("member file name"), max_length=255, blank=True)
+    stored_member_file = models.FileField(_("stored member file"), upload_to="imports/%Y/%m/", blank=True)
     dry_run = models.BooleanField(_("dry run"), default=False)
     strict = models.BooleanField(_("strict"), default=False)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
@@ -147,7 +150,8 @@ class ImportBatch(models.Model):
         indexes = [models.Index(fields=["source", "state"], name="poverty_batch_source_state")]
 
     def __str__(self):
-        return f"{self.get_source_display()} {self.period} ({self.file_name})"
+        files = f"{self.file_name} + {self.member_file_name}" if self.member_file_name else self.file_name
+        return f"{self.get_source_display()} {self.period} ({files})"
 
     @property
     def is_recipient_list(self) -> bool:

@@ -30,9 +30,12 @@ def household_import_run(batch_id: int) -> str:
         batch=batch,
         complete=batch.complete,
         confirmed_deactivations=batch.deactivated_count if batch.mass_deactivation_confirmed else None,
+        member_path=Path(batch.stored_member_file.path) if batch.stored_member_file else None,
+        member_file_name=batch.member_file_name,
     )
     if result.batch.state == ImportBatch.State.APPLIED:
         from poverty_data.services.retention import registry_file_delete
 
         registry_file_delete(batch.stored_file.name)  # every NIK of the file is in the registry now
+        registry_file_delete(batch.stored_member_file.name)
     return result.batch.state

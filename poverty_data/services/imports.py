@@ -15,6 +15,9 @@ Rules worth knowing (also in README.md):
   desil a DTSEN import gave).
 - A household whose row was rejected is not deactivated; one absent from a full export of the same source
   (same or newer period) is. Nothing is ever deleted.
+- DTSEN's family file and member file uploaded together are one batch: the family file is applied, then the
+  member file completes its families (head's NIK, members), in the same transaction; a dry run of the pair
+  applies both and rolls back, so its counts are exact. The member file never deactivates anything.
 """
 
 import hashlib
@@ -31,11 +34,11 @@ from poverty_data.importing.header import ProgressChannel, find_header, read_row
 from poverty_data.importing.periods import period_parse
 from poverty_data.importing.readers import ImportRefused, open_table
 from poverty_data.importing.recipients import RECIPIENT_FLAGS, RecipientReader, recipients_apply
-from poverty_data.importing.result import ImportResult
+from poverty_data.importing.result import ImportResult, RowError
 from poverty_data.importing.schema import DESIL_OPTIONAL
 from poverty_data.importing.staging import IMPORT_LOCK, Stage
 from poverty_data.importing.validation import Validator
-from poverty_data.models import MASS_DEACTIVATION_SHARE, Desa, ImportBatch
+from poverty_data.models import MASS_DEACTIVATION_SHARE, Desa, Household, HouseholdChange, ImportBatch
 from poverty_data.signals import registry_changed
 from poverty_data.tasks import household_import_run
 
@@ -74,6 +77,8 @@ def households_import(
     complete: bool = False,
     allow_mass_deactivation: bool = False,
     confirmed_deactivations: int | None = None,
+    member_path: Path | None = None,
+    member_file_name: str = "",
 ) -> ImportResult:
     """Validate a registry export and, unless ``dry_run``, apply it atomically. Never raises for bad files.
 
@@ -82,6 +87,7 @@ def households_import(
     the file are deactivated in the desa the file covers, or everywhere when ``complete``; applying more
     deactivations than ``MASS_DEACTIVATION_SHARE`` of the source's active households is refused unless
     ``allow_mass_deactivation`` or unless at most ``confirmed_deactivations`` (the number Dinsos typed).
+    With ``member_path`` (DTSEN's member file) both files are checked and applied as this one batch.
 
     An entry point other layers may build on (the dashboards rebuild their figures after it returns an
     applied batch), like ``import_undo``.
@@ -101,6 +107,7 @@ def households_import(
             dry_run=dry_run,
             strict=strict,
             complete=complete,
+            member_file_name=(member_file_name or member_path.name)[:255] if member_path else "",
             state=ImportBatch.State.RUNNING,
         )
     else:
@@ -125,6 +132,10 @@ def households_import(
         options = {"dry_run": dry_run, "report": report, "channel": channel}
         with transaction.atomic():
             if source in RECIPIENT_FLAGS:
+                if member_path is not None:
+                    raise ImportRefused(
+                        _("A member file goes with a family file, not with a recipient list.")
+                    )
                 _recipient_list(rows, table, header, mapping, result, complete=complete, **options)
             else:
                 _household_file(
@@ -137,8 +148,12 @@ def households_import(
                     complete=complete,
                     allow_mass_deactivation=allow_mass_deactivation,
                     confirmed_deactivations=confirmed_deactivations,
+                    pair=member_path is not None,
                     **options,
                 )
+                if member_path is not None:
+                    name = member_file_name or Path(member_path).name
+                    _member_file(Path(member_path), name, result, strict=strict, **options)
             if dry_run:
                 transaction.set_rollback(True)
             else:
@@ -176,14 +191,27 @@ def _household_file(
     confirmed_deactivations: int | None,
     report,
     channel,
+    pair: bool = False,
 ) -> None:
-    """Validate and stage a household file, apply it chunk by chunk, deactivate what it no longer lists."""
+    """Validate and stage a household file, apply it chunk by chunk, deactivate what it no longer lists.
+
+    The family file of a pair is written even in a dry run (rolled back at the end), so that the member
+    file is checked against the families it brings."""
     batch, source = result.batch, result.batch.source
     per_person = "hubungan" in mapping
+    if pair and per_person:
+        raise ImportRefused(
+            _(
+                "The family file has a relation column (status_hubungan_keluarga): it looks like the member "
+                "file. Upload the family file in the first field and the member file in the second."
+            )
+        )
     missing = missing_required(mapping, per_person=per_person, desil_required=source not in DESIL_OPTIONAL)
     if missing:
         raise ImportRefused(_("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)})
-    stage = Stage(batch=batch, members=per_person, dry_run=dry_run, now=timezone.now(), complete=complete)
+    stage = Stage(
+        batch=batch, members=per_person, dry_run=dry_run and not pair, now=timezone.now(), complete=complete
+    )
     validator = Validator(
         mapping=mapping,
         header=header,
@@ -227,6 +255,97 @@ def _household_file(
             }
         )
     stage.drop()
+
+
+def _member_file(
+    path: Path, name: str, result: ImportResult, *, dry_run: bool, strict: bool, report, channel
+):
+    """Apply DTSEN's member file of a pair to the families its family file just brought (same batch)."""
+    batch = result.batch
+    part = ImportResult(batch=batch)
+    updated_before = HouseholdChange.objects.filter(batch=batch, kind=HouseholdChange.Kind.UPDATED).count()
+    try:
+        table = open_table(path, name, header_test=lambda cells: looks_like_header(map_header(cells)[0]))
+    except ImportRefused as exc:
+        raise ImportRefused(f"{name}: {exc}") from None
+    try:
+        rows = iter(table.rows)
+        try:
+            header, mapping = find_header(rows, part)
+        except ImportRefused as exc:
+            raise ImportRefused(f"{name}: {exc}") from None
+        if "hubungan" not in mapping:
+            raise ImportRefused(
+                _(
+                    "The member file %(file)s has no relation column (status_hubungan_keluarga); it is not a "
+                    "member file."
+                )
+                % {"file": name}
+            )
+        missing = missing_required(mapping, per_person=True, desil_required=False)
+        if missing:
+            raise ImportRefused(
+                _("Required columns are missing from the member file %(file)s: %(columns)s.")
+                % {"file": name, "columns": ", ".join(missing)}
+            )
+        stage = Stage(batch=batch, members=True, dry_run=False, now=timezone.now())
+        stage.deactivate, stage.second_pass = False, True
+        validator = Validator(
+            mapping=mapping, header=header, per_person=True, result=part, stage=stage, strict=strict
+        )
+        stage.deactivate = False  # a member file with wilayah columns still never deactivates
+        stage.start(validator.present)
+        try:
+            read_rows(rows, table, validator, part, report, channel)
+            if part.rows_read == 0:
+                raise ImportRefused(
+                    _("The member file %(file)s has a header row but no data rows.") % {"file": name}
+                )
+            validator.finish()
+            stage.finish(source=batch.source)
+        finally:
+            stage.stop()
+        stage.drop()
+    finally:
+        table.close()
+    result.rows_read += part.rows_read
+    result.rejected += part.rejected
+    result.errors += [
+        RowError(error.row, f"{name}: {error.column}" if error.column else name, error.value, error.reason)
+        for error in part.errors
+    ]
+    result.unknown_columns += [f"{name}: {column}" for column in part.unknown_columns]
+    _pair_totals(result, updated_before)
+
+
+def _pair_totals(result: ImportResult, updated_before: int) -> None:
+    """Counts of a family + member pair, from what the batch wrote (both files touch the same families)."""
+    batch = result.batch
+    table, changes = Household._meta.db_table, HouseholdChange._meta.db_table
+    per_desa: dict[int, list[int]] = {}
+    kinds = HouseholdChange.Kind
+    queries = [
+        (f"SELECT desa_id, COUNT(*) FROM {table} WHERE first_batch_id = %s GROUP BY desa_id", [batch.pk]),
+        *(
+            (
+                f"SELECT h.desa_id, COUNT(*) FROM {changes} c JOIN {table} h ON h.id = c.household_id "
+                f"WHERE c.batch_id = %s AND c.kind = %s GROUP BY h.desa_id",
+                [batch.pk, kind],
+            )
+            for kind in (kinds.UPDATED, kinds.DEACTIVATED)
+        ),
+    ]
+    with connection.cursor() as cursor:
+        for index, (sql, params) in enumerate(queries):
+            cursor.execute(sql, params)
+            for desa_id, count in cursor.fetchall():
+                per_desa.setdefault(desa_id, [0, 0, 0])[index] += count
+    result.created, result.updated, result.deactivated = (
+        sum(counts[index] for counts in per_desa.values()) for index in range(3)
+    )
+    # Families the family file left unchanged and the member file changed are updated now.
+    result.unchanged = max(0, result.unchanged - (result.updated - updated_before))
+    result.summary = _per_kecamatan(per_desa)
 
 
 def _recipient_list(
@@ -308,9 +427,17 @@ class ImportStartError(Exception):
 
 
 def import_batch_start(
-    *, upload, source: str, period: str, user, strict: bool = False, complete: bool = False
+    *,
+    upload,
+    source: str,
+    period: str,
+    user,
+    strict: bool = False,
+    complete: bool = False,
+    member_upload=None,
 ) -> ImportBatch:
-    """Store an uploaded file privately and queue its validation (a dry run); returns the new batch."""
+    """Store an uploaded file (and DTSEN's member file uploaded with it) privately and queue their
+    validation (a dry run); returns the new batch."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -329,6 +456,16 @@ def import_batch_start(
     batch.stored_file.save(
         f"{digest.hexdigest()[:16]}{Path(upload.name).suffix.lower()[:6]}", upload, save=False
     )
+    if member_upload is not None:
+        batch.member_file_name = Path(member_upload.name).name[:255]
+        member_digest = hashlib.sha256()
+        for chunk in member_upload.chunks():
+            member_digest.update(chunk)
+        batch.stored_member_file.save(
+            f"{member_digest.hexdigest()[:16]}{Path(member_upload.name).suffix.lower()[:6]}",
+            member_upload,
+            save=False,
+        )
     batch.save()
     transaction.on_commit(lambda: household_import_run.enqueue(batch.pk))
     return batch
@@ -366,6 +503,8 @@ def import_batch_apply(*, validated: ImportBatch, user, confirmation: str = "") 
         file_size=validated.file_size,
         checksum=validated.checksum,
         stored_file=validated.stored_file.name,
+        member_file_name=validated.member_file_name,
+        stored_member_file=validated.stored_member_file.name,
         created_by=user,
         dry_run=False,
         strict=validated.strict,

@@ -48,4 +48,10 @@ def registry_files_purge(*, now: datetime.datetime | None = None) -> int:
             continue
         if row["applied"] is not None or row["last_used"] < cutoff:
             deleted += registry_file_delete(row["stored_file"])
+            # A member file uploaded with it goes with it.
+            members = ImportBatch.objects.filter(stored_file=row["stored_file"]).exclude(
+                stored_member_file=""
+            )
+            for name in set(members.values_list("stored_member_file", flat=True)):
+                deleted += registry_file_delete(name)
     return deleted

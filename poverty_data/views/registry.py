@@ -41,6 +41,7 @@ class ImportUploadView(DinsosRequiredMixin, FormView):
             strict=form.cleaned_data["strict"],
             complete=form.cleaned_data["complete"],
             user=self.request.user,
+            member_upload=form.cleaned_data.get("member_file"),
         )
         return redirect("registry:import_detail", pk=batch.pk)
 

@@ -23,6 +23,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--members",
+            type=Path,
+            help="DTSEN's member file exported with FILE (the family file): both are checked and applied as one "
+            "import.",
+        )
         parser.add_argument("--source", required=True, choices=ImportBatch.Source.values)
         parser.add_argument("--period", required=True, help="Period label, e.g. 2026-03 or 'Maret 2026'.")
         parser.add_argument("--dry-run", action="store_true", help="Validate and count, change nothing.")
@@ -51,6 +57,11 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(_("File not found: %(path)s") % {"path": path})
+        members: Path | None = options["members"]
+        if members is not None and not members.is_file():
+            raise CommandError(_("File not found: %(path)s") % {"path": members})
+        if members is not None and options["source"] != ImportBatch.Source.DTSEN:
+            raise CommandError(_("--members goes with a DTSEN family file (--source dtsen)."))
         show = not options["quiet_progress"]
         stream = sys.stderr
         last = {"at": 0.0}
@@ -74,6 +85,7 @@ class Command(BaseCommand):
             progress=progress,
             complete=options["complete"],
             allow_mass_deactivation=options["allow_mass_deactivation"],
+            member_path=members,
         )
         if show:
             stream.write("\n")
