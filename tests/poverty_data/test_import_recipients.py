@@ -120,7 +120,7 @@ def test_the_check_page_shows_the_cleared_flags_per_kecamatan(registry, tmp_path
     html = page.content.decode()
     assert 'id="flags-cleared-warning"' in html
     # Household 2 of Buntoi dropped off; household 4 of Mintin is outside the desa the list covers.
-    assert "1 keluarga yang tercantum di Daftar penerima PKH sebelumnya tidak ada" in html
+    assert "Daftar penerima PKH sebelumnya mencantumkan 1 keluarga yang tidak ada di daftar ini" in html
     assert "Tanda dicabut" in html
     assert "Kahayan Hilir" in html
 
