@@ -179,11 +179,14 @@ def _contribution(household_ids: list[int]) -> dict[tuple, list[int]]:
     return rows
 
 
-def _apply(delta: dict[tuple, list[int]]) -> None:
-    """Add ``delta`` to the summary rows; a row that comes to nothing is deleted, as a rebuild would leave it."""
+def _apply(delta: dict[tuple, list[int]]) -> bool:
+    """Add ``delta`` to the summary rows; a row that comes to nothing is deleted, as a rebuild would leave it.
+    False, and nothing written, when a row would fall below zero: the summary was not exact to begin with
+    (the registry changed behind the services' back), and the caller recounts instead."""
     changed = {key: values for key, values in delta.items() if any(values)}
     if not changed:
-        return
+        return True
+    plans = []
     for kind, model, columns, key_fields in (
         ("d", DesaDesilCount, DESIL_COLUMNS, ("desa_id", "desil")),
         ("r", DesaReachCount, ("terjangkau",), ("desa_id", "tahun", "desil")),
@@ -207,12 +210,17 @@ def _apply(delta: dict[tuple, list[int]]) -> None:
                 updated.append(row)
             for column, value in zip(columns, values, strict=True):
                 setattr(row, column, getattr(row, column) + value)
+            if any(getattr(row, column) < 0 for column in columns):
+                return False
             if row in updated and not any(getattr(row, column) for column in columns):
                 updated.remove(row)
                 emptied.append(row.pk)
+        plans.append((model, columns, created, updated, emptied))
+    for model, columns, created, updated, emptied in plans:
         model.objects.bulk_create(created)
         model.objects.bulk_update(updated, list(columns))
         model.objects.filter(pk__in=emptied).delete()
+    return True
 
 
 def figures_delta_begin(
@@ -243,7 +251,8 @@ def figures_delta_begin(
         for key, values in before.items():
             current = delta[key][: len(values)]
             delta[key] = [a - b for a, b in zip(current, values, strict=True)]
-        _apply(delta)
+        if not _apply(delta):
+            figures_refresh(desa_ids={key[1] for key in delta})
         _touch()
 
     return finish

@@ -4,9 +4,12 @@ import datetime
 import random
 
 import pytest
+from django.db.models import Q
 
 from dashboards import receivers
 from dashboards.models import DesaDesilCount, DesaReachCount
+from dashboards.selectors import summary
+from dashboards.selectors.figures import straight_household_figures
 from dashboards.services import summary as summary_service
 from dashboards.services.summary import figures_rebuild
 from poverty_data.models import Desa
@@ -19,7 +22,12 @@ from programs.services import (
     program_cancel,
 )
 from tests.dashboards.ledger import YEAR
-from tests.dashboards.test_summary import AREA, assert_summary_equals_straight_count, random_ledger
+from tests.dashboards.test_summary import (
+    AREA,
+    HOUSEHOLD_FIELDS,
+    assert_summary_equals_straight_count,
+    random_ledger,
+)
 from tests.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +125,23 @@ def test_services_keep_the_summary_equal_to_a_rebuild(company, owner, dinsos, ma
     assert_equals_rebuild("single rows")
     first.delete()
     assert_equals_rebuild("delete")
+
+
+def test_a_stale_summary_is_recounted_instead_of_going_below_zero(company, dinsos, owner, kahayan_hilir):
+    rng = random.Random(7)
+    random_ledger(rng, company)
+    DataSharingAgreement.objects.create(
+        company=company, number="PKS/1", signed_on=datetime.date(YEAR - 2, 1, 1), recorded_by=dinsos
+    )
+    figures_rebuild()
+    DesaDesilCount.objects.update(belum_pernah=0, sekali=0)  # as if the registry changed behind its back
+    program = confirmed_program(rng, company, dinsos, owner)
+
+    touched = Q(pk__in=Beneficiary.objects.filter(program=program).values("household__desa_id"))
+    for garis in (1, 4, 10):
+        cached = summary.household_figures(touched, tahun=program.tahun, garis=garis)
+        straight = straight_household_figures(touched, tahun=program.tahun, garis=garis)
+        for desa_id, row in straight.items():
+            assert {f: row.get(f, 0) for f in HOUSEHOLD_FIELDS} == {
+                f: cached[desa_id][f] for f in HOUSEHOLD_FIELDS
+            }
