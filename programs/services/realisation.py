@@ -21,7 +21,7 @@ from programs.services.workflow import (
     program_mail_queue,
     program_transition,
 )
-from programs.signals import ledger_changed
+from programs.signals import ledger_change
 from tslp_portal.uploads import filename_shorten
 
 R = RealisationReport.State
@@ -108,15 +108,15 @@ def realisation_verify(*, report: RealisationReport, actor: User, note: str = ""
     report.verified_by = actor
     report.verified_at = timezone.now()
     report.dinsos_note = note.strip()
-    report.save(update_fields=["state", "verified_by", "verified_at", "dinsos_note"])
-    if report.is_final:
-        program_transition(
-            program=program,
-            actor=actor,
-            action=ProgramEvent.Action.COMPLETE,
-            note=report.dinsos_note or _("Final realisation report verified."),
-        )
-    ledger_changed.send(sender=Program, program_id=program.pk)
+    with ledger_change(program_id=program.pk):
+        report.save(update_fields=["state", "verified_by", "verified_at", "dinsos_note"])
+        if report.is_final:
+            program_transition(
+                program=program,
+                actor=actor,
+                action=ProgramEvent.Action.COMPLETE,
+                note=report.dinsos_note or _("Final realisation report verified."),
+            )
     return report
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from programs.models import Program, ProgramAttachment, ProgramEvent, ProgramLocation
-from programs.signals import ledger_changed
+from programs.signals import ledger_change
 from tslp_portal.mail import mail_after_commit
 from tslp_portal.uploads import filename_shorten
 
@@ -153,8 +153,8 @@ def program_transition(
         if action in DECISIONS:
             locked.decided_at = now
             fields.append("decided_at")
-        locked.save(update_fields=fields)
-        ledger_changed.send(sender=Program, program_id=locked.pk)
+        with ledger_change(program_id=locked.pk):
+            locked.save(update_fields=fields)
         event = program_event_record(
             program=locked, actor=actor, action=action, note=note, from_status=from_status
         )

@@ -1,0 +1,147 @@
+"""The services update the summary tables by delta; whatever they do, the tables stay what a rebuild gives."""
+
+import datetime
+import random
+
+import pytest
+from django.db.models import Q
+
+from dashboards import receivers
+from dashboards.models import DesaDesilCount, DesaReachCount
+from dashboards.selectors import summary
+from dashboards.selectors.figures import straight_household_figures
+from dashboards.services import summary as summary_service
+from dashboards.services.summary import figures_rebuild
+from poverty_data.models import Desa
+from programs.models import Beneficiary, DataSharingAgreement, Program
+from programs.services import (
+    DeliveryRow,
+    beneficiaries_report_delivery,
+    data_use_accept,
+    matching,
+    program_cancel,
+)
+from tests.dashboards.ledger import YEAR
+from tests.dashboards.test_summary import (
+    AREA,
+    HOUSEHOLD_FIELDS,
+    assert_summary_equals_straight_count,
+    random_ledger,
+)
+from tests.programs.factories import ProgramFactory
+
+pytestmark = pytest.mark.django_db
+B = Beneficiary.State
+
+
+def summary_rows():
+    return (
+        sorted(DesaDesilCount.objects.values_list("desa_id", "desil", "keluarga", "belum_pernah", "sekali")),
+        sorted(DesaReachCount.objects.values_list("desa_id", "tahun", "desil", "terjangkau")),
+    )
+
+
+def assert_equals_rebuild(step: str):
+    assert_summary_equals_straight_count()
+    updated = summary_rows()
+    figures_rebuild()
+    assert updated == summary_rows(), step
+
+
+@pytest.fixture
+def no_recount(monkeypatch):
+    """Fail if a desa is recounted: the services and single-row edits must take the delta path."""
+
+    def refuse(*, desa_ids):
+        raise AssertionError(f"recounted desa {desa_ids}")
+
+    monkeypatch.setattr(receivers, "figures_refresh", refuse)
+    monkeypatch.setattr(summary_service, "figures_refresh", refuse)
+
+
+def confirmed_program(rng, company, dinsos, owner) -> Program:
+    desa = list(Desa.objects.filter(AREA))
+    program = ProgramFactory(
+        company=company,
+        tahun=rng.choice([YEAR - 1, YEAR, YEAR + 1]),
+        status=Program.Status.APPROVED,
+        max_desil=10,
+        target_households=rng.randint(5, 15),
+        needs=[],
+        bidang=rng.choice(["pendidikan", "kesehatan", "ekonomi"]),
+        desa_codes=[d.kode for d in rng.sample(desa, 2)],
+    )
+    matching.beneficiaries_propose(program=program, actor=dinsos)
+    matching.beneficiaries_confirm(program=program, actor=dinsos)
+    data_use_accept(program=program, actor=owner)
+    return program
+
+
+def report(rng, program, owner):
+    rows = []
+    for b in Beneficiary.objects.filter(
+        program=program, state__in=[B.CONFIRMED, B.DELIVERED, B.NOT_DELIVERED]
+    ):
+        state = rng.choice([B.CONFIRMED, B.DELIVERED, B.NOT_DELIVERED])
+        rows.append(
+            DeliveryRow(
+                beneficiary_id=b.pk,
+                state=state,
+                reason="moved" if state == B.NOT_DELIVERED else "",
+                delivered_on=datetime.date(2025, 1, 2) if state == B.DELIVERED else None,
+            )
+        )
+    beneficiaries_report_delivery(program=program, actor=owner, rows=rows)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_services_keep_the_summary_equal_to_a_rebuild(company, owner, dinsos, maliku, no_recount, seed):
+    rng = random.Random(seed)
+    programs, households = random_ledger(rng, company)
+    DataSharingAgreement.objects.create(
+        company=company, number="PKS/1", signed_on=datetime.date(YEAR - 2, 1, 1), recorded_by=dinsos
+    )
+    first = confirmed_program(rng, company, dinsos, owner)
+    second = confirmed_program(rng, company, dinsos, owner)
+    assert_equals_rebuild("confirm")
+    report(rng, first, owner)
+    report(rng, second, owner)
+    report(rng, first, owner)  # back to confirmed, delivered again, not delivered: corrections
+    assert_equals_rebuild("delivery")
+    program_cancel(program=second, actor=dinsos, note="Dihentikan.")
+    for program in programs:
+        if program.status in (Program.Status.APPROVED, Program.Status.RUNNING) and rng.random() < 0.5:
+            program_cancel(program=program, actor=dinsos, note="Dihentikan.")
+    assert_equals_rebuild("cancel")
+    desa = list(Desa.objects.filter(AREA))
+    for h in rng.sample(households, 8):  # the admin: deactivate, move, re-rank
+        h.is_active = not h.is_active
+        h.desa = rng.choice(desa)
+        h.desil = rng.choice([None, 1, 4, 8])
+        h.save()
+    for b in Beneficiary.objects.order_by("?")[:8]:  # the admin: un-confirm, confirm, remove
+        b.state = rng.choice([B.PROPOSED, B.CONFIRMED, B.REMOVED, B.NOT_DELIVERED])
+        b.save()
+    assert_equals_rebuild("single rows")
+    first.delete()
+    assert_equals_rebuild("delete")
+
+
+def test_a_stale_summary_is_recounted_instead_of_going_below_zero(company, dinsos, owner, kahayan_hilir):
+    rng = random.Random(7)
+    random_ledger(rng, company)
+    DataSharingAgreement.objects.create(
+        company=company, number="PKS/1", signed_on=datetime.date(YEAR - 2, 1, 1), recorded_by=dinsos
+    )
+    figures_rebuild()
+    DesaDesilCount.objects.update(belum_pernah=0, sekali=0)  # as if the registry changed behind its back
+    program = confirmed_program(rng, company, dinsos, owner)
+
+    touched = Q(pk__in=Beneficiary.objects.filter(program=program).values("household__desa_id"))
+    for garis in (1, 4, 10):
+        cached = summary.household_figures(touched, tahun=program.tahun, garis=garis)
+        straight = straight_household_figures(touched, tahun=program.tahun, garis=garis)
+        for desa_id, row in straight.items():
+            assert {f: row.get(f, 0) for f in HOUSEHOLD_FIELDS} == {
+                f: cached[desa_id][f] for f in HOUSEHOLD_FIELDS
+            }
