@@ -4,13 +4,22 @@ Built on :func:`accounts.scope.scope_of`, the one place that decides visibility.
 role scope see no dashboard (403); a kecamatan outside one's scope is 404, as everywhere.
 """
 
+import re
+
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_of
 from poverty_data.models import Desa, Kecamatan
+
+# Which kecamatan a wilayah code belongs to is reference data (load_wilayah; a desa's code starts with its
+# kecamatan's): kept for an hour, so that checking access to a cached page costs no query.
+AREA_SECONDS = 3600
+KECAMATAN_CODE = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}")
+DESA_CODE = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}")
 
 
 def may_see_dashboards(user) -> bool:
@@ -54,3 +63,35 @@ def desa_or_404(user, kode: str) -> Desa:
     if desa is None:
         raise Http404(_("Not found."))
     return desa
+
+
+def _kecamatan_id_of(kode: str, *, desa: bool) -> int | None:
+    """The kecamatan of a kecamatan (or with ``desa`` a desa) code of this regency; None when there is no such
+    area."""
+    if not (DESA_CODE if desa else KECAMATAN_CODE).fullmatch(kode):
+        return None
+    key = f"dasbor:area-kecamatan:{kode}"
+    kecamatan_id = cache.get(key)
+    if kecamatan_id is None:
+        regency = settings.TSLP_KABUPATEN_KODE
+        if not desa:
+            found = Kecamatan.objects.filter(kode=kode, kabupaten_kode=regency).values_list("pk", flat=True)
+        else:
+            found = Desa.objects.filter(kode=kode, kecamatan__kabupaten_kode=regency).values_list(
+                "kecamatan_id", flat=True
+            )
+        kecamatan_id = found.first()
+        if kecamatan_id is None:
+            return None  # unknown codes are not remembered: anyone can ask for any number of them
+        cache.set(key, kecamatan_id, AREA_SECONDS)
+    return kecamatan_id
+
+
+def area_kode_or_404(user, kode: str, *, desa: bool = False) -> str:
+    """``kode`` when it names a kecamatan (or with ``desa`` a desa) the user may see, else 404, without
+    loading it: what a cached dashboard checks before it serves its content."""
+    kecamatan_id = _kecamatan_id_of(kode, desa=desa)
+    ids = kecamatan_ids_for(user)
+    if kecamatan_id is None or (ids is not None and kecamatan_id not in ids):
+        raise Http404(_("Not found."))
+    return kode

@@ -138,7 +138,7 @@ class DesaStatistikView(_StatistikView):
     query_serializer_class = DesaStatistikQuerySerializer
 
     def scope_key(self, request, params) -> str:
-        return access.kecamatan_or_404(request.user, params["kecamatan"]).kode
+        return access.area_kode_or_404(request.user, params["kecamatan"])
 
     def rows(self, request, *, tahun, garis, params):
         kecamatan = access.kecamatan_or_404(request.user, params["kecamatan"])

@@ -166,7 +166,7 @@ class KecamatanDashboardView(DashboardView):
     content_template = "dashboards/dashboard/kecamatan_content.html"
 
     def area_key(self, request, *, kode, **kwargs) -> str:
-        return access.kecamatan_or_404(request.user, kode).kode
+        return access.area_kode_or_404(request.user, kode)
 
     @staticmethod
     def context_for(kecamatan, *, tahun, garis):
@@ -201,7 +201,7 @@ class DesaDashboardView(DashboardView):
     content_template = "dashboards/dashboard/desa_content.html"
 
     def area_key(self, request, *, kode, **kwargs) -> str:
-        return access.desa_or_404(request.user, kode).kode
+        return access.area_kode_or_404(request.user, kode, desa=True)
 
     def build(self, request, *, kode, tahun, garis):
         desa = access.desa_or_404(request.user, kode)

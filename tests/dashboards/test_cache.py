@@ -99,3 +99,32 @@ def test_dinsos_and_pimpinan_have_cache_entries_of_their_own(cached, company, di
     entries = len(cache._cache)
     get(login(pimpinan))
     assert len(cache._cache) > entries
+
+
+def test_a_cached_desa_page_checks_its_scope_without_loading_the_desa(cached, company, camat, login):
+    build(company)
+    url = reverse("dashboards:desa", args=["62.11.05.2001"])
+    client = login(camat)
+    get(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, {"tahun": YEAR}).status_code == 200
+    assert not [q["sql"] for q in queries.captured_queries if "poverty_data_desa" in q["sql"]]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("dashboards:desa", args=["62.11.06.2001"]),  # Maliku: another kecamatan's desa
+        reverse("dashboards:kecamatan", args=["62.11.06"]),
+        reverse("dashboards:desa", args=["62.11.05"]),  # a kecamatan code where a desa code belongs
+        reverse("dashboards:kecamatan", args=["62.11.05.2001"]),
+        reverse("dashboards:desa", args=["62.11.05.9999"]),  # no such desa
+        reverse("dashboards:kecamatan", args=["62.11.05%20OR%201"]),
+    ],
+)
+def test_a_camat_gets_404_outside_its_kecamatan_even_once_dinsos_filled_the_cache(
+    cached, company, camat, dinsos, login, url
+):
+    build(company)
+    get(login(dinsos), url)
+    assert get(login(camat), url)[0].status_code == 404
