@@ -75,12 +75,16 @@ def url_patterns(patterns=None, namespace=""):
             yield f"{namespace}{pattern.name}", list(pattern.pattern.regex.groupindex)
 
 
-def admin_object_ids(name):
-    """Object ids for an admin URL name such as ``admin:poverty_data_household_change``."""
+def admin_object_ids(name, values):
+    """Object ids for an admin URL name such as ``admin:poverty_data_household_change``: the first two in the
+    model's order, and for households the scene's own (which need not be among them)."""
     for model in admin.site._registry:
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
         if name.startswith(prefix):
-            return [str(pk) for pk in model._default_manager.values_list("pk", flat=True)[:2]] or ["1"]
+            ids = [str(pk) for pk in model._default_manager.values_list("pk", flat=True)[:2]]
+            if model is Household:
+                ids += [str(pk) for pk in values["household_pk"] if str(pk) not in ids]
+            return ids or ["1"]
     return ["1"]
 
 
@@ -88,7 +92,7 @@ def walk_urls(values):
     urls = set()
     for name, groups in url_patterns():
         if name.startswith("admin:") and "object_id" in groups:
-            choices = {**values, "object_id": admin_object_ids(name)}
+            choices = {**values, "object_id": admin_object_ids(name, values)}
         else:
             choices = values
         for combo in itertools.product(*[choices.get(group, ["1"]) for group in groups]):
