@@ -1,6 +1,7 @@
 """What the page benchmarks share: the portal served by gunicorn as in production, and one timed request."""
 
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -51,3 +52,32 @@ def fetch(url: str, cookie: str | None = None) -> float:
         if response.status != 200:
             raise SystemExit(f"{url} answered {response.status}")
     return (time.perf_counter() - started) * 1000
+
+
+def time_pages(port: int, pages: dict[str, str], requests: int, cookie: str | None = None) -> dict:
+    """Milliseconds of each of ``requests`` rounds over ``pages`` (name -> path), after one warm-up round."""
+    base = f"http://127.0.0.1:{port}"
+    timings: dict[str, list[float]] = {name: [] for name in pages}
+    for path in pages.values():
+        fetch(base + path, cookie)
+    for _ in range(requests):
+        for name, path in pages.items():
+            timings[name].append(fetch(base + path, cookie))
+    return timings
+
+
+def report(timings: dict[str, list[float]], targets: dict[str, int], label: str = "page") -> None:
+    """Print p50/p95 per page against its p95 target, then the pages over target."""
+    width = max(len(label), *(len(name) for name in timings)) + 2
+    print(f"{label:<{width}}{'p50 ms':>9}{'p95 ms':>9}{'target p95':>12}")
+    failed = []
+    for name, values in timings.items():
+        values = sorted(values)
+        p50 = statistics.median(values)
+        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+        target = targets.get(name)
+        print(f"{name:<{width}}{p50:>9.0f}{p95:>9.0f}{(str(target) + ' ms') if target else '':>12}")
+        if target and p95 > target:
+            failed.append(name)
+    if failed:
+        print(f"over target: {', '.join(failed)}")

@@ -13,12 +13,11 @@ turn as Dinsos, one client, after one warm-up round. Prints p50/p95 per page, ``
 import argparse
 import io
 import signal
-import statistics
 import sys
 import time
 from pathlib import Path
 
-from http_bench import fetch, serve
+from http_bench import report, serve, time_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -132,28 +131,11 @@ def main():
     connection.close()
     server = serve(args.port)
     try:
-        base = f"http://127.0.0.1:{args.port}"
-        timings: dict[str, list[float]] = {name: [] for name in setup["pages"]}
-        for path in setup["pages"].values():  # warm-up
-            fetch(base + path, setup["cookie"])
-        for _ in range(args.requests):
-            for name, path in setup["pages"].items():
-                timings[name].append(fetch(base + path, setup["cookie"]))
+        timings = time_pages(args.port, setup["pages"], args.requests, setup["cookie"])
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    print(f"{'page':<28}{'p50 ms':>9}{'p95 ms':>9}{'target p95':>12}")
-    failed = []
-    for name, values in timings.items():
-        values.sort()
-        p50 = statistics.median(values)
-        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
-        target = TARGETS_MS.get(name)
-        print(f"{name:<28}{p50:>9.0f}{p95:>9.0f}{(str(target) + ' ms') if target else '':>12}")
-        if target and p95 > target:
-            failed.append(name)
-    if failed:
-        print(f"over target: {', '.join(failed)}")
+    report(timings, TARGETS_MS)
 
 
 if __name__ == "__main__":

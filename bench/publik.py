@@ -12,12 +12,11 @@ Prints p50/p95 per URL, ``/healthz`` included.
 import argparse
 import io
 import signal
-import statistics
 import sys
 import time
 from pathlib import Path
 
-from http_bench import fetch, serve
+from http_bench import report, serve, time_pages
 from matching import django_setup
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,28 +83,11 @@ def main():
         args.port, env={"TSLP_API_THROTTLE_ANON": "100000/min"}
     )  # one client asks hundreds of times
     try:
-        base = f"http://127.0.0.1:{args.port}"
-        timings: dict[str, list[float]] = {name: [] for name in pages}
-        for path in pages.values():  # warm-up
-            fetch(base + path)
-        for _ in range(args.requests):
-            for name, path in pages.items():
-                timings[name].append(fetch(base + path))
+        timings = time_pages(args.port, pages, args.requests)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    print(f"{'url':<34}{'p50 ms':>9}{'p95 ms':>9}{'target p95':>12}")
-    failed = []
-    for name, values in timings.items():
-        values.sort()
-        p50 = statistics.median(values)
-        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
-        target = TARGETS_MS.get(name)
-        print(f"{name:<34}{p50:>9.0f}{p95:>9.0f}{(str(target) + ' ms') if target else '':>12}")
-        if target and p95 > target:
-            failed.append(name)
-    if failed:
-        print(f"over target: {', '.join(failed)}")
+    report(timings, TARGETS_MS, label="url")
 
 
 if __name__ == "__main__":
