@@ -5,7 +5,6 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -13,6 +12,7 @@ from dashboards.selectors.version import cache_key
 from poverty_data.models import Desa, Kecamatan
 from programs.models import Program
 from publik import opendata, selectors, statistics, tables
+from tslp_portal.shell import render_page
 
 MAP_FIELDS = ("kode", "nama", "keluarga_miskin", "terjangkau", "miskin_terjangkau", "cakupan", "kesenjangan")
 DOWNLOAD_FORMATS = ("xlsx", "csv")
@@ -64,7 +64,7 @@ def _page(request, *, title: str, content_template: str, key_parts: tuple, build
         content = render_to_string(content_template, build())
         if key is not None:
             cache.set(key, content, seconds)
-    return render(request, "publik/page.html", {"page_title": title, "content": mark_safe(content)})
+    return render_page(request, "publik/page.html", page_title=title, content=content, query=("tahun",))
 
 
 def home(request):

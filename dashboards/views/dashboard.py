@@ -15,7 +15,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
@@ -26,6 +25,7 @@ from dashboards.selectors import pages
 from dashboards.selectors.brief import brief_paragraphs
 from dashboards.selectors.version import cache_key
 from dashboards.tables import as_of_text, tables_xlsx
+from tslp_portal.shell import render_page
 
 MAP_TEXT = {
     "cakupan": gettext_lazy("Coverage"),
@@ -84,13 +84,12 @@ class DashboardView(LoginRequiredMixin, View):
             cached = cache.get(key)
             if cached is not None:
                 page_title, content = cached
-                context = {"page_title": page_title, "content": mark_safe(content)}
-                return render(request, self.template_name, context)
+                return render_page(request, self.template_name, page_title=page_title, content=content)
         area_name, context = self.full_context(request, tahun=tahun, garis=garis, **kwargs)
         content = render_to_string(self.content_template, context, request)
         if key is not None:
             cache.set(key, (area_name, content), seconds)
-        return render(request, self.template_name, {"page_title": area_name, "content": content})
+        return render_page(request, self.template_name, page_title=area_name, content=content)
 
     def area_key(self, request, **kwargs) -> str:
         return kwargs.get("kode", "")
