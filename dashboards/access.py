@@ -7,13 +7,13 @@ role scope see no dashboard (403); a kecamatan outside one's scope is 404, as ev
 import re
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_of
 from poverty_data.models import Desa, Kecamatan
+from tslp_portal.caching import local_cache
 
 # Which kecamatan a wilayah code belongs to is reference data (load_wilayah; a desa's code starts with its
 # kecamatan's): kept for an hour, so that checking access to a cached page costs no query.
@@ -71,7 +71,7 @@ def _kecamatan_id_of(kode: str, *, desa: bool) -> int | None:
     if not (DESA_CODE if desa else KECAMATAN_CODE).fullmatch(kode):
         return None
     key = f"dasbor:area-kecamatan:{kode}"
-    kecamatan_id = cache.get(key)
+    kecamatan_id = local_cache.get(key)
     if kecamatan_id is None:
         regency = settings.TSLP_KABUPATEN_KODE
         if not desa:
@@ -83,7 +83,7 @@ def _kecamatan_id_of(kode: str, *, desa: bool) -> int | None:
         kecamatan_id = found.first()
         if kecamatan_id is None:
             return None  # unknown codes are not remembered: anyone can ask for any number of them
-        cache.set(key, kecamatan_id, AREA_SECONDS)
+        local_cache.set(key, kecamatan_id, AREA_SECONDS)
     return kecamatan_id
 
 

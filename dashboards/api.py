@@ -9,7 +9,6 @@ is 404), Dinsos and pimpinan everything, a company 403, anonymous 401/403.
 import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
@@ -19,6 +18,7 @@ from rest_framework.views import APIView
 from dashboards import access
 from dashboards.selectors.figures import data_as_of, desa_figures, kecamatan_figures
 from dashboards.selectors.version import cache_key
+from tslp_portal.caching import local_cache
 
 
 def current_year() -> int:
@@ -92,13 +92,13 @@ class _StatistikView(APIView):
         if seconds:
             # Scope first (a 404 is never served from the cache), then the rows under the figures' version.
             key = cache_key(type(self).__name__, self.scope_key(request, params), tahun, garis)
-            data = cache.get(key)
+            data = local_cache.get(key)
             if data is not None:
                 return Response(data)
         rows = self.rows(request, tahun=tahun, garis=garis, params=params)
         data = self.serializer_class({"data_per": data_as_of(), "results": rows}).data
         if key is not None:
-            cache.set(key, data, seconds)
+            local_cache.set(key, data, seconds)
         return Response(data)
 
     def scope_key(self, request, params) -> str:

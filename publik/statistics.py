@@ -9,13 +9,13 @@ hides the other cannot show.
 import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
 from dashboards.selectors import figures
 from dashboards.selectors.version import cache_key
 from poverty_data.models import Kecamatan
 from publik.suppression import FIGURES, is_hidden, suppress_table
+from tslp_portal.caching import local_cache
 
 COUNT_FIELDS = FIGURES.counts
 ALL_FIELDS = figures.FIELDS
@@ -31,10 +31,10 @@ def _cached(key_parts: tuple, compute):
     if not seconds:
         return compute()
     key = cache_key("publik", *key_parts)
-    table = cache.get(key)
+    table = local_cache.get(key)
     if table is None:
         table = compute()
-        cache.set(key, table, seconds)
+        local_cache.set(key, table, seconds)
     return table
 
 

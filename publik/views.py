@@ -1,7 +1,6 @@
 """The public page /publik/ and its downloads: aggregates only, every figure through publik.statistics."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -12,6 +11,7 @@ from dashboards.selectors.version import cache_key
 from poverty_data.models import Desa, Kecamatan
 from programs.models import Program
 from publik import opendata, selectors, statistics, tables
+from tslp_portal.caching import local_cache
 from tslp_portal.shell import render_page
 
 MAP_FIELDS = ("kode", "nama", "keluarga_miskin", "terjangkau", "miskin_terjangkau", "cakupan", "kesenjangan")
@@ -59,11 +59,11 @@ def _page(request, *, title: str, content_template: str, key_parts: tuple, build
     per language; navigation stays per request."""
     seconds = settings.TSLP_DASHBOARD_CACHE_SECONDS
     key = cache_key("publik-page", *key_parts, get_language()) if seconds else None
-    content = cache.get(key) if key is not None else None
+    content = local_cache.get(key) if key is not None else None
     if content is None:
         content = render_to_string(content_template, build())
         if key is not None:
-            cache.set(key, content, seconds)
+            local_cache.set(key, content, seconds)
     return render_page(request, "publik/page.html", page_title=title, content=content, query=("tahun",))
 
 

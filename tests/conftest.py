@@ -44,10 +44,11 @@ def _no_dashboard_cache(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Rate limits count in the cache; each test starts with none used.
-    from django.core.cache import cache
+    # Rate limits count in the cache, pages are kept in the local one; each test starts with both empty.
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,9 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
+
+from tslp_portal.caching import local_cache
 
 _urls: dict[tuple[str, str], str] = {}
 
@@ -56,12 +57,12 @@ def _kecamatan_name(user) -> str:
     if kecamatan_id is None:
         return ""
     key = f"portal:kecamatan-nama:{kecamatan_id}"
-    name = cache.get(key)
+    name = local_cache.get(key)
     if name is None:
         # The model through the user's foreign key: tslp_portal imports no app above it (DESIGN 8a).
         kecamatan = user._meta.get_field("kecamatan").related_model
         name = kecamatan.objects.filter(pk=kecamatan_id).values_list("nama", flat=True).first() or ""
-        cache.set(key, name, KECAMATAN_NAME_SECONDS)
+        local_cache.set(key, name, KECAMATAN_NAME_SECONDS)
     return name
 
 

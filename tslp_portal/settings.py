@@ -147,10 +147,19 @@ def cache_from_url(url: str) -> dict:
     )
 
 
-# One cache for the rate limits (sign-in, registration, API throttling) and the dashboards' figures. Each
-# gunicorn worker has its own by default, so a limit is counted per worker; TSLP_CACHE_URL gives every worker
-# the same one and makes the limits exact.
-CACHES = {"default": cache_from_url(os.environ.get("TSLP_CACHE_URL", ""))}
+# The default cache counts the rate limits (sign-in, registration, API throttling). Each gunicorn worker has
+# its own by default, so a limit is counted per worker; TSLP_CACHE_URL gives every worker the same one and
+# makes the limits exact.
+CACHES = {
+    "default": cache_from_url(os.environ.get("TSLP_CACHE_URL", "")),
+    # Each process's own: page content, figures and reference data, keyed so they cannot go stale
+    # (tslp_portal/caching.py). At most about 500 pages of up to 60 KB per worker.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tslp-local",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

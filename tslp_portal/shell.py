@@ -16,7 +16,6 @@ import functools
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -24,6 +23,8 @@ from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from tslp_portal.caching import local_cache
 
 
 @functools.lru_cache(maxsize=2)
@@ -84,7 +85,7 @@ def render_page(
         return render(request, template_name, {"page_title": page_title, "content": mark_safe(content)})
     content_marker, csrf_marker = _markers(settings.SECRET_KEY)
     key = _shell_key(request, template_name, page_title)
-    shell = cache.get(key)
+    shell = local_cache.get(key)
     if shell is None:
         shell = render_to_string(
             template_name,
@@ -97,7 +98,7 @@ def render_page(
         )
         if shell.count(content_marker) != 1:  # a template that shows its content twice, or not at all
             return render(request, template_name, {"page_title": page_title, "content": mark_safe(content)})
-        cache.set(key, shell, seconds)
+        local_cache.set(key, shell, seconds)
     before, after = shell.split(content_marker)
     if csrf_marker in shell:
         token = get_token(request)

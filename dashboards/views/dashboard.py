@@ -8,7 +8,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
@@ -25,6 +24,7 @@ from dashboards.selectors import pages
 from dashboards.selectors.brief import brief_paragraphs
 from dashboards.selectors.version import cache_key
 from dashboards.tables import as_of_text, tables_xlsx
+from tslp_portal.caching import local_cache
 from tslp_portal.shell import render_page
 
 MAP_TEXT = {
@@ -81,14 +81,14 @@ class DashboardView(LoginRequiredMixin, View):
                 request.user.role,
                 request.user.is_staff,
             )
-            cached = cache.get(key)
+            cached = local_cache.get(key)
             if cached is not None:
                 page_title, content = cached
                 return render_page(request, self.template_name, page_title=page_title, content=content)
         area_name, context = self.full_context(request, tahun=tahun, garis=garis, **kwargs)
         content = render_to_string(self.content_template, context, request)
         if key is not None:
-            cache.set(key, (area_name, content), seconds)
+            local_cache.set(key, (area_name, content), seconds)
         return render_page(request, self.template_name, page_title=area_name, content=content)
 
     def area_key(self, request, **kwargs) -> str:

@@ -1,13 +1,13 @@
 """Dashboards cache their content until anything they show changes; scope is checked before the cache."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programs.services import program_cancel
 from tests.dashboards.ledger import YEAR, build
+from tslp_portal.caching import local_cache
 
 pytestmark = pytest.mark.django_db
 URL = reverse("dashboards:kecamatan", args=["62.11.05"])
@@ -16,9 +16,9 @@ URL = reverse("dashboards:kecamatan", args=["62.11.05"])
 @pytest.fixture
 def cached(settings):
     settings.TSLP_DASHBOARD_CACHE_SECONDS = 60
-    cache.clear()
+    local_cache.clear()
     yield
-    cache.clear()
+    local_cache.clear()
 
 
 def get(client, url=URL):
@@ -84,9 +84,9 @@ def test_a_cached_page_is_never_served_to_another_role(cached, company, camat, p
     for url in (URL, reverse("dashboards:desa", args=["62.11.05.2001"])):
         fresh = {}
         for role, user in users.items():
-            cache.clear()
+            local_cache.clear()
             fresh[role] = main_content(get(login(user), url)[0])
-        cache.clear()
+        local_cache.clear()
         for role in (first, *(r for r in users if r != first)):
             assert main_content(get(login(users[role]), url)[0]) == fresh[role], (url, role)
         # What differs: the regency link in the breadcrumb (a camat has no regency dashboard).
@@ -96,9 +96,9 @@ def test_a_cached_page_is_never_served_to_another_role(cached, company, camat, p
 def test_dinsos_and_pimpinan_have_cache_entries_of_their_own(cached, company, dinsos, pimpinan, login):
     build(company)
     get(login(dinsos))
-    entries = len(cache._cache)
+    entries = len(local_cache._cache)
     get(login(pimpinan))
-    assert len(cache._cache) > entries
+    assert len(local_cache._cache) > entries
 
 
 def test_a_cached_desa_page_checks_its_scope_without_loading_the_desa(cached, company, camat, login):

@@ -7,11 +7,11 @@ import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from tests.dashboards.ledger import BUNTOI, YEAR, build
+from tslp_portal.caching import local_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ PAGES = {
 
 
 def shells() -> int:
-    return sum("shell:" in key for key in cache._cache)
+    return sum("shell:" in key for key in local_cache._cache)
 
 
 def html(client, url, **params) -> str:

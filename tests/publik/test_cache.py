@@ -1,13 +1,13 @@
 """Public tables are cached under the dashboards' figures version: served again cheaply, fresh after a change."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from companies.services import company_suspend
 from tests.programs.delivery_helpers import running_program
+from tslp_portal.caching import local_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cached(settings):
     settings.TSLP_DASHBOARD_CACHE_SECONDS = 60
-    cache.clear()
+    local_cache.clear()
     yield
-    cache.clear()
+    local_cache.clear()
 
 
 def get(client, url, params):
@@ -64,7 +64,7 @@ def test_public_pages_are_rendered_once_until_the_ledger_changes(cached, scene, 
     running_program(company=company, dinsos=scene["dinsos"], households=7, title="Baru")
     third, _third_queries = page(client, url, params)
     assert third != first
-    cache.clear()
+    local_cache.clear()
     assert page(client, url, params)[0] == third  # exactly what an uncached page shows
 
 
