@@ -14,6 +14,7 @@ from dashboards.services.summary import (
     figures_delta_begin,
     figures_rebuild,
     figures_refresh,
+    figures_touch,
     is_built,
 )
 from poverty_data.models import Household
@@ -43,8 +44,10 @@ def on_registry_changed(sender, **kwargs):
     figures_rebuild()
 
 
-def on_ledger_changing(sender, *, program_id: int, **kwargs):
+def on_ledger_changing(sender, *, program_id: int, reach: bool = True, **kwargs):
     """Before a change of the program's ledger: what runs after it."""
+    if not reach:
+        return figures_touch
     status_before = _program_status(program_id)
     finish = figures_delta_begin(household_ids=_program_households(program_id))
 

@@ -108,7 +108,8 @@ def realisation_verify(*, report: RealisationReport, actor: User, note: str = ""
     report.verified_by = actor
     report.verified_at = timezone.now()
     report.dinsos_note = note.strip()
-    with ledger_change(program_id=program.pk):
+    # Realisation is rupiah: who is reached stays (completing moves between two statuses that both count).
+    with ledger_change(program_id=program.pk, reach=False):
         report.save(update_fields=["state", "verified_by", "verified_at", "dinsos_note"])
         if report.is_final:
             program_transition(

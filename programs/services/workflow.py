@@ -153,7 +153,10 @@ def program_transition(
         if action in DECISIONS:
             locked.decided_at = now
             fields.append("decided_at")
-        with ledger_change(program_id=locked.pk):
+        # Starting or completing a program moves it between two statuses that both count: same households.
+        counted = Program.PUBLIC_STATUSES
+        reach = not (from_status in counted and locked.status in counted)
+        with ledger_change(program_id=locked.pk, reach=reach):
             locked.save(update_fields=fields)
         event = program_event_record(
             program=locked, actor=actor, action=action, note=note, from_status=from_status

@@ -145,3 +145,44 @@ def test_a_stale_summary_is_recounted_instead_of_going_below_zero(company, dinso
             assert {f: row.get(f, 0) for f in HOUSEHOLD_FIELDS} == {
                 f: cached[desa_id][f] for f in HOUSEHOLD_FIELDS
             }
+
+
+def test_verifying_the_final_report_moves_data_per_without_reading_the_households(
+    company, owner, dinsos, monkeypatch, no_recount, django_capture_on_commit_callbacks
+):
+    from programs.services import realisation
+    from tests.programs.delivery_helpers import running_program
+
+    program = running_program(company=company, dinsos=dinsos, households=3)
+    figures_rebuild()
+    before = summary_rows()
+    report = realisation.realisation_submit(
+        program=program,
+        actor=owner,
+        period="Januari–Desember",
+        amount_spent=9_000_000,
+        description="Selesai.",
+        is_final=True,
+    )
+    as_of = summary.last_change()
+
+    def refuse(**kwargs):
+        raise AssertionError("the program's households were read")
+
+    monkeypatch.setattr(receivers, "figures_delta_begin", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        realisation.realisation_verify(report=report, actor=dinsos)
+
+    program.refresh_from_db()
+    assert program.status == Program.Status.COMPLETED  # still counted: the same households reached
+    assert summary.last_change() > as_of
+    assert summary_rows() == before
+    assert_equals_rebuild("completed")
+
+
+def test_a_change_of_the_reach_inside_one_declared_without_is_refused(company):
+    from programs.signals import ledger_change
+
+    with pytest.raises(RuntimeError, match="inside one declared not to change them"):
+        with ledger_change(program_id=1, reach=False), ledger_change(program_id=1):
+            pass
