@@ -183,6 +183,9 @@ def test_verifying_the_final_report_moves_data_per_without_reading_the_household
 def test_a_change_of_the_reach_inside_one_declared_without_is_refused(company):
     from programs.signals import ledger_change
 
-    with pytest.raises(RuntimeError, match="inside one declared not to change them"):
-        with ledger_change(program_id=1, reach=False), ledger_change(program_id=1):
-            pass
+    with (
+        pytest.raises(RuntimeError, match="inside one declared not to change them"),
+        ledger_change(program_id=1, reach=False),
+        ledger_change(program_id=1),
+    ):
+        pass
