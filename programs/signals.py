@@ -3,9 +3,9 @@
 The services that change who receives what (confirming beneficiaries, reporting delivery, verifying
 realisation, every status transition) wrap the change in :func:`ledger_change`. Matching writes with
 INSERT … SELECT and ``QuerySet.update()``, so no model signal would tell; this does. ``ledger_changing`` is
-sent before the change with ``program_id`` and ``reach`` (whether the change may alter who is reached); a receiver may return a callable, which is called after the
-change, in the same transaction (the dashboards read the program's households before and after and update
-their figures by the difference). The change must stay within the households that have a row on the program
+sent before the change with ``program_id`` and ``reach`` (whether the change may alter who is reached); a
+receiver may return a callable, which is called after the change, in the same transaction (the dashboards
+read the program's households before and after and update their figures by the difference). The change must stay within the households that have a row on the program
 when it starts (no service adds a receiving row inside it).
 """
 

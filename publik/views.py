@@ -56,7 +56,7 @@ def _years(tahun: int) -> list[int]:
 def _page(request, *, title: str, content_template: str, key_parts: tuple, build):
     """The page around its content: the content (figures already suppressed, tables, map data) is the same for
     everyone, so it is rendered once and cached under the figures' version (TSLP_DASHBOARD_CACHE_SECONDS)
-    per language; navigation stays per request."""
+    per language; the page around it is cached per path and language (``tslp_portal.shell``)."""
     seconds = settings.TSLP_DASHBOARD_CACHE_SECONDS
     key = cache_key("publik-page", *key_parts, get_language()) if seconds else None
     content = local_cache.get(key) if key is not None else None
