@@ -4,7 +4,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from poverty_data.importing.periods import period_parse
-from poverty_data.importing.readers import ImportRefused
+from poverty_data.importing.readers import ImportRefused, ods_message, xls_message
 from poverty_data.models import ImportBatch
 
 
@@ -15,7 +15,12 @@ def _checked_upload(upload):
         raise forms.ValidationError(
             _("The file is larger than %(limit)s; split it per kabupaten.") % {"limit": filesizeformat(limit)}
         )
-    if not upload.name.lower().endswith((".xlsx", ".csv")):
+    name = upload.name.lower()
+    if name.endswith((".ods", ".fods")):
+        raise forms.ValidationError(ods_message())
+    if name.endswith(".xls"):
+        raise forms.ValidationError(xls_message())
+    if not name.endswith((".xlsx", ".csv")):
         raise forms.ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file."))
     return upload
 

@@ -34,6 +34,7 @@ HEADER_PEEK_ROWS = 30
 CHUNK = 1024 * 1024
 
 ZIP_MAGIC = b"PK\x03\x04"
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -64,6 +65,17 @@ def not_xlsx_message() -> str:
     return _("This is not an .xlsx workbook. Open it in Excel and save it as .xlsx (Excel Workbook).")
 
 
+def xls_message() -> str:
+    return _("This is an old Excel (.xls) file. Open it in Excel and save it as .xlsx (Excel Workbook).")
+
+
+def ods_message() -> str:
+    return _(
+        "This is a LibreOffice/OpenOffice spreadsheet (.ods). Open it in LibreOffice Calc, choose File > Save "
+        "As with the file type “Excel 2007-365 (.xlsx)”, and import the .xlsx file."
+    )
+
+
 def open_table(
     path: Path, original_name: str = "", header_test: Callable[[list[str]], bool] | None = None
 ) -> Table:
@@ -83,9 +95,7 @@ def open_table(
     if head.startswith(OLE2_MAGIC):
         if "EncryptionInfo".encode("utf-16-le") in _read_all_limited(path, 4 * 1024**2):
             raise ImportRefused(password_message())
-        raise ImportRefused(
-            _("This is an old Excel (.xls) file. Open it in Excel and save it as .xlsx (Excel Workbook).")
-        )
+        raise ImportRefused(xls_message())
     start = head.lstrip(codecs.BOM_UTF8).lstrip().lower()
     if start.startswith((b"<html", b"<!doctype html", b"<table", b"<meta", b"<?xml")) and (
         b"<table" in head.lower() or b"<html" in head.lower() or b"office:spreadsheet" in head.lower()
@@ -261,6 +271,9 @@ def _sheet_paths(archive: zipfile.ZipFile) -> list[str]:
     """The worksheets' paths in the order the workbook lists its sheets."""
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
+        # OpenDocument files (LibreOffice's .ods) are zip archives that name their type in "mimetype".
+        if "mimetype" in names and _read_part(archive, "mimetype", 1024).strip().startswith(ODS_MIMETYPE):
+            raise ImportRefused(ods_message())
         raise ImportRefused(_("The file is a zip archive but not an Excel workbook (.xlsx)."))
     workbook = _read_part(archive, "xl/workbook.xml", MAX_SMALL_PART)
     targets = {}

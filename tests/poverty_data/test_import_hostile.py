@@ -4,6 +4,8 @@ import tracemalloc
 import zipfile
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import translation
 
 from poverty_data.models import Household, ImportBatch
@@ -13,6 +15,7 @@ from tests.poverty_data.files import (
     dtsen_row,
     inline_row,
     write_csv,
+    write_ods,
     write_raw_xlsx,
     write_xlsx,
 )
@@ -82,6 +85,24 @@ def test_an_old_xls_file_is_refused_with_a_hint(wilayah, tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096 + "Workbook".encode("utf-16-le"))
 
     assert ".xlsx" in refused(path)
+
+
+def test_an_ods_file_is_refused_with_a_hint_whatever_its_name(wilayah, tmp_path):
+    rows = [DTSEN_HEADER, dtsen_row(1)]
+
+    for name in ("keluarga.ods", "keluarga.xlsx"):
+        reason = refused(write_ods(tmp_path / name, rows))
+        assert reason.startswith("This is a LibreOffice/OpenOffice spreadsheet (.ods).")
+        assert "choose File > Save As with the file type “Excel 2007-365 (.xlsx)”" in reason
+
+
+def test_the_command_refuses_an_ods_file_with_the_hint(wilayah, tmp_path):
+    path = write_ods(tmp_path / "keluarga.ods", [DTSEN_HEADER, dtsen_row(1)])
+
+    with pytest.raises(
+        CommandError, match=r"File refused: This is a LibreOffice/OpenOffice spreadsheet \(\.ods\)"
+    ):
+        call_command("import_households", str(path), "--source", "dtsen", "--period", "2026-01")
 
 
 def test_a_zip_with_encrypted_members_is_refused(wilayah, tmp_path):

@@ -3,10 +3,11 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from poverty_data.models import Household, ImportBatch
 from poverty_data.tasks import household_import_run
-from tests.poverty_data.files import DTSEN_HEADER, dtsen_row, write_xlsx
+from tests.poverty_data.files import DTSEN_HEADER, dtsen_row, write_ods, write_xlsx
 from tslp_portal.models import AccessLog
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +129,26 @@ def test_upload_form_refuses_other_file_types(dinsos, login):
 
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        ("keluarga.ods", "Ini lembar kerja LibreOffice/OpenOffice (.ods)."),
+        ("keluarga.xls", "Ini berkas Excel lama (.xls)."),
+    ],
+)
+def test_upload_form_tells_how_to_save_an_ods_or_xls_file_as_xlsx(dinsos, login, tmp_path, name, hint):
+    path = write_ods(tmp_path / name, [DTSEN_HEADER, dtsen_row(1)])
+    data = {"file": SimpleUploadedFile(name, path.read_bytes()), "source": "dtsen", "period": "2026-01"}
+
+    response = login(dinsos).post(reverse("registry:import_upload"), data)
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["file"]
+    assert error.startswith(hint) and ".xlsx" in error
+    assert escape(error) in response.content.decode()
     assert not ImportBatch.objects.exists()
 
 
