@@ -152,6 +152,7 @@ class DesaIndex:
         self.by_code: dict[str, int] = {}
         self.by_name: dict[tuple[int, str], int] = {}
         self.kecamatan_by_name: dict[str, int] = {}
+        self.kecamatan_names: dict[int, str] = {}
         regency_names: dict[str, list[int]] = {}
         desa_codes = []
         for desa_id, kode, nama, kecamatan_id, kecamatan_nama in Desa.objects.values_list(
@@ -163,6 +164,7 @@ class DesaIndex:
             self.by_name[(kecamatan_id, key)] = desa_id
             regency_names.setdefault(key, []).append(desa_id)
             self.kecamatan_by_name[normalize_place(kecamatan_nama)] = kecamatan_id
+            self.kecamatan_names[kecamatan_id] = kecamatan_nama
         by_code = {kode: (desa_id, kecamatan_id) for desa_id, kode, kecamatan_id in desa_codes}
         for kode, former in former_names():
             if kode in by_code:
@@ -171,6 +173,10 @@ class DesaIndex:
                 self.by_name.setdefault((kecamatan_id, key), desa_id)
                 regency_names.setdefault(key, []).append(desa_id)
         self.unique_by_name = {key: ids[0] for key, ids in regency_names.items() if len(set(ids)) == 1}
+        # The kecamatan of each desa name, to tell where a desa written under the wrong kecamatan really is.
+        self.kecamatan_of_name: dict[str, set[int]] = {}
+        for kecamatan_id, key in self.by_name:
+            self.kecamatan_of_name.setdefault(key, set()).add(kecamatan_id)
         self._cache: dict[tuple[str, str, str], int] = {}
 
     def find(self, code: str, name: str, kecamatan: str) -> int:
@@ -204,10 +210,7 @@ class DesaIndex:
                 raise ValueError_(_("Kecamatan “%(name)s” is not in this regency.") % {"name": kecamatan})
             desa_id = self.by_name.get((kecamatan_id, key))
             if desa_id is None:
-                raise ValueError_(
-                    _("Desa “%(desa)s” is not in kecamatan %(kecamatan)s.")
-                    % {"desa": name, "kecamatan": kecamatan}
-                )
+                raise ValueError_(self._wrong_kecamatan(name, key, kecamatan_id))
             return desa_id
         desa_id = self.unique_by_name.get(key)
         if desa_id is None:
@@ -215,6 +218,19 @@ class DesaIndex:
                 _("Desa “%(desa)s” is unknown or ambiguous without its kecamatan.") % {"desa": name}
             )
         return desa_id
+
+    def _wrong_kecamatan(self, name: str, key: str, kecamatan_id: int) -> str:
+        """Why desa ``name`` is not found in the kecamatan written beside it, naming where it really is."""
+        kecamatan = self.kecamatan_names[kecamatan_id]
+        elsewhere = sorted(self.kecamatan_names[other] for other in self.kecamatan_of_name.get(key, ()))
+        if not elsewhere:
+            return _(
+                "Desa “%(desa)s” is not in Kecamatan %(kecamatan)s, nor anywhere else in this regency."
+            ) % {"desa": name, "kecamatan": kecamatan}
+        return _(
+            "Desa “%(desa)s” is not in Kecamatan %(kecamatan)s; that desa is in Kecamatan %(actual)s. Correct "
+            "the desa or the kecamatan."
+        ) % {"desa": name, "kecamatan": kecamatan, "actual": " / ".join(elsewhere)}
 
 
 # --- dates and derived flags -----------------------------------------------------------------------------

@@ -299,6 +299,30 @@ def test_unknown_desa_is_a_row_error(wilayah, tmp_path, code, name, kecamatan):
     assert Household.objects.count() == 1
 
 
+def test_a_desa_written_under_the_wrong_kecamatan_is_a_row_error_naming_both(wilayah, tmp_path):
+    row = dtsen_row(1, desa="", desa_name="Buntoi")
+    row[9] = "Maliku"
+    missing = dtsen_row(3, desa="", desa_name="Atlantis")
+    result = run(write_csv(tmp_path / "f.csv", [DTSEN_HEADER, row, dtsen_row(2), missing]))
+
+    assert [(error.row, error.column, error.value, error.reason) for error in result.errors] == [
+        (
+            2,
+            "kelurahan",
+            "Buntoi",
+            "Desa “Buntoi” is not in Kecamatan Maliku; that desa is in Kecamatan Kahayan Hilir. Correct the "
+            "desa or the kecamatan.",
+        ),
+        (
+            4,
+            "kelurahan",
+            "Atlantis",
+            "Desa “Atlantis” is not in Kecamatan Kahayan Hilir, nor anywhere else in this regency.",
+        ),
+    ]
+    assert list(Household.objects.values_list("no_kk", flat=True)) == [kk(2)]
+
+
 def test_duplicate_no_kk_first_row_wins_and_the_other_is_reported(wilayah, tmp_path):
     path = write_xlsx(
         tmp_path / "f.xlsx",
