@@ -50,13 +50,14 @@ class RecipientReader:
         return self.header[index] if index is not None and index < len(self.header) else fallback
 
     def _identity(self, number: int, cells: list[str], index: int | None, label: str) -> str | None:
-        raw = cells[index].strip() if index is not None and index < len(cells) else ""
-        if not raw or raw in ("NULL", "null", "-"):
+        # The cell as read, not stripped: a numeric cell is marked by its type (``readers.NumberCell``).
+        raw = cells[index] if index is not None and index < len(cells) else ""
+        if raw.strip() in ("", "NULL", "null", "-"):
             return None
         try:
             return parse_identity(raw, label)
         except ValueError_ as exc:
-            self.reject(number, self._label(index, label), raw, str(exc))
+            self.reject(number, self._label(index, label), raw.strip(), str(exc))
             return ""
 
     def reject(self, number: int, column: str, value: str, reason: str) -> None:

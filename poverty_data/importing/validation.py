@@ -223,6 +223,7 @@ class Validator:
         self.i_kk = mapping.get("no_kk")
         self.i_family = mapping.get("source_id")
         self.i_nik = mapping.get(self.nik_field)
+        self.i_person_nik = mapping.get("nik")
         self.i_name = mapping.get(self.name_field)
         self.i_code = mapping.get("desa_kode")
         self.i_desa = mapping.get("desa")
@@ -356,7 +357,12 @@ class Validator:
         if group is None:
             group = self.groups[no_kk] = {"heads": [], "members": {}, "ages": [], "flags": {}}
         try:
-            nik = self._field(cells, "nik", parse_identity, "NIK")
+            # The cell as read, not stripped: a numeric cell is marked by its type (``readers.NumberCell``).
+            raw_nik = cells[self.i_person_nik] if self.i_person_nik is not None else ""
+            try:
+                nik = parse_identity(raw_nik, "NIK")
+            except ValueError_ as exc:
+                raise FieldError("nik", raw_nik.strip(), str(exc)) from None
             name = cell(cells, "nama")
             if not name:
                 raise FieldError("nama", "", _("The name is empty."))
@@ -453,8 +459,10 @@ class Validator:
         """Refuse a column of identity numbers that Excel rounded to 15 significant digits.
 
         Excel stores numbers with 15 significant digits, so a 16-digit NIK or No. KK kept as a number loses
-        its last digit, which becomes 0. One such value cannot be told from a real number ending in 0 (the
-        last digits are a serial, about one in ten ends in 0); a whole column ending in 0 can.
+        its last digit, which becomes 0. A numeric cell of a workbook is refused cell by cell
+        (``values.parse_identity``); a CSV file keeps no cell types, and there one rounded value cannot be
+        told from a real number ending in 0 (the last digits are a serial, about one in ten ends in 0); a
+        whole column ending in 0 can.
         """
         for label, (total, zeros) in self.identity_counts.items():
             if total >= ROUNDING_MIN_ROWS and zeros >= ROUNDING_SHARE * total:

@@ -8,48 +8,60 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from poverty_data.importing.readers import NumberCell
+
 
 class ValueError_(Exception):
     """A cell value that cannot be used; the message is the reason shown to the user."""
 
 
 _DIGITS16 = re.compile(r"\d{16}")
-_NUMBER = re.compile(r"[+-]?(\d+)(?:[.,](\d*))?(?:[eE]([+-]?\d+))?")
+# A long number as a spreadsheet writes it: with an exponent (``6.21105E+15``, how Excel writes a long
+# number into a CSV file) or a fraction (``6211051505800013.0``).
+_NUMBER = re.compile(r"[+-]?\d*(?:[.,]\d*)?[eE][+-]?\d+|[+-]?\d{15,}[.,]\d*")
 
 
 def parse_identity(raw: str, label: str) -> str:
-    """A NIK or No. KK: exactly 16 digits.
+    """A NIK or No. KK: exactly 16 digits, from a text cell.
 
-    Text cells are taken as written (spaces and a leading apostrophe dropped). Numeric cells are converted
-    exactly, but Excel keeps only 15 significant digits: a number written with fewer than 16 significant
-    digits (``6.21105010190000E+15``) or with a fraction has been rounded and is refused, never guessed.
+    Text cells are taken as written (spaces and a leading apostrophe dropped). A numeric cell
+    (``readers.NumberCell``) or a number written with an exponent or a fraction is refused, cell by cell:
+    Excel and LibreOffice Calc keep only 15 significant digits of a number, so a 16-digit NIK or No. KK
+    typed as a number has lost its last digit (``6211051505800013`` is kept as ``6211051505800010``), and
+    nothing in the cell says whether it has.
     """
+    if isinstance(raw, NumberCell):
+        raise ValueError_(number_identity_message(label, raw))
     # A leading apostrophe or backtick is the text marker spreadsheets and exports put before long numbers.
     value = raw.strip().lstrip("'`").replace(" ", "")
     if _DIGITS16.fullmatch(value):
         return value
     if not value:
         raise ValueError_(_("%(label)s is empty.") % {"label": label})
-    match = _NUMBER.fullmatch(value)
-    if match and (match.group(2) is not None or match.group(3)):
-        whole, fraction, exponent = match.group(1), match.group(2) or "", match.group(3)
-        if exponent:
-            exact = len((whole + fraction).lstrip("0")) >= 16
-        else:
-            exact = len(whole) == 16 and not fraction.strip("0")
-        number = Decimal(value.replace(",", "."))
-        if exact and number == number.to_integral_value() and len(str(int(number))) == 16:
-            return str(int(number))
-        raise ValueError_(
-            _(
-                "%(label)s %(value)s was stored by Excel as a number and rounded; format the column as text "
-                "and export again."
-            )
-            % {"label": label, "value": raw}
-        )
+    if _NUMBER.fullmatch(value):
+        raise ValueError_(number_identity_message(label, value))
     raise ValueError_(
         _("%(label)s must be exactly 16 digits, not “%(value)s”.") % {"label": label, "value": raw}
     )
+
+
+def number_identity_message(label: str, value: str) -> str:
+    """Why a NIK or No. KK stored as a number is refused, and how to fix the file.
+
+    ``value`` is shown as the digits the spreadsheet kept (``6.21105E+15`` → ``6211050000000000``).
+    """
+    shown = value
+    try:
+        number = Decimal(value.strip().replace(",", "."))
+    except ArithmeticError:
+        number = None
+    if number is not None and number.is_finite() and abs(number.adjusted()) <= 20:
+        text = f"{number:f}"
+        shown = text.rstrip("0").rstrip(".") if "." in text else text
+    return _(
+        "%(label)s is written as a number (%(value)s); Excel keeps only 15 significant digits, so the last "
+        "digits may be lost. Format the column as Text and type the number again."
+    ) % {"label": label, "value": shown}
 
 
 _desil_cache: dict[str, int | None] = {}

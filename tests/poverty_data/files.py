@@ -130,6 +130,52 @@ def write_raw_xlsx(path: Path, sheet_parts, *, shared_strings: str | None = None
     return path
 
 
+class Number(str):
+    """A cell value that ``write_calc_xlsx`` writes as a numeric cell, exactly as given (``6.21105E+15``)."""
+
+
+def write_calc_xlsx(path: Path, rows: list[list]) -> Path:
+    """A workbook as LibreOffice Calc saves one: text in shared strings, numbers as ``t="n"`` cells.
+
+    A ``Number`` is written as Calc writes a number (``<c r="B2" s="0" t="n"><v>6.21105150580001E+15</v>``);
+    anything else as a text cell, the way a column formatted as Text keeps it.
+    """
+    from xml.sax.saxutils import escape
+
+    strings: list[str] = []
+    index: dict[str, int] = {}
+    sheet_rows = []
+    for number, row in enumerate(rows, start=1):
+        cells = []
+        for column, value in enumerate(row):
+            ref = f"{chr(65 + column)}{number}"
+            if isinstance(value, Number):
+                cells.append(f'<c r="{ref}" s="0" t="n"><v>{value}</v></c>')
+            else:
+                text = str(value)
+                if text not in index:
+                    index[text] = len(strings)
+                    strings.append(text)
+                cells.append(f'<c r="{ref}" s="0" t="s"><v>{index[text]}</v></c>')
+        sheet_rows.append(
+            f'<row r="{number}" customFormat="false" ht="12.8" hidden="false">{"".join(cells)}</row>'
+        )
+    shared = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'count="{len(strings)}" uniqueCount="{len(strings)}">'
+        + "".join(f'<si><t xml:space="preserve">{escape(text)}</t></si>' for text in strings)
+        + "</sst>"
+    )
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
+        *sheet_rows,
+        "</sheetData></worksheet>",
+    )
+    return write_raw_xlsx(path, sheet, shared_strings=shared)
+
+
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 
 
