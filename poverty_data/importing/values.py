@@ -18,7 +18,7 @@ class ValueError_(Exception):
 _DIGITS16 = re.compile(r"\d{16}")
 # A long number as a spreadsheet writes it: with an exponent (``6.21105E+15``, how Excel writes a long
 # number into a CSV file) or a fraction (``6211051505800013.0``).
-_NUMBER = re.compile(r"[+-]?\d*(?:[.,]\d*)?[eE][+-]?\d+|[+-]?\d{15,}[.,]\d*")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)[eE][+-]?\d+|[+-]?\d{15,}[.,]\d*")
 
 
 def parse_identity(raw: str, label: str) -> str:

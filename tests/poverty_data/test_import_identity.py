@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import translation
 from openpyxl import load_workbook
 
+from poverty_data.importing.values import ValueError_, parse_identity
 from poverty_data.models import Household, Member
 from poverty_data.services import households_import
 from tests.poverty_data.factories import HouseholdFactory
@@ -216,3 +217,23 @@ def test_a_dtsen_member_file_row_with_a_rounded_nik_rejects_that_member_only(wil
         (kk(2), nik(20)),
     ]
     assert sorted(Member.objects.values_list("nik", flat=True)) == [nik(10), nik(20)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("6.21105E+15", "6211050000000000"),
+        ("6,21105E+15", "6211050000000000"),
+        ("6.211051505800013E+15", "6211051505800013"),  # all 16 digits, still not provably typed as text
+        ("6211051505800013.0", "6211051505800013"),
+    ],
+)
+def test_a_number_written_with_an_exponent_or_a_fraction_is_refused_showing_what_excel_kept(raw, shown):
+    with pytest.raises(ValueError_, match=rf"^NIK is written as a number \({shown}\);.*{FIX}$"):
+        parse_identity(raw, "NIK")
+
+
+@pytest.mark.parametrize("raw", ["e5", "E+15", "1,5"])
+def test_text_that_only_looks_like_an_exponent_is_not_taken_for_a_number(raw):
+    with pytest.raises(ValueError_, match="must be exactly 16 digits"):
+        parse_identity(raw, "NIK")
