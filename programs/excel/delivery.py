@@ -45,7 +45,7 @@ HEADER_ROW = 5
 
 COLUMNS = [
     # (key, header, width)
-    ("code", _("Code"), 9),
+    ("code", _("Code"), 18),
     ("name", _("Head of household"), 28),
     ("nik", _("NIK"), 20),
     ("no_kk", _("No. KK"), 20),
