@@ -107,7 +107,10 @@ def failures_exceeded(request, *, scope: str, who: str, limit: int) -> bool:
 
 
 def failure_record(request, *, scope: str, who: str, window: int, **fields) -> int:
-    """Count one failure of ``who`` at ``scope`` for ``window`` seconds and log it; return the count."""
+    """Count one failure of ``who`` at ``scope`` and log it; return the count.
+
+    The count is forgotten ``window`` seconds after the latest failure.
+    """
     from django.core.cache import cache
 
     key = _failure_key(scope, who)
@@ -117,5 +120,8 @@ def failure_record(request, *, scope: str, who: str, window: int, **fields) -> i
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
         count = 1
+    # Backends without a native incr (the database cache) rewrite the key with the default timeout: set the
+    # window again. It then runs from the latest failure, which only makes the limit stricter.
+    cache.touch(key, window)
     security_event(f"{scope}_failed", request, level=logging.WARNING, who=who, failures=count, **fields)
     return count

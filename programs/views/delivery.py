@@ -168,8 +168,9 @@ class BeneficiaryDownloadView(ListAccessMixin, View):
 class DeliveryUploadView(ListAccessMixin, View):
     """Apply a filled-in list: all rows or none (a file with a bad row changes nothing).
 
-    Refused uploads are counted per account and program: after ``FAILURE_LIMIT`` in an hour the next is
-    refused unread (429), and each refusal is written to the security log.
+    Refused uploads are counted per account and program: after ``FAILURE_LIMIT`` of them the next is refused
+    unread (429) until an hour has passed since the last one counted, and each refusal is written to the
+    security log and, with the rows it had wrong, in the access-log row of the page it answers with.
     """
 
     FAILURE_LIMIT = 10
