@@ -86,3 +86,42 @@ def rate_limited(request, *, scope: str, limit: int, window: int) -> bool:
         security_event("rate_limited", request, level=logging.WARNING, scope=scope)
         return True
     return False
+
+
+def _failure_key(scope: str, who: str) -> str:
+    return f"tslp-failures:{scope}:{who}"
+
+
+def failures_exceeded(request, *, scope: str, who: str, limit: int) -> bool:
+    """True when ``who`` (an account and the object it works on) has failed ``scope`` ``limit`` times.
+
+    Counted by :func:`failure_record` in the same cache as :func:`rate_limited`, per account rather than per
+    address, so that changing address does not reset it. A refusal is written to the security log.
+    """
+    from django.core.cache import cache
+
+    if (cache.get(_failure_key(scope, who)) or 0) < limit:
+        return False
+    security_event("rate_limited", request, level=logging.WARNING, scope=scope, who=who)
+    return True
+
+
+def failure_record(request, *, scope: str, who: str, window: int, **fields) -> int:
+    """Count one failure of ``who`` at ``scope`` and log it; return the count.
+
+    The count is forgotten ``window`` seconds after the latest failure.
+    """
+    from django.core.cache import cache
+
+    key = _failure_key(scope, who)
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    # Backends without a native incr (the database cache) rewrite the key with the default timeout: set the
+    # window again. It then runs from the latest failure, which only makes the limit stricter.
+    cache.touch(key, window)
+    security_event(f"{scope}_failed", request, level=logging.WARNING, who=who, failures=count, **fields)
+    return count

@@ -240,21 +240,38 @@ def needs(area: Q, *, garis: int, tahun: int | None = None) -> dict[int, dict]:
     return {row.pop("desa_id"): row for row in rows}
 
 
-def gap_ranking(*, kecamatan_id: int, bidang: str, garis: int = 4, limit: int = 10) -> list[dict]:
+def gap_ranking(
+    *,
+    kecamatan_id: int,
+    bidang: str,
+    garis: int = 4,
+    need_fields: tuple[str, ...] = (),
+    limit: int = 10,
+) -> list[dict]:
     """The desa of a kecamatan where a program of ``bidang`` would reach the most poor families that no program
-    of that bidang has reached yet (any year, not cancelled), among those with a need the bidang serves."""
-    fields = BIDANG_NEEDS.get(bidang, ())
-    served = Beneficiary.objects.filter(
-        household=OuterRef("pk"), state__in=Beneficiary.RECEIVING, program__bidang=bidang
-    ).exclude(program__status=S.CANCELLED)
-    households = Household.objects.filter(
-        is_active=True, desil__lte=garis, desa__kecamatan_id=kecamatan_id
-    ).filter(~Exists(served))
-    if fields:
+    of that bidang has reached yet (any year, not cancelled), among those with a need the bidang serves.
+
+    ``garis`` is the desil limit (a program form's own, else the poverty line); ``need_fields`` (household
+    fields) are a program form's own needs, which a household must all have, as matching asks; without them a
+    household needs one of the bidang's needs. Counts are exact: :func:`gap_disclosed` coarsens them for
+    anyone but Dinsos.
+    """
+    if need_fields:
+        fields = tuple(need_fields)
+        need = Q(**{field: True for field in fields})
+    else:
+        fields = BIDANG_NEEDS.get(bidang, ())
         need = Q()
         for field in fields:
             need |= Q(**{field: True})
-        households = households.filter(need)
+    served = Beneficiary.objects.filter(
+        household=OuterRef("pk"), state__in=Beneficiary.RECEIVING, program__bidang=bidang
+    ).exclude(program__status=S.CANCELLED)
+    households = (
+        Household.objects.filter(is_active=True, desil__lte=garis, desa__kecamatan_id=kecamatan_id)
+        .filter(~Exists(served))
+        .filter(need)
+    )
     rows = (
         households.values("desa_id", "desa__kode", "desa__nama")
         .annotate(n=Count("pk"), **{field: Count("pk", filter=Q(**{field: True})) for field in fields})
@@ -267,6 +284,39 @@ def gap_ranking(*, kecamatan_id: int, bidang: str, garis: int = 4, limit: int = 
             "nama": row["desa__nama"],
             "keluarga": row["n"],
             "kebutuhan": [{"label": str(NEEDS[f]), "keluarga": row[f]} for f in fields],
+        }
+        for row in rows
+    ]
+
+
+SMALL = "<5"
+
+
+def gap_count_shown(count: int) -> int | str:
+    """A gap count as a company may see it: 0 stays 0, 1 to 4 become ``"<5"``, the rest round to the nearest 5.
+
+    Every count of the answer (a desa's families and each need's) goes through this one rule, so that no
+    exact small count is shown and none can be derived: every shown number ≥ 5 is uncertain by up to 2, so a
+    difference of shown numbers (the families minus one need, one kecamatan's answer minus another's) never
+    pins a count of 1 to 4, and a total beside its parts is rounded like them. 0 is shown because "nobody"
+    describes no family.
+    """
+    if count == 0:
+        return 0
+    if count < 5:
+        return SMALL
+    return 5 * ((count + 2) // 5)
+
+
+def gap_disclosed(rows: list[dict]) -> list[dict]:
+    """:func:`gap_ranking`'s rows with every count passed through :func:`gap_count_shown`."""
+    return [
+        {
+            **row,
+            "keluarga": gap_count_shown(row["keluarga"]),
+            "kebutuhan": [
+                {**need, "keluarga": gap_count_shown(need["keluarga"])} for need in row["kebutuhan"]
+            ],
         }
         for row in rows
     ]

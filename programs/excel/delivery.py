@@ -1,8 +1,11 @@
 """The beneficiary list as Excel, and reading it back with the delivery columns filled in.
 
 The company downloads its list, fills the three delivery columns (status, date, value) during distribution,
-and uploads the same file. Rows are found by the code column; the No. KK column (masked as the company saw
-it) must still match, so a row pasted from another list is refused rather than applied to the wrong family.
+and uploads the same file. A row names its family only by what the portal gave: the code column holds a key
+issued for this program's beneficiary (:func:`row_key`, signed with the site's secret, so a guessed, edited
+or another program's key is refused), and the No. KK column must be the masked value of that family as the
+company saw it. A full identity number is never compared with the registry: a row that carries one is
+refused with the same message whether it is right or wrong, so the upload cannot be used to guess numbers.
 """
 
 import datetime
@@ -11,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +29,12 @@ from programs.excel.program import RUPIAH, header_write
 from programs.forms.fields import RupiahField
 from programs.models import Beneficiary, Need
 from programs.selectors.matching import NEED_FIELDS
-from programs.services.delivery import DeliveryError, DeliveryRow, beneficiaries_report_delivery
+from programs.services.delivery import (
+    DeliveryError,
+    DeliveryRow,
+    beneficiaries_report_delivery,
+    delivery_rows_check,
+)
 from tslp_portal.excel import cell_set, workbook_bytes
 from tslp_portal.privacy import mask_identity
 
@@ -36,7 +45,7 @@ HEADER_ROW = 5
 
 COLUMNS = [
     # (key, header, width)
-    ("code", _("Code"), 9),
+    ("code", _("Code"), 18),
     ("name", _("Head of household"), 28),
     ("nik", _("NIK"), 20),
     ("no_kk", _("No. KK"), 20),
@@ -48,6 +57,22 @@ COLUMNS = [
     ("value", _("Value delivered (Rp)"), 18),
 ]
 COLUMN = {key: index for index, (key, _label, _width) in enumerate(COLUMNS, start=1)}
+
+
+def row_key(program_id: int, beneficiary_id: int) -> str:
+    """The code of a beneficiary's row in the downloaded list: its id and a signature over program and id."""
+    signature = salted_hmac("programs.delivery.row", f"{program_id}:{beneficiary_id}", algorithm="sha256")
+    return f"{beneficiary_id}-{signature.hexdigest()[:12]}"
+
+
+def row_key_beneficiary(program_id: int, key) -> int | None:
+    """The beneficiary id a row key of ``program_id`` names, or None for a key the portal did not issue."""
+    beneficiary_id, _dash, _signature = str(key or "").strip().partition("-")
+    if not beneficiary_id.isdigit():
+        return None
+    if not constant_time_compare(str(key).strip(), row_key(program_id, int(beneficiary_id))):
+        return None
+    return int(beneficiary_id)
 
 
 def status_options() -> list[tuple[str, str, str]]:
@@ -113,7 +138,7 @@ def beneficiary_workbook(*, program, beneficiaries, user, agreement=None) -> byt
     for row, beneficiary in enumerate(beneficiaries, start=HEADER_ROW + 1):
         household = beneficiary.household
         values = {
-            "code": beneficiary.pk,
+            "code": row_key(program.pk, beneficiary.pk),
             "name": household.nama_kepala,
             "nik": identity_for(user, household.nik_kepala),
             "no_kk": identity_for(user, household.no_kk),
@@ -232,8 +257,13 @@ def _parse_value(value):
     return RupiahField().to_python(value)
 
 
-def delivery_upload_parse(*, upload, beneficiaries: dict[int, str], user) -> ParsedUpload:
-    """Read an uploaded list: ``beneficiaries`` maps the program's beneficiary ids to their full No. KK.
+def _looks_unmasked(text: str) -> bool:
+    """More digits than a masked number shows: the company wrote a (full or partly guessed) number."""
+    return sum(character.isdigit() for character in text) > 10
+
+
+def delivery_upload_parse(*, upload, program_id: int, beneficiaries: dict[int, str]) -> ParsedUpload:
+    """Read an uploaded list of ``program_id``: ``beneficiaries`` maps its beneficiary ids to their No. KK.
 
     Row numbers in errors are Excel's, so the user finds the row at once.
     """
@@ -252,6 +282,7 @@ def delivery_upload_parse(*, upload, beneficiaries: dict[int, str], user) -> Par
         header_row, columns = _find_columns(sheet)
         statuses = _status_lookup()
         parsed = ParsedUpload()
+        seen: dict[int, int] = {}
         for number, row in enumerate(
             sheet.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1
         ):
@@ -273,18 +304,32 @@ def delivery_upload_parse(*, upload, beneficiaries: dict[int, str], user) -> Par
                 continue
             errors = []
             code, no_kk = cell("code"), str(cell("no_kk") or "").strip()
-            try:
-                beneficiary_id = int(code)
-            except (TypeError, ValueError):
+            beneficiary_id = row_key_beneficiary(program_id, code)
+            if _looks_unmasked(no_kk):
+                # Checked before the code and never against the registry: the answer is the same for a
+                # right and a wrong number.
                 beneficiary_id = None
-            full = beneficiaries.get(beneficiary_id)
-            if full is None or no_kk not in {full, mask_identity(full), identity_for(user, full)}:
                 errors.append(
                     gettext(
-                        "Unknown household: code %(code)s with No. KK %(no_kk)s is not on this program's list."
+                        "Write the No. KK masked, exactly as in the downloaded list (e.g. 621105******8947): "
+                        "a full number is not accepted."
                     )
-                    % {"code": code if code not in (None, "") else "–", "no_kk": no_kk or "–"}
                 )
+            elif beneficiary_id not in beneficiaries or no_kk != mask_identity(beneficiaries[beneficiary_id]):
+                beneficiary_id = None
+                errors.append(
+                    gettext(
+                        "Unknown household: the code and the masked No. KK of this row are not a family of "
+                        "this program's list as downloaded. Copy the row from the list downloaded from this "
+                        "page."
+                    )
+                )
+            elif beneficiary_id in seen:
+                errors.append(
+                    gettext("This family is already reported in row %(row)s.") % {"row": seen[beneficiary_id]}
+                )
+            else:
+                seen[beneficiary_id] = number
             state, reason = statuses.get(_normal(status_text), (None, ""))
             if state is None:
                 errors.append(
@@ -325,15 +370,16 @@ def delivery_upload_parse(*, upload, beneficiaries: dict[int, str], user) -> Par
 def delivery_upload_apply(*, program, actor, upload, beneficiaries) -> tuple[int, int]:
     """Read a filled-in list and apply it, all rows or none; return (households changed, rows skipped).
 
-    Raises :class:`NotASpreadsheet` for a file that is not the list, :class:`DeliveryError` with the bad
-    rows (Excel row numbers) otherwise.
+    Raises :class:`NotASpreadsheet` for a file that is not the list, :class:`DeliveryError` with every bad
+    row (Excel row numbers) otherwise: the rows the file cannot say and the rows the service would refuse,
+    in one report.
     """
     known = {b.pk: b.household.no_kk for b in beneficiaries}
-    parsed = delivery_upload_parse(upload=upload, beneficiaries=known, user=actor)
+    parsed = delivery_upload_parse(upload=upload, program_id=program.pk, beneficiaries=known)
     if parsed.errors:
+        errors = {**parsed.errors, **delivery_rows_check(program=program, rows=parsed.rows)}
         raise DeliveryError(
-            gettext("Nothing was saved: %(count)s rows need correcting.") % {"count": len(parsed.errors)},
-            parsed.errors,
+            gettext("Nothing was saved: %(count)s rows need correcting.") % {"count": len(errors)}, errors
         )
     changed = beneficiaries_report_delivery(program=program, actor=actor, rows=parsed.rows)
     return changed, parsed.skipped

@@ -124,6 +124,22 @@ def _validate(row: DeliveryRow, beneficiary: Beneficiary | None, today: datetime
         row.errors.append(_("Unknown status."))
 
 
+def _row_errors(rows: list[DeliveryRow], beneficiaries: dict[int, Beneficiary]) -> dict:
+    today = timezone.localdate()
+    for row in rows:
+        _validate(row, beneficiaries.get(row.beneficiary_id), today)
+    return {row.key if row.key is not None else row.beneficiary_id: row.errors for row in rows if row.errors}
+
+
+def delivery_rows_check(*, program: Program, rows: list[DeliveryRow]) -> dict:
+    """Every row's errors (row key → messages) without applying anything: what
+    :func:`beneficiaries_report_delivery` would refuse, so that a list with other errors reports all at once."""
+    beneficiaries = Beneficiary.objects.filter(
+        program=program, state__in=REPORTED_STATES, pk__in=[row.beneficiary_id for row in rows]
+    )
+    return _row_errors(rows, {b.pk: b for b in beneficiaries})
+
+
 @transaction.atomic
 def beneficiaries_report_delivery(*, program: Program, actor: User, rows: list[DeliveryRow]) -> int:
     """Apply the company's delivery report for some of the program's households; return rows changed.
@@ -145,12 +161,7 @@ def beneficiaries_report_delivery(*, program: Program, actor: User, rows: list[D
             program=program, state__in=REPORTED_STATES, pk__in=[row.beneficiary_id for row in rows]
         )
     }
-    today = timezone.localdate()
-    for row in rows:
-        _validate(row, beneficiaries.get(row.beneficiary_id), today)
-    errors = {
-        row.key if row.key is not None else row.beneficiary_id: row.errors for row in rows if row.errors
-    }
+    errors = _row_errors(rows, beneficiaries)
     if errors:
         raise DeliveryError(
             _("Nothing was saved: %(count)s rows need correcting.") % {"count": len(errors)}, errors
@@ -194,4 +205,5 @@ __all__ = [
     "company_list_access_check",
     "data_use_accept",
     "data_use_acceptance",
+    "delivery_rows_check",
 ]

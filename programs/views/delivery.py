@@ -33,16 +33,19 @@ from programs.models import Program
 from programs.selectors import delivery as selectors
 from tslp_portal.excel import xlsx_response
 from tslp_portal.privacy import personal_data_response
+from tslp_portal.security import failure_record, failures_exceeded
 
 
-def _personal(response, request, program: Program, row_count: int, action: str = "view"):
+def _personal(response, request, program: Program, row_count: int, action: str = "view", note: str = ""):
+    reason = _("Program %(pk)s: %(title)s") % {"pk": program.pk, "title": program.title}
     return personal_data_response(
         response,
         request=request,
         what=_("Beneficiary list"),
         rows=row_count,
         action=action,
-        reason=_("Program %(pk)s: %(title)s") % {"pk": program.pk, "title": program.title},
+        # The note first: a long title must not cut off what happened.
+        reason=f"{note} — {reason}" if note else reason,
     )
 
 
@@ -84,7 +87,7 @@ class ListAccessMixin(LoginRequiredMixin):
     def beneficiaries(self) -> list:
         return list(selectors.beneficiary_list(program=self.program, user=self.request.user))
 
-    def render_list(self, request, forms=None, upload_errors=None, status=200):
+    def render_list(self, request, forms=None, upload_errors=None, status=200, note=""):
         """Show the list (logged as a view of personal data); ``forms`` holds the delivery rows."""
         rows = _rows(self.beneficiaries, request.user, forms or {})
         context = {
@@ -99,7 +102,7 @@ class ListAccessMixin(LoginRequiredMixin):
             "default_value": RupiahInput().format_value(self.program.value_per_household) or "",
         }
         response = render(request, "programs/delivery/beneficiary_list.html", context, status=status)
-        return _personal(response, request, self.program, len(rows))
+        return _personal(response, request, self.program, len(rows), note=note)
 
 
 def _rows(beneficiaries, user, forms):
@@ -163,7 +166,15 @@ class BeneficiaryDownloadView(ListAccessMixin, View):
 
 
 class DeliveryUploadView(ListAccessMixin, View):
-    """Apply a filled-in list: all rows or none (a file with a bad row changes nothing)."""
+    """Apply a filled-in list: all rows or none (a file with a bad row changes nothing).
+
+    Refused uploads are counted per account and program: after ``FAILURE_LIMIT`` of them the next is refused
+    unread (429) until an hour has passed since the last one counted, and each refusal is written to the
+    security log and, with the rows it had wrong, in the access-log row of the page it answers with.
+    """
+
+    FAILURE_LIMIT = 10
+    FAILURE_WINDOW = 60 * 60
 
     def get(self, request, pk):
         return redirect("programs:beneficiaries", pk=pk)
@@ -171,27 +182,41 @@ class DeliveryUploadView(ListAccessMixin, View):
     def post(self, request, pk):
         if not self.can_report:
             raise PermissionDenied
-        form = DeliveryUploadForm(request.POST, request.FILES)
         forms = {b.pk: DeliveryRowForm(beneficiary=b) for b in self.beneficiaries}
+        who = f"{request.user.pk}:{self.program.pk}"
+        if failures_exceeded(request, scope="delivery_upload", who=who, limit=self.FAILURE_LIMIT):
+            message = _(
+                "Too many uploads with errors for this program in the last hour. Wait an hour, then upload "
+                "the list downloaded from this page with its code and No. KK columns unchanged."
+            )
+            note = _("Upload refused: too many uploads with errors")
+            return self.render_list(request, forms, upload_errors={0: [message]}, status=429, note=note)
+        form = DeliveryUploadForm(request.POST, request.FILES)
+        errors = None
         if not form.is_valid():
-            return self.render_list(request, forms, upload_errors={0: form.errors["file"]}, status=400)
-        try:
-            changed, skipped = delivery_upload_apply(
-                program=self.program,
-                actor=request.user,
-                upload=form.cleaned_data["file"],
-                beneficiaries=self.beneficiaries,
+            errors = {0: form.errors["file"]}
+        else:
+            try:
+                changed, skipped = delivery_upload_apply(
+                    program=self.program,
+                    actor=request.user,
+                    upload=form.cleaned_data["file"],
+                    beneficiaries=self.beneficiaries,
+                )
+            except NotASpreadsheet as exc:
+                errors = {0: [str(exc)]}
+            except services.DeliveryError as exc:
+                messages.error(request, str(exc))
+                errors = dict(sorted(exc.errors.items()))
+            except services.ProgramError as exc:
+                messages.error(request, str(exc))
+                return redirect(self.program)
+        if errors is not None:
+            failure_record(
+                request, scope="delivery_upload", who=who, window=self.FAILURE_WINDOW, rows=len(errors)
             )
-        except NotASpreadsheet as exc:
-            return self.render_list(request, forms, upload_errors={0: [str(exc)]}, status=400)
-        except services.DeliveryError as exc:
-            messages.error(request, str(exc))
-            return self.render_list(
-                request, forms, upload_errors=dict(sorted(exc.errors.items())), status=400
-            )
-        except services.ProgramError as exc:
-            messages.error(request, str(exc))
-            return redirect(self.program)
+            note = _("Upload refused: %(count)s rows with errors") % {"count": len(errors)}
+            return self.render_list(request, forms, upload_errors=errors, status=400, note=note)
         messages.success(
             request,
             _(

@@ -154,3 +154,34 @@ def test_reading_the_access_log_is_itself_logged(dinsos, client):
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     assert AccessLog.objects.filter(user=dinsos, path="/admin/tslp_portal/accesslog/").exists()
+
+
+AUTOCOMPLETE = [
+    {"app_label": "programs", "model_name": "beneficiary", "field_name": "household"},
+    {"app_label": "poverty_data", "model_name": "member", "field_name": "household"},
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("source", AUTOCOMPLETE, ids=lambda source: source["model_name"])
+def test_the_admins_household_autocomplete_is_logged_with_its_row_count(scene, dinsos, client, source):
+    client.force_login(dinsos)
+    response = client.get("/admin/autocomplete/", {**source, "term": "Warga Rahasia"})
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert len(results) == 3
+    assert any(marker in response.content.decode() for marker in scene["markers"])
+    assert "no-store" in response["Cache-Control"]
+    log = AccessLog.objects.get(user=dinsos)
+    assert (log.row_count, log.path.startswith("/admin/autocomplete/")) == (3, True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["owner", "camat", "pimpinan", "other_company", "anonymous"])
+def test_no_one_but_dinsos_gets_households_from_the_admins_autocomplete(scene, personas, login, persona):
+    response = login(personas[persona]).get("/admin/autocomplete/", {**AUTOCOMPLETE[0], "term": "Warga"})
+
+    assert response.status_code == 302  # to the admin login, which refuses a signed-in non-Dinsos (403)
+    assert not any(marker in response.content.decode() for marker in scene["markers"])
+    assert not AccessLog.objects.exists()
