@@ -93,7 +93,26 @@ class IndonesianDateInput(forms.DateInput):
         )
 
 
+# The shape of DATE_INPUT_FORMATS, whatever the numbers: such a text that does not parse is a date that does
+# not exist (31/02/2027), not one written the wrong way.
+DATE_SHAPE = re.compile(r"[0-9]{1,2}([/.-])[0-9]{1,2}\1[0-9]{4}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+
+
 class IndonesianDateField(forms.DateField):
     widget = IndonesianDateInput
     input_formats = DATE_INPUT_FORMATS
-    default_error_messages = {"invalid": _("Write the date as DD/MM/YYYY, e.g. 26/11/2026.")}
+    default_error_messages = {
+        "invalid": _("Write the date as DD/MM/YYYY, e.g. 26/11/2026."),
+        "nonexistent": _("The date %(value)s does not exist."),
+    }
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            text = str(value).strip()
+            if DATE_SHAPE.fullmatch(text):
+                raise ValidationError(
+                    self.error_messages["nonexistent"], code="nonexistent", params={"value": text}
+                ) from None
+            raise

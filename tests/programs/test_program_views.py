@@ -432,6 +432,22 @@ def test_program_dates_are_typed_and_shown_day_first(owner, login):
 
 
 @pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (f"31/02/{NEXT_YEAR}", f"Tanggal 31/02/{NEXT_YEAR} tidak ada."),
+        (f"{NEXT_YEAR}-13-01", f"Tanggal {NEXT_YEAR}-13-01 tidak ada."),
+        ("kemarin", "Tulis tanggal dengan format HH/BB/TTTT, misalnya 26/11/2026."),
+    ],
+)
+def test_an_impossible_date_is_told_it_does_not_exist_and_a_misspelled_one_its_format(
+    owner, login, typed, message
+):
+    response = login(owner).post("/program/baru/", form_data(start_date=typed, end_date=f"30/11/{NEXT_YEAR}"))
+    assert response.status_code == 400
+    assert response.context["form"].errors["start_date"] == [message]
+
+
+@pytest.mark.parametrize(
     "url",
     [
         "/program/",
