@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from tslp_portal.params import ascii_int
 from tslp_portal.uploads import upload_content_ok
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -43,10 +44,10 @@ class RupiahField(forms.Field):
         text = re.sub(r"^rp\.?", "", text, flags=re.IGNORECASE).strip()
         text = re.sub(r",-?$|,00$", "", text)  # "150.000,-" and "150.000,00" are common ways to write it
         digits = text.replace(".", "").replace(" ", "")
-        if not digits.isdigit():
+        amount = ascii_int(digits)
+        if amount is None and not (digits.isascii() and digits.isdigit()):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
-        amount = int(digits)
-        if amount > 10**15:
+        if amount is None or amount > 10**15:
             raise ValidationError(self.error_messages["too_large"], code="too_large")
         return amount
 

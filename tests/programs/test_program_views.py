@@ -431,6 +431,13 @@ def test_program_dates_are_typed_and_shown_day_first(owner, login):
     assert 'type="date"' not in html
 
 
+@pytest.mark.parametrize("budget", ["²⁰⁰⁰", "①⁰⁰⁰", "١٠٠٠"])
+def test_a_budget_in_other_digits_is_refused_as_a_wrong_amount(owner, login, budget):
+    response = login(owner).post("/program/baru/", form_data(budget=budget))
+    assert response.status_code == 400
+    assert "budget" in response.context["form"].errors
+
+
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
