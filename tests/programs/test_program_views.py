@@ -9,6 +9,7 @@ from poverty_data.models import Desa
 from programs.models import Program, ProgramAttachment
 from tests.documents import pdf_bytes
 from tests.programs.factories import ProgramFactory
+from tslp_portal.models import AccessLog
 
 S = Program.Status
 NEXT_YEAR = datetime.date.today().year + 1
@@ -275,6 +276,20 @@ def test_attachments_are_served_only_to_those_who_may_see_the_program(
     if expected == 200:
         assert b"".join(response.streaming_content).startswith(b"%PDF-")
         assert "proposal.pdf" in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("persona", ["owner", "dinsos", "camat", "pimpinan"])
+def test_every_attachment_download_is_access_logged(program, personas, login, owner, persona):
+    from programs.services import program_attach
+
+    attachment = program_attach(program=program, actor=owner, upload=pdf())
+    url = f"/program/{program.pk}/lampiran/{attachment.pk}/"
+    response = login(personas[persona]).get(url)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    [row] = AccessLog.objects.filter(user=personas[persona], path=url)
+    assert (row.action, row.row_count) == (AccessLog.Action.EXPORT, 1)
+    assert "proposal.pdf" in row.what
 
 
 def test_media_files_have_no_public_url(client, program, owner):
