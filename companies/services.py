@@ -193,7 +193,11 @@ def _decide(
         subject=subject,
         subject_params={"name": company.name},
         recipients=company_recipients(company),
-        context={"company": company, "note": note},
+        context={
+            "company": company,
+            "note": note,
+            "portal_url": settings.TSLP_SITE_URL + reverse("programs:create"),
+        },
     )
     return company
 

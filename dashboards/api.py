@@ -16,8 +16,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dashboards import access
+from dashboards.selectors.dashboard import program_years
 from dashboards.selectors.figures import data_as_of, desa_figures, kecamatan_figures
 from dashboards.selectors.version import cache_key
+from tslp_portal.api import QueryIntegerField
 from tslp_portal.caching import local_cache
 
 
@@ -26,13 +28,13 @@ def current_year() -> int:
 
 
 class StatistikQuerySerializer(serializers.Serializer):
-    tahun = serializers.IntegerField(
+    tahun = QueryIntegerField(
         required=False,
         min_value=2000,
         max_value=2100,
         help_text=_("Budget year; the current year by default."),
     )
-    garis = serializers.IntegerField(
+    garis = QueryIntegerField(
         required=False,
         default=4,
         min_value=1,
@@ -97,7 +99,7 @@ class _StatistikView(APIView):
                 return Response(data)
         rows = self.rows(request, tahun=tahun, garis=garis, params=params)
         data = self.serializer_class({"data_per": data_as_of(), "results": rows}).data
-        if key is not None:
+        if key is not None and tahun in program_years():  # the dashboards' years only, as their pages
             local_cache.set(key, data, seconds)
         return Response(data)
 

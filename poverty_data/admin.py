@@ -14,6 +14,7 @@ from poverty_data.services import errors_workbook_write
 from tslp_portal.admin_mixins import DinsosOnlyAdminMixin, ReadOnlyAdminMixin, dinsos_only
 from tslp_portal.excel import xlsx_response
 from tslp_portal.models import AccessLog
+from tslp_portal.params import ascii_int
 from tslp_portal.privacy import personal_data_response
 
 
@@ -120,9 +121,8 @@ class DesilFilter(admin.SimpleListFilter):
         value = self.value()
         if value == "none":
             return queryset.filter(desil__isnull=True)
-        if value and value.isdigit():
-            return queryset.filter(desil=int(value))
-        return queryset
+        number = ascii_int(value)
+        return queryset if number is None else queryset.filter(desil=number)
 
 
 class KecamatanFilter(admin.SimpleListFilter):
@@ -135,8 +135,8 @@ class KecamatanFilter(admin.SimpleListFilter):
         return [(str(pk), nama) for pk, nama in Kecamatan.objects.order_by("nama").values_list("pk", "nama")]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        return queryset.filter(desa__kecamatan_id=int(value)) if value and value.isdigit() else queryset
+        number = ascii_int(self.value())
+        return queryset if number is None else queryset.filter(desa__kecamatan_id=number)
 
 
 class DesaFilter(admin.SimpleListFilter):
@@ -147,15 +147,15 @@ class DesaFilter(admin.SimpleListFilter):
     parameter_name = "desa__id__exact"
 
     def lookups(self, request, model_admin):
-        kecamatan = request.GET.get(KecamatanFilter.parameter_name, "")
-        if not kecamatan.isdigit():
+        kecamatan = ascii_int(request.GET.get(KecamatanFilter.parameter_name, ""))
+        if kecamatan is None:
             return []
-        desa = Desa.objects.filter(kecamatan_id=int(kecamatan)).order_by("nama")
+        desa = Desa.objects.filter(kecamatan_id=kecamatan).order_by("nama")
         return [(str(pk), nama) for pk, nama in desa.values_list("pk", "nama")]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        return queryset.filter(desa_id=int(value)) if value and value.isdigit() else queryset
+        number = ascii_int(self.value())
+        return queryset if number is None else queryset.filter(desa_id=number)
 
 
 class CappedCountPaginator(Paginator):
@@ -270,7 +270,8 @@ class HouseholdAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
         return obj.desa.kecamatan
 
     def personal_rows(self, request, object_id) -> int:
-        return 1 + Member.objects.filter(household_id=object_id).count()
+        household_id = ascii_int(object_id)
+        return 1 + (0 if household_id is None else Member.objects.filter(household_id=household_id).count())
 
 
 @admin.register(ImportBatch)

@@ -3,6 +3,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from poverty_data.models import Desa, Household, Member
+from tslp_portal.params import WholeNumberFilter
 
 
 class DesaFilter(django_filters.FilterSet):
@@ -24,7 +25,7 @@ class HouseholdFilter(django_filters.FilterSet):
     kecamatan = django_filters.CharFilter(
         label=_("Kecamatan (Kemendagri code)"), field_name="desa__kecamatan__kode"
     )
-    desil = django_filters.NumberFilter(label=_("Desil"))
+    desil = WholeNumberFilter(label=_("Desil"))
     is_active = django_filters.BooleanFilter(label=_("Active"))
 
     class Meta:

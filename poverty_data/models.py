@@ -328,7 +328,9 @@ class Household(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.no_kk} — {self.nama_kepala}"
+        # No NIK, No. KK or name: Django's admin puts str(obj) into its messages (a signed, not encrypted,
+        # cookie) and its change log.
+        return _("household #%(id)s") % {"id": self.pk}
 
 
 class Member(models.Model):

@@ -21,6 +21,7 @@ from programs.filters import ProgramFilter
 from programs.models import Beneficiary, Program, ProgramLocation
 from programs.selectors import delivery as delivery_selectors
 from tslp_portal.api import IdLookupMixin, api_personal_data_response
+from tslp_portal.params import WholeNumberFilter
 
 
 class ProgramApiFilter(ProgramFilter):
@@ -28,7 +29,7 @@ class ProgramApiFilter(ProgramFilter):
 
     kecamatan = django_filters.CharFilter(label="Kecamatan (Kemendagri code)", method="filter_kecamatan")
     desa = django_filters.CharFilter(label="Desa (Kemendagri code)", method="filter_desa")
-    company = django_filters.NumberFilter(label="Company id", field_name="company_id")
+    company = WholeNumberFilter(label="Company id", field_name="company_id")
 
     class Meta(ProgramFilter.Meta):
         fields = [*ProgramFilter.Meta.fields, "kecamatan", "desa", "company"]

@@ -2,10 +2,11 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Bidang, Program
+from tslp_portal.params import WholeNumberFilter
 
 
 class ProgramFilter(django_filters.FilterSet):
-    tahun = django_filters.NumberFilter(label=_("Year"))
+    tahun = WholeNumberFilter(label=_("Year"))
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Program.Status.choices, empty_label=_("All")
     )

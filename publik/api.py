@@ -2,14 +2,17 @@
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from poverty_data.models import Kecamatan
-from publik import statistics
+from publik import selectors, statistics
 from publik.suppression import SMALL
+from tslp_portal.api import QueryIntegerField
 
 
 @extend_schema_field(
@@ -49,8 +52,11 @@ class PublicTableSerializer(serializers.Serializer):
 
 
 class YearQuerySerializer(serializers.Serializer):
-    tahun = serializers.IntegerField(
-        min_value=2000, max_value=2100, required=False, help_text="Default: this year"
+    tahun = QueryIntegerField(
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text="Default: this year. A year with public programs, or this year (404 otherwise).",
     )
 
 
@@ -69,6 +75,12 @@ class _PublicStatistik(APIView):
         params.is_valid(raise_exception=True)
         data = dict(params.validated_data)
         data.setdefault("tahun", statistics.current_year())
+        years = selectors.offered_years()
+        if data["tahun"] not in years:
+            raise NotFound(
+                _("No public figures for this year; the years are %(years)s.")
+                % {"years": ", ".join(map(str, years))}
+            )
         return data
 
     def respond(self, table: dict) -> Response:

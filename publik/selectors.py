@@ -4,9 +4,19 @@ from collections import defaultdict
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from companies.models import Company
 from programs.models import Beneficiary, Program, ProgramLocation, RealisationReport
+
+
+def offered_years() -> list[int]:
+    """The years the public pages offer, newest first: those with public programs, and this one.
+
+    Figures are kept per year, so only these years are answered (the pages 404, the API 400): no one can fill
+    the cache with years and push out the pages people use."""
+    years = set(Program.objects.public().order_by().values_list("tahun", flat=True).distinct())
+    return sorted(years | {timezone.localdate().year}, reverse=True)
 
 
 def public_programs(*, details: bool = False) -> QuerySet[Program]:

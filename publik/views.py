@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from dashboards.selectors.version import cache_key
 from poverty_data.models import Desa, Kecamatan
-from programs.models import Program
 from publik import opendata, selectors, statistics, tables
 from tslp_portal.caching import local_cache
+from tslp_portal.params import query_int
 from tslp_portal.shell import render_page
 
 MAP_FIELDS = ("kode", "nama", "keluarga_miskin", "terjangkau", "miskin_terjangkau", "cakupan", "kesenjangan")
@@ -19,11 +19,20 @@ DOWNLOAD_FORMATS = ("xlsx", "csv")
 
 
 def _year(request) -> int:
-    """``?tahun=``, or this year when it is missing or not a year."""
-    value = request.GET.get("tahun", "")
-    if value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
-    return statistics.current_year()
+    """``?tahun=``, or this year when it is missing or not a number."""
+    this_year = statistics.current_year()
+    try:
+        return query_int(request, "tahun", default=this_year)
+    except ValueError:
+        return this_year
+
+
+def _offered_or_404(tahun: int) -> list[int]:
+    """The years of the year selector, when ``tahun`` is one of them; 404 otherwise."""
+    years = selectors.offered_years()
+    if tahun not in years:
+        raise Http404(_("No public figures for this year."))
+    return years
 
 
 def _kecamatan(kode: str) -> Kecamatan:
@@ -48,12 +57,7 @@ def map_data(rows, areas) -> dict:
     }
 
 
-def _years(tahun: int) -> list[int]:
-    years = set(Program.objects.public().order_by().values_list("tahun", flat=True).distinct())
-    return sorted(years | {tahun, statistics.current_year()}, reverse=True)
-
-
-def _page(request, *, title: str, content_template: str, key_parts: tuple, build):
+def _page(request, *, title: str, content_template: str, tahun: int, key_parts: tuple, build):
     """The page around its content: the content (figures already suppressed, tables, map data) is the same for
     everyone, so it is rendered once and cached under the figures' version (TSLP_DASHBOARD_CACHE_SECONDS)
     per language; the page around it is cached per path and language (``tslp_portal.shell``)."""
@@ -61,7 +65,7 @@ def _page(request, *, title: str, content_template: str, key_parts: tuple, build
     key = cache_key("publik-page", *key_parts, get_language()) if seconds else None
     content = local_cache.get(key) if key is not None else None
     if content is None:
-        content = render_to_string(content_template, build())
+        content = render_to_string(content_template, build(_offered_or_404(tahun)))
         if key is not None:
             local_cache.set(key, content, seconds)
     return render_page(request, "publik/page.html", page_title=title, content=content, query=("tahun",))
@@ -70,12 +74,12 @@ def _page(request, *, title: str, content_template: str, key_parts: tuple, build
 def home(request):
     tahun = _year(request)
 
-    def build():
+    def build(years):
         table = statistics.kecamatan_table(tahun=tahun)
         programs = list(selectors.public_programs())
         return {
             "tahun": tahun,
-            "years": _years(tahun),
+            "years": years,
             "table": table,
             "map": map_data(
                 table["results"], Kecamatan.objects.filter(kabupaten_kode=settings.TSLP_KABUPATEN_KODE)
@@ -89,6 +93,7 @@ def home(request):
         request,
         title=_("Public data"),
         content_template="publik/home_content.html",
+        tahun=tahun,
         key_parts=("home", tahun),
         build=build,
     )
@@ -98,12 +103,12 @@ def kecamatan(request, kode: str):
     area = _kecamatan(kode)
     tahun = _year(request)
 
-    def build():
+    def build(years):
         table = statistics.desa_table(kecamatan=area, tahun=tahun)
         return {
             "kecamatan": area,
             "tahun": tahun,
-            "years": _years(tahun),
+            "years": years,
             "table": table,
             "map": map_data(table["results"], Desa.objects.filter(kecamatan=area)),
         }
@@ -112,6 +117,7 @@ def kecamatan(request, kode: str):
         request,
         title=_("Kecamatan %(name)s: public data") % {"name": area.nama},
         content_template="publik/kecamatan_content.html",
+        tahun=tahun,
         key_parts=("kecamatan", area.pk, tahun),
         build=build,
     )
@@ -122,6 +128,8 @@ def download(request, table: str, fmt: str):
     if fmt not in DOWNLOAD_FORMATS:
         raise Http404
     tahun = _year(request)
+    if table in ("kecamatan", "desa"):
+        _offered_or_404(tahun)
     if table == "kecamatan":
         data = statistics.kecamatan_table(tahun=tahun)
         columns, rows = (

@@ -22,6 +22,14 @@ EDITS = {
     "NUL byte in the query": lambda path: path + ("&" if "?" in path else "?") + "q=%00",
     "absurd page number": lambda path: path + ("&" if "?" in path else "?") + "page=99999999999999999999",
     "absurd year": lambda path: path + ("&" if "?" in path else "?") + "tahun=-1&garis=abc",
+    # str.isdigit() accepts these, int() does not: a number read with the one would crash on the other.
+    "superscript year": lambda path: (
+        path + ("&" if "?" in path else "?") + "tahun=%C2%B2%E2%81%B0%C2%B2%E2%81%B6"
+    ),
+    "circled numbers": lambda path: path + ("&" if "?" in path else "?") + "tahun=%E2%91%A0&garis=%E2%91%A1",
+    "non-numeric id": lambda path: re.sub(r"/\d+/", "/abc/", path, count=1),
+    "superscript id": lambda path: re.sub(r"/\d+/", "/%C2%B2/", path, count=1),
+    "superscript query values": lambda path: re.sub(r"=\d+", "=%C2%B2", path),
 }
 
 

@@ -95,6 +95,8 @@ class DinsosOnlyAdminMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
+        if not self.personal_data or response.status_code != 200:
+            return response  # an unknown or malformed id: Django's own answer, before personal_rows reads it
         what = f"{self.opts.verbose_name} #{object_id} (admin)"
         return self.personal_response(
             request, response, what=what, rows=self.personal_rows(request, object_id)

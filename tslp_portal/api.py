@@ -1,8 +1,10 @@
 """What every app's ``api.py`` shares: pagination and the access log of personal data sent by the API."""
 
 from django.http import Http404
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 
+from tslp_portal.params import ascii_int
 from tslp_portal.privacy import personal_data_response
 
 
@@ -27,11 +29,21 @@ class IdLookupMixin:
     MAX_ID = 2**63 - 1
 
     def lookup_id(self) -> int:
-        value = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
-        if not value.isdigit() or int(value) > self.MAX_ID:
+        value = ascii_int(str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")))
+        if value is None or value > self.MAX_ID:
             raise Http404
-        return int(value)
+        return value
 
     def get_object(self):
         self.lookup_id()
         return super().get_object()
+
+
+class QueryIntegerField(serializers.IntegerField):
+    """A whole number of a query string: ASCII digits only (:mod:`tslp_portal.params`)."""
+
+    def to_internal_value(self, data):
+        number = ascii_int(str(data))
+        if number is None:
+            self.fail("invalid")
+        return number

@@ -1,10 +1,11 @@
 """Who is asking, and what the security log says about sign-ins.
 
-The client address is the one the TLS proxy saw: behind nginx (``DJANGO_SECURE_PROXY_SSL=true``) the
-right-most ``X-Forwarded-For`` entry, which nginx appends and a client cannot forge; otherwise
-``REMOTE_ADDR``. The login lockout (django-axes) counts failures per address with it.
+:func:`client_ip` is the one place that decides the client's address; the access log, the security log, the
+rate limits, the API's throttling and the login lockout (django-axes, ``AXES_CLIENT_IP_CALLABLE``) all use it.
 """
 
+import functools
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -14,13 +15,37 @@ from django.dispatch import receiver
 logger = logging.getLogger("tslp.security")
 
 
+@functools.lru_cache(maxsize=4)
+def _networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(proxy.strip(), strict=False) for proxy in proxies if proxy.strip())
+
+
+def _parse(value: str):
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str:
-    if getattr(settings, "TSLP_TRUST_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1][:45]
-    return (request.META.get("REMOTE_ADDR") or "")[:45]
+    """The client's address: ``REMOTE_ADDR``, unless the peer is one of ``TSLP_TRUSTED_PROXIES`` (addresses
+    or networks; nginx on the same host is ``127.0.0.1``). Then ``X-Forwarded-For`` is read from the right,
+    skipping the trusted proxies: the first other address is the client's, added by a proxy of ours. Every
+    address left of it was written by the client and is never believed; so is a header from any other peer.
+    """
+    remote = (request.META.get("REMOTE_ADDR") or "")[:45]
+    trusted = _networks(tuple(settings.TSLP_TRUSTED_PROXIES))
+    peer = _parse(remote)
+    if peer is None or not any(peer in network for network in trusted):
+        return remote
+    hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        address = _parse(hop)
+        if address is None:
+            return remote  # a proxy of ours never writes this: believe nothing in the header
+        if not any(address in network for network in trusted):
+            return str(address)
+    return remote
 
 
 def security_event(event: str, request=None, level: int = logging.INFO, **fields) -> None:

@@ -4,6 +4,7 @@ Everything is declared here once; a deployment differs only by environment varia
 (see README.md, "Configuration").
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -318,8 +319,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-# Behind a TLS proxy the client's address is the last X-Forwarded-For hop (tslp_portal/security.py).
 TSLP_TRUST_PROXY = env_bool("DJANGO_SECURE_PROXY_SSL", False)
+# X-Forwarded-For is believed only from these peers (addresses or networks; tslp_portal/security.py): behind
+# a TLS proxy on the same host, loopback; otherwise nobody.
+TSLP_TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(proxy, strict=False))  # a typing error stops the start, not every request
+    for proxy in env_list("TSLP_TRUSTED_PROXIES", "127.0.0.1,::1" if TSLP_TRUST_PROXY else "")
+]
 if TSLP_TRUST_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
@@ -339,9 +345,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.UserThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
-    # Throttling keys anonymous callers by address: trust X-Forwarded-For only from the one proxy a
-    # DJANGO_SECURE_PROXY_SSL deployment declares, or anyone could reset their limit with a forged header.
-    "NUM_PROXIES": 1 if env_bool("DJANGO_SECURE_PROXY_SSL", False) else 0,
 }
 TSLP_API_THROTTLE_ANON = os.environ.get("TSLP_API_THROTTLE_ANON") or "60/min"
 TSLP_API_THROTTLE_USER = os.environ.get("TSLP_API_THROTTLE_USER") or "600/min"

@@ -25,6 +25,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from tslp_portal.caching import local_cache
+from tslp_portal.params import ascii_int
 
 
 @functools.lru_cache(maxsize=2)
@@ -39,7 +40,10 @@ def _markers(secret_key: str) -> tuple[str, str]:
 
 def _shell_key(request, template_name: str, page_title: str) -> str:
     user = request.user
-    parts = [template_name, str(page_title), get_language(), request.get_full_path(), user.is_authenticated]
+    # The query as numbers in a fixed order (only short numbers reach here, see _bounded_query): "?garis=04"
+    # and "?garis=4&tahun=2026" in either order share one shell.
+    query = sorted((name, ascii_int(value)) for name, value in request.GET.items())
+    parts = [template_name, str(page_title), get_language(), request.path, query, user.is_authenticated]
     if user.is_authenticated:
         # What the navigation shows of the user and what decides its links (context_processors.portal).
         parts += [
@@ -64,20 +68,28 @@ def _bounded_query(request, query: tuple[str, ...]) -> bool:
     """Only the page's own parameters, as short numbers: the number of shells a user (or, on the public
     pages, anyone) can make the cache hold stays bounded."""
     return all(
-        name in query and len(values) == 1 and values[0].isdigit() and len(values[0]) <= 4
+        name in query and len(values) == 1 and len(values[0]) <= 4 and ascii_int(values[0]) is not None
         for name, values in request.GET.lists()
     )
 
 
 def render_page(
-    request, template_name: str, *, page_title: str, content: str, query: tuple[str, ...] = ("tahun", "garis")
+    request,
+    template_name: str,
+    *,
+    page_title: str,
+    content: str,
+    query: tuple[str, ...] = ("tahun", "garis"),
+    cache: bool = True,
 ) -> HttpResponse:
     """``render(request, template_name, {"page_title": …, "content": content})``, with the shell cached
-    when the query string holds no more than the numeric parameters ``query``."""
+    when ``cache`` (the caller kept the content too) and the query string holds no more than the numeric
+    parameters ``query``."""
     user = request.user
     seconds = settings.TSLP_DASHBOARD_CACHE_SECONDS
     if (
-        not seconds
+        not cache
+        or not seconds
         or _has_messages(request)
         or getattr(user, "company_id", None) is not None
         or not _bounded_query(request, query)

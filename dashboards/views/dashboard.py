@@ -25,6 +25,7 @@ from dashboards.selectors.brief import brief_paragraphs
 from dashboards.selectors.version import cache_key
 from dashboards.tables import as_of_text, tables_xlsx
 from tslp_portal.caching import local_cache
+from tslp_portal.params import query_int
 from tslp_portal.shell import render_page
 
 MAP_TEXT = {
@@ -40,8 +41,8 @@ MAP_TEXT = {
 def dashboard_params(request) -> tuple[int, int]:
     """``tahun`` (the current year by default) and ``garis`` (1-10, 4 by default) from the query string."""
     try:
-        tahun = int(request.GET.get("tahun") or timezone.localdate().year)
-        garis = int(request.GET.get("garis") or 4)
+        tahun = query_int(request, "tahun", default=timezone.localdate().year)
+        garis = query_int(request, "garis", default=4)
     except ValueError:
         raise BadRequest(_("The year and the poverty line must be whole numbers.")) from None
     if not 2000 <= tahun <= 2100:
@@ -54,7 +55,8 @@ def dashboard_params(request) -> tuple[int, int]:
 class DashboardView(LoginRequiredMixin, View):
     """A dashboard page. Its content is cached per area, year, poverty line, language and role (never served to
     another role: the content may differ by role), under the key of :func:`figures_version`, which changes
-    with every change of what it shows; navigation stays per user."""
+    with every change of what it shows; navigation stays per user. Only the years of the year selector
+    (:func:`program_years`) are cached."""
 
     template_name = "dashboards/dashboard/page.html"
     content_template = ""
@@ -87,9 +89,12 @@ class DashboardView(LoginRequiredMixin, View):
                 return render_page(request, self.template_name, page_title=page_title, content=content)
         area_name, context = self.full_context(request, tahun=tahun, garis=garis, **kwargs)
         content = render_to_string(self.content_template, context, request)
-        if key is not None:
+        # Only the years the year selector offers are kept: any other year in the URL is shown, never cached,
+        # so that no one can fill the cache with years and push the dashboards people use out of it.
+        offered = tahun in context["years"]
+        if key is not None and offered:
             local_cache.set(key, (area_name, content), seconds)
-        return render_page(request, self.template_name, page_title=area_name, content=content)
+        return render_page(request, self.template_name, page_title=area_name, content=content, cache=offered)
 
     def area_key(self, request, **kwargs) -> str:
         return kwargs.get("kode", "")

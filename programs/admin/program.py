@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,6 +20,7 @@ from programs.models import Program, ProgramAttachment, ProgramEvent, ProgramLoc
 from programs.selectors import matching as matching_selectors
 from programs.selectors import program as selectors
 from tslp_portal.admin_mixins import ReadOnlyAdminMixin
+from tslp_portal.params import ascii_int
 from tslp_portal.templatetags.portal import rupiah
 
 
@@ -130,7 +132,10 @@ class ProgramAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # A program is read and decided on its review screen; the bare read-only form has nothing to add.
-        url = reverse("admin:programs_program_review", args=[object_id])
+        program_id = ascii_int(object_id)
+        if program_id is None:
+            raise Http404
+        url = reverse("admin:programs_program_review", args=[program_id])
         preserved = request.GET.get("_changelist_filters")
         return redirect(f"{url}?{urlencode({'_changelist_filters': preserved})}" if preserved else url)
 

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from tslp_portal.params import ascii_int
 from tslp_portal.uploads import upload_content_ok
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -43,10 +44,10 @@ class RupiahField(forms.Field):
         text = re.sub(r"^rp\.?", "", text, flags=re.IGNORECASE).strip()
         text = re.sub(r",-?$|,00$", "", text)  # "150.000,-" and "150.000,00" are common ways to write it
         digits = text.replace(".", "").replace(" ", "")
-        if not digits.isdigit():
+        amount = ascii_int(digits)
+        if amount is None and not (digits.isascii() and digits.isdigit()):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
-        amount = int(digits)
-        if amount > 10**15:
+        if amount is None or amount > 10**15:
             raise ValidationError(self.error_messages["too_large"], code="too_large")
         return amount
 
@@ -93,7 +94,26 @@ class IndonesianDateInput(forms.DateInput):
         )
 
 
+# The shape of DATE_INPUT_FORMATS, whatever the numbers: such a text that does not parse is a date that does
+# not exist (31/02/2027), not one written the wrong way.
+DATE_SHAPE = re.compile(r"[0-9]{1,2}([/.-])[0-9]{1,2}\1[0-9]{4}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+
+
 class IndonesianDateField(forms.DateField):
     widget = IndonesianDateInput
     input_formats = DATE_INPUT_FORMATS
-    default_error_messages = {"invalid": _("Write the date as DD/MM/YYYY, e.g. 26/11/2026.")}
+    default_error_messages = {
+        "invalid": _("Write the date as DD/MM/YYYY, e.g. 26/11/2026."),
+        "nonexistent": _("The date %(value)s does not exist."),
+    }
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            text = str(value).strip()
+            if DATE_SHAPE.fullmatch(text):
+                raise ValidationError(
+                    self.error_messages["nonexistent"], code="nonexistent", params={"value": text}
+                ) from None
+            raise

@@ -6,7 +6,9 @@ from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
-from programs.models import Program, ProgramEvent, RealisationReport
+from accounts.scope import PersonalData, scope_of
+from programs.models import Beneficiary, Program, ProgramEvent, RealisationReport
+from programs.selectors.delivery import LISTED_STATES
 
 
 def programs_overdue(*, user=None, today: datetime.date | None = None) -> QuerySet[Program]:
@@ -61,3 +63,29 @@ def overdue_rows(*, user, today: datetime.date | None = None) -> list[dict]:
         }
         for program in programs_overdue(user=user, today=today)
     ]
+
+
+def realisation_documents_visible(*, program: Program, user) -> bool:
+    """Whether ``user`` may open the realisation documents of ``program`` (one it already sees).
+
+    The documents (photos of handovers, receipt lists signed by the families) show the program's
+    beneficiaries, of every kecamatan it serves, and cannot be cut per kecamatan. They follow the rule of the
+    beneficiary list, whole: Dinsos sees every list, so every document; the program's own company, while it
+    may see personal data (verified), the documents it wrote; pimpinan sees no names, so no document. A camat
+    sees the list only of the households in its own kecamatan: so it sees the documents only of a program
+    whose every desa and every listed household are in that kecamatan, where they show no one it could not
+    see on the list; a program that also serves another kecamatan keeps its documents from the camat.
+    """
+    scope = scope_of(user)
+    if scope.personal_data is PersonalData.NONE:
+        return False
+    if scope.kecamatan_id is None:
+        return True  # Dinsos, or the program's company: visible_to(user) let nobody else reach the program
+    kecamatan_id = scope.kecamatan_id
+    desa_elsewhere = program.locations.exclude(desa__kecamatan_id=kecamatan_id).exists()
+    households_elsewhere = (
+        Beneficiary.objects.filter(program=program, state__in=LISTED_STATES)
+        .exclude(household__desa__kecamatan_id=kecamatan_id)
+        .exists()
+    )
+    return not (desa_elsewhere or households_elsewhere)

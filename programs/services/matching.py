@@ -24,6 +24,7 @@ from programs.selectors.matching import (
 )
 from programs.services.workflow import ProgramError, program_event_record, program_transition
 from programs.signals import ledger_change
+from tslp_portal.privacy import mask_identity
 
 # A multiplier co-prime with 2**31: spreads household ids so that ties are broken fairly but reproducibly.
 TIE_BREAK_MULTIPLIER = 2654435761
@@ -232,12 +233,17 @@ def beneficiary_add(
     else:
         beneficiary = Beneficiary.objects.create(program=program, household=household, **values)
     if breaks:
+        # The history is shown to the company, the camat and pimpinan: the No. KK masked, as on their lists.
         program_event_record(
             program=program,
             actor=actor,
             action=ProgramEvent.Action.PROPOSE,
             note=_("Household %(no_kk)s added despite: %(breaks)s. Reason: %(reason)s")
-            % {"no_kk": household.no_kk, "breaks": "; ".join(breaks), "reason": override_reason},
+            % {
+                "no_kk": mask_identity(household.no_kk),
+                "breaks": "; ".join(breaks),
+                "reason": override_reason,
+            },
         )
     return beneficiary
 
@@ -259,7 +265,7 @@ def beneficiary_remove(*, beneficiary: Beneficiary, actor: User, reason: str) ->
         actor=actor,
         action=ProgramEvent.Action.REMOVE,
         note=_("Household %(no_kk)s removed: %(reason)s")
-        % {"no_kk": beneficiary.household.no_kk, "reason": reason},
+        % {"no_kk": mask_identity(beneficiary.household.no_kk), "reason": reason},
     )
     return beneficiary
 

@@ -145,7 +145,8 @@ class AddView(DinsosRequiredMixin, View):
                     household=household,
                     override_reason=form.cleaned_data["override_reason"],
                 )
-                messages.success(request, _("Household %(no_kk)s added.") % {"no_kk": household.no_kk})
+                # No identity number: messages travel in a signed, not encrypted, cookie.
+                messages.success(request, _("Household added to the proposal."))
             except matching.MatchingError as exc:
                 messages.error(request, str(exc))
         return redirect("programs:matching", pk=pk)

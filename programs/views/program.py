@@ -19,6 +19,8 @@ from programs.models import Program
 from programs.selectors import program as selectors
 from programs.selectors.program import program_for_member
 from tslp_portal.excel import xlsx_response
+from tslp_portal.models import AccessLog
+from tslp_portal.privacy import personal_data_response
 
 
 class ProgramListView(LoginRequiredMixin, TemplateView):
@@ -174,7 +176,15 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
         except FileNotFoundError:
             # The row outlived its file (a restore without the private media): say so, never a 500.
             raise Http404(_("The file of this attachment is no longer stored.")) from None
-        return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+        # Proposals and budgets are company documents that may name people: every download is logged.
+        return personal_data_response(
+            FileResponse(handle, as_attachment=True, filename=attachment.original_name),
+            request=request,
+            what=_("Program attachment %(name)s") % {"name": attachment.original_name},
+            rows=1,
+            action=AccessLog.Action.EXPORT,
+            reason=_("Program %(pk)s: %(title)s") % {"pk": program.pk, "title": program.title},
+        )
 
 
 class AttachmentDeleteView(LoginRequiredMixin, View):

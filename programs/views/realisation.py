@@ -10,12 +10,12 @@ from django.views import View
 
 from accounts.mixins import DinsosRequiredMixin, RoleRequiredMixin
 from accounts.models import User
-from accounts.scope import PersonalData, get_visible_or_404, scope_of
+from accounts.scope import get_visible_or_404
 from programs import services
 from programs.forms.realisation import RealisationDecisionForm, RealisationForm
 from programs.models import Program, RealisationReport
 from programs.selectors.program import program_for_member
-from programs.selectors.realisation import overdue_rows
+from programs.selectors.realisation import overdue_rows, realisation_documents_visible
 from tslp_portal.privacy import personal_data_response
 
 
@@ -63,6 +63,7 @@ class RealisationReportView(LoginRequiredMixin, View):
             "program": report.program,
             "report": report,
             "documents": report.documents.all(),
+            "documents_visible": realisation_documents_visible(program=report.program, user=request.user),
             "form": form if can_decide else None,
         }
         return render(request, self.template_name, context, status=status)
@@ -94,7 +95,7 @@ class RealisationReportView(LoginRequiredMixin, View):
 class RealisationDocumentView(LoginRequiredMixin, View):
     def get(self, request, pk, report_pk, document_pk):
         program = get_visible_or_404(Program, request.user, pk=pk)
-        if scope_of(request.user).personal_data is PersonalData.NONE:
+        if not realisation_documents_visible(program=program, user=request.user):
             raise PermissionDenied  # photos of handovers show people
         report = get_object_or_404(program.reports, pk=report_pk)
         document = get_object_or_404(report.documents, pk=document_pk)

@@ -376,3 +376,13 @@ def test_owner_cannot_deactivate_another_companys_member(company, owner, other_c
         company_member_deactivate(company=company, actor=owner, member=stranger)
     stranger.refresh_from_db()
     assert stranger.is_active
+
+
+def test_verification_email_links_to_the_program_form_on_the_portal(
+    pending, dinsos, settings, django_capture_on_commit_callbacks
+):
+    settings.TSLP_SITE_URL = "https://tslp.example.go.id"
+    with django_capture_on_commit_callbacks(execute=True):
+        company_verify(company=pending, actor=dinsos)
+    [message] = mail.outbox
+    assert "https://tslp.example.go.id/program/baru/" in message.body

@@ -145,3 +145,26 @@ def test_the_version_query_is_prepared_once_per_database_connection(company, din
     assert figures_version() == version
     program_cancel(program=ledger["p1"], actor=dinsos, note="Dihentikan.")
     assert figures_version() != version
+
+
+def junk_years(offered):
+    return [year for year in range(2000, 2101) if year not in offered][:40]
+
+
+def test_years_the_selector_does_not_offer_are_never_cached_nor_evict_a_cached_dashboard(
+    cached, company, camat, login
+):
+    build(company)
+    client = login(camat)
+    first, _queries = get(client)
+    offered = first.context["years"]
+    entries = len(local_cache._cache)
+    for year in junk_years(offered):
+        assert client.get(URL, {"tahun": year}).status_code == 200  # shown, not kept
+        assert (
+            client.get("/api/v1/statistik/desa/", {"kecamatan": "62.11.05", "tahun": year}).status_code == 200
+        )
+    assert len(local_cache._cache) == entries
+    again, again_queries = get(client)
+    assert again_queries <= 6
+    assert "Rp 1.345.000.000" in again.content.decode()

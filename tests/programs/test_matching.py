@@ -9,6 +9,7 @@ from programs.selectors.matching import targeting_preview
 from programs.services import matching
 from tests.poverty_data.factories import HouseholdFactory, ImportBatchFactory
 from tests.programs.factories import ProgramFactory
+from tslp_portal.privacy import mask_identity
 
 S = Program.Status
 B = Beneficiary.State
@@ -207,7 +208,8 @@ def test_adding_a_household_that_breaks_the_rules_needs_a_recorded_override(appr
     )
     assert beneficiary.override_reason == "Rumah terbakar bulan lalu."
     event = approved.events.filter(action=ProgramEvent.Action.PROPOSE).latest("created_at")
-    assert too_rich.no_kk in event.note and "Rumah terbakar" in event.note
+    assert mask_identity(too_rich.no_kk) in event.note
+    assert "Rumah terbakar" in event.note
     eligible = make_household(desil=1)
     assert not matching.beneficiary_add(program=approved, actor=dinsos, household=eligible).override_reason
 
@@ -343,7 +345,7 @@ def test_removing_a_household_is_recorded_with_who_and_why(approved, dinsos, mak
     matching.beneficiary_remove(beneficiary=beneficiary, actor=dinsos, reason="Sudah pindah.")
     event = approved.events.get(action=ProgramEvent.Action.REMOVE)
     assert event.actor == dinsos
-    assert event.note == f"Keluarga {household.no_kk} dikeluarkan: Sudah pindah."
+    assert event.note == f"Keluarga {mask_identity(household.no_kk)} dikeluarkan: Sudah pindah."
 
 
 def test_confirming_goes_through_the_transition_table(approved, dinsos, make_household):

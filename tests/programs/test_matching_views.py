@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.messages import get_messages
 
 from poverty_data.models import Desa
 from programs.models import Beneficiary, Program
@@ -209,3 +210,29 @@ def test_manual_add_lists_eligible_households_of_the_programs_desa_first(approve
 def test_each_editable_rule_input_is_named_after_its_bidang(dinsos, login):
     html = login(dinsos).get("/admin/programs/bidangrule/").content.decode()
     assert 'aria-label="Dikecualikan selama (tahun) — Infrastruktur"' in html
+
+
+def test_adding_or_removing_a_household_by_hand_puts_no_identity_number_in_messages_or_the_history(
+    approved, dinsos, owner, pimpinan, login, wilayah
+):
+    rich = HouseholdFactory(
+        desa=Desa.objects.get(kode="62.11.05.2001"), last_batch=ImportBatchFactory(), desil=8
+    )
+    client = login(dinsos)
+    added = client.post(
+        f"/program/{approved.pk}/pencocokan/tambah/",
+        {"household": rich.pk, "override_reason": "Korban kebakaran."},
+    )
+    beneficiary = Beneficiary.objects.get(household=rich)
+    removed = client.post(
+        f"/program/{approved.pk}/pencocokan/{beneficiary.pk}/keluarkan/", {"reason": "Pindah domisili."}
+    )
+    # The messages travel in a signed, not encrypted, cookie.
+    texts = [str(message) for response in (added, removed) for message in get_messages(response.wsgi_request)]
+    assert "Keluarga ditambahkan ke usulan." in texts
+    # The program's history is shown to the company and to pimpinan.
+    for persona in (owner, pimpinan):
+        texts.append(login(persona).get(f"/program/{approved.pk}/").content.decode())
+    for text in texts:
+        assert rich.no_kk not in text
+        assert rich.nik_kepala not in text

@@ -9,6 +9,7 @@ from poverty_data.models import Desa
 from programs.models import Program, ProgramAttachment
 from tests.documents import pdf_bytes
 from tests.programs.factories import ProgramFactory
+from tslp_portal.models import AccessLog
 
 S = Program.Status
 NEXT_YEAR = datetime.date.today().year + 1
@@ -277,6 +278,20 @@ def test_attachments_are_served_only_to_those_who_may_see_the_program(
         assert "proposal.pdf" in response["Content-Disposition"]
 
 
+@pytest.mark.parametrize("persona", ["owner", "dinsos", "camat", "pimpinan"])
+def test_every_attachment_download_is_access_logged(program, personas, login, owner, persona):
+    from programs.services import program_attach
+
+    attachment = program_attach(program=program, actor=owner, upload=pdf())
+    url = f"/program/{program.pk}/lampiran/{attachment.pk}/"
+    response = login(personas[persona]).get(url)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    [row] = AccessLog.objects.filter(user=personas[persona], path=url)
+    assert (row.action, row.row_count) == (AccessLog.Action.EXPORT, 1)
+    assert "proposal.pdf" in row.what
+
+
 def test_media_files_have_no_public_url(client, program, owner):
     from programs.services import program_attach
 
@@ -429,6 +444,29 @@ def test_program_dates_are_typed_and_shown_day_first(owner, login):
     html = client.get(f"/program/{program.pk}/ubah/").content.decode()
     assert f'value="01/03/{NEXT_YEAR}"' in html
     assert 'type="date"' not in html
+
+
+@pytest.mark.parametrize("budget", ["²⁰⁰⁰", "①⁰⁰⁰", "١٠٠٠"])
+def test_a_budget_in_other_digits_is_refused_as_a_wrong_amount(owner, login, budget):
+    response = login(owner).post("/program/baru/", form_data(budget=budget))
+    assert response.status_code == 400
+    assert "budget" in response.context["form"].errors
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (f"31/02/{NEXT_YEAR}", f"Tanggal 31/02/{NEXT_YEAR} tidak ada."),
+        (f"{NEXT_YEAR}-13-01", f"Tanggal {NEXT_YEAR}-13-01 tidak ada."),
+        ("kemarin", "Tulis tanggal dengan format HH/BB/TTTT, misalnya 26/11/2026."),
+    ],
+)
+def test_an_impossible_date_is_told_it_does_not_exist_and_a_misspelled_one_its_format(
+    owner, login, typed, message
+):
+    response = login(owner).post("/program/baru/", form_data(start_date=typed, end_date=f"30/11/{NEXT_YEAR}"))
+    assert response.status_code == 400
+    assert response.context["form"].errors["start_date"] == [message]
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from programs.services import ProgramError, realisation
 from tests.documents import image_bytes, pdf_bytes
 from tests.programs.delivery_helpers import record_pks, running_program
 from tests.programs.factories import ProgramFactory
+from tslp_portal.models import AccessLog
 
 S = Program.Status
 R = RealisationReport.State
@@ -216,6 +217,61 @@ def test_documents_are_downloaded_by_the_company_and_dinsos_not_pimpinan(
     assert login(dinsos).get(url).status_code == 200
     assert login(pimpinan).get(url).status_code == 403
     assert login(other_owner).get(url).status_code == 404
+
+
+# A program in Kahayan Hilir only, and one that also serves Maliku: the camat of Kahayan Hilir sees the
+# beneficiary list of both, but only its own households in the second, so not the second's documents.
+DOCUMENT_STATUS = {
+    "owner": (200, 200),
+    "editor": (200, 200),
+    "other_company": (404, 404),
+    "dinsos": (200, 200),
+    "camat": (200, 403),
+    "other_camat": (404, 403),
+    "pimpinan": (403, 403),
+    "anonymous": (302, 302),
+}
+
+
+@pytest.mark.parametrize(("persona", "expected"), DOCUMENT_STATUS.items())
+def test_realisation_documents_follow_the_beneficiary_list_rule(
+    company, owner, dinsos, personas, login, persona, expected
+):
+    local = running_program(company=company, dinsos=dinsos, households=2)
+    spread = running_program(company=company, dinsos=dinsos, households=2, maliku_households=2)
+    urls = []
+    for program in (local, spread):
+        report = submit(program, owner, documents=[SimpleUploadedFile("ba.pdf", PDF)])
+        urls.append(
+            reverse("programs:realisation_document", args=[program.pk, report.pk, report.documents.get().pk])
+        )
+    client = login(personas[persona])
+    assert tuple(client.get(url).status_code for url in urls) == expected
+
+
+def test_a_camat_sees_which_documents_exist_but_no_link_to_those_it_may_not_open(
+    company, owner, dinsos, camat, login
+):
+    program = running_program(company=company, dinsos=dinsos, households=2, maliku_households=2)
+    report = submit(program, owner, documents=[SimpleUploadedFile("ba.pdf", PDF)])
+    document_url = reverse(
+        "programs:realisation_document", args=[program.pk, report.pk, report.documents.get().pk]
+    )
+    html = (
+        login(camat)
+        .get(reverse("programs:realisation_detail", args=[program.pk, report.pk]))
+        .content.decode()
+    )
+    assert "ba.pdf" in html
+    assert document_url not in html
+    assert 'data-testid="documents-withheld"' in html
+
+
+def test_every_realisation_document_download_is_access_logged(program, owner, camat, login):
+    report = submit(program, owner, documents=[SimpleUploadedFile("ba.pdf", PDF)])
+    url = reverse("programs:realisation_document", args=[program.pk, report.pk, report.documents.get().pk])
+    assert login(camat).get(url).status_code == 200
+    assert AccessLog.objects.filter(user=camat, path=url, row_count=1).exists()
 
 
 def test_program_page_shows_the_panel_with_the_reports(program, owner, login):

@@ -73,3 +73,25 @@ def test_a_suspended_company_leaves_the_cached_public_page(cached, scene, compan
     assert company.name in page(client, "/publik/", params)[0]
     company_suspend(company=company, actor=dinsos, note="Diperiksa.")
     assert company.name not in page(client, "/publik/", params)[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/publik/", 404),
+        ("/publik/kecamatan/62.11.05/", 404),
+        ("/publik/unduh/desa.xlsx?kecamatan=62.11.05&", 404),
+        ("/api/v1/publik/statistik/kecamatan/", 404),
+        ("/api/v1/publik/statistik/desa/?kecamatan=62.11.05&", 404),
+    ],
+)
+def test_years_the_selector_does_not_offer_are_refused_and_add_nothing_to_the_cache(
+    cached, scene, client, url, status
+):
+    offered = client.get("/publik/").context["years"]
+    assert client.get("/publik/", {"tahun": scene["big"].tahun}).status_code == 200
+    entries = len(local_cache._cache)
+    separator = "" if url.endswith("&") else "?"
+    for year in [year for year in range(2000, 2101) if year not in offered][:40]:
+        assert client.get(f"{url}{separator}tahun={year}").status_code == status
+    assert len(local_cache._cache) == entries
