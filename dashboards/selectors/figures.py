@@ -7,8 +7,8 @@ For an area (desa, kecamatan, regency), a budget year ``tahun`` and a poverty li
   delivered beneficiary row on a program of ``tahun`` that is approved, running or completed;
   ``miskin_terjangkau``: of them the poor; ``cakupan`` = miskin_terjangkau / keluarga_miskin (None without poor
   families); ``kesenjangan`` = keluarga_miskin - miskin_terjangkau.
-- ``miskin_belum_pernah``: poor families with no confirmed or delivered row on any program that is not cancelled,
-  in any year.
+- ``miskin_belum_pernah``: poor families with no confirmed or delivered row on a program of ``tahun`` or an
+  earlier year that is not cancelled (a program of a later year does not change the figure).
 - ``program``: programs of ``tahun`` (approved, running, completed) listing a desa of the area;
   ``anggaran_rencana`` / ``realisasi``: their budgets / verified realisation spread over the desa each lists
   (:mod:`dashboards.selectors.shares`), in whole rupiah that add up to each program's amount exactly, so desa
@@ -109,9 +109,9 @@ def straight_household_figures(desa_filter: Q, *, tahun: int, garis: int) -> dic
         miskin_terjangkau=Count("household_id", distinct=True, filter=Q(household__desil__lte=garis)),
     ):
         figures[row.pop("household__desa_id")].update(row)
-    ever = Beneficiary.objects.filter(household_id=OuterRef("pk"), state__in=Beneficiary.RECEIVING).exclude(
-        program__status=Program.Status.CANCELLED
-    )
+    ever = Beneficiary.objects.filter(
+        household_id=OuterRef("pk"), state__in=Beneficiary.RECEIVING, program__tahun__lte=tahun
+    ).exclude(program__status=Program.Status.CANCELLED)
     never = households.filter(desil__lte=garis).filter(~Exists(ever))
     for row in never.values("desa_id").annotate(n=Count("pk")):
         figures[row["desa_id"]]["miskin_belum_pernah"] = row["n"]

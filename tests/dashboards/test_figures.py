@@ -125,6 +125,8 @@ def test_budget_year_bounds_what_is_reached(ledger, kahayan_hilir):
         "program": 1,
         "anggaran_rencana": 70_000_000,
     }
+    # h1 was first assisted in YEAR: in YEAR - 1 it had never been, whatever came later.
+    assert buntoi["miskin_belum_pernah"] == 4
     later = by_kode(desa_figures(kecamatan=kahayan_hilir, tahun=YEAR + 1))["62.11.05.2001"]
     assert pick(later, "terjangkau", "program", "anggaran_rencana", "miskin_belum_pernah") == {
         "terjangkau": 0,
