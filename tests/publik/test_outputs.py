@@ -177,12 +177,12 @@ def test_open_data_page_links_each_file_with_its_licence(client, scene):
 
 
 PINNED = [
-    ("/publik/", {}, 16),
-    ("/publik/kecamatan/62.11.05/", {}, 22),
-    ("/publik/unduh/kecamatan.xlsx", {}, 13),
-    ("/api/v1/publik/statistik/kecamatan/", {}, 13),
-    ("/api/v1/publik/statistik/desa/", {"kecamatan": "62.11.05"}, 20),
-    ("/publik/data/tslp-3w-hxl.csv", {}, 11),
+    ("/publik/", {}, 20),
+    ("/publik/kecamatan/62.11.05/", {}, 28),
+    ("/publik/unduh/kecamatan.xlsx", {}, 17),
+    ("/api/v1/publik/statistik/kecamatan/", {}, 17),
+    ("/api/v1/publik/statistik/desa/", {"kecamatan": "62.11.05"}, 26),
+    ("/publik/data/tslp-3w-hxl.csv", {}, 13),
 ]
 
 
