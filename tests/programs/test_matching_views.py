@@ -231,7 +231,11 @@ def test_household_admin_page_shows_the_value_delivered_in_rupiah(approved, dins
     Beneficiary.objects.filter(pk=beneficiary.pk).update(
         state="delivered", delivered_on="2027-05-01", delivered_value=2_500_000
     )
-    html = login(dinsos).get(f"/admin/poverty_data/household/{beneficiary.household_id}/change/").content.decode()
+    html = (
+        login(dinsos)
+        .get(f"/admin/poverty_data/household/{beneficiary.household_id}/change/")
+        .content.decode()
+    )
 
     assert "Rp 2.500.000" in html
     assert "2500000" not in html
