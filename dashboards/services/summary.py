@@ -54,7 +54,7 @@ def _selects(*, desa_ids: list[int] | None = None, household_ids: list[int] | No
     # How many non-cancelled programs each household (of those counted) received from, any year, and the
     # first budget year of them.
     assisted = (
-        f"SELECT b.household_id, COUNT(DISTINCT b.program_id) AS n, MIN(p.tahun) AS first "
+        f"SELECT b.household_id, COUNT(DISTINCT b.program_id) AS n, MIN(p.tahun) AS first_tahun "
         f"FROM {beneficiary} b "
         f"JOIN {program} p ON p.id = b.program_id {join}"
         f"WHERE b.state IN ({receiving}) AND p.status <> '{Program.Status.CANCELLED}'{where_b} "
@@ -75,9 +75,9 @@ def _selects(*, desa_ids: list[int] | None = None, household_ids: list[int] | No
         f"GROUP BY h.desa_id, p.tahun, COALESCE(h.desil, 0)"
     )
     first = (
-        f"SELECT h.desa_id, COALESCE(h.desil, 0), a.first, COUNT(*) "
+        f"SELECT h.desa_id, COALESCE(h.desil, 0), a.first_tahun, COUNT(*) "
         f"FROM {household} h JOIN ({assisted}) a ON a.household_id = h.id "
-        f"WHERE h.is_active = %s{where_h} GROUP BY h.desa_id, COALESCE(h.desil, 0), a.first"
+        f"WHERE h.is_active = %s{where_h} GROUP BY h.desa_id, COALESCE(h.desil, 0), a.first_tahun"
     )
     desil_params = [*params_b, True, *params_h]
     return (desil, desil_params), (reach, [True, *params_b]), (first, desil_params)
