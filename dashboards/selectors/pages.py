@@ -12,6 +12,11 @@ from poverty_data.models import Desa, Kecamatan
 from programs.models import Bidang
 from tslp_portal import numbers
 
+KECAMATAN_SHARE = _(
+    "Rupiah of a program that also runs in other kecamatan are this kecamatan's share: the shares of its desa "
+    "here."
+)
+
 
 def _gap_first(rows: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["kesenjangan"], -(r["keluarga_miskin"]), r["kode"]))
@@ -76,8 +81,8 @@ def kecamatan_page(kecamatan: Kecamatan, *, tahun: int, garis: int) -> dict:
         "tables": {
             "desa": t.Table("desa", _("Desa"), t.figure_columns(_("Desa")), desa_rows),
             "program": t.Table("program", _("Programs"), t.PROGRAM_COLUMNS, this_year),
-            "bidang": t.Table("bidang", _("Per bidang"), t.BIDANG_COLUMNS, bidang),
-            "tren": t.Table("tren", _("Trend"), t.TREND_COLUMNS, trend),
+            "bidang": t.Table("bidang", _("Per bidang"), t.BIDANG_COLUMNS, bidang, caption=KECAMATAN_SHARE),
+            "tren": t.Table("tren", _("Trend"), t.TREND_COLUMNS, trend, caption=KECAMATAN_SHARE),
         },
         "data_per": data_as_of(),
     }

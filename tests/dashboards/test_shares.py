@@ -119,3 +119,15 @@ def test_a_program_of_a_later_year_leaves_the_never_assisted_of_a_year_alone(com
         by_kode(desa_figures(kecamatan=kahayan_hilir, tahun=YEAR + 1))[BUNTOI]["miskin_belum_pernah"]
         == before - 1
     )
+
+
+def test_kecamatan_page_says_its_rupiah_are_this_kecamatans_share(company, camat, login):
+    build(company)
+
+    response = login(camat).get(reverse("dashboards:kecamatan", args=["62.11.05"]), {"tahun": YEAR})
+    content = response.content.decode()
+
+    assert "bagian kecamatan ini" in content
+    # p3 spans Mintin (Kahayan Hilir) and Tahai Jaya (Maliku): Kahayan Hilir's bidang table counts Mintin's share.
+    bidang = {row["bidang"]: row for row in response.context["bidang"]}
+    assert bidang[Bidang.KESEHATAN]["anggaran_rencana"] == 45_000_001
