@@ -42,6 +42,25 @@ class DesaReachCount(models.Model):
         return f"{self.desa_id}/{self.tahun}/{self.desil}: {self.terjangkau}"
 
 
+class DesaFirstAssistCount(models.Model):
+    """Active households of a desa with a desil whose first confirmed or delivered row on a program that is
+    not cancelled is on a program of budget year ``tahun``: the poor never assisted up to a year Y are those
+    never assisted at all plus those first assisted after Y."""
+
+    desa = models.ForeignKey("poverty_data.Desa", on_delete=models.CASCADE, related_name="+")
+    desil = models.PositiveSmallIntegerField()
+    tahun = models.PositiveSmallIntegerField()
+    keluarga = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["desa", "desil", "tahun"], name="dashboards_desafirst_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.desa_id}/{self.desil}/{self.tahun}: {self.keluarga}"
+
+
 class FiguresState(models.Model):
     """One row: whether the summary tables are built, and when the ledger last changed ("data per …")."""
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from tslp_portal import numbers
 from tslp_portal.excel import row_cells, xlsx_response
 
 
@@ -57,6 +58,14 @@ PROGRAM_COLUMNS = [
     Column("realised", gettext_lazy("Verified realisation (Rp)"), "rupiah"),
     Column("overdue", gettext_lazy("Report overdue"), "bool"),
 ]
+# A desa's programs: the whole program beside this desa's share of it.
+DESA_PROGRAM_COLUMNS = [
+    *PROGRAM_COLUMNS[:5],
+    Column("share_budget", gettext_lazy("This desa's share (Rp)"), "rupiah"),
+    PROGRAM_COLUMNS[5],
+    Column("share_realised", gettext_lazy("Realisation, this desa's share (Rp)"), "rupiah"),
+    PROGRAM_COLUMNS[6],
+]
 BIDANG_COLUMNS = [
     Column("label", gettext_lazy("Bidang"), "text"),
     Column("program", gettext_lazy("Programs")),
@@ -100,13 +109,13 @@ NEEDS_COLUMNS = [
 def cell_text(value, kind: str) -> str:
     """A value as the pages show it: 1.469, Rp 1.250.000, 42,5%, ya/tidak."""
     if value is None:
-        return "–"
+        return numbers.DASH
     if kind == "int":
-        return formats.number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+        return numbers.whole(value)
     if kind == "rupiah":
-        return "Rp " + formats.number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+        return numbers.rupiah(value)
     if kind == "ratio":
-        return formats.number_format(value * 100, decimal_pos=1, use_l10n=True, force_grouping=True) + "%"
+        return numbers.percent(value)
     if kind == "bool":
         return _("yes") if value else _("no")
     return str(value)
@@ -135,9 +144,9 @@ def tables_xlsx(tables: list[Table], *, heading: list[tuple[str, str]], filename
             cells = row_cells(sheet, values)
             for cell, column in zip(cells, table.columns, strict=True):
                 if column.kind == "ratio":
-                    cell.number_format = "0.0%"
+                    cell.number_format = numbers.PERCENT_FORMAT
                 elif column.kind in {"int", "rupiah"}:
-                    cell.number_format = "#,##0"
+                    cell.number_format = numbers.WHOLE_FORMAT
             sheet.append(cells)
     return xlsx_response(_workbook_bytes(workbook), filename)
 

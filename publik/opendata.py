@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
+from dashboards.selectors.shares import largest_remainder
 from programs.models import Program
 from publik import selectors
 from publik.suppression import suppress_three_w
@@ -41,13 +42,18 @@ def company_org_id(company) -> str:
 
 
 def three_w_rows(programs, *, hidden_areas=()) -> list[dict]:
-    """One row per program and kecamatan; targets and budgets spread evenly over the program's desa."""
+    """One row per program and kecamatan; targets and budgets spread evenly over the program's desa by the
+    largest-remainder method, so a program's rows add up to its whole target and budget."""
     reached = selectors.reached_by_program_kecamatan([p.pk for p in programs])
     rows = []
     for program in programs:
-        areas = selectors.program_areas(program)
-        desa_count = sum(n for _kecamatan, n in areas) or 1
-        for kecamatan, n in areas:
+        desa = sorted(
+            (location.desa.kode, location.desa.kecamatan_id) for location in program.locations.all()
+        )
+        target = largest_remainder(program.target_households, [(key, 1) for key in desa])
+        value = largest_remainder(program.budget, [(key, 1) for key in desa])
+        for kecamatan, _n in selectors.program_areas(program):
+            mine = [key for key in desa if key[1] == kecamatan.pk]
             rows.append(
                 {
                     "program_id": program.pk,
@@ -58,9 +64,9 @@ def three_w_rows(programs, *, hidden_areas=()) -> list[dict]:
                     "adm3_code": kecamatan.kode,
                     "adm3_name": kecamatan.nama,
                     "status": str(program.get_status_display()),
-                    "targeted": program.target_households // desa_count * n,
+                    "targeted": sum(target[key] for key in mine),
                     "reached": reached.get((program.pk, kecamatan.pk), 0),
-                    "value": program.budget // desa_count * n,
+                    "value": sum(value[key] for key in mine),
                     "tahun": program.tahun,
                 }
             )

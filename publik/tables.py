@@ -8,6 +8,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
+from tslp_portal import numbers
 from tslp_portal.excel import row_cells, xlsx_response
 
 FIGURE_COLUMNS = [
@@ -42,28 +43,34 @@ BIDANG_COLUMNS = [
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
-def cell(key: str, value):
-    """A value as a download shows it: ``<5`` stays, a hidden cell is empty, coverage is a percentage."""
+def cell(key: str, value, *, exact: bool = False):
+    """A value as a download shows it: ``<5`` stays, a hidden cell is empty, coverage is a percentage with one
+    decimal rounded half up (``tslp_portal.numbers``), or with ``exact`` the ratio itself (Excel formats it)."""
     if value is None:
         return ""
-    if key == "cakupan":
-        return round(value * 100, 1)
+    if key == "cakupan" and not exact:
+        return numbers.percent_value(value)
     return value
 
 
-def table_rows(columns, rows, total=None) -> list[list]:
-    out = [[cell(key, row.get(key)) for key, _label in columns] for row in rows]
+def table_rows(columns, rows, total=None, *, exact: bool = False) -> list[list]:
+    out = [[cell(key, row.get(key), exact=exact) for key, _label in columns] for row in rows]
     if total is not None:
-        out.append([cell(key, total.get(key)) for key, _label in columns])
+        out.append([cell(key, total.get(key), exact=exact) for key, _label in columns])
     return out
 
 
 def xlsx_download(columns, rows, filename: str, title: str) -> HttpResponse:
+    """``rows`` from ``table_rows(..., exact=True)``: coverage is a ratio, shown as a percentage by Excel."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(row_cells(sheet, [str(label) for _key, label in columns]))
     for values in rows:
-        sheet.append(row_cells(sheet, values))
+        cells = row_cells(sheet, values)
+        for written, (key, _label) in zip(cells, columns, strict=True):
+            if key == "cakupan":
+                written.number_format = numbers.PERCENT_FORMAT
+        sheet.append(cells)
     return xlsx_response(workbook, filename)
 
 

@@ -130,20 +130,17 @@ def download(request, table: str, fmt: str):
     tahun = _year(request)
     if table in ("kecamatan", "desa"):
         _offered_or_404(tahun)
+    exact = fmt == "xlsx"  # Excel gets the ratio and formats it as a percentage itself
     if table == "kecamatan":
         data = statistics.kecamatan_table(tahun=tahun)
-        columns, rows = (
-            tables.FIGURE_COLUMNS,
-            tables.table_rows(tables.FIGURE_COLUMNS, data["results"], data["total"]),
-        )
+        columns = tables.FIGURE_COLUMNS
+        rows = tables.table_rows(columns, data["results"], data["total"], exact=exact)
         name = f"tslp-kecamatan-{tahun}"
     elif table == "desa":
         area = _kecamatan(request.GET.get("kecamatan", ""))
         data = statistics.desa_table(kecamatan=area, tahun=tahun)
-        columns, rows = (
-            tables.FIGURE_COLUMNS,
-            tables.table_rows(tables.FIGURE_COLUMNS, data["results"], data["total"]),
-        )
+        columns = tables.FIGURE_COLUMNS
+        rows = tables.table_rows(columns, data["results"], data["total"], exact=exact)
         name = f"tslp-desa-{area.kode}-{tahun}"
     elif table == "perusahaan":
         columns = tables.COMMITMENT_COLUMNS

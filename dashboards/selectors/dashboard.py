@@ -8,13 +8,14 @@ import datetime
 from collections import Counter, defaultdict
 
 from django.conf import settings
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.selectors import summary
 from dashboards.selectors.figures import COUNTED_STATUSES
+from dashboards.selectors.shares import program_shares
 from poverty_data.models import Desa, Household
 from programs.models import Beneficiary, Bidang, Program, ProgramLocation, RealisationReport
 
@@ -58,11 +59,10 @@ def _overdue_q(today: datetime.date) -> Q:
 
 def area_programs(area: Q, *, tahun: int | None) -> list[dict]:
     """Programs (from submission on) of ``tahun`` (every year when None) listing a desa of the area: company,
-    bidang, status, budget, verified realisation, their shares in the area and whether a report is overdue."""
+    bidang, status, budget, verified realisation, their shares in the area (the sum of the shares of the
+    area's desa, :mod:`dashboards.selectors.shares`) and whether a report is overdue."""
     today = timezone.localdate()
     in_area = ProgramLocation.objects.filter(program=OuterRef("pk"), desa__in=Desa.objects.filter(area))
-    all_locations = ProgramLocation.objects.filter(program=OuterRef("pk")).order_by().values("program")
-    area_locations = in_area.order_by().values("program")
     verified = (
         RealisationReport.objects.filter(program=OuterRef("pk"), state=R.VERIFIED)
         .order_by()
@@ -72,9 +72,8 @@ def area_programs(area: Q, *, tahun: int | None) -> list[dict]:
     programs = Program.objects.exclude(status=S.DRAFT).filter(Exists(in_area))
     if tahun is not None:
         programs = programs.filter(tahun=tahun)
+    shares = program_shares(programs.filter(status__in=COUNTED_STATUSES), area=area)
     programs = programs.annotate(
-        n_desa=Subquery(all_locations.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
-        n_area=Subquery(area_locations.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
         realised=Coalesce(Subquery(verified.annotate(s=Sum("amount_spent")).values("s")), Value(0)),
         reported=Exists(reports),
         overdue=Q(_overdue_q(today)),
@@ -82,6 +81,7 @@ def area_programs(area: Q, *, tahun: int | None) -> list[dict]:
     rows = []
     for p in programs.order_by("-tahun", "company__name", "title"):
         counted = p.status in COUNTED_STATUSES
+        in_this_area = shares.get(p.pk, {}).values()
         rows.append(
             {
                 "pk": p.pk,
@@ -99,9 +99,8 @@ def area_programs(area: Q, *, tahun: int | None) -> list[dict]:
                 "end_date": p.end_date,
                 "overdue": p.overdue,
                 "counted": counted,
-                "n_desa": p.n_desa,
-                "share_budget": (p.budget // p.n_desa) * p.n_area if counted and p.n_desa else 0,
-                "share_realised": (p.realised // p.n_desa) * p.n_area if counted and p.n_desa else 0,
+                "share_budget": sum(planned for planned, _realised in in_this_area),
+                "share_realised": sum(realised for _planned, realised in in_this_area),
             }
         )
     return rows

@@ -7,11 +7,12 @@ For an area (desa, kecamatan, regency), a budget year ``tahun`` and a poverty li
   delivered beneficiary row on a program of ``tahun`` that is approved, running or completed;
   ``miskin_terjangkau``: of them the poor; ``cakupan`` = miskin_terjangkau / keluarga_miskin (None without poor
   families); ``kesenjangan`` = keluarga_miskin - miskin_terjangkau.
-- ``miskin_belum_pernah``: poor families with no confirmed or delivered row on any program that is not cancelled,
-  in any year.
+- ``miskin_belum_pernah``: poor families with no confirmed or delivered row on a program of ``tahun`` or an
+  earlier year that is not cancelled (a program of a later year does not change the figure).
 - ``program``: programs of ``tahun`` (approved, running, completed) listing a desa of the area;
-  ``anggaran_rencana`` / ``realisasi``: their budgets / verified realisation spread evenly over the desa each
-  lists, each share rounded down, so desa add up to their kecamatan and kecamatan to the regency.
+  ``anggaran_rencana`` / ``realisasi``: their budgets / verified realisation spread over the desa each lists
+  (:mod:`dashboards.selectors.shares`), in whole rupiah that add up to each program's amount exactly, so desa
+  add up to their kecamatan, kecamatan to the regency, and the regency to the whole programs.
 
 Household figures come from the summary tables of :mod:`dashboards.selectors.summary` (kept exact by the
 services that change the ledger); program figures are read straight: programs are few.
@@ -23,12 +24,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q
 
 from dashboards.selectors import summary
+from dashboards.selectors.shares import program_shares
 from poverty_data.models import Desa, Household, Kecamatan
-from programs.models import Beneficiary, Program, ProgramLocation, RealisationReport
+from programs.models import Beneficiary, Program, ProgramLocation
 
 FIELDS = (
     "keluarga",
@@ -108,9 +109,9 @@ def straight_household_figures(desa_filter: Q, *, tahun: int, garis: int) -> dic
         miskin_terjangkau=Count("household_id", distinct=True, filter=Q(household__desil__lte=garis)),
     ):
         figures[row.pop("household__desa_id")].update(row)
-    ever = Beneficiary.objects.filter(household_id=OuterRef("pk"), state__in=Beneficiary.RECEIVING).exclude(
-        program__status=Program.Status.CANCELLED
-    )
+    ever = Beneficiary.objects.filter(
+        household_id=OuterRef("pk"), state__in=Beneficiary.RECEIVING, program__tahun__lte=tahun
+    ).exclude(program__status=Program.Status.CANCELLED)
     never = households.filter(desil__lte=garis).filter(~Exists(ever))
     for row in never.values("desa_id").annotate(n=Count("pk")):
         figures[row["desa_id"]]["miskin_belum_pernah"] = row["n"]
@@ -119,31 +120,17 @@ def straight_household_figures(desa_filter: Q, *, tahun: int, garis: int) -> dic
 
 def _program_shares(desa_filter: Q, *, tahun: int) -> dict[int, dict]:
     """Per desa id: the counted programs listing it and their planned and realised rupiah shares."""
-    locations = ProgramLocation.objects.filter(program=OuterRef("pk")).order_by().values("program")
-    verified = (
-        RealisationReport.objects.filter(program=OuterRef("pk"), state=RealisationReport.State.VERIFIED)
-        .order_by()
-        .values("program")
+    in_area = Desa.objects.filter(desa_filter)
+    programs = Program.objects.filter(tahun=tahun, status__in=COUNTED_STATUSES).filter(
+        Exists(ProgramLocation.objects.filter(program=OuterRef("pk"), desa__in=in_area))
     )
-    programs = {
-        p["pk"]: p
-        for p in Program.objects.filter(tahun=tahun, status__in=COUNTED_STATUSES)
-        .annotate(
-            n_desa=Subquery(locations.annotate(n=Count("pk")).values("n")),
-            realised=Coalesce(Subquery(verified.annotate(s=Sum("amount_spent")).values("s")), 0),
-        )
-        .values("pk", "budget", "n_desa", "realised")
-    }
     shares: dict[int, dict] = defaultdict(lambda: {"programs": set(), "anggaran_rencana": 0, "realisasi": 0})
-    rows = ProgramLocation.objects.filter(
-        program_id__in=list(programs), desa__in=Desa.objects.filter(desa_filter)
-    )
-    for program_id, desa_id in rows.values_list("program_id", "desa_id"):
-        program = programs[program_id]
-        share = shares[desa_id]
-        share["programs"].add(program_id)
-        share["anggaran_rencana"] += program["budget"] // program["n_desa"]
-        share["realisasi"] += program["realised"] // program["n_desa"]
+    for program_id, per_desa in program_shares(programs, area=desa_filter).items():
+        for desa_id, (planned, realised) in per_desa.items():
+            share = shares[desa_id]
+            share["programs"].add(program_id)
+            share["anggaran_rencana"] += planned
+            share["realisasi"] += realised
     return shares
 
 

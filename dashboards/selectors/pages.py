@@ -10,6 +10,12 @@ from dashboards.selectors import dashboard as d
 from dashboards.selectors.figures import data_as_of, desa_figures, kecamatan_figures, regency_figures
 from poverty_data.models import Desa, Kecamatan
 from programs.models import Bidang
+from tslp_portal import numbers
+
+KECAMATAN_SHARE = _(
+    "Rupiah of a program that also runs in other kecamatan are this kecamatan's share: the shares of its desa "
+    "here."
+)
 
 
 def _gap_first(rows: list[dict]) -> list[dict]:
@@ -34,6 +40,8 @@ def _features(areas, rows: dict[str, dict], url_name: str) -> list[dict]:
                         k: row.get(k)
                         for k in ("keluarga_miskin", "miskin_terjangkau", "cakupan", "kesenjangan")
                     },
+                    # The popup shows this text: the same rounding as every other surface.
+                    "cakupan_teks": numbers.percent(row.get("cakupan")),
                 },
             }
         )
@@ -73,8 +81,8 @@ def kecamatan_page(kecamatan: Kecamatan, *, tahun: int, garis: int) -> dict:
         "tables": {
             "desa": t.Table("desa", _("Desa"), t.figure_columns(_("Desa")), desa_rows),
             "program": t.Table("program", _("Programs"), t.PROGRAM_COLUMNS, this_year),
-            "bidang": t.Table("bidang", _("Per bidang"), t.BIDANG_COLUMNS, bidang),
-            "tren": t.Table("tren", _("Trend"), t.TREND_COLUMNS, trend),
+            "bidang": t.Table("bidang", _("Per bidang"), t.BIDANG_COLUMNS, bidang, caption=KECAMATAN_SHARE),
+            "tren": t.Table("tren", _("Trend"), t.TREND_COLUMNS, trend, caption=KECAMATAN_SHARE),
         },
         "data_per": data_as_of(),
     }
@@ -140,7 +148,17 @@ def desa_page(desa: Desa, *, tahun: int, garis: int) -> dict:
         "bidang_not_served": [label for value, label in Bidang.choices if value not in served],
         "needs": need_rows,
         "tables": {
-            "program": t.Table("program", _("Programs"), t.PROGRAM_COLUMNS, programs),
+            "program": t.Table(
+                "program",
+                _("Programs"),
+                t.DESA_PROGRAM_COLUMNS,
+                programs,
+                caption=_(
+                    "Budget and realisation are the whole program's. A program in several desa gives this desa "
+                    "a share: its budget evenly, its realisation by the households delivered in each desa "
+                    "(evenly while none are reported)."
+                ),
+            ),
             "kebutuhan": t.Table("kebutuhan", _("Needs of poor families"), t.NEEDS_COLUMNS, need_rows),
         },
         "data_per": data_as_of(),

@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
-from dashboards.models import DesaDesilCount, DesaReachCount, FiguresState
+from dashboards.models import DesaDesilCount, DesaFirstAssistCount, DesaReachCount, FiguresState
 from poverty_data.models import Desa, ImportBatch
 
 
@@ -50,6 +50,14 @@ def household_figures(desa_filter: Q, *, tahun: int, garis: int) -> dict[int, di
         target = figures.setdefault(row["desa_id"], dict.fromkeys(_HOUSEHOLD_FIELDS, 0))
         target["terjangkau"] = row["t"] or 0
         target["miskin_terjangkau"] = row["mt"] or 0
+    # Never assisted up to ``tahun``: never assisted at all, and first assisted in a later year.
+    later = (
+        DesaFirstAssistCount.objects.filter(poor, tahun__gt=tahun, desa_id__in=desa_ids)
+        .values("desa_id")
+        .annotate(n=Sum("keluarga"))
+    )
+    for row in later:
+        figures[row["desa_id"]]["miskin_belum_pernah"] += row["n"] or 0
     return figures
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dashboards.models import DesaDesilCount, DesaReachCount, FiguresState
+from dashboards.models import DesaDesilCount, DesaFirstAssistCount, DesaReachCount, FiguresState
 from poverty_data.models import Desa, Household
 from programs.models import Beneficiary, Program
 
@@ -33,9 +33,9 @@ def _in(column: str, ids: list[int]) -> tuple[str, list]:
 
 
 def _selects(*, desa_ids: list[int] | None = None, household_ids: list[int] | None = None):
-    """The two SELECTs (with parameters) that count the summary rows: of every household, of some desa, or
-    of some households. Rows: (desa, desil, keluarga, belum_pernah, sekali) and (desa, tahun, desil,
-    terjangkau)."""
+    """The three SELECTs (with parameters) that count the summary rows: of every household, of some desa, or
+    of some households. Rows: (desa, desil, keluarga, belum_pernah, sekali), (desa, tahun, desil,
+    terjangkau) and (desa, desil, tahun first assisted, keluarga)."""
     household = Household._meta.db_table
     beneficiary = Beneficiary._meta.db_table
     program = Program._meta.db_table
@@ -51,9 +51,11 @@ def _selects(*, desa_ids: list[int] | None = None, household_ids: list[int] | No
         clause_b, params_b = _in("b.household_id", household_ids)
         clause_h, params_h = _in("h.id", household_ids)
         where_b, where_h = f" AND {clause_b}", f" AND {clause_h}"
-    # How many non-cancelled programs each household (of those counted) received from, any year.
+    # How many non-cancelled programs each household (of those counted) received from, any year, and the
+    # first budget year of them.
     assisted = (
-        f"SELECT b.household_id, COUNT(DISTINCT b.program_id) AS n FROM {beneficiary} b "
+        f"SELECT b.household_id, COUNT(DISTINCT b.program_id) AS n, MIN(p.tahun) AS first_tahun "
+        f"FROM {beneficiary} b "
         f"JOIN {program} p ON p.id = b.program_id {join}"
         f"WHERE b.state IN ({receiving}) AND p.status <> '{Program.Status.CANCELLED}'{where_b} "
         f"GROUP BY b.household_id"
@@ -72,11 +74,17 @@ def _selects(*, desa_ids: list[int] | None = None, household_ids: list[int] | No
         f"WHERE b.state IN ({receiving}) AND p.status IN ({counted}) AND h.is_active = %s{reach_where} "
         f"GROUP BY h.desa_id, p.tahun, COALESCE(h.desil, 0)"
     )
-    return (desil, [*params_b, True, *params_h]), (reach, [True, *params_b])
+    first = (
+        f"SELECT h.desa_id, COALESCE(h.desil, 0), a.first_tahun, COUNT(*) "
+        f"FROM {household} h JOIN ({assisted}) a ON a.household_id = h.id "
+        f"WHERE h.is_active = %s{where_h} GROUP BY h.desa_id, COALESCE(h.desil, 0), a.first_tahun"
+    )
+    desil_params = [*params_b, True, *params_h]
+    return (desil, desil_params), (reach, [True, *params_b]), (first, desil_params)
 
 
 def _run(desa_ids: list[int] | None) -> None:
-    (desil, desil_params), (reach, reach_params) = _selects(desa_ids=desa_ids)
+    (desil, desil_params), (reach, reach_params), (first, first_params) = _selects(desa_ids=desa_ids)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {DesaDesilCount._meta.db_table} (desa_id, desil, keluarga, belum_pernah, sekali) "
@@ -86,6 +94,10 @@ def _run(desa_ids: list[int] | None) -> None:
         cursor.execute(
             f"INSERT INTO {DesaReachCount._meta.db_table} (desa_id, tahun, desil, terjangkau) " + reach,
             reach_params,
+        )
+        cursor.execute(
+            f"INSERT INTO {DesaFirstAssistCount._meta.db_table} (desa_id, desil, tahun, keluarga) " + first,
+            first_params,
         )
 
 
@@ -124,6 +136,7 @@ def figures_rebuild() -> None:
         list(Desa.objects.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
     DesaDesilCount.objects.all().delete()
     DesaReachCount.objects.all().delete()
+    DesaFirstAssistCount.objects.all().delete()
     _run(None)
     _touch(built=True)
 
@@ -144,6 +157,7 @@ def figures_refresh(*, desa_ids: Iterable[int]) -> None:
         _lock(desa_ids)
         DesaDesilCount.objects.filter(desa_id__in=desa_ids).delete()
         DesaReachCount.objects.filter(desa_id__in=desa_ids).delete()
+        DesaFirstAssistCount.objects.filter(desa_id__in=desa_ids).delete()
         for chunk_start in range(0, len(desa_ids), 500):
             _run(desa_ids[chunk_start : chunk_start + 500])
     _touch()
@@ -164,11 +178,13 @@ def figures_touch() -> None:
 
 def _contribution(household_ids: list[int]) -> dict[tuple, list[int]]:
     """What these households add to the summary rows now: ``("d", desa, desil)`` → keluarga, belum_pernah,
-    sekali; ``("r", desa, tahun, desil)`` → terjangkau."""
+    sekali; ``("r", desa, tahun, desil)`` → terjangkau; ``("f", desa, desil, tahun)`` → keluarga."""
     rows: dict[tuple, list[int]] = {}
     if not household_ids:
         return rows
-    (desil, desil_params), (reach, reach_params) = _selects(household_ids=household_ids)
+    (desil, desil_params), (reach, reach_params), (first, first_params) = _selects(
+        household_ids=household_ids
+    )
     with connection.cursor() as cursor:
         cursor.execute(desil, desil_params)
         for desa_id, desil_value, *counts in cursor.fetchall():
@@ -176,6 +192,9 @@ def _contribution(household_ids: list[int]) -> dict[tuple, list[int]]:
         cursor.execute(reach, reach_params)
         for desa_id, tahun, desil_value, count in cursor.fetchall():
             rows[("r", desa_id, tahun, desil_value)] = [int(count)]
+        cursor.execute(first, first_params)
+        for desa_id, desil_value, tahun, count in cursor.fetchall():
+            rows[("f", desa_id, desil_value, tahun)] = [int(count)]
     return rows
 
 
@@ -190,6 +209,7 @@ def _apply(delta: dict[tuple, list[int]]) -> bool:
     for kind, model, columns, key_fields in (
         ("d", DesaDesilCount, DESIL_COLUMNS, ("desa_id", "desil")),
         ("r", DesaReachCount, ("terjangkau",), ("desa_id", "tahun", "desil")),
+        ("f", DesaFirstAssistCount, ("keluarga",), ("desa_id", "desil", "tahun")),
     ):
         wanted = {key[1:]: values for key, values in changed.items() if key[0] == kind}
         if not wanted:

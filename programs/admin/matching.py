@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from poverty_data.admin import HouseholdAdmin
 from poverty_data.models import Household
 from programs.models import Beneficiary, BidangRule
+from tslp_portal import numbers
 from tslp_portal.admin_mixins import ReadOnlyAdminMixin
 
 
@@ -49,7 +50,7 @@ class HouseholdLedgerInline(ReadOnlyAdminMixin, admin.TabularInline):
 
     model = Beneficiary
     fk_name = "household"
-    fields = ["program_link", "company", "bidang", "tahun", "state", "delivered_on", "delivered_value"]
+    fields = ["program_link", "company", "bidang", "tahun", "state", "delivered_on", "delivered_rupiah"]
     readonly_fields = fields
     verbose_name = _("assistance")
     verbose_name_plural = _("assistance ledger")
@@ -79,6 +80,10 @@ class HouseholdLedgerInline(ReadOnlyAdminMixin, admin.TabularInline):
     @admin.display(description=_("year"))
     def tahun(self, obj):
         return obj.program.tahun
+
+    @admin.display(description=_("value delivered (Rp)"))
+    def delivered_rupiah(self, obj):
+        return numbers.rupiah(obj.delivered_value)
 
 
 # poverty_data does not know programs (DESIGN 8a): programs registers the household admin again, as a

@@ -1,9 +1,10 @@
 """Showing suppressed figures: "<5" as it is, a hidden cell as a dash with its reason."""
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from tslp_portal import numbers
 
 register = template.Library()
 
@@ -16,11 +17,9 @@ def count(value):
         )
     if isinstance(value, str):
         return value
-    return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+    return numbers.whole(value)
 
 
 @register.filter
 def percent(value):
-    if value is None:
-        return "–"
-    return f"{number_format(value * 100, decimal_pos=1, use_l10n=True)}%"
+    return numbers.percent(value)

@@ -12,10 +12,11 @@
   function n(value) {
     return value === null || value === undefined ? "–" : numberFormat.format(value);
   }
+  // Legend steps only (round numbers); an area's coverage comes formatted by the server (cakupan_teks), so
+  // that the popup reads exactly as the table, the card and the brief.
+  var percentFormat = new Intl.NumberFormat("id-ID", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   function pct(value) {
-    return value === null || value === undefined
-      ? "–"
-      : new Intl.NumberFormat("id-ID", { maximumFractionDigits: 1 }).format(value * 100) + "%";
+    return value === null || value === undefined ? "–" : percentFormat.format(value * 100) + "%";
   }
 
   // Colour scales: coverage from red (none) to green (all); gap from light to dark red.
@@ -81,7 +82,7 @@
       [
         [text.miskin, n(p.keluarga_miskin)],
         [text.terjangkau, n(p.miskin_terjangkau)],
-        [text.cakupan, pct(p.cakupan)],
+        [text.cakupan, p.cakupan_teks],
         [text.kesenjangan, n(p.kesenjangan)],
       ].forEach(function (line) {
         var row = document.createElement("div");

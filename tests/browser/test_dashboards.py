@@ -27,6 +27,12 @@ def test_camat_reads_the_map_switches_year_opens_a_desa_and_prints_the_brief(
     assert page.locator(".dash-legend").inner_text().startswith("Kesenjangan")
     page.locator("#dash-map path.leaflet-interactive").first.click(force=True)
     assert page.locator(".leaflet-popup-content").is_visible()
+    popups = []
+    for shape in page.locator("#dash-map path.leaflet-interactive").all():
+        shape.click(force=True)
+        popups.extend(page.locator(".leaflet-popup-content").all_inner_texts())
+    # The popup reads the coverage exactly as the table and the card do (one decimal, half up).
+    assert any("Buntoi" in text and "Cakupan: 20,0%" in text for text in popups), popups
     screenshot("camat-dashboard-1366")
     page.set_viewport_size({"width": 390, "height": 844})
     fits_a_phone(page)

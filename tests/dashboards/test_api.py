@@ -28,7 +28,7 @@ def test_kecamatan_statistics_for_dinsos_cover_the_regency(ledger, dinsos, login
     assert set(rows["62.11.05"]) == {"kode", "nama", *FIELDS}
     assert rows["62.11.05"]["nama"] == "Kahayan Hilir"
     assert rows["62.11.06"]["cakupan"] == 1.0
-    assert rows["62.11.05"]["anggaran_rencana"] == 1_345_000_000
+    assert rows["62.11.05"]["anggaran_rencana"] == 1_345_000_002
 
 
 def test_camat_gets_its_own_kecamatan_row_only(ledger, camat, login):

@@ -33,12 +33,12 @@ def test_brief_sentences_for_a_known_ledger(ledger, camat, login):
         paragraphs[1] == "Kesenjangan terbesar, keluarga miskin yang belum terjangkau tahun ini: Buntoi (4)."
     )
     assert paragraphs[2].startswith(
-        "CSR terbanyak untuk bidang Infrastruktur: 1 program, rencana Rp 1.000.000.000. "
-        "Paling sedikit untuk bidang Kesehatan (Rp 45.000.000). Belum ada program untuk bidang lainnya, "
+        "CSR terbanyak untuk bidang Infrastruktur: 1 program, rencana Rp 1.000.000.001. "
+        "Paling sedikit untuk bidang Kesehatan (Rp 45.000.001). Belum ada program untuk bidang lainnya, "
     )
     assert paragraphs[3] == (
-        "1 perusahaan aktif: PT Sawit Kahayan Lestari. Rencana Rp 1.345.000.000, "
-        "realisasi terverifikasi Rp 100.000.000."
+        "1 perusahaan aktif: PT Sawit Kahayan Lestari. Rencana Rp 1.345.000.002, "
+        "realisasi terverifikasi Rp 100.000.001."
     )
     assert paragraphs[4] == "1 laporan realisasi terlambat: Posyandu Mintin (PT Sawit Kahayan Lestari)."
     assert paragraphs[5] == "Jumlah keluarga miskin yang terjangkau sama dengan 2025 (1)."

@@ -38,8 +38,9 @@ def test_desa_figures_follow_the_definitions(ledger, kahayan_hilir):
         "miskin_belum_pernah": 3,
         "kesenjangan": 4,
         "program": 2,
-        "anggaran_rencana": 800_000_000,
-        "realisasi": 50_000_000,
+        # p1's odd rupiah of budget and of realisation go to Buntoi: an equal remainder, the lower code.
+        "anggaran_rencana": 500_000_001 + 300_000_000,
+        "realisasi": 50_000_001,
     }
     assert rows["62.11.05.2001"]["nama"] == "Buntoi"
 
@@ -57,7 +58,7 @@ def test_desa_without_poor_families_has_no_coverage(ledger, kahayan_hilir):
         "miskin_belum_pernah": 0,
         "kesenjangan": 0,
         "program": 2,
-        "anggaran_rencana": 500_000_000 + 45_000_000,
+        "anggaran_rencana": 500_000_000 + 45_000_001,
         "realisasi": 50_000_000,
     }
 
@@ -75,8 +76,8 @@ def test_a_program_spanning_two_kecamatan_counts_in_both_and_once_in_the_regency
 
     assert pick(rows["62.11.05"], "program", "anggaran_rencana", "realisasi") == {
         "program": 3,
-        "anggaran_rencana": 1_345_000_000,
-        "realisasi": 100_000_000,
+        "anggaran_rencana": 1_345_000_002,
+        "realisasi": 100_000_001,
     }
     assert pick(rows["62.11.06"]) == {
         "keluarga": 1,
@@ -98,7 +99,7 @@ def test_a_program_spanning_two_kecamatan_counts_in_both_and_once_in_the_regency
         "keluarga_miskin": 6,
         "terjangkau": 3,
         "program": 3,
-        "anggaran_rencana": 1_390_000_000,
+        "anggaran_rencana": 1_000_000_001 + 300_000_000 + 90_000_001,
     }
     assert (regency["kode"], regency["nama"]) == ("62.11", "Pulang Pisau")
 
@@ -124,6 +125,8 @@ def test_budget_year_bounds_what_is_reached(ledger, kahayan_hilir):
         "program": 1,
         "anggaran_rencana": 70_000_000,
     }
+    # h1 was first assisted in YEAR: in YEAR - 1 it had never been, whatever came later.
+    assert buntoi["miskin_belum_pernah"] == 4
     later = by_kode(desa_figures(kecamatan=kahayan_hilir, tahun=YEAR + 1))["62.11.05.2001"]
     assert pick(later, "terjangkau", "program", "anggaran_rencana", "miskin_belum_pernah") == {
         "terjangkau": 0,

