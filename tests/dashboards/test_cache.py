@@ -167,4 +167,4 @@ def test_years_the_selector_does_not_offer_are_never_cached_nor_evict_a_cached_d
     assert len(local_cache._cache) == entries
     again, again_queries = get(client)
     assert again_queries <= 6
-    assert "Rp 1.345.000.000" in again.content.decode()
+    assert "Rp 1.345.000.002" in again.content.decode()
