@@ -26,6 +26,13 @@ class LoggedAutocompleteJsonView(AutocompleteJsonView):
     number of rows it holds and is never cached.
     """
 
+    def serialize_result(self, obj, to_field_name):
+        # A household's own name for messages carries no identity (its __str__); Dinsos picks by No. KK here.
+        result = super().serialize_result(obj, to_field_name)
+        if hasattr(obj, "no_kk") and hasattr(obj, "nama_kepala"):
+            result["text"] = f"{obj.no_kk} — {obj.nama_kepala}"
+        return result
+
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         if not getattr(self.model_admin, "personal_data", False):
