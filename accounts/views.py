@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,9 +12,9 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 
 from accounts import two_factor
-from accounts.forms import TokenForm
+from accounts.forms import RESET_WINDOW, PasswordResetForm, TokenForm
 from accounts.sessions import user_session_end, user_sessions, user_sessions_end_others
-from tslp_portal.security import security_event
+from tslp_portal.security import rate_limited, security_event
 
 
 def _next_url(request) -> str:
@@ -142,3 +144,24 @@ class SecurityView(LoginRequiredMixin, View):
         security_event("sessions_ended", request, count=count)
         messages.success(request, _("Signed out %(count)d other browser(s).") % {"count": count})
         return redirect("accounts:security")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, at most ``TSLP_PASSWORD_RESET_LIMIT_ADDRESS`` requests an hour per address.
+
+    A refused request answers like any other (the "check your e-mail" page), so that nobody learns from it
+    whether an account uses the address.
+    """
+
+    form_class = PasswordResetForm
+
+    def form_valid(self, form):
+        limited = rate_limited(
+            self.request,
+            scope="password-reset",
+            limit=settings.TSLP_PASSWORD_RESET_LIMIT_ADDRESS,
+            window=RESET_WINDOW,
+        )
+        if limited:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
