@@ -19,6 +19,28 @@ class TokenForm(forms.Form):
     )
 
 
+class EnrolmentForm(TokenForm):
+    """The first authenticator of a Dinsos or staff account: the enrolment code Dinsos issued, then the code
+    the app shows."""
+
+    enrolment_code = forms.CharField(
+        label=_("Enrolment code"),
+        max_length=20,
+        help_text=_(
+            "The one-time code Dinas Sosial gave you with your account (for example ABCD-EFGH-JKMN). "
+            "Lost it, or more than seven days old? Ask Dinas Sosial for a new one."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    field_order = ["enrolment_code", "token"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The code field opens the form; the app's code comes second.
+        self.fields["token"].widget.attrs.pop("autofocus", None)
+        self.fields["enrolment_code"].widget.attrs["autofocus"] = True
+
+
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, sending at most ``TSLP_PASSWORD_RESET_LIMIT_ACCOUNT`` mails an hour per account."""
 
