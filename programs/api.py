@@ -28,7 +28,7 @@ class ProgramApiFilter(ProgramFilter):
 
     kecamatan = django_filters.CharFilter(label="Kecamatan (Kemendagri code)", method="filter_kecamatan")
     desa = django_filters.CharFilter(label="Desa (Kemendagri code)", method="filter_desa")
-    company = django_filters.NumberFilter(label="Company id", field_name="company_id")
+    company = django_filters.NumberFilter(label="Company id", method="filter_company")
 
     class Meta(ProgramFilter.Meta):
         fields = [*ProgramFilter.Meta.fields, "kecamatan", "desa", "company"]
@@ -37,6 +37,12 @@ class ProgramApiFilter(ProgramFilter):
     def filter_kecamatan(self, queryset, name, value):
         located = ProgramLocation.objects.filter(desa__kecamatan__kode=value).values("program_id")
         return queryset.filter(pk__in=located)
+
+    def filter_company(self, queryset, name, value):
+        # No company has an id past a 64-bit integer; asking the database would be an error, not "none".
+        if not 1 <= value <= IdLookupMixin.MAX_ID:
+            return queryset.none()
+        return queryset.filter(company_id=value)
 
     def filter_desa(self, queryset, name, value):
         located = ProgramLocation.objects.filter(desa__kode=value).values("program_id")
