@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from dashboards import access
 from dashboards.selectors.figures import data_as_of, desa_figures, kecamatan_figures
 from dashboards.selectors.version import cache_key
+from tslp_portal.api import TokenScope
 from tslp_portal.caching import local_cache
 
 
@@ -79,6 +80,7 @@ class MaySeeDashboards(permissions.BasePermission):
 
 class _StatistikView(APIView):
     permission_classes = [permissions.IsAuthenticated, MaySeeDashboards]
+    token_scope = TokenScope.STATISTICS
     query_serializer_class = StatistikQuerySerializer
     serializer_class = StatistikSerializer
 
