@@ -1,10 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from accounts.two_factor import ENROLMENT_CODE_VALIDITY, enrolment_code_issue
 
 
 @admin.register(User)
@@ -31,6 +32,21 @@ class UserAdmin(BaseUserAdmin):
         ),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["issue_enrolment_code"]
+
+    @admin.action(description=_("Issue a second-factor enrolment code"))
+    def issue_enrolment_code(self, request, queryset):
+        """Each code is shown once, here; it replaces the account's earlier code."""
+        for user in queryset.filter(is_active=True):
+            code = enrolment_code_issue(user=user, issued_by=request.user)
+            messages.warning(
+                request,
+                _(
+                    "Enrolment code for %(user)s (shown only now, give it to them in person; valid %(days)s "
+                    "days): %(code)s"
+                )
+                % {"user": user.username, "days": ENROLMENT_CODE_VALIDITY.days, "code": code},
+            )
 
 
 # The second factor in the back office: Dinsos sees who has one and resets it (delete) for a colleague who

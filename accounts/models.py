@@ -97,3 +97,33 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.ip} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code that Dinsos gives a colleague to set up their first authenticator.
+
+    Without it, whoever first signs in with a Dinsos password would choose the second factor. Only a SHA-256
+    digest is stored; the code is shown once, when it is issued (``create_account`` or the back office).
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="enrolment_code", verbose_name=_("account")
+    )
+    digest = models.CharField(_("digest"), max_length=64)
+    expires_at = models.DateTimeField(_("expires at"))
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("second-factor enrolment code")
+        verbose_name_plural = _("second-factor enrolment codes")
+
+    def __str__(self):
+        return f"{self.user} {self.expires_at:%Y-%m-%d}"

@@ -15,6 +15,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.models import Session
 from django.db.models import QuerySet
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,6 +83,15 @@ def _session_ended(sender, request, user, **kwargs):
         UserSession.objects.filter(session_key=request.session.session_key).delete()
 
 
+@receiver(post_save, sender=User)
+def _account_deactivated(sender, instance: User, update_fields=None, **kwargs):
+    """An account saved inactive (back office, services, shell) loses every session at once: otherwise
+    re-activating it would bring the old browsers back signed in."""
+    if instance.is_active or (update_fields is not None and "is_active" not in update_fields):
+        return
+    user_sessions_end_all(user=instance)
+
+
 def user_sessions(user: User) -> QuerySet[UserSession]:
     """The user's browsers whose session is still alive."""
     alive = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
@@ -99,6 +109,14 @@ def user_session_end(*, user: User, session_id: int) -> bool:
     store(session_key=row.session_key).delete()
     row.delete()
     return True
+
+
+def user_sessions_end_all(*, user: User) -> int:
+    """End every session of ``user`` (each sign-in is recorded as a ``UserSession``)."""
+    ended = 0
+    for row in UserSession.objects.filter(user=user):
+        ended += user_session_end(user=user, session_id=row.pk)
+    return ended
 
 
 def user_sessions_end_others(*, user: User, keep_session_key: str) -> int:

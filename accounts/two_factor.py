@@ -4,8 +4,15 @@ Required for Dinsos and staff accounts when ``TSLP_REQUIRE_2FA`` is on (the defa
 ``DJANGO_SECURE=true``). After the password, such a user may open only the pages below until they have
 entered a code: the set-up page on their first sign-in, the code page afterwards. Wrong codes are
 throttled by django-otp (each failure doubles the wait).
+
+A Dinsos or staff account sets up its first authenticator only with an enrolment code that Dinsos issued
+(``create_account`` prints one; the back office issues a new one): a password alone must not choose the
+second factor of an account that sees every NIK. Replacing an authenticator needs the current one instead.
 """
 
+import datetime
+import hashlib
+import secrets
 from urllib.parse import urlencode
 
 import segno
@@ -13,15 +20,26 @@ from django.conf import settings
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import EnrolmentCode
+
 RECOVERY_CODES = 10
+ENROLMENT_CODE_VALIDITY = datetime.timedelta(days=7)
+# Twelve characters of an alphabet without look-alikes (no 0/O, 1/I/L): about 58 bits, typed from paper.
+ENROLMENT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ISSUER = "Portal TSLP Pulang Pisau"
 # Reachable before the second factor: the pages that give it, signing out, and what every page needs.
 OPEN_PATH_NAMES = ("accounts:2fa_setup", "accounts:2fa_qr", "accounts:2fa_verify", "logout", "set_language")
 OPEN_PREFIXES = ("/static/", "/healthz")
+
+
+def has_second_factor(user) -> bool:
+    """Whether ``user`` has a confirmed authenticator."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def needs_second_factor(user) -> bool:
@@ -69,12 +87,51 @@ def totp_secret_display(device: TOTPDevice) -> str:
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
+def enrolment_code_required(user) -> bool:
+    """Whether ``user`` needs an enrolment code to set up an authenticator: a Dinsos or staff account
+    without a confirmed one."""
+    return bool((user.is_dinsos or user.is_staff) and not has_second_factor(user))
+
+
+def _enrolment_digest(code: str) -> str:
+    normalised = "".join(code.split()).replace("-", "").upper()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
 @transaction.atomic
-def totp_confirm(*, user, token: str) -> list[str] | None:
-    """Confirm the pending authenticator with its first code; return fresh recovery codes, or None."""
+def enrolment_code_issue(*, user, issued_by=None) -> str:
+    """A new enrolment code for ``user`` (replacing any earlier one), valid ``ENROLMENT_CODE_VALIDITY``;
+    returned only now, stored as a digest."""
+    raw = "".join(secrets.choice(ENROLMENT_ALPHABET) for _ in range(12))
+    EnrolmentCode.objects.update_or_create(
+        user=user,
+        defaults={
+            "digest": _enrolment_digest(raw),
+            "expires_at": timezone.now() + ENROLMENT_CODE_VALIDITY,
+            "created_by": issued_by,
+        },
+    )
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+def enrolment_code_valid(*, user, code: str) -> bool:
+    stored = EnrolmentCode.objects.filter(user=user, expires_at__gt=timezone.now()).first()
+    return stored is not None and secrets.compare_digest(stored.digest, _enrolment_digest(code or ""))
+
+
+@transaction.atomic
+def totp_confirm(*, user, token: str, enrolment_code: str = "") -> list[str] | None:
+    """Confirm the pending authenticator with its first code; return fresh recovery codes, or None.
+
+    For an account that needs one, the enrolment code must be valid too; it is used up here.
+    """
+    code_needed = enrolment_code_required(user)
+    if code_needed and not enrolment_code_valid(user=user, code=enrolment_code):
+        return None
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     if device is None or not device.verify_token(token.replace(" ", "")):
         return None
+    EnrolmentCode.objects.filter(user=user).delete()
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])

@@ -10,4 +10,7 @@ urlpatterns = [
     path("2fa/qr.svg", views.TwoFactorQrView.as_view(), name="2fa_qr"),
     path("2fa/kode/", views.TwoFactorVerifyView.as_view(), name="2fa_verify"),
     path("2fa/kode-pemulihan/", views.RecoveryCodesView.as_view(), name="2fa_codes"),
+    # Django's own reset page (django.contrib.auth.urls, included after these) with rate limits; links
+    # still reverse "password_reset", which is the same address.
+    path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
 ]

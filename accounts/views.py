@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,9 +12,9 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 
 from accounts import two_factor
-from accounts.forms import TokenForm
+from accounts.forms import RESET_WINDOW, EnrolmentForm, PasswordResetForm, TokenForm
 from accounts.sessions import user_session_end, user_sessions, user_sessions_end_others
-from tslp_portal.security import security_event
+from tslp_portal.security import rate_limited, security_event
 
 
 def _next_url(request) -> str:
@@ -23,7 +25,8 @@ def _next_url(request) -> str:
 
 
 class TwoFactorSetupView(LoginRequiredMixin, View):
-    """First sign-in of a Dinsos or staff account: scan the code, enter the first six digits."""
+    """First sign-in of a Dinsos or staff account: the enrolment code Dinsos issued, then scan the QR code
+    and enter the first six digits (``accounts/two_factor.py``)."""
 
     template_name = "accounts/two_factor_setup.html"
 
@@ -36,12 +39,24 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        return self._render(request, TokenForm())
+        return self._render(request, self._form_class(request)())
 
     def post(self, request):
-        form = TokenForm(request.POST)
+        form = self._form_class(request)(request.POST)
         if form.is_valid():
-            codes = two_factor.totp_confirm(user=request.user, token=form.cleaned_data["token"])
+            enrolment_code = form.cleaned_data.get("enrolment_code", "")
+            if isinstance(form, EnrolmentForm) and not two_factor.enrolment_code_valid(
+                user=request.user, code=enrolment_code
+            ):
+                form.add_error(
+                    "enrolment_code",
+                    _("This enrolment code is not right or has expired. Ask Dinas Sosial for a new one."),
+                )
+                security_event("2fa_enrolment_code_refused", request)
+                return self._render(request, form)
+            codes = two_factor.totp_confirm(
+                user=request.user, token=form.cleaned_data["token"], enrolment_code=enrolment_code
+            )
             if codes is not None:
                 device = request.user.totpdevice_set.get(confirmed=True)
                 otp_login(request, device)
@@ -51,6 +66,10 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
             form.add_error("token", _("This code is not right. Enter the code your app shows now."))
             security_event("2fa_setup_failed", request)
         return self._render(request, form)
+
+    @staticmethod
+    def _form_class(request):
+        return EnrolmentForm if two_factor.enrolment_code_required(request.user) else TokenForm
 
     def _render(self, request, form):
         device = two_factor.totp_device_pending(request.user)
@@ -142,3 +161,24 @@ class SecurityView(LoginRequiredMixin, View):
         security_event("sessions_ended", request, count=count)
         messages.success(request, _("Signed out %(count)d other browser(s).") % {"count": count})
         return redirect("accounts:security")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, at most ``TSLP_PASSWORD_RESET_LIMIT_ADDRESS`` requests an hour per address.
+
+    A refused request answers like any other (the "check your e-mail" page), so that nobody learns from it
+    whether an account uses the address.
+    """
+
+    form_class = PasswordResetForm
+
+    def form_valid(self, form):
+        limited = rate_limited(
+            self.request,
+            scope="password-reset",
+            limit=settings.TSLP_PASSWORD_RESET_LIMIT_ADDRESS,
+            window=RESET_WINDOW,
+        )
+        if limited:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)

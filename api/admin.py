@@ -5,13 +5,28 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from api.models import ApiToken
-from api.services import DEFAULT_DAYS, MAX_DAYS, api_token_issue, api_token_revoke
+from api.services import (
+    MAX_DAYS,
+    PERSONAL_DATA_MAX_DAYS,
+    ApiTokenError,
+    api_token_check,
+    api_token_issue,
+    api_token_revoke,
+)
+from tslp_portal.api import TokenScope
 
 
 class ApiTokenIssueForm(forms.ModelForm):
-    days = forms.IntegerField(
-        label=_("valid for (days)"), min_value=1, max_value=MAX_DAYS, initial=DEFAULT_DAYS
+    scopes = forms.MultipleChoiceField(
+        label=_("scopes"),
+        choices=TokenScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Households need an account with the second sign-in step and a validity of at most %(max)s days."
+        )
+        % {"max": PERSONAL_DATA_MAX_DAYS},
     )
+    days = forms.IntegerField(label=_("valid for (days)"), min_value=1, max_value=MAX_DAYS)
 
     class Meta:
         model = ApiToken
@@ -21,10 +36,29 @@ class ApiTokenIssueForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = self.fields["user"].queryset.filter(is_active=True)
 
+    def clean(self):
+        cleaned = super().clean()
+        user, scopes, days = cleaned.get("user"), cleaned.get("scopes"), cleaned.get("days")
+        if user is not None and scopes and days is not None:
+            try:
+                api_token_check(user=user, scopes=scopes, days=days)
+            except ApiTokenError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return cleaned
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "user", "name", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    list_display = [
+        "prefix",
+        "user",
+        "name",
+        "get_scopes_display",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    ]
     list_filter = ["revoked_at", "expires_at"]
     list_select_related = ["user"]
     search_fields = ["user__username", "name", "prefix"]
@@ -33,6 +67,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = [
         "user",
         "name",
+        "get_scopes_display",
         "prefix",
         "created_by",
         "created_at",
@@ -50,7 +85,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return self.readonly_fields if obj is not None else []
 
     def get_fields(self, request, obj=None):
-        return ["user", "name", "days"] if obj is None else self.readonly_fields
+        return ["user", "name", "scopes", "days"] if obj is None else self.readonly_fields
 
     # A token never changes once issued: it is revoked and a new one issued instead.
     def has_change_permission(self, request, obj=None):
@@ -65,13 +100,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
         token, key = api_token_issue(
             user=form.cleaned_data["user"],
             name=form.cleaned_data["name"],
+            scopes=form.cleaned_data["scopes"],
             days=form.cleaned_data["days"],
             issued_by=request.user,
         )
         obj.pk = token.pk
         messages.warning(
             request,
-            _("New token for %(user)s (shown only now, copy it): %(key)s") % {"user": token.user, "key": key},
+            _("New token for %(user)s, scopes %(scopes)s (shown only now, copy it): %(key)s")
+            % {"user": token.user, "scopes": ", ".join(token.scopes), "key": key},
         )
 
     @admin.action(description=_("Revoke the selected tokens"))

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tslp_portal.api import TokenScope
+
 TOKEN_PREFIX_LENGTH = 8
 
 
@@ -38,6 +40,9 @@ class ApiToken(models.Model):
         verbose_name=_("account"),
     )
     name = models.CharField(_("purpose"), max_length=100, help_text=_("Which integration uses this token."))
+    scopes = models.JSONField(
+        _("scopes"), default=list, help_text=_("What the token may read: a list of scope names.")
+    )
     prefix = models.CharField(_("token begins with"), max_length=TOKEN_PREFIX_LENGTH, editable=False)
     digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
     expires_at = models.DateTimeField(_("expires at"))
@@ -66,3 +71,9 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now() and self.user.is_active
+
+    def get_scopes_display(self) -> str:
+        labels = dict(TokenScope.choices)
+        return ", ".join(str(labels.get(scope, scope)) for scope in self.scopes)
+
+    get_scopes_display.short_description = _("scopes")

@@ -5,7 +5,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 ERROR_STATUSES = {
     "400": "Invalid request: `fields` maps each parameter or field to its errors.",
     "401": "Not signed in, or the token is unknown, expired or revoked.",
-    "403": "Signed in, but this role may not see or do this.",
+    "403": "Signed in, but this role may not see or do this, or the token lacks the scope it needs.",
     "404": "Not found, or outside what the caller may see.",
     "429": "Too many requests; the `Retry-After` header says after how many seconds to retry.",
 }
@@ -51,7 +51,9 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": (
                 "A token issued by Dinsos (admin → API tokens, or `manage.py create_api_token`), sent as "
-                "`Authorization: Bearer <token>`."
+                "`Authorization: Bearer <token>`. Its scopes say what it reads: `statistics:read` "
+                "(`/statistik/`), `programs:read` (programs, companies), `households:read` (households, "
+                "beneficiaries)."
             ),
         }
 

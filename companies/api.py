@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 
 from companies.models import Company
-from tslp_portal.api import IdLookupMixin
+from tslp_portal.api import IdLookupMixin, TokenScope
 
 
 class CompanyPublicSerializer(serializers.ModelSerializer):
@@ -48,6 +48,7 @@ class CompanySerializer(CompanyPublicSerializer):
 )
 class CompanyViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.AllowAny]
+    token_scope = TokenScope.PROGRAMS
 
     def get_queryset(self):
         user = self.request.user

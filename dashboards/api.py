@@ -19,7 +19,7 @@ from dashboards import access
 from dashboards.selectors.dashboard import program_years
 from dashboards.selectors.figures import data_as_of, desa_figures, kecamatan_figures
 from dashboards.selectors.version import cache_key
-from tslp_portal.api import QueryIntegerField
+from tslp_portal.api import QueryIntegerField, TokenScope
 from tslp_portal.caching import local_cache
 
 
@@ -81,6 +81,7 @@ class MaySeeDashboards(permissions.BasePermission):
 
 class _StatistikView(APIView):
     permission_classes = [permissions.IsAuthenticated, MaySeeDashboards]
+    token_scope = TokenScope.STATISTICS
     query_serializer_class = StatistikQuerySerializer
     serializer_class = StatistikSerializer
 

@@ -3,12 +3,12 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import exceptions, permissions, serializers, viewsets
 
 from accounts.scope import PersonalData, identity_for, scope_of
 from poverty_data.filters import DesaFilter, HouseholdFilter
 from poverty_data.models import Desa, Household, Kecamatan
-from tslp_portal.api import IdLookupMixin, api_personal_data_response
+from tslp_portal.api import IdLookupMixin, TokenScope, api_personal_data_response
 
 KODE_REGEX = r"[0-9.]+"
 
@@ -37,6 +37,7 @@ class KecamatanViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Kecamatan.objects.order_by("kode")
     serializer_class = KecamatanSerializer
     permission_classes = [permissions.AllowAny]
+    token_scope = None
     lookup_field = "kode"
     lookup_value_regex = KODE_REGEX
 
@@ -49,6 +50,7 @@ class DesaViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Desa.objects.select_related("kecamatan").order_by("kode")
     serializer_class = DesaSerializer
     permission_classes = [permissions.AllowAny]
+    token_scope = None
     filterset_class = DesaFilter
     lookup_field = "kode"
     lookup_value_regex = KODE_REGEX
@@ -111,7 +113,10 @@ class HouseholdSerializer(serializers.ModelSerializer):
 @extend_schema_view(
     list=extend_schema(
         summary="Households of the registry (Dinsos only)",
-        description="Exact search by `no_kk` or `nik` (the head's or a member's). Every response is access-logged.",
+        description=(
+            "The households of one `desa`, or an exact search by `no_kk` or `nik` (the head's or a member's); "
+            "without one of these 400. Every response is access-logged."
+        ),
         tags=["households"],
     ),
     retrieve=extend_schema(summary="One household (Dinsos only)", tags=["households"]),
@@ -120,6 +125,9 @@ class HouseholdViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = HouseholdSerializer
     permission_classes = [permissions.IsAuthenticated, HasFullPersonalData]
     filterset_class = HouseholdFilter
+    token_scope = TokenScope.HOUSEHOLDS
+    # The registry is looked up, never copied whole: a list needs one of these.
+    required_filters = ("desa", "no_kk", "nik")
 
     def get_queryset(self):
         return (
@@ -127,6 +135,10 @@ class HouseholdViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     def list(self, request, *args, **kwargs):
+        if not any(request.query_params.get(name, "").strip() for name in self.required_filters):
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("Give a desa (desa), a No. KK (no_kk) or a NIK (nik).")]}
+            )
         response = super().list(request, *args, **kwargs)
         return api_personal_data_response(
             response, request, what=_("Households (API)"), row_count=len(response.data["results"])

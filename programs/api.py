@@ -20,7 +20,7 @@ from programs import services
 from programs.filters import ProgramFilter
 from programs.models import Beneficiary, Program, ProgramLocation
 from programs.selectors import delivery as delivery_selectors
-from tslp_portal.api import IdLookupMixin, api_personal_data_response
+from tslp_portal.api import IdLookupMixin, TokenScope, api_personal_data_response
 from tslp_portal.params import WholeNumberFilter
 
 
@@ -137,6 +137,7 @@ class BeneficiarySerializer(serializers.ModelSerializer):
 )
 class ProgramViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.AllowAny]
+    token_scope = TokenScope.PROGRAMS
     filterset_class = ProgramApiFilter
 
     def get_queryset(self):
@@ -166,7 +167,12 @@ class ProgramViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
         responses=BeneficiarySerializer(many=True),
         tags=["programs"],
     )
-    @action(detail=True, permission_classes=[permissions.IsAuthenticated], filterset_class=None)
+    @action(
+        detail=True,
+        permission_classes=[permissions.IsAuthenticated],
+        filterset_class=None,
+        token_scope=TokenScope.HOUSEHOLDS,
+    )
     def beneficiaries(self, request, pk=None):
         program = get_visible_or_404(
             Program.objects.select_related("company"), request.user, pk=self.lookup_id()

@@ -1,11 +1,27 @@
-"""What every app's ``api.py`` shares: pagination and the access log of personal data sent by the API."""
+"""What every app's ``api.py`` shares: token scopes, pagination and the access log of personal data sent by
+the API."""
 
+from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 
 from tslp_portal.params import ascii_int
 from tslp_portal.privacy import personal_data_response
+
+
+class TokenScope(models.TextChoices):
+    """What an API token may read. Each API view names the one it needs in ``token_scope``.
+
+    ``None`` there means public data that any token reads as its account; a view that names nothing treats a
+    token's caller as anonymous, so that a new endpoint never serves a token more than it was given
+    (``api/authentication.py``).
+    """
+
+    STATISTICS = "statistics:read", _("read statistics")
+    PROGRAMS = "programs:read", _("read programs and companies")
+    HOUSEHOLDS = "households:read", _("read households and beneficiaries (personal data)")
 
 
 class Pagination(PageNumberPagination):
@@ -16,10 +32,15 @@ class Pagination(PageNumberPagination):
 
 
 def api_personal_data_response(response, request, *, what: str, row_count: int, reason: str = ""):
-    """An API response that carries personal data: through the one choke point (access log, no-store)."""
-    return personal_data_response(
-        response, request=request, what=what, rows=row_count, reason=reason or "API"
-    )
+    """An API response that carries personal data: through the one choke point (access log, no-store).
+
+    The log row names the token (its first characters) when one was used.
+    """
+    prefix = getattr(request.auth, "prefix", None)
+    reason = reason or "API"
+    if prefix:
+        reason = f"token {prefix}…: {reason}"
+    return personal_data_response(response, request=request, what=what, rows=row_count, reason=reason)
 
 
 class IdLookupMixin:

@@ -78,21 +78,20 @@ def _logged_out(sender, request, user, **kwargs):
 
 def lockout_response(request, original_response=None, credentials=None):
     """What django-axes answers to a locked sign-in: an Indonesian page, 429."""
-    from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+    from axes.helpers import get_client_username, get_cool_off
     from django.shortcuts import render
 
     cool_off = get_cool_off(request)
     username = get_client_username(request, credentials) or ""
     security_event("login_locked", request, level=logging.WARNING, username=str(username)[:150])
     context = {
-        "failure_limit": get_failure_limit(request, credentials),
         "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
     }
     return render(request, "registration/locked_out.html", context, status=429)
 
 
-def rate_limited(request, *, scope: str, limit: int, window: int) -> bool:
-    """True when this address has used ``scope`` more than ``limit`` times in ``window`` seconds.
+def rate_limited(request, *, scope: str, limit: int, window: int, key: str = "") -> bool:
+    """True when this address (or ``key``) has used ``scope`` more than ``limit`` times in ``window`` seconds.
 
     Counted in the cache (``CACHES``): per process with the default local-memory cache, so the real limit
     is ``limit`` times the gunicorn workers; a shared cache (``TSLP_CACHE_URL``, Redis or the database)
@@ -100,7 +99,7 @@ def rate_limited(request, *, scope: str, limit: int, window: int) -> bool:
     """
     from django.core.cache import cache
 
-    key = f"tslp-rate:{scope}:{client_ip(request)}"
+    key = f"tslp-rate:{scope}:{key or client_ip(request)}"
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
@@ -150,3 +149,40 @@ def failure_record(request, *, scope: str, who: str, window: int, **fields) -> i
     cache.touch(key, window)
     security_event(f"{scope}_failed", request, level=logging.WARNING, who=who, failures=count, **fields)
     return count
+PAIR = ["username", "ip_address"]
+
+
+def lockout_parameters(request, credentials=None) -> list:
+    """What django-axes counts wrong passwords by (``AXES_LOCKOUT_PARAMETERS``), see the settings.
+
+    Always the username with the address, at ``AXES_FAILURE_LIMIT``. The username alone, or the address
+    alone, joins only once its own, higher limit is reached (``TSLP_LOGIN_USERNAME_LIMIT``,
+    ``TSLP_LOGIN_ADDRESS_LIMIT``); axes then finds at least ``AXES_FAILURE_LIMIT`` failures for it and locks.
+    Towards the username's limit each address counts at most ``AXES_FAILURE_LIMIT``, so that one address
+    cannot lock an account for everyone: that takes failures from several addresses.
+    """
+    from axes.attempts import get_cool_off_threshold
+    from axes.helpers import get_client_username
+    from axes.models import AccessAttempt
+    from django.db.models import Q, Sum, Value
+    from django.db.models.functions import Least
+    from django.http import HttpRequest
+
+    if not isinstance(request, HttpRequest):  # an attempt being cleaned up or reset
+        return [PAIR]
+    username = get_client_username(request, credentials)
+    address = getattr(request, "axes_ip_address", None) or client_ip(request)
+    counts = AccessAttempt.objects.filter(
+        Q(username=username) | Q(ip_address=address), attempt_time__gte=get_cool_off_threshold(request)
+    ).aggregate(
+        username=Sum(
+            Least("failures_since_start", Value(settings.AXES_FAILURE_LIMIT)), filter=Q(username=username)
+        ),
+        address=Sum("failures_since_start", filter=Q(ip_address=address)),
+    )
+    parameters = [PAIR]
+    if username and (counts["username"] or 0) >= settings.TSLP_LOGIN_USERNAME_LIMIT:
+        parameters.append("username")
+    if (counts["address"] or 0) >= settings.TSLP_LOGIN_ADDRESS_LIMIT:
+        parameters.append("ip_address")
+    return parameters

@@ -169,16 +169,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sign-in protection (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username, or from one
-# address, signing in is locked for TSLP_LOGIN_LOCKOUT_MINUTES; Dinsos unlocks earlier by deleting the
-# attempt in the back office (Axes → Access attempts). Every success and failure is in the security log.
+# Sign-in protection (django-axes, policy in tslp_portal/security.py: lockout_parameters). Wrong passwords
+# within TSLP_LOGIN_LOCKOUT_MINUTES of each other lock signing in for that long:
+# - TSLP_LOGIN_FAILURE_LIMIT for one username from one address (that pair only: a guesser elsewhere cannot
+#   lock the owner out);
+# - TSLP_LOGIN_USERNAME_LIMIT for one username from any addresses, each address counting at most
+#   TSLP_LOGIN_FAILURE_LIMIT (a guess spread over many addresses);
+# - TSLP_LOGIN_ADDRESS_LIMIT from one address on any usernames (one password tried on many accounts).
+# Dinsos unlocks earlier by deleting the attempts in the back office (Axes → Access attempts). Every success
+# and failure is in the security log.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.AccountBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("TSLP_LOGIN_FAILURE_LIMIT", "5"))
+TSLP_LOGIN_USERNAME_LIMIT = int(os.environ.get("TSLP_LOGIN_USERNAME_LIMIT", "30"))
+TSLP_LOGIN_ADDRESS_LIMIT = int(os.environ.get("TSLP_LOGIN_ADDRESS_LIMIT", "30"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TSLP_LOGIN_LOCKOUT_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = "tslp_portal.security.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tslp_portal.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "tslp_portal.security.client_ip"
@@ -200,6 +208,10 @@ OTP_TOTP_ISSUER = "Portal TSLP Pulang Pisau"
 # Company registration: at most TSLP_REGISTER_LIMIT submissions per address per TSLP_REGISTER_WINDOW seconds.
 TSLP_REGISTER_LIMIT = int(os.environ.get("TSLP_REGISTER_LIMIT", "10"))
 TSLP_REGISTER_WINDOW = int(os.environ.get("TSLP_REGISTER_WINDOW", "3600"))
+# Password reset: at most this many requests per address, and mails per account, an hour; past either the
+# page looks the same and no mail is sent.
+TSLP_PASSWORD_RESET_LIMIT_ADDRESS = int(os.environ.get("TSLP_PASSWORD_RESET_LIMIT_ADDRESS", "5"))
+TSLP_PASSWORD_RESET_LIMIT_ACCOUNT = int(os.environ.get("TSLP_PASSWORD_RESET_LIMIT_ACCOUNT", "3"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,16 +1,19 @@
 """Passwords, idle timeouts, the list of signed-in browsers, and the second factor."""
 
+import datetime
 import time
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.utils import timezone
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User, UserSession
+from accounts.models import EnrolmentCode, User, UserSession
 from accounts.services import AccountError, account_create
 from accounts.sessions import LAST_ACTIVITY
+from accounts.two_factor import enrolment_code_issue
 from tests.accounts.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +144,7 @@ def test_the_setting_follows_the_secure_deployment_by_default():
 
 
 def test_dinsos_sets_up_the_second_factor_at_first_sign_in(client, dinsos, require_2fa):
+    enrolment_code = enrolment_code_issue(user=dinsos)
     sign_in(client, "dinsos")
     response = client.get("/admin/poverty_data/household/")
     assert response.status_code == 302
@@ -151,16 +155,22 @@ def test_dinsos_sets_up_the_second_factor_at_first_sign_in(client, dinsos, requi
     assert qr["Content-Type"] == "image/svg+xml"
     device = TOTPDevice.objects.get(user=dinsos, confirmed=False)
 
-    wrong = client.post("/akun/2fa/siapkan/", {"token": "000000", "next": "/admin/"})
+    wrong = client.post(
+        "/akun/2fa/siapkan/", {"enrolment_code": enrolment_code, "token": "000000", "next": "/admin/"}
+    )
     assert "Kode ini tidak benar" in wrong.content.decode()
     time.sleep(1.1)  # a wrong code makes the device wait (django-otp's throttle: 1 s, doubling)
-    response = client.post("/akun/2fa/siapkan/", {"token": totp(device.bin_key), "next": "/admin/"})
+    response = client.post(
+        "/akun/2fa/siapkan/",
+        {"enrolment_code": enrolment_code.lower(), "token": totp(device.bin_key), "next": "/admin/"},
+    )
     assert response.status_code == 302
     codes_page = client.get(response["Location"])
     codes = [code for code in StaticToken.objects.filter(device__user=dinsos).values_list("token", flat=True)]
     assert len(codes) == 10
     assert all(code in codes_page.content.decode() for code in codes)
     assert client.get("/admin/").status_code == 200
+    assert not EnrolmentCode.objects.filter(user=dinsos).exists()  # used up
 
 
 def test_a_recovery_code_works_once(client, dinsos, require_2fa):
@@ -232,3 +242,153 @@ def test_a_password_alone_cannot_enrol_a_new_authenticator(client, dinsos, requi
     response = client.post("/akun/2fa/siapkan/", {"token": "123456"})
     assert response["Location"].startswith("/akun/2fa/kode/")
     assert TOTPDevice.objects.filter(user=dinsos).count() == 1
+
+
+def test_deactivating_an_account_ends_its_sessions_so_reactivating_brings_none_back(client, pimpinan):
+    sign_in(client, "pimpinan")
+    assert client.get("/akun/keamanan/").status_code == 200
+    pimpinan.is_active = False
+    pimpinan.save()
+    pimpinan.is_active = True
+    pimpinan.save()
+    response = client.get("/akun/keamanan/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/akun/login/")
+    assert not UserSession.objects.filter(user=pimpinan).exists()
+
+
+def test_deactivating_in_the_back_office_ends_the_accounts_sessions(client, dinsos, pimpinan):
+    from django.test import Client
+
+    browser = Client()
+    sign_in(browser, "pimpinan")
+    client.force_login(dinsos)
+    response = client.post(
+        f"/admin/accounts/user/{pimpinan.pk}/change/",
+        {
+            "username": pimpinan.username,
+            "first_name": pimpinan.first_name,
+            "last_name": "",
+            "email": pimpinan.email,
+            "phone": "",
+            "role": pimpinan.role,
+            "company_role": "",
+        },
+    )
+    assert response.status_code == 302
+    pimpinan.refresh_from_db()
+    assert not pimpinan.is_active
+    pimpinan.is_active = True
+    pimpinan.save()
+    assert browser.get("/akun/keamanan/").status_code == 302
+
+
+def test_a_company_owner_deactivating_an_editor_ends_the_editors_sessions(client, owner, editor, company):
+    from companies.services import company_member_deactivate
+
+    sign_in(client, editor.username)
+    assert client.get("/akun/keamanan/").status_code == 200
+    company_member_deactivate(company=company, actor=owner, member=editor)
+    editor.is_active = True
+    editor.save()
+    assert client.get("/akun/keamanan/").status_code == 302
+
+
+def enrol(client, device, **data):
+    return client.post("/akun/2fa/siapkan/", {"token": totp(device.bin_key), "next": "/admin/", **data})
+
+
+@pytest.mark.parametrize("enrolment_code", [None, "", "ABCD-EFGH-JKMN"])
+def test_a_password_alone_cannot_enrol_the_first_authenticator_of_dinsos(
+    client, dinsos, require_2fa, enrolment_code
+):
+    enrolment_code_issue(user=dinsos)  # issued, but the one signing in does not have it
+    sign_in(client, "dinsos")
+    page = client.get("/akun/2fa/siapkan/").content.decode()
+    assert 'name="enrolment_code"' in page
+    device = TOTPDevice.objects.get(user=dinsos, confirmed=False)
+    data = {} if enrolment_code is None else {"enrolment_code": enrolment_code}
+    response = enrol(client, device, **data)
+    assert response.status_code == 200
+    assert not TOTPDevice.objects.filter(user=dinsos, confirmed=True).exists()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_an_expired_enrolment_code_is_refused(client, dinsos, require_2fa):
+    code = enrolment_code_issue(user=dinsos)
+    EnrolmentCode.objects.filter(user=dinsos).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    sign_in(client, "dinsos")
+    client.get("/akun/2fa/siapkan/")
+    response = enrol(client, TOTPDevice.objects.get(user=dinsos), enrolment_code=code)
+    assert "Kode pendaftaran ini tidak benar atau sudah kedaluwarsa" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=dinsos, confirmed=True).exists()
+
+
+def test_an_enrolment_code_works_once_and_a_new_one_replaces_the_old(client, dinsos, require_2fa):
+    first = enrolment_code_issue(user=dinsos)
+    second = enrolment_code_issue(user=dinsos)
+    sign_in(client, "dinsos")
+    client.get("/akun/2fa/siapkan/")
+    device = TOTPDevice.objects.get(user=dinsos)
+    assert enrol(client, device, enrolment_code=first).status_code == 200
+    assert enrol(client, device, enrolment_code=second).status_code == 302
+    # Dinsos reset the lost phone (deleted the devices): the used code does not enrol a new one.
+    TOTPDevice.objects.filter(user=dinsos).delete()
+    StaticDevice.objects.filter(user=dinsos).delete()
+    client.logout()
+    sign_in(client, "dinsos")
+    client.get("/akun/2fa/siapkan/")
+    response = enrol(client, TOTPDevice.objects.get(user=dinsos), enrolment_code=second)
+    assert response.status_code == 200
+    assert not TOTPDevice.objects.filter(user=dinsos, confirmed=True).exists()
+
+
+def test_company_accounts_set_up_an_authenticator_without_an_enrolment_code(client, owner):
+    sign_in(client, "pemilik")
+    page = client.get("/akun/2fa/siapkan/").content.decode()
+    assert 'name="enrolment_code"' not in page
+    response = enrol(client, TOTPDevice.objects.get(user=owner))
+    assert response.status_code == 302
+    assert TOTPDevice.objects.filter(user=owner, confirmed=True).exists()
+
+
+def test_create_account_prints_an_enrolment_code_for_dinsos_only(wilayah, client, monkeypatch, settings):
+    import io
+
+    from django.core.management import call_command
+
+    settings.TSLP_REQUIRE_2FA = True
+    monkeypatch.setenv("TSLP_ACCOUNT_PASSWORD", "Kahayan-Hilir-2026")
+    out = io.StringIO()
+    call_command("create_account", "rina", "--role", "dinsos", stdout=out)
+    line = next(line for line in out.getvalue().splitlines() if "enrolment code" in line)
+    code = line.rsplit(" ", 1)[-1]
+    assert len(code) == 14
+    camat_out = io.StringIO()
+    call_command("create_account", "camat.kh", "--role", "camat", "--kecamatan", "62.11.05", stdout=camat_out)
+    assert "enrolment code" not in camat_out.getvalue()
+
+    client.post("/akun/login/", {"username": "rina", "password": "Kahayan-Hilir-2026"})
+    client.get("/akun/2fa/siapkan/")
+    rina = User.objects.get(username="rina")
+    assert enrol(client, TOTPDevice.objects.get(user=rina), enrolment_code=code).status_code == 302
+
+
+def test_dinsos_issues_an_enrolment_code_in_the_back_office_shown_once(client, dinsos, pimpinan):
+    staff = User.objects.create_user("staf.baru", role=User.Role.DINSOS, is_staff=True)
+    client.force_login(dinsos)
+    response = client.post(
+        "/admin/accounts/user/",
+        {"action": "issue_enrolment_code", "_selected_action": [staff.pk]},
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert len(shown) == 1
+    code = shown[0].rsplit(" ", 1)[-1]
+    from accounts.two_factor import enrolment_code_valid
+
+    assert enrolment_code_valid(user=staff, code=code)
+    assert EnrolmentCode.objects.get(user=staff).created_by == dinsos
+    assert code not in client.get(f"/admin/accounts/user/{staff.pk}/change/").content.decode()

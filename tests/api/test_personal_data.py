@@ -82,7 +82,7 @@ def test_beneficiary_list_runs_a_constant_number_of_queries(api, dinsos, company
 )
 def test_households_are_for_dinsos_alone(api, personas, persona, status):
     HouseholdFactory()
-    response = api(personas[persona]).get("/api/v1/households/")
+    response = api(personas[persona]).get("/api/v1/households/", {"desa": "62.11.05.2001"})
     assert response.status_code == status
 
 
@@ -108,4 +108,4 @@ def test_household_list_runs_a_constant_number_of_queries(api, dinsos, wilayah, 
     client = api(dinsos)
     # session, user, count, households with desa and kecamatan, access log
     with django_assert_num_queries(5):
-        assert client.get("/api/v1/households/").json()["count"] == 15
+        assert client.get("/api/v1/households/", {"desa": "62.11.05.2001"}).json()["count"] == 15

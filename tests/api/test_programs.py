@@ -78,6 +78,19 @@ def test_programs_filter_by_kecamatan_and_year(api, dinsos, programs):
     ) == {"Disetujui"}
 
 
+@pytest.mark.parametrize("company_id", ["-1.8585409145381673e+81", "0", str(2**63)])
+def test_a_company_filter_no_company_can_have_finds_no_programs(api, dinsos, programs, company_id):
+    response = api(dinsos).get("/api/v1/programs/", {"company": company_id})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_programs_filter_by_company(api, dinsos, programs):
+    company = programs["maliku"].company_id
+    response = api(dinsos).get("/api/v1/programs/", {"company": company})
+    assert titles(response) == {"Maliku"}
+
+
 def test_invalid_filter_answers_400_with_field_errors(api, dinsos):
     response = api(dinsos).get("/api/v1/programs/", {"status": "bogus", "tahun": "x"})
     assert response.status_code == 400

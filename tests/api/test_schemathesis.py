@@ -6,12 +6,15 @@ with a server error, and every answer must conform to the schema (status, conten
 
 import pytest
 import schemathesis
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.services import api_token_issue
 from programs.models import Program
 from tests.programs.delivery_helpers import record_pks, running_program
 from tests.programs.factories import ProgramFactory
+from tslp_portal.api import TokenScope
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,6 +28,14 @@ def scene(wilayah, company, other_company, dinsos, owner):
     ProgramFactory(company=company, status=Program.Status.DRAFT)
     ProgramFactory(company=other_company, status=Program.Status.APPROVED, desa_codes=["62.11.06.2001"])
     return program
+
+
+def excluded_checks(operation) -> list:
+    """A household list needs one of desa, no_kk or nik, which OpenAPI 3.0 cannot say: its 400 without
+    them is documented and tested in tests/api/test_token_scopes.py, not taken for a rejected valid request."""
+    if operation.path == "/api/v1/households/":
+        return [positive_data_acceptance]
+    return []
 
 
 def _run_every_operation(live_server, headers, known):
@@ -46,7 +57,8 @@ def _run_every_operation(live_server, headers, known):
             suppress_health_check=list(HealthCheck),
         )
         def check(case):
-            case.call_and_validate(headers=headers)
+            # Called at once, within this iteration: ``operation`` is the one being checked.
+            case.call_and_validate(headers=headers, excluded_checks=excluded_checks(operation))  # noqa: B023
 
         check()
 
@@ -62,7 +74,8 @@ def test_the_api_conforms_to_its_schema(live_server, scene, unthrottled, persona
     user = personas[persona]
     headers = {}
     if user is not None:
-        _token, key = api_token_issue(user=user, name="schemathesis")
+        TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+        _token, key = api_token_issue(user=user, name="schemathesis", scopes=TokenScope.values, days=30)
         headers = {"Authorization": f"Bearer {key}"}
     known = {
         "/wilayah/kecamatan/{kode}/": {"kode": "62.11.05"},

@@ -9,6 +9,7 @@ import sys
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from api.models import ApiToken
@@ -24,8 +25,18 @@ def bearer(key):
 
 
 def test_create_api_token_prints_a_token_that_signs_in_as_the_account(dinsos):
+    TOTPDevice.objects.create(user=dinsos, name="app", confirmed=True)
     out = io.StringIO()
-    call_command("create_api_token", "dinsos", "--days", "7", stdout=out, stderr=io.StringIO())
+    call_command(
+        "create_api_token",
+        "dinsos",
+        "--scope",
+        "households:read",
+        "--days",
+        "7",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     key = out.getvalue().strip()
     token = ApiToken.objects.get()
     assert token.prefix == key[:8]
@@ -33,7 +44,7 @@ def test_create_api_token_prints_a_token_that_signs_in_as_the_account(dinsos):
     assert abs(token.expires_at - (timezone.now() + datetime.timedelta(days=7))) < datetime.timedelta(
         minutes=1
     )
-    response = bearer(key).get("/api/v1/households/")
+    response = bearer(key).get("/api/v1/households/", {"desa": "62.11.05.2001"})
     assert response.status_code == 200
     token.refresh_from_db()
     assert token.last_used_at is not None
@@ -41,14 +52,14 @@ def test_create_api_token_prints_a_token_that_signs_in_as_the_account(dinsos):
 
 def test_create_api_token_refuses_an_unknown_account_and_a_bad_validity(dinsos):
     with pytest.raises(CommandError, match="No account nobody"):
-        call_command("create_api_token", "nobody")
+        call_command("create_api_token", "nobody", "--scope", "statistics:read", "--days", "7")
     with pytest.raises(CommandError, match="1 sampai 730 hari"):
-        call_command("create_api_token", "dinsos", "--days", "0")
+        call_command("create_api_token", "dinsos", "--scope", "statistics:read", "--days", "0")
 
 
 @pytest.mark.parametrize("state", ["revoked", "expired", "unknown", "inactive"])
 def test_a_revoked_expired_unknown_or_inactive_token_is_refused_with_401(dinsos, state):
-    token, key = api_token_issue(user=dinsos, name="SIKS-NG sync", days=30)
+    token, key = api_token_issue(user=dinsos, name="SIKS-NG sync", scopes=["programs:read"], days=30)
     if state == "revoked":
         api_token_revoke(token=token)
     elif state == "expired":
@@ -58,7 +69,7 @@ def test_a_revoked_expired_unknown_or_inactive_token_is_refused_with_401(dinsos,
     else:
         dinsos.is_active = False
         dinsos.save()
-    response = bearer(key).get("/api/v1/households/")
+    response = bearer(key).get("/api/v1/programs/")
     assert response.status_code == 401
     assert response.json() == {
         "code": "authentication_failed",
@@ -68,7 +79,7 @@ def test_a_revoked_expired_unknown_or_inactive_token_is_refused_with_401(dinsos,
 
 
 def test_a_company_token_sees_what_the_company_sees(owner, company, other_company):
-    _token, key = api_token_issue(user=owner, name="ERP")
+    _token, key = api_token_issue(user=owner, name="ERP", scopes=["programs:read"], days=30)
     names = [row["name"] for row in bearer(key).get("/api/v1/companies/").json()["results"]]
     assert names == [company.name]
 
@@ -76,7 +87,9 @@ def test_a_company_token_sees_what_the_company_sees(owner, company, other_compan
 def test_dinsos_issues_a_token_in_the_admin_and_sees_it_once_then_revokes_it(client, dinsos, owner):
     client.force_login(dinsos)
     response = client.post(
-        "/admin/api/apitoken/add/", {"user": owner.pk, "name": "ERP perusahaan", "days": 30}, follow=True
+        "/admin/api/apitoken/add/",
+        {"user": owner.pk, "name": "ERP perusahaan", "scopes": ["programs:read"], "days": 30},
+        follow=True,
     )
     token = ApiToken.objects.get()
     shown = [str(m) for m in response.context["messages"]]
@@ -103,7 +116,7 @@ def test_throttled_callers_get_429_with_retry_after_in_the_error_shape(settings,
 def test_signed_in_callers_have_their_own_rate(settings, dinsos):
     settings.TSLP_API_THROTTLE_ANON = "1/min"
     settings.TSLP_API_THROTTLE_USER = "3/min"
-    _token, key = api_token_issue(user=dinsos, name="x")
+    _token, key = api_token_issue(user=dinsos, name="x", scopes=["statistics:read"], days=30)
     client = bearer(key)
     assert [client.get("/api/v1/wilayah/kecamatan/").status_code for _ in range(4)] == [200, 200, 200, 429]
 
@@ -134,7 +147,16 @@ def test_an_integrator_fetches_a_kecamatans_figures_and_programs_with_a_token(ca
 
     program = running_program(company=company, dinsos=dinsos, households=6)
     out = io.StringIO()
-    call_command("create_api_token", camat.username, "--days", "30", stdout=out, stderr=io.StringIO())
+    call_command(
+        "create_api_token",
+        camat.username,
+        "--scope",
+        "programs:read",
+        "--days",
+        "30",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     client = bearer(out.getvalue().strip())
     figures = client.get(
         "/api/v1/publik/statistik/desa/", {"kecamatan": "62.11.05", "tahun": program.tahun}

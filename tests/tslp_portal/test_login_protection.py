@@ -25,14 +25,42 @@ def test_thirty_wrong_passwords_lock_the_account_even_for_the_right_one(client, 
     assert "_auth_user_id" not in client.session
 
 
-def test_the_lock_is_per_username_whatever_the_address(client, dinsos):
-    for n in range(5):
-        attempt(client, "dinsos", "salah", ip=f"198.51.100.{n}")
-    assert attempt(client, "dinsos", PASSWORD, ip="192.0.2.99").status_code == 429
+def test_five_wrong_passwords_from_one_address_do_not_lock_the_account_for_another(client, dinsos):
+    for _ in range(5):
+        attempt(client, "dinsos", "salah", ip="198.51.100.1")
+    assert attempt(client, "dinsos", PASSWORD, ip="198.51.100.1").status_code == 429
+    assert attempt(client, "dinsos", PASSWORD, ip="192.0.2.99").status_code == 302
 
 
-def test_the_lock_is_per_address_whatever_the_username(client, dinsos):
-    for n in range(5):
+def test_a_username_alone_locks_after_the_spraying_limit_from_many_addresses(client, settings, dinsos):
+    settings.TSLP_LOGIN_USERNAME_LIMIT = 12
+    for n in range(2):
+        for _ in range(4):
+            attempt(client, "dinsos", "salah", ip=f"198.51.100.{n}")
+    assert attempt(client, "dinsos", PASSWORD, ip="192.0.2.99").status_code == 302
+    client.logout()
+    for _ in range(4):
+        attempt(client, "dinsos", "salah", ip="198.51.100.2")
+    # Twelve failures from three addresses, none of them locked on its own: the username is.
+    response = attempt(client, "dinsos", PASSWORD, ip="192.0.2.98")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_one_address_counts_at_most_the_pair_limit_towards_the_username_limit(client, settings, dinsos):
+    settings.TSLP_LOGIN_USERNAME_LIMIT = 12
+    for _ in range(40):
+        attempt(client, "dinsos", "salah", ip="198.51.100.1")
+    assert attempt(client, "dinsos", PASSWORD, ip="192.0.2.99").status_code == 302
+
+
+def test_an_address_alone_locks_after_the_spraying_limit_on_many_usernames(client, settings, dinsos):
+    settings.TSLP_LOGIN_ADDRESS_LIMIT = 8
+    for n in range(4):
+        attempt(client, f"tebakan{n}", "salah", ip="203.0.113.50")
+    assert attempt(client, "dinsos", PASSWORD, ip="203.0.113.50").status_code == 302
+    client.logout()
+    for n in range(8):
         attempt(client, f"tebakan{n}", "salah", ip="203.0.113.50")
     assert attempt(client, "dinsos", PASSWORD, ip="203.0.113.50").status_code == 429
     assert attempt(client, "dinsos", PASSWORD, ip="203.0.113.51").status_code == 302
@@ -51,9 +79,9 @@ def test_a_few_mistakes_do_not_lock_and_a_success_resets_the_count(client, dinso
 def test_dinsos_unlocks_an_account_in_the_back_office(client, dinsos, pimpinan):
     for _ in range(5):
         attempt(client, "pimpinan", "salah", ip="198.51.100.1")
-    assert attempt(client, "pimpinan", PASSWORD, ip="198.51.100.2").status_code == 429
+    assert attempt(client, "pimpinan", PASSWORD, ip="198.51.100.1").status_code == 429
     locked = list(AccessAttempt.objects.filter(username="pimpinan").values_list("pk", flat=True))
-    assert len(locked) == 2  # one row per address the attempts came from
+    assert len(locked) == 1
 
     client.force_login(dinsos)
     changelist = client.get("/admin/axes/accessattempt/")
@@ -65,7 +93,7 @@ def test_dinsos_unlocks_an_account_in_the_back_office(client, dinsos, pimpinan):
     )
     assert response.status_code == 302
     client.logout()
-    assert attempt(client, "pimpinan", PASSWORD, ip="198.51.100.2").status_code == 302
+    assert attempt(client, "pimpinan", PASSWORD, ip="198.51.100.1").status_code == 302
 
 
 def test_only_dinsos_sees_the_lockouts(client, camat):

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from accounts.services import AccountError, account_create
+from accounts.two_factor import ENROLMENT_CODE_VALIDITY, enrolment_code_issue, enrolment_code_required
 from companies.models import Company
 from poverty_data.models import Kecamatan
 
@@ -48,6 +49,12 @@ class Command(BaseCommand):
         except AccountError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(f"Created {user.username} ({user.get_role_display()})."))
+        if enrolment_code_required(user):
+            code = enrolment_code_issue(user=user)
+            self.stdout.write(
+                f"Second-factor enrolment code (shown only now; give it to {user.username} in person, valid "
+                f"{ENROLMENT_CODE_VALIDITY.days} days, asked for when setting up the authenticator app): {code}"
+            )
 
     def _ask_password(self) -> str:
         password = getpass.getpass("Password: ")

@@ -1,17 +1,28 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from api.services import DEFAULT_DAYS, ApiTokenError, api_token_issue
+from api.services import MAX_DAYS, PERSONAL_DATA_MAX_DAYS, ApiTokenError, api_token_issue
+from tslp_portal.api import TokenScope
 
 
 class Command(BaseCommand):
-    help = "Issue an API token for an account and print it (it is stored only as a digest)."
+    help = (
+        "Issue an API token for an account with the scopes it may read, and print it (it is stored only as a "
+        "digest). A households:read token needs an account with a confirmed second factor and lasts at most "
+        f"{PERSONAL_DATA_MAX_DAYS} days."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument(
-            "--days", type=int, default=DEFAULT_DAYS, help=f"Validity (default {DEFAULT_DAYS})."
+            "--scope",
+            dest="scopes",
+            action="append",
+            required=True,
+            choices=TokenScope.values,
+            help="What the token may read; repeat for several.",
         )
+        parser.add_argument("--days", type=int, required=True, help=f"Validity in days (1 to {MAX_DAYS}).")
         parser.add_argument("--name", default="command line", help="Which integration uses the token.")
 
     def handle(self, *args, **options):
@@ -20,8 +31,13 @@ class Command(BaseCommand):
         except get_user_model().DoesNotExist:
             raise CommandError(f"No account {options['username']}.") from None
         try:
-            token, key = api_token_issue(user=user, name=options["name"], days=options["days"])
+            token, key = api_token_issue(
+                user=user, name=options["name"], scopes=options["scopes"], days=options["days"]
+            )
         except ApiTokenError as exc:
             raise CommandError(str(exc)) from exc
-        self.stderr.write(f"Token for {user.username}, valid until {token.expires_at:%Y-%m-%d %H:%M %Z}:")
+        self.stderr.write(
+            f"Token for {user.username} with the scopes {', '.join(token.scopes)}, "
+            f"valid until {token.expires_at:%Y-%m-%d %H:%M %Z}:"
+        )
         self.stdout.write(key)
