@@ -149,6 +149,8 @@ def failure_record(request, *, scope: str, who: str, window: int, **fields) -> i
     cache.touch(key, window)
     security_event(f"{scope}_failed", request, level=logging.WARNING, who=who, failures=count, **fields)
     return count
+
+
 PAIR = ["username", "ip_address"]
 
 
