@@ -78,11 +78,18 @@ def test_programs_filter_by_kecamatan_and_year(api, dinsos, programs):
     ) == {"Disetujui"}
 
 
-@pytest.mark.parametrize("company_id", ["-1.8585409145381673e+81", "0", str(2**63)])
-def test_a_company_filter_no_company_can_have_finds_no_programs(api, dinsos, programs, company_id):
-    response = api(dinsos).get("/api/v1/programs/", {"company": company_id})
+def test_a_company_filter_no_company_can_have_finds_no_programs(api, dinsos, programs):
+    response = api(dinsos).get("/api/v1/programs/", {"company": "0"})
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize("company_id", ["-1.8585409145381673e+81", str(2**63), "²"])
+def test_a_company_filter_that_is_not_a_whole_number_is_a_bad_request(api, dinsos, programs, company_id):
+    response = api(dinsos).get("/api/v1/programs/", {"company": company_id})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert set(response.json()["fields"]) == {"company"}
 
 
 def test_programs_filter_by_company(api, dinsos, programs):
