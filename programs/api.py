@@ -7,9 +7,11 @@ accepting the data-use terms on the page; identities masked except for Dinsos; e
 """
 
 import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
@@ -23,12 +25,20 @@ from programs.selectors import delivery as delivery_selectors
 from tslp_portal.api import IdLookupMixin, api_personal_data_response
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number, as the schema says (``1.5`` is a 400, not a silent match on nothing)."""
+
+    field_class = forms.IntegerField
+
+
 class ProgramApiFilter(ProgramFilter):
     """The programs page's filters, plus the area and the company an integration asks about."""
 
     kecamatan = django_filters.CharFilter(label="Kecamatan (Kemendagri code)", method="filter_kecamatan")
     desa = django_filters.CharFilter(label="Desa (Kemendagri code)", method="filter_desa")
-    company = django_filters.NumberFilter(label="Company id", field_name="company_id")
+    company = IntegerFilter(label="Company id", field_name="company_id")
+    tahun = IntegerFilter(label="Budget year")
 
     class Meta(ProgramFilter.Meta):
         fields = [*ProgramFilter.Meta.fields, "kecamatan", "desa", "company"]
