@@ -223,3 +223,18 @@ def test_access_log_is_readable_by_dinsos_and_append_only(dinsos, login):
         == 403
     )
     assert AccessLog.objects.filter(pk=log.pk).exists()
+
+
+def test_a_capped_household_count_reads_more_than_the_cap_not_the_cap_plus_one(dinsos, login, monkeypatch):
+    from poverty_data.admin import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 2)
+    for _ in range(4):
+        HouseholdFactory()
+    client = login(dinsos)
+    url = reverse("admin:poverty_data_household_changelist")
+    html = client.get(url).content.decode()
+    assert "lebih dari 2 keluarga" in html
+    assert "lebih dari 2 hasil" in html
+    assert "3 keluarga" not in html
+    assert "3 buah" not in html
