@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from dashboards.selectors.figures import DEFAULT_GARIS
 from dashboards.selectors.version import cache_key
 from poverty_data.models import Desa, Kecamatan
 from programs.models import Program
@@ -77,6 +78,7 @@ def home(request):
             "tahun": tahun,
             "years": _years(tahun),
             "table": table,
+            "garis": DEFAULT_GARIS,
             "map": map_data(
                 table["results"], Kecamatan.objects.filter(kabupaten_kode=settings.TSLP_KABUPATEN_KODE)
             ),
@@ -105,6 +107,7 @@ def kecamatan(request, kode: str):
             "tahun": tahun,
             "years": _years(tahun),
             "table": table,
+            "garis": DEFAULT_GARIS,
             "map": map_data(table["results"], Desa.objects.filter(kecamatan=area)),
         }
 
