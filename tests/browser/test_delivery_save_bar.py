@@ -23,4 +23,4 @@ def test_the_save_button_stays_on_screen_below_a_long_delivery_list(
     for scroll in (0, 1500):
         page.evaluate(f"window.scrollTo(0, {scroll})")
         box = page.get_by_test_id("save-delivery").bounding_box()
-        assert 0 <= box["y"] and box["y"] + box["height"] <= height, scroll
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height, scroll
