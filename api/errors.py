@@ -26,6 +26,21 @@ MESSAGES = {
 }
 
 
+MALFORMED = _(
+    "The address holds a NUL byte or bytes that are not UTF-8, or is longer than the server accepts."
+)
+
+
+def malformed_request_body() -> dict:
+    """The error body of a request refused before any view (``api.middleware``): ``invalid``, no field."""
+    with translation.override("id"):
+        return {
+            "code": "invalid",
+            "message": str(MESSAGES["invalid"]),
+            "fields": {"non_field_errors": [str(MALFORMED)]},
+        }
+
+
 # Codes whose specific reason (e.g. "no data-sharing agreement in force") is worth more than the generic text.
 SPECIFIC = {"permission_denied", "authentication_failed"}
 

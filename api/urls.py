@@ -38,6 +38,7 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/docs.html"),
         name="docs",
     ),
-    # Anything else under /api/ answers in the API's error shape, not with the HTML 404 page.
-    re_path(r"^.*$", unknown_endpoint),
+    # Anything else under /api/ answers in the API's error shape, not with the HTML 404 page; the
+    # pattern matches a path with a newline in it too ("." would not).
+    re_path(r"^[\s\S]*$", unknown_endpoint),
 ]

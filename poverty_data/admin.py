@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -166,6 +167,14 @@ class CappedCountPaginator(Paginator):
     @cached_property
     def count(self):
         return self.object_list[: self.CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        """The count stopped at the cap: the list shows "more than 10.000", never the CAP + 1 it counted."""
+        return self.count > self.CAP
+
+    def capped_text(self) -> str:
+        return _("more than %(cap)s") % {"cap": number_format(self.CAP, force_grouping=True)}
 
 
 IDENTITY = re.compile(r"\d{16}")

@@ -30,6 +30,7 @@ class ProgramApiFilter(ProgramFilter):
     kecamatan = django_filters.CharFilter(label="Kecamatan (Kemendagri code)", method="filter_kecamatan")
     desa = django_filters.CharFilter(label="Desa (Kemendagri code)", method="filter_desa")
     company = WholeNumberFilter(label="Company id", field_name="company_id")
+    tahun = WholeNumberFilter(label="Budget year")
 
     class Meta(ProgramFilter.Meta):
         fields = [*ProgramFilter.Meta.fields, "kecamatan", "desa", "company"]

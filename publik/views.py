@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from dashboards.selectors.figures import DEFAULT_GARIS
 from dashboards.selectors.version import cache_key
 from poverty_data.models import Desa, Kecamatan
 from publik import opendata, selectors, statistics, tables
@@ -81,6 +82,7 @@ def home(request):
             "tahun": tahun,
             "years": years,
             "table": table,
+            "garis": DEFAULT_GARIS,
             "map": map_data(
                 table["results"], Kecamatan.objects.filter(kabupaten_kode=settings.TSLP_KABUPATEN_KODE)
             ),
@@ -110,6 +112,7 @@ def kecamatan(request, kode: str):
             "tahun": tahun,
             "years": years,
             "table": table,
+            "garis": DEFAULT_GARIS,
             "map": map_data(table["results"], Desa.objects.filter(kecamatan=area)),
         }
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tslp_portal.logs.RequestLogMiddleware",
+    "api.middleware.MalformedApiRequestMiddleware",
     "tslp_portal.middleware.MalformedRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

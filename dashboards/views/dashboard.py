@@ -35,6 +35,9 @@ MAP_TEXT = {
     "terjangkau": gettext_lazy("Poor families reached"),
     "none": gettext_lazy("no poor families"),
     "open": gettext_lazy("Open"),
+    "legend": gettext_lazy("Legend"),
+    "zoom_in": gettext_lazy("Zoom in"),
+    "zoom_out": gettext_lazy("Zoom out"),
 }
 
 
@@ -110,6 +113,8 @@ class DashboardView(LoginRequiredMixin, View):
             data_per_text=as_of_text(context["data_per"]),
             map_text=MAP_TEXT,
         )
+        if "map" in context:  # GeoJSON as readers other than Leaflet (GDAL, QGIS) expect it
+            context["map"] = {"type": "FeatureCollection", **context["map"]}
         return area_name, context
 
     def xlsx(self, request, area_name, context, *, tahun, garis):

@@ -43,6 +43,11 @@ class MatchingView(DinsosRequiredMixin, View):
             .order_by("rank", "pk")
         )
         counts = selectors.beneficiary_counts(program=program)
+        preview = selectors.targeting_preview(program=program)
+        # Confirmed households hold a claim, so they no longer count as eligible: only the rest of the target
+        # needs eligible households (no alarm once the target is met).
+        assisted = counts[Beneficiary.State.CONFIRMED] + counts[Beneficiary.State.DELIVERED]
+        still_needed = max(program.target_households - assisted, 0)
         paginator = Paginator(listed, PAGE_SIZE)
         paginator.count = counts["listed"]  # counted by state already: no second COUNT
         page = paginator.get_page(request.GET.get("page"))
@@ -66,7 +71,9 @@ class MatchingView(DinsosRequiredMixin, View):
             "query": query,
             "found": found,
             "can_match": program.status == Program.Status.APPROVED,
-            "preview": selectors.targeting_preview(program=program),
+            "preview": preview,
+            "still_needed": still_needed,
+            "short_of_target": preview["eligible"] < still_needed,
             **extra,
         }
 

@@ -19,7 +19,8 @@
     return value === null || value === undefined ? "–" : percentFormat.format(value * 100) + "%";
   }
 
-  // Colour scales: coverage from red (none) to green (all); gap from light to dark red.
+  // Colour scales: coverage from red (none) to green (all); gap, where more is worse, from light to dark
+  // purple (never green, which reads as "good").
   var COVERAGE = [
     [0.0, "#b91c1c"],
     [0.1, "#ea580c"],
@@ -27,7 +28,8 @@
     [0.5, "#84cc16"],
     [0.75, "#15803d"],
   ];
-  var GAP_COLOURS = ["#fee2e2", "#fca5a5", "#f87171", "#dc2626", "#7f1d1d"];
+  var GAP_COLOURS = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"];
+  var PHONE = window.matchMedia("(max-width: 575.98px)");
 
   function coverageColour(value) {
     if (value === null || value === undefined) return "#d1d5db";
@@ -63,7 +65,15 @@
     var data = readJson(element.dataset.map);
     var text = readJson(element.dataset.text) || {};
     if (!data || !window.L) return;
-    var map = L.map(element, { attributionControl: false, zoomSnap: 0.25, scrollWheelZoom: false });
+    // On a phone one finger scrolls the page (two pinch-zoom the map); the wheel scrolls the page too.
+    var map = L.map(element, {
+      attributionControl: false,
+      zoomSnap: 0.25,
+      scrollWheelZoom: false,
+      dragging: !L.Browser.mobile,
+      zoomControl: false,
+    });
+    L.control.zoom({ zoomInTitle: text.zoom_in, zoomOutTitle: text.zoom_out }).addTo(map);
     var mode = "cakupan";
     var breaks = gapBreaks(data.features);
 
@@ -102,15 +112,41 @@
         shape.bindPopup(function () {
           return popup(feature);
         });
-        shape.bindTooltip(feature.properties.nama, { sticky: true });
+        // Names on the map at desktop width; on a phone they would cover it (a tap opens the popup).
+        if (PHONE.matches) {
+          shape.bindTooltip(feature.properties.nama, { sticky: true });
+        } else {
+          shape.bindTooltip(feature.properties.nama, {
+            permanent: true,
+            direction: "center",
+            className: "dash-map-label",
+          });
+        }
       },
     }).addTo(map);
     if (layer.getBounds().isValid()) map.fitBounds(layer.getBounds(), { padding: [8, 8] });
 
     var legend = L.control({ position: "bottomright" });
+    // The legend folds behind a button on a phone, where open it would cover a third of the map.
     legend.onAdd = function () {
-      this.box = L.DomUtil.create("div", "dash-legend");
-      return this.box;
+      var outer = L.DomUtil.create("div", "dash-legend");
+      var toggle = L.DomUtil.create("button", "dash-legend-toggle", outer);
+      toggle.type = "button";
+      toggle.textContent = text.legend;
+      this.box = L.DomUtil.create("div", "dash-legend-body", outer);
+      this.box.id = element.id + "-legend";
+      toggle.setAttribute("aria-controls", this.box.id);
+      var box = this.box;
+      function setOpen(open) {
+        box.hidden = !open;
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      }
+      setOpen(!PHONE.matches);
+      L.DomEvent.disableClickPropagation(outer);
+      toggle.addEventListener("click", function () {
+        setOpen(box.hidden);
+      });
+      return outer;
     };
     legend.update = function () {
       var box = this.box;

@@ -6,6 +6,8 @@
   function labelScrollingTables() {
     document.querySelectorAll(".table-responsive").forEach(function (box) {
       var scrolls = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("is-scrolling", scrolls);
+      scrollHint(box, scrolls);
       if (scrolls && !box.hasAttribute("tabindex")) {
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
@@ -18,6 +20,20 @@
         box.removeAttribute("aria-label");
       }
     });
+  }
+  // Say above a scrolling table that it scrolls (the text comes translated from base.html's body).
+  function scrollHint(box, scrolls) {
+    var hint = box.previousElementSibling;
+    var present = hint && hint.classList.contains("scroll-hint");
+    if (scrolls && !present) {
+      hint = document.createElement("p");
+      hint.className = "scroll-hint";
+      hint.setAttribute("aria-hidden", "true");
+      hint.textContent = document.body.dataset.scrollHint || "↔";
+      box.parentNode.insertBefore(hint, box);
+    } else if (!scrolls && present) {
+      hint.remove();
+    }
   }
   // On a phone a table too wide for the screen becomes one card per row (CSS `table-stack`), each cell led
   // by its column's name, instead of scrolling sideways. Tables that fit, or that opt out with

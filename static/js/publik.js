@@ -2,7 +2,8 @@
 // and no tile server. Its data come from a json_script element; hidden figures ("<5", null) are grey.
 (function () {
   "use strict";
-  var COLOURS = ["#f0fdf4", "#bbf7d0", "#4ade80", "#15803d"];
+  // The gap (poor families not reached): more is worse, so a purple scale, never green (which reads as good).
+  var COLOURS = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#54278f"];
   var HIDDEN = "#d1d5db";
 
   function shade(value, max) {
@@ -28,7 +29,15 @@
       var value = feature.properties[field];
       if (typeof value === "number" && value > max) max = value;
     });
-    var map = L.map(element, { attributionControl: false, zoomSnap: 0.25 });
+    // The page scrolls past the map: the wheel, and on a phone one finger, move the page, not the map.
+    var map = L.map(element, {
+      attributionControl: false,
+      zoomSnap: 0.25,
+      scrollWheelZoom: false,
+      dragging: !L.Browser.mobile,
+      zoomControl: false,
+    });
+    L.control.zoom({ zoomInTitle: element.dataset.zoomIn, zoomOutTitle: element.dataset.zoomOut }).addTo(map);
     var layer = L.geoJSON(data, {
       style: function (feature) {
         return { color: "#14532d", weight: 1, fillOpacity: 0.8, fillColor: shade(feature.properties[field], max) };

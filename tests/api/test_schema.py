@@ -69,3 +69,10 @@ def test_public_counts_are_typed_integer_less_than_five_or_null(schema):
     desa = {p["name"]: p for p in schema["paths"]["/api/v1/publik/statistik/desa/"]["get"]["parameters"]}
     assert desa["kecamatan"]["required"] is True
     assert desa["tahun"].get("required", False) is False
+
+
+def test_query_parameter_types_are_those_the_server_accepts(schema):
+    parameters = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/programs/"]["get"]["parameters"]}
+    assert parameters["company"]["type"] == "integer"
+    assert parameters["tahun"]["type"] == "integer"
+    assert parameters["page_size"] == {"type": "integer", "minimum": 1, "maximum": 500}

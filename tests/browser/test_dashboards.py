@@ -22,9 +22,9 @@ def test_camat_reads_the_map_switches_year_opens_a_desa_and_prints_the_brief(
     assert "Kecamatan Kahayan Hilir" in page.get_by_role("heading", level=1).inner_text()
     page.wait_for_selector("#dash-map[data-drawn=true] path.leaflet-interactive")
     assert page.locator("#dash-map path.leaflet-interactive").count() == 10  # every desa of Kahayan Hilir
-    assert page.locator(".dash-legend").inner_text().startswith("Cakupan")
+    assert page.locator(".dash-legend-body").inner_text().startswith("Cakupan")
     page.get_by_role("button", name="Kesenjangan").click()
-    assert page.locator(".dash-legend").inner_text().startswith("Kesenjangan")
+    assert page.locator(".dash-legend-body").inner_text().startswith("Kesenjangan")
     page.locator("#dash-map path.leaflet-interactive").first.click(force=True)
     assert page.locator(".leaflet-popup-content").is_visible()
     popups = []

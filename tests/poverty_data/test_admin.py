@@ -248,3 +248,18 @@ def test_the_admins_own_messages_about_a_household_carry_no_identity(dinsos, rf,
     [message] = [str(message) for message in get_messages(request)]
     for identity in (household.no_kk, household.nik_kepala, household.nama_kepala):
         assert identity not in message
+
+
+def test_a_capped_household_count_reads_more_than_the_cap_not_the_cap_plus_one(dinsos, login, monkeypatch):
+    from poverty_data.admin import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 2)
+    for _ in range(4):
+        HouseholdFactory()
+    client = login(dinsos)
+    url = reverse("admin:poverty_data_household_changelist")
+    html = client.get(url).content.decode()
+    assert "lebih dari 2 keluarga" in html
+    assert "lebih dari 2 hasil" in html
+    assert "3 keluarga" not in html
+    assert "3 buah" not in html

@@ -266,3 +266,26 @@ def test_household_admin_page_shows_the_value_delivered_in_rupiah(approved, dins
 
     assert "Rp 2.500.000" in html
     assert "2500000" not in html
+
+
+def test_matching_page_says_what_eligible_counts_and_raises_no_alarm_once_the_target_is_confirmed(
+    approved, dinsos, login
+):
+    client = login(dinsos)
+    matching.beneficiaries_propose(program=approved, actor=dinsos)
+    matching.beneficiaries_confirm(program=approved, actor=dinsos)
+    page = client.get(f"/program/{approved.pk}/pencocokan/")
+    html = page.content.decode()
+    assert page.context["preview"]["eligible"] < approved.target_households  # confirmed ones left the count
+    assert "yang sudah dikonfirmasi tidak dihitung" in html
+    assert 'data-testid="short-of-target"' not in html
+
+
+def test_matching_page_warns_when_too_few_households_remain_for_the_rest_of_the_target(
+    company, dinsos, login, households
+):
+    program = ProgramFactory(
+        company=company, status=S.APPROVED, bidang="pendidikan", max_desil=3, target_households=50
+    )
+    page = login(dinsos).get(f"/program/{program.pk}/pencocokan/")
+    assert "kurang dari 50 keluarga yang masih dibutuhkan sasaran" in page.content.decode()
