@@ -29,7 +29,7 @@ def test_dinsos_sets_up_two_factor_and_uses_a_recovery_code(dinsos, settings, li
     page.set_viewport_size({"width": 1366, "height": 900})
     secret = page.get_by_test_id("totp-secret").inner_text()
     page.get_by_label("Kode pendaftaran").fill(enrolment_code)
-    page.get_by_label("Kode", exact=True).fill(code_from_secret(secret))
+    page.get_by_role("textbox", name="Kode", exact=True).fill(code_from_secret(secret))
     page.get_by_role("button", name="Konfirmasi").click()
     codes = page.get_by_test_id("recovery-codes").inner_text().split()
     assert len(codes) == 10
