@@ -19,7 +19,10 @@ from tslp_portal.api import QueryIntegerField
     {
         "oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [SMALL]}],
         "nullable": True,
-        "description": 'A household count; "<5" for 1 to 4; null where hidden to protect another cell.',
+        "description": (
+            'A household count; "<5" for fewer than five (0 to 4); null where hidden so that no small count '
+            "can be worked out from the others."
+        ),
     }
 )
 class SuppressedCountField(serializers.Field):
@@ -45,10 +48,22 @@ class PublicRowSerializer(serializers.Serializer):
     realisasi = serializers.IntegerField(help_text="Rupiah")
 
 
+class PublicDesaRowSerializer(PublicRowSerializer):
+    """A desa row: per desa only families, poor families and poor reached are published (see /publik/)."""
+
+    tanpa_desil = None
+    terjangkau = None
+    miskin_belum_pernah = None
+
+
 class PublicTableSerializer(serializers.Serializer):
     data_per = serializers.DateTimeField(allow_null=True)
     results = PublicRowSerializer(many=True)
     total = PublicRowSerializer()
+
+
+class PublicDesaTableSerializer(PublicTableSerializer):
+    results = PublicDesaRowSerializer(many=True)
 
 
 class YearQuerySerializer(serializers.Serializer):
@@ -109,9 +124,13 @@ class PublicDesaStatistik(_PublicStatistik):
 
     @extend_schema(
         summary="Public figures per desa of a kecamatan (suppressed)",
-        description="As the kecamatan figures; `total` is the kecamatan as the kecamatan figures publish it.",
+        description=(
+            "As the kecamatan figures, but a desa row publishes only `keluarga`, `keluarga_miskin` and "
+            "`miskin_terjangkau` (with `kesenjangan` and `cakupan`); `total` is the kecamatan as the kecamatan "
+            "figures publish it."
+        ),
         parameters=[DesaQuerySerializer],
-        responses=PublicTableSerializer,
+        responses=PublicDesaTableSerializer,
         tags=["statistik"],
     )
     def get(self, request):
@@ -119,4 +138,6 @@ class PublicDesaStatistik(_PublicStatistik):
         kecamatan = get_object_or_404(
             Kecamatan, kode=query["kecamatan"], kabupaten_kode=settings.TSLP_KABUPATEN_KODE
         )
-        return self.respond(statistics.desa_table(kecamatan=kecamatan, tahun=query["tahun"]))
+        return Response(
+            PublicDesaTableSerializer(statistics.desa_table(kecamatan=kecamatan, tahun=query["tahun"])).data
+        )

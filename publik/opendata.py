@@ -15,8 +15,8 @@ from lxml import etree
 
 from dashboards.selectors.shares import largest_remainder
 from programs.models import Program
-from publik import selectors
-from publik.suppression import suppress_three_w
+from publik import selectors, statistics
+from publik.suppression import SMALL, SMALL_MAX
 
 S = Program.Status
 THREE_W_COLUMNS = [
@@ -41,10 +41,16 @@ def company_org_id(company) -> str:
     return f"{settings.TSLP_COMPANY_ORG_ID_PREFIX}-{company.nib}"
 
 
-def three_w_rows(programs, *, hidden_areas=()) -> list[dict]:
-    """One row per program and kecamatan; targets and budgets spread evenly over the program's desa by the
-    largest-remainder method, so a program's rows add up to its whole target and budget."""
+def three_w_rows(programs) -> list[dict]:
+    """One row per program and kecamatan; targets and budgets spread over the program's desa by the
+    largest-remainder method, so a program's rows add up to its whole target and budget.
+
+    ``reached`` is a household count and goes through the disclosure control with every other public count.
+    ``targeted`` is the program's plan, not a count of households: a target of 1 to 4 is still shown as
+    ``"<5"``, and a program with one such share has all its shares hidden (one gives the others away).
+    """
     reached = selectors.reached_by_program_kecamatan([p.pk for p in programs])
+    pub = statistics.publication()
     rows = []
     for program in programs:
         desa = sorted(
@@ -65,12 +71,22 @@ def three_w_rows(programs, *, hidden_areas=()) -> list[dict]:
                     "adm3_name": kecamatan.nama,
                     "status": str(program.get_status_display()),
                     "targeted": sum(target[key] for key in mine),
-                    "reached": reached.get((program.pk, kecamatan.pk), 0),
+                    "reached": statistics.reach_shown(
+                        pub,
+                        program.pk,
+                        kecamatan.kode,
+                        program.tahun,
+                        reached.get((program.pk, kecamatan.pk), 0),
+                    ),
                     "value": sum(value[key] for key in mine),
                     "tahun": program.tahun,
                 }
             )
-    return suppress_three_w(rows, hidden_areas=hidden_areas)
+    small_targets = {row["program_id"] for row in rows if 1 <= row["targeted"] <= SMALL_MAX}
+    for row in rows:
+        if row["program_id"] in small_targets:
+            row["targeted"] = SMALL if 1 <= row["targeted"] <= SMALL_MAX else None
+    return rows
 
 
 def _csv_text(value) -> str:

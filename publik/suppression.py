@@ -1,182 +1,463 @@
-"""Small-cell suppression: the one choke point every output of public data passes through.
+"""Disclosure control: the one choke point every public household count passes through.
 
-Rules (issue 12, DESIGN 7):
+What it must hold against: someone who collects every public output (each year's kecamatan and desa tables
+as pages, Excel, CSV, API and map data, and the open-data files) and solves the relations between them —
+sums from desa to kecamatan to regency, the differences and inequalities that hold between the figures
+(``miskin_terjangkau ≤ terjangkau``, ``keluarga_miskin + tanpa_desil ≤ keluarga``, "never assisted" of one
+year against the poor reached in that year and the years before, …) and what ``"<5"`` and a hidden cell say
+about their own value. Of a household count from 1 to 4 such a person may learn that it lies between 1 and 4,
+nothing narrower.
 
-- a household count from 1 to 4 is shown as ``"<5"`` (primary suppression);
-- wherever a hidden count could be recomputed, a second cell is hidden as ``None`` (complementary
-  suppression). The relations an outsider can compute with are the row relation
-  ``keluarga_miskin = miskin_terjangkau + kesenjangan`` and, per column, ``total = sum of the rows``. A
-  relation with exactly one hidden cell gives that cell away, so cells are hidden until no relation has
-  exactly one;
-- ``cakupan`` (``miskin_terjangkau / keluarga_miskin``) is ``None`` whenever either count is hidden;
-- totals are published elsewhere too (the regency figures, a kecamatan's row in the kecamatan table), so
-  they are never picked as the second cell; a table whose total comes from a parent table keeps the cells
-  the parent hid (``fixed_total``), and hides a row cell beside each;
-- counts that do not depend on the year (``keluarga``, ``keluarga_miskin``, ``tanpa_desil``,
-  ``miskin_belum_pernah``) are hidden by the same decision in every year's table: a row relation never
-  picks them as the second cell, or the table of another year would show what this one hides.
+The method is joint suppression with an audit by linear programming:
 
+1. Fewer figures at desa level: a desa row publishes ``keluarga``, ``keluarga_miskin`` and
+   ``miskin_terjangkau`` (and what follows from them). ``tanpa_desil``, ``terjangkau`` and
+   ``miskin_belum_pernah`` per desa are mostly small numbers that would force many more cells to be hidden,
+   and "never assisted" ties the years together; they are published per kecamatan and for the regency.
+2. Every published count from 1 to 4 is shown as ``"<5"`` (primary suppression). ``"<5"`` means "fewer
+   than five": where the audit needs it a 0 is shown so too, so that to the reader ``"<5"`` is 0 to 4 and a
+   hidden cell (``None``) any number.
+3. All cells of all years are one problem (:class:`Ledger`). For each ``"<5"`` cell the audit computes the
+   smallest and the largest value it can take given everything published (HiGHS through SciPy). While that
+   interval is narrower than 1 to 4, one more cell is covered: the nearest one in the relations; a 0 becomes
+   ``"<5"`` before a ``"<5"`` becomes ``None`` before a number becomes ``None``; desa before kecamatan
+   before regency; year figures before the ones every year shares. Covering a cell only widens every
+   interval, so one pass over the small cells suffices.
+4. ``kesenjangan`` and ``cakupan`` are computed from published counts only: hidden when either is covered.
+
+The same decision serves every year and every surface, so no output can show what another hides.
 Only household counts are suppressed; programs and rupiah are not about households.
 """
 
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 SMALL = "<5"
 SMALL_MAX = 4
 
+STABLE = ("keluarga", "keluarga_miskin", "tanpa_desil")
+YEARLY = ("terjangkau", "miskin_terjangkau", "miskin_belum_pernah")
+COUNTS = (*STABLE, *YEARLY)
+# Counts a desa row publishes; the others exist for the audit (the reader knows they exist) but are not shown.
+DESA_COUNTS = ("keluarga", "keluarga_miskin", "miskin_terjangkau")
+DERIVED = ("kesenjangan", "cakupan")
+DESA, KECAMATAN, KABUPATEN, REACH = "desa", "kecamatan", "kabupaten", "3w"
+LEVEL_COST = {DESA: 0, REACH: 1, KECAMATAN: 2, KABUPATEN: 3}
 
-@dataclass(frozen=True)
-class Spec:
-    counts: tuple[str, ...]
-    stable: frozenset[str] = frozenset()
-    # (whole, parts): whole = sum(parts) within a row
-    sums: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    # (ratio, numerator, denominator)
-    ratios: tuple[tuple[str, str, str], ...] = ()
-    column_totals: bool = True
-
-
-FIGURES = Spec(
-    counts=(
-        "keluarga",
-        "keluarga_miskin",
-        "tanpa_desil",
-        "terjangkau",
-        "miskin_terjangkau",
-        "miskin_belum_pernah",
-        "kesenjangan",
-    ),
-    stable=frozenset({"keluarga", "keluarga_miskin", "tanpa_desil", "miskin_belum_pernah"}),
-    sums=(("keluarga_miskin", ("miskin_terjangkau", "kesenjangan")),),
-    ratios=(("cakupan", "miskin_terjangkau", "keluarga_miskin"),),
-)
-
-TOTAL = "total"
+EXACT, SMALL_CELL, HIDDEN, LATENT = "exact", "small", "hidden", "latent"
+_TOLERANCE = 1e-6
 
 
 def is_hidden(value) -> bool:
     return value is None or value == SMALL
 
 
+@dataclass(frozen=True)
+class Area:
+    level: str  # DESA, KECAMATAN or KABUPATEN
+    kode: str
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Households of one public program in one kecamatan (an open-data 3W row)."""
+
+    program_id: int
+    kecamatan: str
+    tahun: int
+    value: int
+
+
 @dataclass
-class _Table:
-    values: dict
-    hidden: set = field(default_factory=set)
-    small: set = field(default_factory=set)
-    locked: set = field(default_factory=set)
+class Ledger:
+    """The true counts of every public cell, all years at once.
+
+    ``years``: consecutive budget years from the first with a counted program to the last one published;
+    ``stable[kode]``: the counts that do not depend on the year; ``yearly[(kode, tahun)]``: those that do;
+    ``reach``: the 3W rows; ``complete_reach``: ``(kecamatan, tahun)`` whose counted programs all have a 3W
+    row (there the rows' sum is at least the kecamatan's ``terjangkau``).
+    """
+
+    years: Sequence[int]
+    areas: Sequence[Area]
+    stable: Mapping[str, Mapping[str, int]]
+    yearly: Mapping[tuple[str, int], Mapping[str, int]]
+    reach: Sequence[Reach] = ()
+    complete_reach: frozenset = frozenset()
 
 
-def _relations(spec: Spec, keys: Sequence, has_total: bool) -> list[list[tuple]]:
-    relations = []
-    for key in [*keys, *([TOTAL] if has_total else [])]:
-        for whole, parts in spec.sums:
-            relations.append([(key, whole), *((key, part) for part in parts)])
-    if has_total and spec.column_totals:
-        for name in spec.counts:
-            relations.append([*((key, name) for key in keys), (TOTAL, name)])
-    return relations
+Cell = tuple  # (level, kode, field, tahun or None); a 3W cell is (REACH, (program_id, kecamatan), "reached", tahun)
 
 
-def _complement(table: _Table, relation: list[tuple], spec: Spec, is_row: bool) -> tuple:
-    """The cell to hide beside the one hidden cell of ``relation``: the least informative one."""
-    candidates = [cell for cell in relation if cell not in table.hidden]
+def published_fields(level: str) -> tuple[str, ...]:
+    return DESA_COUNTS if level == DESA else COUNTS
 
-    def cost(cell):
-        value = table.values[cell] or 0
+
+@dataclass
+class _Problem:
+    cells: list
+    index: dict
+    values: list
+    status: list
+    block: list  # the kecamatan a cell belongs to (None for the regency's)
+    rows_ub: list = field(default_factory=list)  # (coefficients {cell index: c}, rhs): sum <= rhs
+    rows_eq: list = field(default_factory=list)
+
+    def add(self, coefficients: dict, rhs: float = 0.0, *, equal: bool = False):
+        row = {self.index[cell]: c for cell, c in coefficients.items() if c}
+        (self.rows_eq if equal else self.rows_ub).append((row, rhs))
+
+
+def _cells(ledger: Ledger):
+    for area in ledger.areas:
+        for name in STABLE:
+            yield (area.level, area.kode, name, None), ledger.stable[area.kode][name], area.level
+        for tahun in ledger.years:
+            for name in YEARLY:
+                yield (
+                    (area.level, area.kode, name, tahun),
+                    ledger.yearly[(area.kode, tahun)][name],
+                    area.level,
+                )
+    for reach in ledger.reach:
+        yield (REACH, (reach.program_id, reach.kecamatan), "reached", reach.tahun), reach.value, REACH
+
+
+def _problem(ledger: Ledger) -> _Problem:
+    cells, values, status, block = [], [], [], []
+    kecamatan_of = {area.kode: area.parent for area in ledger.areas if area.level == DESA}
+    for cell, value, level in _cells(ledger):
+        cells.append(cell)
+        values.append(value)
+        block.append(
+            kecamatan_of[cell[1]]
+            if level == DESA
+            else cell[1][1]
+            if level == REACH
+            else None
+            if level == KABUPATEN
+            else cell[1]
+        )
+        published = level == REACH or cell[2] in published_fields(level)
+        status.append((SMALL_CELL if 1 <= value <= SMALL_MAX else EXACT) if published else LATENT)
+    problem = _Problem(
+        cells=cells, index={c: i for i, c in enumerate(cells)}, values=values, status=status, block=block
+    )
+    _relations(problem, ledger)
+    return problem
+
+
+def _relations(p: _Problem, ledger: Ledger) -> None:
+    """Every relation a reader of the definitions can write down between the cells (true for the truth)."""
+    years = list(ledger.years)
+    parent_level = {DESA: KECAMATAN, KECAMATAN: KABUPATEN}
+    children = defaultdict(list)
+    for area in ledger.areas:
+        if area.parent is not None:
+            children[(parent_level[area.level], area.parent)].append(area)
+    for area in ledger.areas:
+        a = area.level, area.kode
+
+        def s(name, tahun=None, a=a):
+            return (*a, name, tahun)
+
+        p.add({s("keluarga_miskin"): 1, s("tanpa_desil"): 1, s("keluarga"): -1})
+        for i, tahun in enumerate(years):
+            reached, poor_reached, never = (s(n, tahun) for n in YEARLY)
+            p.add({poor_reached: 1, s("keluarga_miskin"): -1})
+            p.add({poor_reached: 1, reached: -1})
+            # Non-poor reached ≤ non-poor families.
+            p.add({reached: 1, poor_reached: -1, s("keluarga"): -1, s("keluarga_miskin"): 1})
+            p.add({never: 1, s("keluarga_miskin"): -1})
+            # The poor assisted by year Y include those reached in each year up to Y, and no others.
+            for earlier in years[: i + 1]:
+                p.add({never: 1, s("keluarga_miskin"): -1, s("miskin_terjangkau", earlier): 1})
+            p.add(
+                {
+                    never: -1,
+                    s("keluarga_miskin"): 1,
+                    **{s("miskin_terjangkau", y): -1 for y in years[: i + 1]},
+                }
+            )
+            if i:
+                before = s("miskin_belum_pernah", years[i - 1])
+                p.add({never: 1, before: -1})
+                p.add({before: 1, never: -1, poor_reached: -1})
+    for area in ledger.areas:
+        parts = children.get((area.level, area.kode))
+        if not parts:
+            continue
+        for name in STABLE:
+            p.add(
+                {
+                    (area.level, area.kode, name, None): -1,
+                    **{(k.level, k.kode, name, None): 1 for k in parts},
+                },
+                equal=True,
+            )
+        for tahun in years:
+            for name in YEARLY:
+                p.add(
+                    {
+                        (area.level, area.kode, name, tahun): -1,
+                        **{(k.level, k.kode, name, tahun): 1 for k in parts},
+                    },
+                    equal=True,
+                )
+    by_area_year = defaultdict(list)
+    for reach in ledger.reach:
+        cell = (REACH, (reach.program_id, reach.kecamatan), "reached", reach.tahun)
+        by_area_year[(reach.kecamatan, reach.tahun)].append(cell)
+        if reach.tahun in years:
+            p.add({cell: 1, (KECAMATAN, reach.kecamatan, "terjangkau", reach.tahun): -1})
+    for (kecamatan, tahun), cells in by_area_year.items():
+        if (kecamatan, tahun) in ledger.complete_reach and tahun in years:
+            p.add({(KECAMATAN, kecamatan, "terjangkau", tahun): 1, **dict.fromkeys(cells, -1)})
+
+
+def _bounds(p: _Problem, block: str | None = None) -> list[tuple]:
+    """The reader's bounds of every cell. With ``block`` (a kecamatan), the cells of every other kecamatan are
+    fixed at their true value: a reader who knew them exactly can only learn more, so a cell protected
+    against that reader is protected, and the problem left is one kecamatan's."""
+    bounds = []
+    for value, status, cell_block in zip(p.values, p.status, p.block, strict=True):
+        if status == EXACT or (block is not None and cell_block is not None and cell_block != block):
+            bounds.append((value, value))
+        elif status == SMALL_CELL:
+            bounds.append((0, SMALL_MAX))
+        else:
+            bounds.append((0, None))
+    return bounds
+
+
+class _Solver:
+    """The reader's linear program in HiGHS: the relations built once; each question changes only the bounds
+    and the objective, so HiGHS starts from the previous answer (about a millisecond a question)."""
+
+    def __init__(self, p: _Problem):
+        import highspy
+        import numpy as np
+
+        self.h = h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        self.inf = highspy.kHighsInf
+        self.status = highspy.HighsModelStatus
+        n = len(p.cells)
+        h.addVars(n, np.zeros(n), np.full(n, self.inf))
+        # Counts are whole numbers, and a reader may reason with that: the audit solves for whole numbers too
+        # (a linear relaxation alone let a bound of 2 through where 1 was its fractional answer).
+        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger))
+        for rows, equal in ((p.rows_ub, False), (p.rows_eq, True)):
+            if not rows:
+                continue
+            starts, indices, values, lower, upper = [], [], [], [], []
+            for coefficients, rhs in rows:
+                starts.append(len(indices))
+                indices.extend(coefficients)
+                values.extend(coefficients.values())
+                lower.append(rhs if equal else -self.inf)
+                upper.append(rhs)
+            h.addRows(
+                len(rows),
+                np.array(lower, dtype=float),
+                np.array(upper, dtype=float),
+                len(indices),
+                np.array(starts, dtype=np.int32),
+                np.array(indices, dtype=np.int32),
+                np.array(values, dtype=float),
+            )
+        self.n = n
+        self.bounds = [None] * n
+
+    def set_bounds(self, bounds) -> None:
+        """Bring HiGHS's column bounds to ``bounds``, changing only the columns that differ (a warm start)."""
+        for j, (low, high) in enumerate(bounds):
+            if self.bounds[j] != (low, high):
+                self.h.changeColBounds(j, low, self.inf if high is None else high)
+                self.bounds[j] = (low, high)
+
+    def interval(self, i: int, bounds) -> tuple[float, float]:
+        self.set_bounds(bounds)
+        out = []
+        for sign in (1.0, -1.0):
+            self.h.changeColCost(i, sign)
+            self.h.run()
+            status = self.h.getModelStatus()
+            value = self.h.getInfo().objective_function_value  # read before the model changes again
+            self.h.changeColCost(i, 0.0)
+            if status == self.status.kOptimal:
+                out.append(sign * value)
+            elif status in (self.status.kUnbounded, self.status.kUnboundedOrInfeasible):
+                out.append(-sign * float("inf"))
+            else:
+                raise RuntimeError(
+                    f"disclosure audit failed for cell {i}: {self.h.modelStatusToString(status)}"
+                )
+        return out[0], out[1]
+
+
+def _neighbours(p: _Problem) -> list[list[int]]:
+    rows_of = [[] for _ in p.cells]
+    for r, (coefficients, _rhs) in enumerate([*p.rows_ub, *p.rows_eq]):
+        for i in coefficients:
+            rows_of[i].append(r)
+    members = [list(c) for c, _rhs in [*p.rows_ub, *p.rows_eq]]
+    return [sorted({j for r in rows_of[i] for j in members[r] if j != i}) for i in range(len(p.cells))]
+
+
+def _candidates(p: _Problem, start: int, neighbours) -> list[int]:
+    """The published cells nearest to ``start`` in the relations that could widen its interval, best first."""
+    seen = {start}
+    layer = [start]
+    found = {}
+    while layer and not found:
+        following = []
+        for i in layer:
+            for j in neighbours[i]:
+                if j in seen:
+                    continue
+                seen.add(j)
+                if p.status[j] in (EXACT, SMALL_CELL) and not (p.status[j] == SMALL_CELL and j == start):
+                    found[j] = 0
+                if p.status[j] != EXACT:
+                    following.append(j)
+        layer = following
+    target = p.cells[start]
+
+    def cost(j):
+        cell = p.cells[j]
         return (
-            cell in table.locked,
-            is_row and cell[1] in spec.stable,
-            value == 0,
-            value,
-            str(cell[0]),
-            cell[1],
+            found[j],
+            _COVER_COST[(p.status[j], p.values[j] == 0)],
+            LEVEL_COST[cell[0]],
+            cell[3] is None,
+            cell[2] != target[2],
+            p.values[j],
+            str(cell),
         )
 
-    return min(candidates, key=cost)
+    return sorted(found, key=cost)
 
 
-def suppress_cells(
-    values: dict, keys: Sequence, *, spec: Spec, has_total: bool, fixed: Iterable[tuple] = ()
-) -> tuple[set, set]:
-    """Decide which cells ``(row key, field)`` to hide; returns (shown as "<5", shown as None)."""
-    table = _Table(values=values)
-    for cell, value in values.items():
-        if cell[1] in spec.counts and value is not None and 1 <= value <= SMALL_MAX:
-            table.small.add(cell)
-            table.hidden.add(cell)
-    table.hidden.update(fixed)
-    if has_total:
-        table.locked = {(TOTAL, name) for name in spec.counts}
-    row_relation_count = (len(keys) + int(has_total)) * len(spec.sums)
-    relations = _relations(spec, keys, has_total)
-    changed = True
-    while changed:
-        changed = False
-        for index, relation in enumerate(relations):
-            if sum(cell in table.hidden for cell in relation) == 1:
-                table.hidden.add(_complement(table, relation, spec, is_row=index < row_relation_count))
-                changed = True
-    return table.small, table.hidden - table.small
+def _protected(low: float, high: float) -> bool:
+    """A count from 1 to 4 keeps all of 1 to 4 open."""
+    return low <= 1 + _TOLERANCE and high >= SMALL_MAX - _TOLERANCE
 
 
-def _present(row: dict, key, spec: Spec, small: set, hidden: set, fixed_row: dict | None = None) -> dict:
-    out = dict(row)
-    for name in spec.counts:
-        if fixed_row is not None and is_hidden(fixed_row.get(name)):
-            out[name] = fixed_row[name]
-        elif (key, name) in small:
-            out[name] = SMALL
-        elif (key, name) in hidden:
-            out[name] = None
-    for ratio, numerator, denominator in spec.ratios:
-        if ratio in out and (is_hidden(out.get(numerator)) or is_hidden(out.get(denominator))):
-            out[ratio] = None
+_COVER_COST = {(EXACT, True): 0, (SMALL_CELL, False): 1, (SMALL_CELL, True): 1, (EXACT, False): 2}
+
+
+def _cover(p: _Problem, j: int) -> None:
+    """One step more covered: a 0 becomes "<5", anything else ``None``."""
+    p.status[j] = SMALL_CELL if p.status[j] == EXACT and p.values[j] == 0 else HIDDEN
+
+
+def protect(ledger: Ledger) -> dict:
+    """``{cell: "exact" | "small" | "hidden"}`` for every published cell, after the audit."""
+    p = _problem(ledger)
+    small = [i for i, status in enumerate(p.status) if status == SMALL_CELL and p.values[i]]
+    if small:
+        solver = _Solver(p)
+        neighbours = _neighbours(p)
+        for i in sorted(small, key=lambda i: str(p.cells[i])):
+            while True:
+                block = p.block[i] if p.cells[i][0] in (DESA, REACH) else None
+                if _protected(*solver.interval(i, _bounds(p, block))):
+                    break
+                options = [j for j in _candidates(p, i, neighbours) if j != i]
+                if not options:
+                    raise RuntimeError(f"disclosure control cannot protect {p.cells[i]}")
+                _cover(p, options[0])
+    return {cell: status for cell, status in zip(p.cells, p.status, strict=True) if status != LATENT}
+
+
+def audit(ledger: Ledger, decision: Mapping) -> dict:
+    """The reader's interval of every count from 1 to 4 under ``decision`` (for tests and the operator)."""
+    p = _problem(ledger)
+    for i, cell in enumerate(p.cells):
+        if cell in decision:
+            p.status[i] = decision[cell]
+    solver = _Solver(p)
+    bounds = _bounds(p)
+    protected = [i for i, s in enumerate(p.status) if s != LATENT and 1 <= p.values[i] <= SMALL_MAX]
+    return {p.cells[i]: solver.interval(i, bounds) for i in protected}
+
+
+def present(value: int, status: str | None):
+    """A count as published: the value, ``"<5"`` or ``None``."""
+    if status == SMALL_CELL:
+        return SMALL
+    if status == HIDDEN:
+        return None
+    return value
+
+
+def with_derived(row: dict) -> dict:
+    """``kesenjangan`` and ``cakupan`` from the published counts only."""
+    poor, reached = row.get("keluarga_miskin"), row.get("miskin_terjangkau")
+    if is_hidden(poor) or is_hidden(reached) or poor is None or reached is None:
+        row["kesenjangan"] = None
+        row["cakupan"] = None
+    else:
+        row["kesenjangan"] = poor - reached
+        row["cakupan"] = reached / poor if poor else None
+    return row
+
+
+def consecutive_years(years: Iterable[int], last: int) -> list[int]:
+    years = sorted(set(years))
+    if not years:
+        return []
+    return list(range(years[0], max(years[-1], last) + 1))
+
+
+def violations(ledger: Ledger) -> list[tuple]:
+    """Relations the true counts break (none, unless the relations or the figures are wrong)."""
+    p = _problem(ledger)
+    out = []
+    for rows, equal in ((p.rows_ub, False), (p.rows_eq, True)):
+        for coefficients, rhs in rows:
+            total = sum(c * p.values[i] for i, c in coefficients.items())
+            if (equal and total != rhs) or (not equal and total > rhs):
+                out.append(({p.cells[i]: c for i, c in coefficients.items()}, total, rhs))
     return out
 
 
-def suppress_table(
-    rows: Sequence[dict], total: dict | None = None, *, spec: Spec = FIGURES, fixed_total: dict | None = None
-) -> tuple[list[dict], dict | None]:
-    """Suppress a table of rows (and its total row): returns the rows and the total as published.
+@dataclass
+class Publication:
+    """What may be published: the status of every public household cell, for every year, and the counts the
+    audit saw (a count that does not match them is never shown)."""
 
-    ``fixed_total`` is the total as a parent table published it (a kecamatan's row for its desa table):
-    its hidden cells stay hidden here.
-    """
-    keys = list(range(len(rows)))
-    values = {(key, name): rows[key].get(name) for key in keys for name in spec.counts}
-    has_total = total is not None
-    if has_total:
-        values.update({(TOTAL, name): total.get(name) for name in spec.counts})
-    fixed = (
-        [(TOTAL, name) for name in spec.counts if is_hidden(fixed_total.get(name))]
-        if fixed_total is not None
-        else []
-    )
-    small, hidden = suppress_cells(values, keys, spec=spec, has_total=has_total, fixed=fixed)
-    published_rows = [_present(row, key, spec, small, hidden) for key, row in zip(keys, rows, strict=True)]
-    published_total = _present(total, TOTAL, spec, small, hidden, fixed_total) if has_total else None
-    return published_rows, published_total
+    years: Sequence[int]
+    status: Mapping
+    values: Mapping
 
+    def cell(self, level: str, kode, name: str, tahun: int):
+        """``(value, status)`` of a cell; years outside the audited range map to the cell that holds the same
+        count (no programs: nothing reached; "never assisted" as the last audited year, or all poor before)."""
+        if name in STABLE:
+            key = (level, kode, name, None)
+        elif not self.years or tahun < self.years[0]:
+            if name != "miskin_belum_pernah":
+                return 0, EXACT
+            key = (level, kode, "keluarga_miskin", None)
+        elif tahun > self.years[-1]:
+            if name != "miskin_belum_pernah":
+                return 0, EXACT
+            key = (level, kode, name, self.years[-1])
+        else:
+            key = (level, kode, name, tahun)
+        return self.values.get(key), self.status.get(key, HIDDEN)
 
-def suppress_three_w(rows: Sequence[dict], *, hidden_areas: Iterable[tuple[str, int]] = ()) -> list[dict]:
-    """Suppress the household counts of 3W rows (one per program and kecamatan).
-
-    ``reached`` of a program in a kecamatan equals the kecamatan's ``terjangkau`` of that year when it is the
-    only program there, so it is hidden wherever the public kecamatan table hides that cell
-    (``hidden_areas``: ``(kecamatan kode, tahun)``). ``targeted`` is the program's target spread evenly over
-    its desa, so one shown cell gives away the others: a program with one hidden cell has all hidden.
-    """
-    hidden_areas = set(hidden_areas)
-    out = [dict(row) for row in rows]
-    small_target_programs = {row["program_id"] for row in rows if 1 <= row["targeted"] <= SMALL_MAX}
-    for row in out:
-        if 1 <= row["reached"] <= SMALL_MAX:
-            row["reached"] = SMALL
-        elif (row["adm3_code"], row["tahun"]) in hidden_areas:
-            row["reached"] = None
-        if 1 <= row["targeted"] <= SMALL_MAX:
-            row["targeted"] = SMALL
-        elif row["program_id"] in small_target_programs:
-            row["targeted"] = None
-    return out
+    def row(self, level: str, row: dict, tahun: int) -> dict:
+        """A figures row as published: counts decided, per desa only :data:`DESA_COUNTS`, derived ones after."""
+        out = dict(row)
+        for name in COUNTS:
+            if level == DESA and name not in DESA_COUNTS:
+                out.pop(name, None)
+                continue
+            value, status = self.cell(level, row["kode"], name, tahun)
+            out[name] = present(row[name], status if value == row[name] else HIDDEN)
+        return with_derived(out)

@@ -26,6 +26,12 @@ FIGURE_COLUMNS = [
     ("anggaran_rencana", _("Planned (Rp)")),
     ("realisasi", _("Realised (Rp)")),
 ]
+# Per desa only families, poor families and poor reached are published (publik.suppression).
+DESA_FIGURE_COLUMNS = [
+    column
+    for column in FIGURE_COLUMNS
+    if column[0] not in ("tanpa_desil", "terjangkau", "miskin_belum_pernah")
+]
 COMMITMENT_COLUMNS = [
     ("perusahaan", _("Company")),
     ("tahun", _("Year")),

@@ -50,7 +50,7 @@ def map_data(rows, areas) -> dict:
             {
                 "type": "Feature",
                 "geometry": boundaries[row["kode"]],
-                "properties": {field: row[field] for field in MAP_FIELDS},
+                "properties": {field: row[field] for field in MAP_FIELDS if field in row},
             }
             for row in rows
             if row["kode"] in boundaries
@@ -142,7 +142,7 @@ def download(request, table: str, fmt: str):
     elif table == "desa":
         area = _kecamatan(request.GET.get("kecamatan", ""))
         data = statistics.desa_table(kecamatan=area, tahun=tahun)
-        columns = tables.FIGURE_COLUMNS
+        columns = tables.DESA_FIGURE_COLUMNS
         rows = tables.table_rows(columns, data["results"], data["total"], exact=exact)
         name = f"tslp-desa-{area.kode}-{tahun}"
     elif table == "perusahaan":
@@ -179,7 +179,7 @@ def _nothing_published(request, standard: str):
 
 def three_w(request):
     programs = list(selectors.public_programs(details=True))
-    rows = opendata.three_w_rows(programs, hidden_areas=statistics.hidden_reach(p.tahun for p in programs))
+    rows = opendata.three_w_rows(programs)
     response = HttpResponse(opendata.three_w_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tslp-3w-hxl.csv"'
     return response

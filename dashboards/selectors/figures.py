@@ -86,6 +86,16 @@ def _household_figures(desa_filter: Q, *, tahun: int, garis: int) -> dict[int, d
     return summary.household_figures(desa_filter, tahun=tahun, garis=garis)
 
 
+def regency_household_figures(*, tahun: int, garis: int = DEFAULT_GARIS) -> dict[int, dict]:
+    """The household counts of every desa of the regency, by desa id (desa without households left out).
+
+    Every household lives in one desa, so these add up to any larger area's counts."""
+    check_garis(garis)
+    return _household_figures(
+        Q(kecamatan__kabupaten_kode=settings.TSLP_KABUPATEN_KODE), tahun=tahun, garis=garis
+    )
+
+
 def straight_household_figures(desa_filter: Q, *, tahun: int, garis: int) -> dict[int, dict]:
     """The household figures counted straight from the ledger (the definition the summary must equal)."""
     desa_ids = Desa.objects.filter(desa_filter).values("pk")

@@ -1,6 +1,6 @@
 """The attacker of the public figures: everything published, the definitions, and an integer program.
 
-Written from the figures' definitions, apart from :mod:`publik.disclosure`, so that a relation the choke
+Written from the figures' definitions, apart from :mod:`publik.suppression`, so that a relation the choke
 point forgets is one this attacker still uses. ``observed`` maps ``(level, kode, field, tahun)`` to what the
 outputs show: a number, ``"<5"`` (fewer than five: 0 to 4) or ``None`` (hidden: any number) — the portal's own documented meanings.
 Stable counts carry every year they were seen in; the attacker knows they do not depend on the year.

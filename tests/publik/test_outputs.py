@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from dashboards.selectors import figures
-from publik.suppression import FIGURES, SMALL
+from publik.suppression import COUNTS, SMALL
 from tests.programs.delivery_helpers import running_program
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,11 @@ COUNT_HEADERS = {
     "Miskin belum pernah dibantu",
     "Kesenjangan",
 }
+
+
+def covered(values) -> bool:
+    """Some count of the scene's few families is covered ("<5" or hidden): the scene has small counts."""
+    return any(value in (SMALL, None, "", "–") for value in values)
 
 
 def small(values) -> list:
@@ -61,7 +66,7 @@ def test_the_public_page_shows_no_small_count(client, year):
     assert response.status_code == 200
     cells = page_counts(response.content)
     assert len(cells) == 9 * 6
-    assert SMALL in cells
+    assert covered(cells)
     assert small(cells) == []
 
 
@@ -69,7 +74,7 @@ def test_the_kecamatan_page_shows_no_small_count(client, year):
     response = client.get("/publik/kecamatan/62.11.06/", {"tahun": year})
     assert response.status_code == 200
     cells = page_counts(response.content)
-    assert SMALL in cells
+    assert covered(cells)
     assert small(cells) == []
 
 
@@ -83,7 +88,7 @@ def test_map_data_shows_no_small_count(client, year):
         for p in properties
         for k in ("keluarga_miskin", "terjangkau", "miskin_terjangkau", "kesenjangan")
     ]
-    assert SMALL in values
+    assert covered(values)
     assert small(values) == []
 
 
@@ -94,7 +99,7 @@ def test_excel_and_csv_downloads_show_no_small_count(client, year, table):
     rows = list(workbook.active.iter_rows(values_only=True))
     columns = [i for i, header in enumerate(rows[0]) if header in COUNT_HEADERS]
     excel_values = [row[i] for row in rows[1:] for i in columns]
-    assert SMALL in excel_values
+    assert covered(excel_values)
     assert small(excel_values) == []
     text = client.get(f"/publik/unduh/{table}.csv", params).content.decode()
     reader = list(csv.reader(io.StringIO(text)))
@@ -135,13 +140,16 @@ def test_public_api_rows_are_the_signed_in_figures_suppressed(year, level, kahay
     values = []
     for published, original in zip(body["results"], raw, strict=True):
         assert published["kode"] == original["kode"]
-        for field in FIGURES.counts:
+        for field in COUNTS:
+            if level == "desa" and field in ("tanpa_desil", "terjangkau", "miskin_belum_pernah"):
+                assert field not in published  # not published per desa
+                continue
             values.append(published[field])
             if published[field] not in (SMALL, None):
                 assert published[field] == original[field]
-    assert SMALL in values
+    assert covered(values)
     assert small(values) == []
-    assert small(body["total"][f] for f in FIGURES.counts) == []
+    assert small(body["total"][f] for f in COUNTS) == []
 
 
 def test_public_api_defaults_to_this_year_and_refuses_bad_parameters(scene):
@@ -158,7 +166,7 @@ def test_open_data_files_show_no_small_count(client, scene):
     text = client.get("/publik/data/tslp-3w-hxl.csv").content.decode()
     rows = list(csv.DictReader(io.StringIO(text)))[1:]
     values = [r["Target keluarga"] for r in rows] + [r["Keluarga terjangkau"] for r in rows]
-    assert SMALL in values
+    assert covered(values)
     assert small(values) == []
     assert client.get("/publik/data/tslp-iati-activities.xml")["Content-Type"].startswith("application/xml")
     grants = client.get("/publik/data/tslp-360giving.json").json()["grants"]
@@ -177,13 +185,15 @@ def test_open_data_page_links_each_file_with_its_licence(client, scene):
 
 
 # The downloads and the API read the offered years first (publik.selectors.offered_years): one query each.
+# With the page cache off (as in the tests) each output also builds the disclosure decision over all years:
+# 11 queries here, once per data change in production (publik.statistics.publication).
 PINNED = [
-    ("/publik/", {}, 20),
-    ("/publik/kecamatan/62.11.05/", {}, 28),
-    ("/publik/unduh/kecamatan.xlsx", {}, 18),
-    ("/api/v1/publik/statistik/kecamatan/", {}, 18),
-    ("/api/v1/publik/statistik/desa/", {"kecamatan": "62.11.05"}, 27),
-    ("/publik/data/tslp-3w-hxl.csv", {}, 13),
+    ("/publik/", {}, 31),
+    ("/publik/kecamatan/62.11.05/", {}, 39),
+    ("/publik/unduh/kecamatan.xlsx", {}, 29),
+    ("/api/v1/publik/statistik/kecamatan/", {}, 29),
+    ("/api/v1/publik/statistik/desa/", {"kecamatan": "62.11.05"}, 38),
+    ("/publik/data/tslp-3w-hxl.csv", {}, 15),
 ]
 
 

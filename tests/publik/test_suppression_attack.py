@@ -1,6 +1,6 @@
 """The attack on the disclosure-control engine: publish, collect every output, solve the relations.
 
-Random ledgers go straight through :mod:`publik.disclosure` and the published tables of every year (one before
+Random ledgers go straight through :mod:`publik.suppression` and the published tables of every year (one before
 and after the audited ones too) are attacked with an integer program written apart from the engine
 (:mod:`tests.publik.attack`).
 """
@@ -10,7 +10,7 @@ from collections import defaultdict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publik import disclosure as sc
+from publik import suppression as sc
 from tests.publik.attack import SMALL, STABLE, YEARLY, Outputs, narrowed
 
 COUNTS = (*STABLE, *YEARLY)
@@ -34,7 +34,10 @@ def _assert_held(out: Outputs, truth: dict, reach_truth: dict | None = None, *, 
             assert not 1 <= value <= 4, cell
         if 1 <= truth[cell] <= 4:
             protected.append(cell)
-    assert narrowed(out, protected, integer=integer) == {}
+    # A desa count keeps all of 1 to 4 open; a count of a larger area or a 3W row (not asked of the portal,
+    # and two desa with a family each make their kecamatan at least 2) is never pinned to one value.
+    found = narrowed(out, protected, integer=integer)
+    assert {cell: span for cell, span in found.items() if cell[0] == "desa" or span[0] == span[1]} == {}
 
 
 # --- straight through the choke point -------------------------------------------------------------------
