@@ -53,6 +53,23 @@ def _counted_years() -> list[int]:
 
 
 def _publication() -> sc.Publication:
+    from publik.services import disclosure_decision
+
+    ledger = _ledger()
+    values = {}
+    for area in ledger.areas:
+        for name in sc.STABLE:
+            values[(area.level, area.kode, name, None)] = ledger.stable[area.kode][name]
+        for tahun in ledger.years:
+            for name in sc.YEARLY:
+                values[(area.level, area.kode, name, tahun)] = ledger.yearly[(area.kode, tahun)][name]
+    for r in ledger.reach:
+        values[(sc.REACH, (r.program_id, r.kecamatan), "reached", r.tahun)] = r.value
+    return sc.Publication(years=ledger.years, status=disclosure_decision(ledger), values=values)
+
+
+def _ledger() -> sc.Ledger:
+    """Every public household count of every year, as the disclosure control sees them."""
     years = _counted_years()
     kabupaten = settings.TSLP_KABUPATEN_KODE
     desa = list(
@@ -79,20 +96,9 @@ def _publication() -> sc.Publication:
                         stable[target][name] += row.get(name, 0)
         yearly.update({(kode, tahun): row for kode, row in rows.items()})
     reach, complete = _reach(years)
-    ledger = sc.Ledger(
+    return sc.Ledger(
         years=years, areas=areas, stable=stable, yearly=yearly, reach=reach, complete_reach=complete
     )
-    status = sc.protect(ledger)
-    values = {}
-    for area in areas:
-        for name in sc.STABLE:
-            values[(area.level, area.kode, name, None)] = stable[area.kode][name]
-        for tahun in years:
-            for name in sc.YEARLY:
-                values[(area.level, area.kode, name, tahun)] = yearly[(area.kode, tahun)][name]
-    for r in reach:
-        values[(sc.REACH, (r.program_id, r.kecamatan), "reached", r.tahun)] = r.value
-    return sc.Publication(years=years, status=status, values=values)
 
 
 def _reach(years) -> tuple[list, frozenset]:

@@ -217,13 +217,11 @@ def _relations(p: _Problem, ledger: Ledger) -> None:
             p.add({(KECAMATAN, kecamatan, "terjangkau", tahun): 1, **dict.fromkeys(cells, -1)})
 
 
-def _bounds(p: _Problem, block: str | None = None) -> list[tuple]:
-    """The reader's bounds of every cell. With ``block`` (a kecamatan), the cells of every other kecamatan are
-    fixed at their true value: a reader who knew them exactly can only learn more, so a cell protected
-    against that reader is protected, and the problem left is one kecamatan's."""
+def _bounds(p: _Problem) -> list[tuple]:
+    """The reader's bounds of every cell, from what is published of it."""
     bounds = []
-    for value, status, cell_block in zip(p.values, p.status, p.block, strict=True):
-        if status == EXACT or (block is not None and cell_block is not None and cell_block != block):
+    for value, status in zip(p.values, p.status, strict=True):
+        if status == EXACT:
             bounds.append((value, value))
         elif status == SMALL_CELL:
             bounds.append((0, SMALL_MAX))
@@ -234,33 +232,52 @@ def _bounds(p: _Problem, block: str | None = None) -> list[tuple]:
 
 class _Solver:
     """The reader's linear program in HiGHS: the relations built once; each question changes only the bounds
-    and the objective, so HiGHS starts from the previous answer (about a millisecond a question)."""
+    and the objective, so HiGHS starts from the previous answer.
 
-    def __init__(self, p: _Problem):
+    With ``block`` (a kecamatan), the cells of every other kecamatan are fixed at their true value and left
+    out of the model: a reader who knew them exactly can only learn more, so a cell protected against that
+    reader is protected, and the problem left is one kecamatan's and the regency's (a few hundred cells
+    instead of thousands: a question takes a millisecond or two)."""
+
+    def __init__(self, p: _Problem, block: str | None = None, *, integer: bool = True):
         import highspy
         import numpy as np
 
+        self.p = p
+        self.columns = [i for i in range(len(p.cells)) if block is None or p.block[i] in (block, None)]
+        self.column_of = {i: c for c, i in enumerate(self.columns)}
         self.h = h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         self.inf = highspy.kHighsInf
         self.status = highspy.HighsModelStatus
-        n = len(p.cells)
+        n = len(self.columns)
         h.addVars(n, np.zeros(n), np.full(n, self.inf))
         # Counts are whole numbers, and a reader may reason with that: the audit solves for whole numbers too
         # (a linear relaxation alone let a bound of 2 through where 1 was its fractional answer).
-        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger))
+        if integer:
+            h.changeColsIntegrality(
+                n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger)
+            )
         for rows, equal in ((p.rows_ub, False), (p.rows_eq, True)):
-            if not rows:
-                continue
             starts, indices, values, lower, upper = [], [], [], [], []
             for coefficients, rhs in rows:
+                kept = {}
+                for i, c in coefficients.items():
+                    if i in self.column_of:
+                        kept[self.column_of[i]] = c
+                    else:
+                        rhs -= c * p.values[i]
+                if not kept:
+                    continue
                 starts.append(len(indices))
-                indices.extend(coefficients)
-                values.extend(coefficients.values())
+                indices.extend(kept)
+                values.extend(kept.values())
                 lower.append(rhs if equal else -self.inf)
                 upper.append(rhs)
+            if not starts:
+                continue
             h.addRows(
-                len(rows),
+                len(starts),
                 np.array(lower, dtype=float),
                 np.array(upper, dtype=float),
                 len(indices),
@@ -268,34 +285,68 @@ class _Solver:
                 np.array(indices, dtype=np.int32),
                 np.array(values, dtype=float),
             )
-        self.n = n
         self.bounds = [None] * n
+        self.point = np.array(p.values, dtype=float)
 
     def set_bounds(self, bounds) -> None:
         """Bring HiGHS's column bounds to ``bounds``, changing only the columns that differ (a warm start)."""
-        for j, (low, high) in enumerate(bounds):
-            if self.bounds[j] != (low, high):
-                self.h.changeColBounds(j, low, self.inf if high is None else high)
-                self.bounds[j] = (low, high)
+        for c, i in enumerate(self.columns):
+            low, high = bounds[i]
+            if self.bounds[c] != (low, high):
+                self.h.changeColBounds(c, low, self.inf if high is None else high)
+                self.bounds[c] = (low, high)
 
-    def interval(self, i: int, bounds) -> tuple[float, float]:
+    def interval(self, i: int, bounds, witnesses=None) -> tuple[float, float]:
+        """The smallest and largest value of cell ``i`` under ``bounds``; each answer's whole solution, a point
+        the reader cannot rule out, goes to ``witnesses``."""
         self.set_bounds(bounds)
+        column = self.column_of[i]
         out = []
         for sign in (1.0, -1.0):
-            self.h.changeColCost(i, sign)
+            self.h.changeColCost(column, sign)
             self.h.run()
             status = self.h.getModelStatus()
             value = self.h.getInfo().objective_function_value  # read before the model changes again
-            self.h.changeColCost(i, 0.0)
+            if status == self.status.kOptimal and witnesses is not None:
+                self.point[self.columns] = self.h.getSolution().col_value
+                witnesses.add(self.point)
+            self.h.changeColCost(column, 0.0)
             if status == self.status.kOptimal:
                 out.append(sign * value)
             elif status in (self.status.kUnbounded, self.status.kUnboundedOrInfeasible):
                 out.append(-sign * float("inf"))
+                if witnesses is not None:
+                    witnesses.unbounded(i)
             else:
                 raise RuntimeError(
                     f"disclosure audit failed for cell {i}: {self.h.modelStatusToString(status)}"
                 )
         return out[0], out[1]
+
+
+class _Witnesses:
+    """The smallest and largest value of every cell seen in points the reader cannot rule out.
+
+    Covering a cell only widens what the reader allows, so a point once allowed stays allowed: a cell whose
+    seen values already span 1 to 4 is protected without asking the solver again."""
+
+    def __init__(self, values):
+        import numpy as np
+
+        self.low = np.array(values, dtype=float)
+        self.high = np.array(values, dtype=float)
+
+    def add(self, point) -> None:
+        import numpy as np
+
+        np.minimum(self.low, point, out=self.low)
+        np.maximum(self.high, point, out=self.high)
+
+    def unbounded(self, i: int) -> None:
+        self.high[i] = float("inf")
+
+    def protected(self, i: int) -> bool:
+        return _protected(self.low[i], self.high[i])
 
 
 def _neighbours(p: _Problem) -> list[list[int]]:
@@ -359,18 +410,43 @@ def protect(ledger: Ledger) -> dict:
     p = _problem(ledger)
     small = [i for i, status in enumerate(p.status) if status == SMALL_CELL and p.values[i]]
     if small:
-        solver = _Solver(p)
         neighbours = _neighbours(p)
+        relaxed, whole = {}, {}
+        # Points allowed with the other kecamatan fixed are allowed without; not the other way round.
+        seen = {None: _Witnesses(p.values)}
         for i in sorted(small, key=lambda i: str(p.cells[i])):
-            while True:
-                block = p.block[i] if p.cells[i][0] in (DESA, REACH) else None
-                if _protected(*solver.interval(i, _bounds(p, block))):
+            block = p.block[i] if p.cells[i][0] in (DESA, REACH) else None
+            if block not in whole:
+                relaxed[block] = _Solver(p, block, integer=False)
+                whole[block] = _Solver(p, block)
+                seen.setdefault(block, _Witnesses(p.values))
+            pools = _Fanout([seen[block], seen[None]] if block is not None else [seen[None]])
+            while not seen[block].protected(i):
+                bounds = _bounds(p)
+                # The linear relaxation allows more than whole numbers do: where even it pins the cell, the
+                # cell is exposed (cheap to find); where it does not, whole numbers decide.
+                if _protected(*relaxed[block].interval(i, bounds)) and _protected(
+                    *whole[block].interval(i, bounds, pools)
+                ):
                     break
                 options = [j for j in _candidates(p, i, neighbours) if j != i]
                 if not options:
                     raise RuntimeError(f"disclosure control cannot protect {p.cells[i]}")
                 _cover(p, options[0])
     return {cell: status for cell, status in zip(p.cells, p.status, strict=True) if status != LATENT}
+
+
+class _Fanout:
+    def __init__(self, pools):
+        self.pools = pools
+
+    def add(self, point) -> None:
+        for pool in self.pools:
+            pool.add(point)
+
+    def unbounded(self, i: int) -> None:
+        for pool in self.pools:
+            pool.unbounded(i)
 
 
 def audit(ledger: Ledger, decision: Mapping) -> dict:
