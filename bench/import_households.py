@@ -67,10 +67,10 @@ def child(step: str, path: str, limit: int) -> dict:
         }
     elif step in ("import", "scoped"):
         django_setup()
-        from poverty_data.services import households_import
+        from poverty_data.services import ImportOptions, households_import
 
         period = "2026-01" if step == "import" else "2026-02"
-        result = households_import(path=Path(path), source="dtsen", period=period)
+        result = households_import(Path(path), ImportOptions(source="dtsen", period=period))
         if result.refused:
             raise SystemExit(result.refused)
         rows = result.rows_read

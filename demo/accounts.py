@@ -10,7 +10,7 @@ from accounts.models import User
 from accounts.services import account_create
 from companies.models import Company
 from poverty_data.models import Household, ImportBatch, Kecamatan
-from poverty_data.services import households_import
+from poverty_data.services import ImportOptions, households_import
 from poverty_data.synthetic import registry_file_write
 
 DEMO_PASSWORD = "tslp-demo-2026"
@@ -71,7 +71,8 @@ def demo_households_create(*, count: int = DEMO_HOUSEHOLDS) -> int:
         path = Path(directory) / "p3ke-sintetis.csv"
         registry_file_write(path, shape="p3ke", count=count)
         result = households_import(
-            path=path, source=ImportBatch.Source.P3KE, period="2026-01", file_name="p3ke-sintetis.csv"
+            path,
+            ImportOptions(source=ImportBatch.Source.P3KE, period="2026-01", file_name="p3ke-sintetis.csv"),
         )
     if result.refused:
         raise RuntimeError(result.refused)

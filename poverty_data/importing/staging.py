@@ -27,7 +27,17 @@ class Stage:
     Everything happens inside the import's transaction: a dry run, a refusal or a crash rolls it all back.
     """
 
-    def __init__(self, *, batch: ImportBatch, members: bool, dry_run: bool, now, complete: bool = False):
+    def __init__(
+        self,
+        *,
+        batch: ImportBatch,
+        members: bool,
+        dry_run: bool,
+        now,
+        complete: bool = False,
+        deactivate: bool = True,
+        second_pass: bool = False,
+    ):
         self.connection = connections[DEFAULT_DB_ALIAS]
         self.postgres = self.connection.vendor == "postgresql"
         # Values are staged ready for COPY's text format on PostgreSQL, as Python values elsewhere.
@@ -40,16 +50,16 @@ class Stage:
         self.dry_run = dry_run
         self.complete = complete
         self.desa_ids: set = set()
-        # Set by the validator when a family is keyed by its source's family id (no No. KK in the file).
+        # Set once a family keyed by its source's family id (no No. KK in the file) is staged.
         self.family_keys = False
-        # Cleared by the validator for a member file, which completes families and never deactivates any.
-        self.deactivate = True
+        # False for a member file, which completes families and never deactivates any.
+        self.deactivate = deactivate
         # A family keyed by its source's family id that joined a household by its head's NIK: key -> No. KK,
         # so that its members join that household too.
         self.merged_keys: dict[str, str] = {}
-        # Set for the member file of a family + member upload: its households may already have a change row of
-        # this batch (from the family file), which stays the one undo restores.
-        self.second_pass = False
+        # The member file of a family + member upload: its households may already have a change row of this
+        # batch (from the family file), which stays the one undo restores.
+        self.second_pass = second_pass
         # desa id -> [created, updated, deactivated]
         self.per_desa: dict[int, list[int]] = {}
         self.ts = self.connection.ops.adapt_datetimefield_value(now)
@@ -92,6 +102,8 @@ class Stage:
         self.thread.start()
 
     def add(self, values: tuple):
+        if not self.family_keys and ":" in values.no_kk:
+            self.family_keys = True  # keyed "<source>:<family id>", see the validator
         self.desa_ids.add(values.desa_id)
         self.pending.append(values)
         if len(self.pending) >= STAGE_BATCH:

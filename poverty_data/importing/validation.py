@@ -50,6 +50,12 @@ ROUNDING_MIN_ROWS = 20
 ROUNDING_SHARE = 0.9
 
 
+def completes_families(mapping: dict[str, int], *, per_person: bool) -> bool:
+    """A member file without wilayah columns (DTSEN's): it completes families already in the registry (from
+    its source's family file), which keep their desa; it never deactivates any."""
+    return per_person and "desa" not in mapping and "desa_kode" not in mapping
+
+
 class Validator:
     """Turns sheet rows into staged household (and member) rows, collecting every rejected row."""
 
@@ -79,10 +85,8 @@ class Validator:
         self.name_field = "nama" if per_person or "nama_kepala" not in mapping else "nama_kepala"
         # A member file without wilayah columns (DTSEN's): its families must already be in the registry
         # (from the family file of the same source), whose desa they keep.
-        self.from_registry = per_person and "desa" not in mapping and "desa_kode" not in mapping
+        self.from_registry = completes_families(mapping, per_person=per_person)
         self.known_desa: dict[str, int] | None = None
-        if self.from_registry:
-            stage.deactivate = False
         self.present = self._present_fields()
         # Identity numbers read per column, and how many end in 0: see _check_rounding.
         self.identity_counts = {"No. KK": [0, 0], "NIK": [0, 0]}
@@ -206,7 +210,6 @@ class Validator:
                 number, "source_id", "", _("Neither a No. KK nor the family id of the source is given.")
             )
             return None
-        self.stage.family_keys = True
         return f"{self.result.batch.source}:{family}"[:40]
 
     def _field(self, cells: list[str], field_name: str, parser, *args):

@@ -23,6 +23,7 @@ Rules worth knowing (also in README.md):
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -37,14 +38,71 @@ from poverty_data.importing.recipients import RECIPIENT_FLAGS, RecipientReader, 
 from poverty_data.importing.result import ImportResult, RowError
 from poverty_data.importing.schema import DESIL_OPTIONAL
 from poverty_data.importing.staging import IMPORT_LOCK, Stage
-from poverty_data.importing.validation import Validator
+from poverty_data.importing.validation import Validator, completes_families
 from poverty_data.models import MASS_DEACTIVATION_SHARE, Desa, Household, HouseholdChange, ImportBatch
 from poverty_data.signals import registry_changed
-from poverty_data.tasks import household_import_run
 
 BATCH_ERRORS = 10_000
 
 Progress = Callable[[str, float, int], None]
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What to import and how: the choices Dinsos makes on the upload page (or the command line).
+
+    ``complete``: the file is the complete regency file of its source (deactivation everywhere, not only in
+    the desa it covers). ``allow_mass_deactivation``: deactivate more than ``MASS_DEACTIVATION_SHARE`` of the
+    source's active households without asking; ``confirmed_deactivations``: the number Dinsos typed, the
+    only number of deactivations above that share the import accepts. ``member_path``: DTSEN's member file,
+    checked and applied with the family file as one batch.
+    """
+
+    source: str
+    period: str
+    dry_run: bool = False
+    strict: bool = False
+    complete: bool = False
+    allow_mass_deactivation: bool = False
+    confirmed_deactivations: int | None = None
+    file_name: str = ""
+    member_path: Path | None = None
+    member_file_name: str = ""
+
+    @classmethod
+    def of_batch(cls, batch: ImportBatch) -> "ImportOptions":
+        """The options of a batch queued from the upload page (its files stored with it)."""
+        return cls(
+            source=batch.source,
+            period=batch.period,
+            dry_run=batch.dry_run,
+            strict=batch.strict,
+            complete=batch.complete,
+            confirmed_deactivations=batch.deactivated_count if batch.mass_deactivation_confirmed else None,
+            file_name=batch.file_name,
+            member_path=Path(batch.stored_member_file.path) if batch.stored_member_file else None,
+            member_file_name=batch.member_file_name,
+        )
+
+
+@dataclass
+class _Run:
+    """One import under way: its options, its result so far, and where its progress goes."""
+
+    options: ImportOptions
+    result: ImportResult
+    report: Progress
+    channel: ProgressChannel
+
+
+@dataclass
+class _Sheet:
+    """An opened file: its remaining rows after the header, and the header's column mapping."""
+
+    rows: object
+    table: object
+    header: list[str]
+    mapping: dict[str, int]
 
 
 def _check_period(*, source: str, order: int, period_label: str) -> None:
@@ -64,50 +122,43 @@ def _check_period(*, source: str, order: int, period_label: str) -> None:
 
 
 def households_import(
-    *,
     path: Path,
-    source: str,
-    period: str,
+    options: ImportOptions,
+    *,
     user=None,
-    dry_run: bool = False,
-    strict: bool = False,
-    file_name: str = "",
     batch: ImportBatch | None = None,
     progress: Progress | None = None,
-    complete: bool = False,
-    allow_mass_deactivation: bool = False,
-    confirmed_deactivations: int | None = None,
-    member_path: Path | None = None,
-    member_file_name: str = "",
 ) -> ImportResult:
     """Validate a registry export and, unless ``dry_run``, apply it atomically. Never raises for bad files.
 
     Returns the result with its batch: ``APPLIED`` (or ``VALIDATED`` for a dry run) or ``REFUSED`` with a
     message that says why. Rejected rows are in ``result.errors``. Households of the source missing from
-    the file are deactivated in the desa the file covers, or everywhere when ``complete``; applying more
-    deactivations than ``MASS_DEACTIVATION_SHARE`` of the source's active households is refused unless
-    ``allow_mass_deactivation`` or unless at most ``confirmed_deactivations`` (the number Dinsos typed).
-    With ``member_path`` (DTSEN's member file) both files are checked and applied as this one batch.
+    the file are deactivated in the desa the file covers, or everywhere when ``options.complete``; applying
+    more deactivations than ``MASS_DEACTIVATION_SHARE`` of the source's active households is refused
+    unless the options allow it (see ``ImportOptions``). With ``options.member_path`` (DTSEN's member file)
+    both files are checked and applied as this one batch. ``batch``: the pending batch this import runs
+    (queued from the upload page); ``progress(stage, fraction, rows)`` is called as reading advances.
 
     An entry point other layers may build on (the dashboards rebuild their figures after it returns an
     applied batch), like ``import_undo``.
     """
     started = time.monotonic()
     path = Path(path)
+    source, member_path = options.source, options.member_path
     if source not in ImportBatch.Source.values:
         raise ValueError(f"Unknown source {source!r}")
     if batch is None:
         batch = ImportBatch.objects.create(
             source=source,
-            period=period[:40],
-            file_name=file_name or path.name,
+            period=options.period[:40],
+            file_name=options.file_name or path.name,
             file_size=path.stat().st_size,
             checksum=file_checksum(path),
             created_by=user if user is not None and user.is_authenticated else None,
-            dry_run=dry_run,
-            strict=strict,
-            complete=complete,
-            member_file_name=(member_file_name or member_path.name)[:255] if member_path else "",
+            dry_run=options.dry_run,
+            strict=options.strict,
+            complete=options.complete,
+            member_file_name=(options.member_file_name or member_path.name)[:255] if member_path else "",
             state=ImportBatch.State.RUNNING,
         )
     else:
@@ -116,52 +167,45 @@ def households_import(
         batch.checksum = batch.checksum or file_checksum(path)
         batch.save(update_fields=["state", "file_size", "checksum"])
     result = ImportResult(batch=batch)
-    report = progress or (lambda stage, fraction, rows: None)
     table = None
-    channel = ProgressChannel(batch)
+    run = _Run(
+        options=options,
+        result=result,
+        report=progress or (lambda stage, fraction, rows: None),
+        channel=ProgressChannel(batch),
+    )
     try:
-        parsed = period_parse(period)
+        parsed = period_parse(options.period)
         batch.period, batch.period_order = parsed.label, parsed.order
         batch.save(update_fields=["period", "period_order"])
         _check_period(source=source, order=parsed.order, period_label=parsed.label)
         table = open_table(
-            path, file_name or path.name, header_test=lambda cells: looks_like_header(map_header(cells)[0])
+            path,
+            options.file_name or path.name,
+            header_test=lambda cells: looks_like_header(map_header(cells)[0]),
         )
         rows = iter(table.rows)
         header, mapping = find_header(rows, result)
-        options = {"dry_run": dry_run, "report": report, "channel": channel}
+        sheet = _Sheet(rows=rows, table=table, header=header, mapping=mapping)
         with transaction.atomic():
             if source in RECIPIENT_FLAGS:
                 if member_path is not None:
                     raise ImportRefused(
                         _("A member file goes with a family file, not with a recipient list.")
                     )
-                _recipient_list(rows, table, header, mapping, result, complete=complete, **options)
+                _recipient_list(sheet, run)
             else:
-                _household_file(
-                    rows,
-                    table,
-                    header,
-                    mapping,
-                    result,
-                    strict=strict,
-                    complete=complete,
-                    allow_mass_deactivation=allow_mass_deactivation,
-                    confirmed_deactivations=confirmed_deactivations,
-                    pair=member_path is not None,
-                    **options,
-                )
+                _household_file(sheet, run, pair=member_path is not None)
                 if member_path is not None:
-                    name = member_file_name or Path(member_path).name
-                    _member_file(Path(member_path), name, result, strict=strict, **options)
-            if dry_run:
+                    _member_file(Path(member_path), options.member_file_name or Path(member_path).name, run)
+            if options.dry_run:
                 transaction.set_rollback(True)
             else:
                 registry_changed.send(sender=ImportBatch, batch_id=batch.pk)
                 _finish(batch, result, ImportBatch.State.APPLIED, started)
-        if dry_run:
+        if options.dry_run:
             _finish(batch, result, ImportBatch.State.VALIDATED, started)
-        report("apply", 1.0, result.rows_read)
+        run.report("apply", 1.0, result.rows_read)
     except ImportRefused as exc:
         result.refused = str(exc)
         result.created = result.updated = result.unchanged = result.deactivated = 0
@@ -171,33 +215,19 @@ def households_import(
             _finish(batch, result, ImportBatch.State.FAILED, started, message=repr(exc)[:2000])
         raise
     finally:
-        channel.close()
+        run.channel.close()
         if table is not None:
             table.close()
     return result
 
 
-def _household_file(
-    rows,
-    table,
-    header: list[str],
-    mapping: dict[str, int],
-    result: ImportResult,
-    *,
-    dry_run: bool,
-    strict: bool,
-    complete: bool,
-    allow_mass_deactivation: bool,
-    confirmed_deactivations: int | None,
-    report,
-    channel,
-    pair: bool = False,
-) -> None:
+def _household_file(sheet: _Sheet, run: _Run, *, pair: bool = False) -> None:
     """Validate and stage a household file, apply it chunk by chunk, deactivate what it no longer lists.
 
     The family file of a pair is written even in a dry run (rolled back at the end), so that the member
     file is checked against the families it brings."""
-    batch, source = result.batch, result.batch.source
+    options, result, mapping = run.options, run.result, sheet.mapping
+    dry_run, batch, source = options.dry_run, result.batch, result.batch.source
     per_person = "hubungan" in mapping
     if pair and per_person:
         raise ImportRefused(
@@ -210,23 +240,28 @@ def _household_file(
     if missing:
         raise ImportRefused(_("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)})
     stage = Stage(
-        batch=batch, members=per_person, dry_run=dry_run and not pair, now=timezone.now(), complete=complete
+        batch=batch,
+        members=per_person,
+        dry_run=dry_run and not pair,
+        now=timezone.now(),
+        complete=options.complete,
+        deactivate=not completes_families(mapping, per_person=per_person),
     )
     validator = Validator(
         mapping=mapping,
-        header=header,
+        header=sheet.header,
         per_person=per_person,
         result=result,
         stage=stage,
-        strict=strict,
+        strict=options.strict,
     )
     stage.start(validator.present)
     try:
-        read_rows(rows, table, validator, result, report, channel)
+        read_rows(sheet.rows, sheet.table, validator, result, run.report, run.channel)
         if result.rows_read == 0:
             raise ImportRefused(_("The file has a header row but no data rows."))
         validator.finish()
-        report("apply", 0.5, result.rows_read)
+        run.report("apply", 0.5, result.rows_read)
         result.deactivated = stage.finish(source=source)
     finally:
         stage.stop()
@@ -240,8 +275,8 @@ def _household_file(
     if (
         not dry_run
         and result.deactivated > MASS_DEACTIVATION_SHARE * stage.source_active
-        and result.deactivated > (confirmed_deactivations or 0)
-        and not allow_mass_deactivation
+        and result.deactivated > (options.confirmed_deactivations or 0)
+        and not options.allow_mass_deactivation
     ):
         raise ImportRefused(
             _(
@@ -257,10 +292,9 @@ def _household_file(
     stage.drop()
 
 
-def _member_file(
-    path: Path, name: str, result: ImportResult, *, dry_run: bool, strict: bool, report, channel
-):
+def _member_file(path: Path, name: str, run: _Run) -> None:
     """Apply DTSEN's member file of a pair to the families its family file just brought (same batch)."""
+    result = run.result
     batch = result.batch
     part = ImportResult(batch=batch)
     updated_before = HouseholdChange.objects.filter(batch=batch, kind=HouseholdChange.Kind.UPDATED).count()
@@ -288,15 +322,22 @@ def _member_file(
                 _("Required columns are missing from the member file %(file)s: %(columns)s.")
                 % {"file": name, "columns": ", ".join(missing)}
             )
-        stage = Stage(batch=batch, members=True, dry_run=False, now=timezone.now())
-        stage.deactivate, stage.second_pass = False, True
-        validator = Validator(
-            mapping=mapping, header=header, per_person=True, result=part, stage=stage, strict=strict
+        # A member file completes the families of its family file: it never deactivates any (even with
+        # wilayah columns), and their change rows stay those the family file wrote.
+        stage = Stage(
+            batch=batch, members=True, dry_run=False, now=timezone.now(), deactivate=False, second_pass=True
         )
-        stage.deactivate = False  # a member file with wilayah columns still never deactivates
+        validator = Validator(
+            mapping=mapping,
+            header=header,
+            per_person=True,
+            result=part,
+            stage=stage,
+            strict=run.options.strict,
+        )
         stage.start(validator.present)
         try:
-            read_rows(rows, table, validator, part, report, channel)
+            read_rows(rows, table, validator, part, run.report, run.channel)
             if part.rows_read == 0:
                 raise ImportRefused(
                     _("The member file %(file)s has a header row but no data rows.") % {"file": name}
@@ -348,31 +389,25 @@ def _pair_totals(result: ImportResult, updated_before: int) -> None:
     result.summary = _per_kecamatan(per_desa)
 
 
-def _recipient_list(
-    rows,
-    table,
-    header: list[str],
-    mapping: dict[str, int],
-    result: ImportResult,
-    *,
-    dry_run: bool,
-    complete: bool,
-    report,
-    channel,
-) -> None:
+def _recipient_list(sheet: _Sheet, run: _Run) -> None:
     """Set the list's assistance flag on the households it names and clear it on those that dropped off
     (see ``importing/recipients.py``)."""
+    result, mapping = run.result, sheet.mapping
     if "no_kk" not in mapping and "nik" not in mapping and "nik_kepala" not in mapping:
         raise ImportRefused(_("Required columns are missing: %(columns)s.") % {"columns": "NO KK / NIK"})
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
-    reader = RecipientReader(mapping=mapping, header=header, result=result)
-    read_rows(rows, table, reader, result, report, channel)
+    reader = RecipientReader(mapping=mapping, header=sheet.header, result=result)
+    read_rows(sheet.rows, sheet.table, reader, result, run.report, run.channel)
     if result.rows_read == 0:
         raise ImportRefused(_("The file has a header row but no data rows."))
     per_desa = recipients_apply(
-        reader=reader, batch=result.batch, dry_run=dry_run, now=timezone.now(), complete=complete
+        reader=reader,
+        batch=result.batch,
+        dry_run=run.options.dry_run,
+        now=timezone.now(),
+        complete=run.options.complete,
     )
     if reader.matched == 0:
         raise ImportRefused(_("No row of the file is valid; nothing was imported."))
@@ -436,8 +471,8 @@ def import_batch_start(
     complete: bool = False,
     member_upload=None,
 ) -> ImportBatch:
-    """Store an uploaded file (and DTSEN's member file uploaded with it) privately and queue their
-    validation (a dry run); returns the new batch."""
+    """Store an uploaded file (and DTSEN's member file uploaded with it) privately as a pending batch of
+    their validation (a dry run); returns it. The caller queues it (``tasks.household_import_run``)."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -467,12 +502,12 @@ def import_batch_start(
             save=False,
         )
     batch.save()
-    transaction.on_commit(lambda: household_import_run.enqueue(batch.pk))
     return batch
 
 
-def import_batch_apply(*, validated: ImportBatch, user, confirmation: str = "") -> ImportBatch:
-    """Queue applying a file whose dry run passed; the application is a new batch of the same file.
+def import_batch_apply(*, validated: ImportBatch, user, confirmation: str = "") -> tuple[ImportBatch, bool]:
+    """A pending batch applying a file whose dry run passed (a new batch of the same file); the caller
+    queues it unless it was already there (``created`` is False then).
 
     When the check found more deactivations than ``MASS_DEACTIVATION_SHARE`` of the source's active
     households, Dinsos must type their number as ``confirmation``; the application then refuses to
@@ -495,7 +530,7 @@ def import_batch_apply(*, validated: ImportBatch, user, confirmation: str = "") 
         state__in=[ImportBatch.State.PENDING, ImportBatch.State.RUNNING, ImportBatch.State.APPLIED],
     ).first()
     if already is not None:
-        return already
+        return already, False
     batch = ImportBatch.objects.create(
         source=validated.source,
         period=validated.period,
@@ -514,5 +549,4 @@ def import_batch_apply(*, validated: ImportBatch, user, confirmation: str = "") 
         deactivated_count=validated.deactivated_count if confirmed else 0,
         state=ImportBatch.State.PENDING,
     )
-    transaction.on_commit(lambda: household_import_run.enqueue(batch.pk))
-    return batch
+    return batch, True

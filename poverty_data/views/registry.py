@@ -1,6 +1,7 @@
 """Dinsos pages for importing the poverty registry: upload, dry-run summary, rejected rows, apply, undo."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -17,6 +18,7 @@ from poverty_data.services import (
     import_batch_start,
     import_undo,
 )
+from poverty_data.tasks import household_import_run
 from tslp_portal.excel import xlsx_response
 from tslp_portal.models import AccessLog
 from tslp_portal.privacy import personal_data_response
@@ -43,6 +45,7 @@ class ImportUploadView(DinsosRequiredMixin, FormView):
             user=self.request.user,
             member_upload=form.cleaned_data.get("member_file"),
         )
+        _queue(batch)
         return redirect("registry:import_detail", pk=batch.pk)
 
 
@@ -95,12 +98,14 @@ class ImportApplyView(DinsosRequiredMixin, View):
             context = detail.get_context_data(object=validated, apply_form=form)
             return detail.render_to_response(context, status=400)
         try:
-            batch = import_batch_apply(
+            batch, created = import_batch_apply(
                 validated=validated, user=request.user, confirmation=form.cleaned_data.get("confirmation", "")
             )
         except ImportStartError as exc:
             messages.error(request, str(exc))
             return redirect("registry:import_detail", pk=pk)
+        if created:
+            _queue(batch)
         messages.success(request, _("The file is being applied to the registry."))
         return redirect("registry:import_detail", pk=batch.pk)
 
@@ -147,3 +152,8 @@ class ImportUndoView(DinsosRequiredMixin, TemplateView):
             % {"restored": result.restored, "removed": result.removed, "deactivated": result.deactivated},
         )
         return redirect("registry:import_detail", pk=pk)
+
+
+def _queue(batch: ImportBatch) -> None:
+    """Run the batch's import in the background once the request's transaction has stored it."""
+    transaction.on_commit(lambda: household_import_run.enqueue(batch.pk))

@@ -10,7 +10,6 @@ from dashboards.selectors import summary
 from dashboards.selectors.figures import desa_figures, straight_household_figures
 from dashboards.services.summary import figures_rebuild
 from poverty_data.models import Desa, Household
-from poverty_data.services import households_import
 from programs.models import Beneficiary, DataSharingAgreement, Program
 from programs.services import (
     DeliveryRow,
@@ -21,7 +20,7 @@ from programs.services import (
 )
 from tests.dashboards.ledger import YEAR, build, receive
 from tests.poverty_data.factories import HouseholdFactory
-from tests.poverty_data.files import DTSEN_HEADER, dtsen_row, write_csv
+from tests.poverty_data.files import DTSEN_HEADER, dtsen_row, import_file, write_csv
 from tests.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +156,7 @@ def test_figures_are_exact_right_after_an_import(wilayah, tmp_path, kahayan_hili
     assert buntoi(kahayan_hilir)["keluarga"] == 0  # builds the summary tables
     path = write_csv(tmp_path / "dtsen.csv", [DTSEN_HEADER, dtsen_row(1, desil=2), dtsen_row(2, desil=7)])
 
-    result = households_import(path=path, source="dtsen", period="2026-01")
+    result = import_file(path, source="dtsen", period="2026-01")
 
     assert result.applied
     after = buntoi(kahayan_hilir)

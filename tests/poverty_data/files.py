@@ -214,3 +214,12 @@ def write_ods(path: Path, rows: list[list]) -> Path:
         archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
         archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
     return path
+
+
+def import_file(path: Path, *, source: str, period: str, user=None, progress=None, **options):
+    """``households_import`` of ``path`` with the given ``ImportOptions`` fields."""
+    from poverty_data.services import ImportOptions, households_import
+
+    return households_import(
+        path, ImportOptions(source=source, period=period, **options), user=user, progress=progress
+    )

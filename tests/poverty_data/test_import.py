@@ -10,13 +10,13 @@ from openpyxl import load_workbook
 
 from poverty_data.importing import staging
 from poverty_data.models import Desa, Household, HouseholdChange, ImportBatch, Member
-from poverty_data.services import households_import
 from poverty_data.services import imports as import_module
 from tests.poverty_data.files import (
     DTKS_HEADER,
     DTSEN_HEADER,
     dtsen_file,
     dtsen_row,
+    import_file,
     kk,
     nik,
     write_csv,
@@ -36,7 +36,7 @@ def run(path: Path, source="dtsen", period="2026-01", **kwargs):
     # These tests use registries of a few households, where any deactivation is a "mass" one; the guard
     # has its own tests (test_import_scope.py).
     kwargs.setdefault("allow_mass_deactivation", True)
-    return households_import(path=path, source=source, period=period, **kwargs)
+    return import_file(path, source=source, period=period, **kwargs)
 
 
 def test_dtsen_xlsx_below_title_rows_creates_households(wilayah, dinsos, tmp_path):

@@ -9,10 +9,10 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from poverty_data.models import Household, ImportBatch
-from poverty_data.services import households_import
 from tests.poverty_data.files import (
     DTSEN_HEADER,
     dtsen_row,
+    import_file,
     inline_row,
     write_csv,
     write_ods,
@@ -30,7 +30,7 @@ def _english():
 
 
 def refused(path, **kwargs):
-    result = households_import(path=path, source="dtsen", period="2026-01", **kwargs)
+    result = import_file(path, source="dtsen", period="2026-01", **kwargs)
     assert result.batch.state == ImportBatch.State.REFUSED, result.errors
     assert not Household.objects.exists()
     return result.refused
@@ -189,7 +189,7 @@ def test_a_million_empty_styled_rows_after_the_data_are_not_read(wilayah, tmp_pa
 
     tracemalloc.start()
     try:
-        result = households_import(path=path, source="dtsen", period="2026-01")
+        result = import_file(path, source="dtsen", period="2026-01")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

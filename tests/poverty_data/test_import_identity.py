@@ -12,13 +12,13 @@ from openpyxl import load_workbook
 
 from poverty_data.importing.values import ValueError_, parse_identity
 from poverty_data.models import Household, Member
-from poverty_data.services import households_import
 from tests.poverty_data.factories import HouseholdFactory
 from tests.poverty_data.files import (
     DTKS_HEADER,
     DTSEN_HEADER,
     Number,
     dtsen_row,
+    import_file,
     kk,
     nik,
     write_calc_xlsx,
@@ -38,7 +38,7 @@ def _english():
 
 def run(path, source="dtsen", period="2026-01", **kwargs):
     kwargs.setdefault("allow_mass_deactivation", True)
-    return households_import(path=path, source=source, period=period, **kwargs)
+    return import_file(path, source=source, period=period, **kwargs)
 
 
 def errors_by_row(result) -> dict[int, tuple[str, str, str]]:

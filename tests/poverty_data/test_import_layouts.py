@@ -17,8 +17,7 @@ from openpyxl import Workbook
 
 from poverty_data.importing.columns import ALIASES, normalize_header
 from poverty_data.models import Household, ImportBatch, Member
-from poverty_data.services import households_import
-from tests.poverty_data.files import DTSEN_HEADER, dtsen_row, kk, nik, write_csv, write_xlsx
+from tests.poverty_data.files import DTSEN_HEADER, dtsen_row, import_file, kk, nik, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +30,7 @@ def _english():
 
 def run(path: Path, source: str, period: str = "2026-01", **kwargs):
     kwargs.setdefault("allow_mass_deactivation", True)
-    return households_import(path=path, source=source, period=period, **kwargs)
+    return import_file(path, source=source, period=period, **kwargs)
 
 
 def write_pipe(path: Path, lines: list[str]) -> Path:
@@ -363,7 +362,7 @@ def test_a_recipient_list_sets_the_flag_and_never_touches_the_head(wilayah, tmp_
     rows += [pbi_row(n, 1, nik(10 + n), f"ANGGOTA {n}") for n in range(4)]
     rows += [pbi_row(5, None, child.nik, "RIZKY"), pbi_row(6, None, nik(99), "ORANG LAIN")]
 
-    result = households_import(path=write_xlsx(tmp_path / "pbi.xlsx", rows), source="pbi", period="2026-03")
+    result = import_file(write_xlsx(tmp_path / "pbi.xlsx", rows), source="pbi", period="2026-03")
 
     assert result.applied, result.refused
     assert (result.created, result.updated, result.deactivated) == (0, 2, 0)
@@ -383,7 +382,7 @@ def test_a_recipient_list_can_be_undone(wilayah, tmp_path):
 
     household = HouseholdFactory(no_kk=kk(1), receives_pkh=False)
     rows = [["NOKK_DTKS", "NIK_KTP", "NAMA_PENERIMA", "NMKEC"], [kk(1), nik(1), "IBU", "KAHAYAN HILIR"]]
-    result = households_import(path=write_xlsx(tmp_path / "pkh.xlsx", rows), source="pkh", period="2026-Q1")
+    result = import_file(write_xlsx(tmp_path / "pkh.xlsx", rows), source="pkh", period="2026-Q1")
     household.refresh_from_db()
     assert household.receives_pkh
 

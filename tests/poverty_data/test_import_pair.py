@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from poverty_data.models import Household, HouseholdChange, ImportBatch, Member
-from poverty_data.services import households_import, import_undo
-from tests.poverty_data.files import kk, nik
+from poverty_data.services import import_undo
+from tests.poverty_data.files import import_file, kk, nik
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def member_lines(serial: int, *relations: str) -> list[str]:
 def earlier_import(tmp_path) -> ImportBatch:
     """Families 1 and 4 from an earlier family file, without members."""
     path = write(tmp_path / "keluarga_2025.csv", [FAMILY, family_line(1), family_line(4)])
-    return households_import(path=path, source="dtsen", period="2025-12").batch
+    return import_file(path, source="dtsen", period="2025-12").batch
 
 
 @pytest.fixture
@@ -82,8 +82,8 @@ def pair_files(tmp_path):
 
 
 def run(family, members, **kwargs):
-    return households_import(
-        path=family,
+    return import_file(
+        family,
         source="dtsen",
         period="2026-01",
         member_path=members,

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from poverty_data.models import Household, HouseholdChange
-from poverty_data.services import households_import, import_undo
+from poverty_data.services import import_undo
 from tests.poverty_data.factories import HouseholdFactory
-from tests.poverty_data.files import kk, nik, write_xlsx
+from tests.poverty_data.files import import_file, kk, nik, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def pkh_list(path, serials, source="pkh", period="2026-Q1", **kwargs):
     for number, serial in enumerate(serials, start=1):
         kecamatan, desa = PLACES[Household.objects.get(no_kk=kk(serial)).desa.kode]
         rows.append([number, kecamatan, desa, kk(serial), nik(serial), f"IBU {serial}"])
-    return households_import(path=write_xlsx(path, rows), source=source, period=period, **kwargs)
+    return import_file(write_xlsx(path, rows), source=source, period=period, **kwargs)
 
 
 def flagged() -> list[str]:

@@ -12,9 +12,9 @@ from django.utils import translation
 from poverty_data.importing.periods import period_order, period_parse
 from poverty_data.importing.readers import ImportRefused
 from poverty_data.models import Household, HouseholdChange, ImportBatch
-from poverty_data.services import ImportUndoError, households_import, import_undo
+from poverty_data.services import ImportUndoError, import_undo
 from programs.models import Beneficiary
-from tests.poverty_data.files import DTSEN_HEADER, dtsen_row, kk, write_csv, write_xlsx
+from tests.poverty_data.files import DTSEN_HEADER, dtsen_row, import_file, kk, write_csv, write_xlsx
 from tests.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def dtsen(path: Path, rows: list[tuple[int, str]], **kwargs) -> Path:
 
 
 def run(path: Path, period: str, **kwargs):
-    return households_import(path=path, source="dtsen", period=period, **kwargs)
+    return import_file(path, source="dtsen", period=period, **kwargs)
 
 
 def regency(tmp_path) -> ImportBatch:
@@ -238,7 +238,7 @@ def test_undo_goes_newest_first_and_names_the_later_batch(wilayah, tmp_path):
 def test_undo_is_refused_when_another_source_changed_a_household_since(wilayah, tmp_path):
     first = regency(tmp_path)
     rows = [DTSEN_HEADER, dtsen_row(1, desa=BUNTOI, desil=1)]
-    other = households_import(path=write_xlsx(tmp_path / "p.xlsx", rows), source="p3ke", period="2026-02")
+    other = import_file(write_xlsx(tmp_path / "p.xlsx", rows), source="p3ke", period="2026-02")
     assert other.updated == 1
 
     with pytest.raises(ImportUndoError, match=f"Import {other.batch.pk} "):
@@ -288,8 +288,8 @@ def test_undo_restores_a_csv_import_on_a_per_person_file(wilayah, tmp_path):
         header,
         [kk(1), "6211054101900001", "Ayu Lestari", "KEPALA KELUARGA", "BUNTOI", "KAHAYAN HILIR"],
     ]
-    households_import(path=write_csv(tmp_path / "a.csv", first), source="dtks", period="2026-01")
-    later = households_import(path=write_csv(tmp_path / "b.csv", second), source="dtks", period="2026-02")
+    import_file(write_csv(tmp_path / "a.csv", first), source="dtks", period="2026-01")
+    later = import_file(write_csv(tmp_path / "b.csv", second), source="dtks", period="2026-02")
 
     import_undo(batch=later.batch)
 

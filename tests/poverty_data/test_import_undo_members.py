@@ -6,8 +6,8 @@ import pytest
 from django.utils import translation
 
 from poverty_data.models import Household, HouseholdChange, ImportBatch
-from poverty_data.services import households_import, import_undo
-from tests.poverty_data.files import kk, nik, write_csv
+from poverty_data.services import import_undo
+from tests.poverty_data.files import import_file, kk, nik, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def members(household: Household) -> list[tuple]:
 
 
 def run(path, period: str, **kwargs):
-    return households_import(path=path, source="dtks", period=period, **kwargs)
+    return import_file(path, source="dtks", period=period, **kwargs)
 
 
 def test_undo_restores_the_members_a_per_person_reimport_changed(wilayah, tmp_path):
@@ -81,7 +81,7 @@ def test_undo_removes_the_members_a_dtsen_member_file_attached(wilayah, tmp_path
     ]
     path = tmp_path / "keluarga.csv"
     path.write_text("\n".join(family) + "\n", encoding="utf-8")
-    households_import(path=path, source="dtsen", period="2026-01")
+    import_file(path, source="dtsen", period="2026-01")
     lines = [
         "id_keluarga|no_kk|nomor_induk_kependudukan|nama|status_hubungan_keluarga",
         f"D1|{kk(1)}|{nik(10)}|SUPRIADI|1",
@@ -89,7 +89,7 @@ def test_undo_removes_the_members_a_dtsen_member_file_attached(wilayah, tmp_path
     ]
     members_path = tmp_path / "anggota.csv"
     members_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    attached = households_import(path=members_path, source="dtsen", period="2026-01")
+    attached = import_file(members_path, source="dtsen", period="2026-01")
     household = Household.objects.get()
     assert household.members.count() == 2
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from poverty_data.models import Household, ImportBatch, Member
-from poverty_data.services import households_import
 from poverty_data.synthetic import households_generate, registry_file_write
+from tests.poverty_data.files import import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_generated_files_import_without_rejections(wilayah, tmp_path, shape, suf
     path = tmp_path / f"{shape}{suffix}"
     registry_file_write(path, shape=shape, count=200)
 
-    result = households_import(path=path, source=shape, period="2026-01")
+    result = import_file(path, source=shape, period="2026-01")
 
     assert (result.created, result.rejected) == (200, 0), result.errors[:3]
     if shape == "dtks":
@@ -75,5 +75,5 @@ def test_the_fast_xlsx_writer_writes_a_workbook_the_importer_and_openpyxl_read(w
 
     sheet = load_workbook(path, read_only=True).worksheets[0]
     assert sum(1 for _row in sheet.iter_rows()) == 53
-    result = households_import(path=path, source="dtsen", period="2026-01")
+    result = import_file(path, source="dtsen", period="2026-01")
     assert (result.created, result.rejected) == (50, 0)

@@ -8,7 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from poverty_data.models import ImportBatch
-from poverty_data.services import errors_workbook_write, households_import
+from poverty_data.services import ImportOptions, errors_workbook_write, households_import
 
 
 def _n(value: int) -> str:
@@ -77,15 +77,17 @@ class Command(BaseCommand):
             stream.flush()
 
         result = households_import(
-            path=path,
-            source=options["source"],
-            period=options["period"],
-            dry_run=options["dry_run"],
-            strict=options["strict"],
+            path,
+            ImportOptions(
+                source=options["source"],
+                period=options["period"],
+                dry_run=options["dry_run"],
+                strict=options["strict"],
+                complete=options["complete"],
+                allow_mass_deactivation=options["allow_mass_deactivation"],
+                member_path=members,
+            ),
             progress=progress,
-            complete=options["complete"],
-            allow_mass_deactivation=options["allow_mass_deactivation"],
-            member_path=members,
         )
         if show:
             stream.write("\n")
