@@ -404,14 +404,15 @@ def _sheet_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shared: list[st
     size = max(info.file_size, 1)
     state = {"read": 0}
 
-    def parse_row(attrs: str, body: str | None, fallback_number: int) -> Row:
+    def parse_row(attrs: str, body: str | None, fallback_number: int, plain: bool) -> Row:
+        """``plain``: the part of the sheet this row is in has no escape, formula or long number."""
         number_match = _ROW_NUMBER_RE.search(attrs)
         number = int(number_match.group(1)) if number_match else fallback_number
         values: list[str] = []
         if not body:
             return number, values
-        long_number = _LONG_NUMBER_RE.search(body) is not None
-        if not long_number and "&" not in body and "/>" not in body and "<f" not in body:
+        long_number = not plain and _LONG_NUMBER_RE.search(body) is not None
+        if plain or (not long_number and "&" not in body and "/>" not in body and "<f" not in body):
             # The common case, cells A, B, C… without gaps, formulas or escapes: one findall per row.
             count = body.count("<c ")
             last = body.rfind('<c r="')
@@ -480,7 +481,12 @@ def _sheet_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shared: list[st
                         continue
                     # Splitting on "</row>" (C speed) beats a lazy regex over the XML; each piece holds
                     # self-closing (empty) rows, then at most one row with cells.
-                    pieces = buffer[:cut].split("</row>")
+                    region = buffer[:cut]
+                    # Checked once per megabyte instead of once per row: most parts of a sheet are plain.
+                    plain = (
+                        "&" not in region and "<f" not in region and _LONG_NUMBER_RE.search(region) is None
+                    )
+                    pieces = region.split("</row>")
                     last = len(pieces) - 1
                     for position, piece in enumerate(pieces):
                         start = piece.find("<row")
@@ -493,7 +499,7 @@ def _sheet_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shared: list[st
                         if position < last:
                             tag_end = piece.find(">", open_at)
                             number += 1
-                            row = parse_row(piece[open_at + 4 : tag_end], piece[tag_end + 1 :], number)
+                            row = parse_row(piece[open_at + 4 : tag_end], piece[tag_end + 1 :], number, plain)
                             number = row[0]
                             yield row
                     buffer = buffer[cut:]

@@ -27,3 +27,18 @@ def test_no_kk_is_unique(wilayah):
     HouseholdFactory(no_kk="6211050101900001")
     with pytest.raises(IntegrityError):
         HouseholdFactory(no_kk="6211050101900001")
+
+
+def test_the_identity_columns_have_one_index_each_and_the_name_its_trigram_index(db):
+    """Every index of the household table costs each imported row; the pattern-ops twins serve no query."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("index definitions are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [Household._meta.db_table])
+        definitions = [row[0] for row in cursor.fetchall()]
+    assert not [definition for definition in definitions if "pattern_ops" in definition]
+    for column in ("(no_kk)", "(nik_kepala)"):
+        assert len([definition for definition in definitions if definition.endswith(column)]) == 1, column
+    assert len([definition for definition in definitions if "gin_trgm_ops" in definition]) == 1
