@@ -20,7 +20,7 @@ may build on (the dashboards rebuild their figures after it), like ``households_
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -173,6 +173,52 @@ def _replace_members(recorded: list[tuple[int, list]]) -> None:
     )
 
 
+class _NotWholeRegistry(Exception):
+    pass
+
+
+def _truncate_registry(cursor, removed: int) -> bool:
+    """Empty the registry with TRUNCATE when the households to remove are all there are and no row of another
+    table refers to any (undoing the import that filled an empty registry); True when it did.
+
+    Deleting them row by row fires a foreign-key check per household and referring table: measured, 90 % of
+    undoing such an import (about 18 of 21 s per 200,000 households). PostgreSQL only; every table that refers
+    to households, directly or through another, is locked and must be empty, apart from their members.
+    """
+    if connection.vendor != "postgresql":
+        return False
+    table, members = Household._meta.db_table, Member._meta.db_table
+    cursor.execute(f"SELECT COUNT(*) = %s FROM {table}", [removed])
+    if not cursor.fetchone()[0]:
+        return False
+    cursor.execute(
+        "WITH RECURSIVE refs(relation) AS (SELECT %s::regclass UNION SELECT c.conrelid::regclass "
+        "FROM pg_constraint c JOIN refs ON c.confrelid = refs.relation WHERE c.contype = 'f') "
+        "SELECT relation::text FROM refs",
+        [table],
+    )
+    tables = sorted(row[0] for row in cursor.fetchall())
+    try:
+        with transaction.atomic():
+            cursor.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
+            cursor.execute(f"SELECT COUNT(*) = %s FROM {table}", [removed])
+            if not cursor.fetchone()[0]:
+                raise _NotWholeRegistry
+            for other in tables:
+                if other not in (table, members):
+                    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {other})")
+                    if cursor.fetchone()[0]:
+                        raise _NotWholeRegistry
+            # TRUNCATE refuses a table with foreign-key checks still pending in this transaction: run them.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE {', '.join(tables)}")
+    except (_NotWholeRegistry, DatabaseError):  # rolled back to before the lock: delete row by row instead
+        return False
+    finally:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    return True
+
+
 def _remove_created(cursor, batch: ImportBatch, now) -> tuple[int, int]:
     """Remove the households the batch created that nothing refers to; deactivate the others."""
     table = Household._meta.db_table
@@ -190,11 +236,13 @@ def _remove_created(cursor, batch: ImportBatch, now) -> tuple[int, int]:
         [batch.pk],
     )
     gone = f"SELECT id FROM {GONE}"
-    cursor.execute(f"DELETE FROM {Member._meta.db_table} WHERE household_id IN ({gone})")
     cursor.execute(f"DELETE FROM {changes} WHERE household_id IN ({gone})")
     cursor.execute(f"DELETE FROM {RecipientListing._meta.db_table} WHERE household_id IN ({gone})")
-    cursor.execute(f"DELETE FROM {table} WHERE id IN ({gone})")
-    removed = cursor.rowcount
+    cursor.execute(f"SELECT COUNT(*) FROM {GONE}")
+    (removed,) = cursor.fetchone()
+    if not (removed and _truncate_registry(cursor, removed)):
+        cursor.execute(f"DELETE FROM {Member._meta.db_table} WHERE household_id IN ({gone})")
+        cursor.execute(f"DELETE FROM {table} WHERE id IN ({gone})")
     cursor.execute(f"DROP TABLE {GONE}")
     kept = f"SELECT id FROM {table} WHERE first_batch_id = %s AND is_active"
     cursor.execute(
