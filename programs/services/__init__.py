@@ -10,13 +10,7 @@ from programs.services.delivery import (  # noqa: F401
     data_use_accept,
     data_use_acceptance,
 )
-from programs.services.realisation import (  # noqa: F401
-    program_remind,
-    realisation_return,
-    realisation_submit,
-    realisation_verify,
-)
-from programs.services.workflow import (  # noqa: F401
+from programs.services.program import (  # noqa: F401
     DINSOS_DECISIONS,
     TRANSITIONS,
     ProgramError,
@@ -33,4 +27,10 @@ from programs.services.workflow import (  # noqa: F401
     program_submit,
     program_transition,
     program_withdraw,
+)
+from programs.services.realisation import (  # noqa: F401
+    program_remind,
+    realisation_return,
+    realisation_submit,
+    realisation_verify,
 )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from programs.models import Beneficiary, DataSharingAgreement, DataUseAcceptance, Program, ProgramEvent
-from programs.services.workflow import ProgramError, program_event_record
+from programs.services.program import ProgramError, program_event_record
 from programs.signals import ledger_change
 
 # Raise when the wording of the terms changes: everyone accepts the new version before the next access.

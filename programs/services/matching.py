@@ -22,7 +22,7 @@ from programs.selectors.matching import (
     household_candidates,
     household_rule_breaks,
 )
-from programs.services.workflow import ProgramError, program_event_record, program_transition
+from programs.services.program import ProgramError, program_event_record, program_transition
 from programs.signals import ledger_change
 from tslp_portal.privacy import mask_identity
 

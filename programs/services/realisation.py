@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from programs.models import Program, ProgramEvent, RealisationDocument, RealisationReport
 from programs.selectors.realisation import programs_overdue
-from programs.services.workflow import (
+from programs.services.program import (
     ProgramError,
     company_recipients,
     dinsos_recipients,
