@@ -31,6 +31,12 @@ class Scope:
     company_id: int | None = None
     personal_data: PersonalData = PersonalData.NONE
 
+    @property
+    def sees_dashboards(self) -> bool:
+        """Dashboards are for roles with an area and no company: Dinsos and pimpinan the whole regency, a
+        camat its kecamatan. This is the one rule; the navigation, the pages and the API all ask it."""
+        return self.company_id is None and (self.whole_regency or self.kecamatan_id is not None)
+
     def kecamatan_q(self, path: str) -> Q:
         """A filter keeping rows whose kecamatan (reached by ``path``) is in this scope."""
         if self.whole_regency:

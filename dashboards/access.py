@@ -23,8 +23,7 @@ DESA_CODE = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}")
 
 
 def may_see_dashboards(user) -> bool:
-    scope = scope_of(user)
-    return scope.company_id is None and (scope.whole_regency or scope.kecamatan_id is not None)
+    return scope_of(user).sees_dashboards
 
 
 def check_dashboards(user) -> None:

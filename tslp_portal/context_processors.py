@@ -34,7 +34,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
     ]
     if not user.is_authenticated:
         return links
-    if user.is_dinsos or user.is_camat or user.is_pimpinan:
+    if user.may_see_dashboards:
         links.append((_("Dashboard"), _url("dashboards:dashboard")))
     links.append((_("Programs"), _url("programs:list")))
     if user.is_dinsos:

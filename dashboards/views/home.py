@@ -24,7 +24,7 @@ def home(request):
         return render(request, "dashboards/home/landing.html", context)
     if user.is_dinsos:
         return render(request, HOME_TEMPLATES[User.Role.DINSOS], {"todo": dinsos_todo()})
-    if user.is_camat or user.is_pimpinan:
+    if user.may_see_dashboards:
         return HomeDashboardView.as_view()(request)
     context = {"todo": company_todo(user)} if user.is_company_member else {}
     return render(request, HOME_TEMPLATES[User.Role.PERUSAHAAN], context)

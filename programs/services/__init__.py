@@ -4,9 +4,10 @@ from programs.services.delivery import (  # noqa: F401
     TERMS_VERSION,
     DeliveryError,
     DeliveryRow,
+    ListAccess,
     agreement_in_force,
     beneficiaries_report_delivery,
-    company_list_access_check,
+    beneficiary_list_access,
     data_use_accept,
     data_use_acceptance,
 )
