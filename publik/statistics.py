@@ -15,7 +15,7 @@ from dashboards.selectors import figures
 from dashboards.selectors.version import cache_key
 from poverty_data.models import Kecamatan
 from publik.suppression import FIGURES, is_hidden, suppress_table
-from tslp_portal.caching import local_cache
+from tslp_portal.caching import local_cached
 
 COUNT_FIELDS = FIGURES.counts
 ALL_FIELDS = figures.FIELDS
@@ -28,14 +28,7 @@ def current_year() -> int:
 def _cached(key_parts: tuple, compute):
     """``compute()``, kept in the cache under the dashboards' figures version (TSLP_DASHBOARD_CACHE_SECONDS)."""
     seconds = settings.TSLP_DASHBOARD_CACHE_SECONDS
-    if not seconds:
-        return compute()
-    key = cache_key("publik", *key_parts)
-    table = local_cache.get(key)
-    if table is None:
-        table = compute()
-        local_cache.set(key, table, seconds)
-    return table
+    return local_cached(cache_key("publik", *key_parts) if seconds else None, compute, seconds)
 
 
 def kecamatan_table(*, tahun: int, garis: int = figures.DEFAULT_GARIS) -> dict:
