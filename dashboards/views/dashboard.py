@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from dashboards import access
-from dashboards.selectors import dashboard as d
+from dashboards.selectors import dashboard as dashboard_selectors
 from dashboards.selectors import pages
 from dashboards.selectors.brief import brief_paragraphs
 from dashboards.selectors.version import cache_key
@@ -108,7 +108,7 @@ class DashboardView(LoginRequiredMixin, View):
         context.update(
             tahun=tahun,
             garis=garis,
-            years=d.program_years(),
+            years=dashboard_selectors.program_years(),
             garis_choices=range(1, 11),
             area_name=area_name,
             data_per_text=as_of_text(context["data_per"]),

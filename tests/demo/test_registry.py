@@ -6,9 +6,9 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
+from demo.registry import households_generate, registry_file_write
 from poverty_data.models import Household, ImportBatch, Member
 from poverty_data.services import households_import
-from poverty_data.synthetic import households_generate, registry_file_write
 
 pytestmark = pytest.mark.django_db
 
