@@ -1,8 +1,10 @@
 """The one place that decides what a user may see.
 
-Every model's QuerySet has ``visible_to(user)`` built on :func:`scope_of`; views fetch single objects
-with :func:`get_visible_or_404` (404 outside one's scope) and refuse changes with
-:class:`django.core.exceptions.PermissionDenied` (403 for seen-but-not-allowed).
+The models scoped by area or company (``Program``, ``Beneficiary``, ``Company``, ``Household``) have
+``visible_to(user)`` on their QuerySets, built on :func:`scope_of`; views fetch single objects with
+:func:`get_visible_or_404` (404 outside one's scope) and refuse changes with
+:class:`django.core.exceptions.PermissionDenied` (403 for seen-but-not-allowed). See docs/architecture.md,
+"Who sees what".
 """
 
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""Statistics for maps, charts and integrations (DESIGN 7): the figures per kecamatan and per desa as JSON.
+"""Statistics for maps, charts and integrations (docs/architecture.md, "Figures"): the figures per kecamatan and per desa as JSON.
 
 ``GET /api/v1/statistik/kecamatan/?tahun=Y[&garis=T]`` and
 ``GET /api/v1/statistik/desa/?kecamatan=<kode>&tahun=Y[&garis=T]`` answer
@@ -50,7 +50,7 @@ class DesaStatistikQuerySerializer(StatistikQuerySerializer):
 
 
 class FiguresRowSerializer(serializers.Serializer):
-    """One area's figures, as defined in DESIGN 7."""
+    """One area's figures, as defined in docs/architecture.md, "Figures"."""
 
     kode = serializers.CharField()
     nama = serializers.CharField()
@@ -110,7 +110,7 @@ class _StatistikView(APIView):
 @extend_schema_view(
     get=extend_schema(
         summary="Figures per kecamatan (signed in)",
-        description="Dinsos and pimpinan: every kecamatan; a camat: its own. DESIGN 7 defines the fields.",
+        description="Dinsos and pimpinan: every kecamatan; a camat: its own. The fields are those of the dashboards' figures.",
         parameters=[StatistikQuerySerializer],
         responses=StatistikSerializer,
         tags=["statistik"],

@@ -53,7 +53,7 @@ def _desa_table(*, kecamatan: Kecamatan, tahun: int, garis: int) -> dict:
     parent = kecamatan_table(tahun=tahun, garis=garis)
     published_parent = next(row for row in parent["results"] if row["kode"] == kecamatan.kode)
     rows = figures.desa_figures(kecamatan=kecamatan, tahun=tahun, garis=garis)
-    # Household counts add up from desa to kecamatan (DESIGN 7): the kecamatan's true counts are the sums.
+    # Household counts add up from desa to kecamatan: the kecamatan's true counts are the sums.
     raw_parent = {**published_parent, **{name: sum(row[name] for row in rows) for name in COUNT_FIELDS}}
     results, total = suppress_table(rows, raw_parent, fixed_total=published_parent)
     return {"data_per": parent["data_per"], "results": results, "total": total}

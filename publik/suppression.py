@@ -1,6 +1,6 @@
 """Small-cell suppression: the one choke point every output of public data passes through.
 
-Rules (issue 12, DESIGN 7):
+Rules (docs/architecture.md, "Disclosure control"):
 
 - a household count from 1 to 4 is shown as ``"<5"`` (primary suppression);
 - wherever a hidden count could be recomputed, a second cell is hidden as ``None`` (complementary

@@ -1,4 +1,4 @@
-"""The written brief of a kecamatan: sentences built from the figures, no filler (DESIGN 7)."""
+"""The written brief of a kecamatan: sentences built from the figures, no filler."""
 
 from django.db.models import Q
 from django.utils.translation import gettext as _

@@ -1,4 +1,4 @@
-"""Everything that changes a program's status: one transition table, one function that applies it (DESIGN §4).
+"""Everything that changes a program's status: one transition table, one function that applies it.
 
 ``TRANSITIONS`` is complete: the review workflow, confirming beneficiaries (APPROVED → RUNNING) and
 verifying the final realisation report (RUNNING → COMPLETED) all go through :func:`program_transition`, and

@@ -1,4 +1,4 @@
-"""Delivery services: PKS, data-use terms and the all-or-nothing delivery report (issue 5)."""
+"""Delivery services: PKS, data-use terms and the all-or-nothing delivery report."""
 
 import datetime
 
