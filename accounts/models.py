@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import scope_of
+
 
 class User(AbstractUser):
     """A portal account. Its role and scope (kecamatan or company) decide what it may see."""
@@ -69,6 +71,11 @@ class User(AbstractUser):
     @property
     def is_company_owner(self) -> bool:
         return self.is_company_member and self.company_role == self.CompanyRole.OWNER
+
+    @property
+    def may_see_dashboards(self) -> bool:
+        """See :attr:`accounts.scope.Scope.sees_dashboards` (here for code below ``accounts``: the navigation)."""
+        return scope_of(self).sees_dashboards
 
     # Dinsos is the back office: its staff manage every portal model in the admin.
     def has_perm(self, perm, obj=None):

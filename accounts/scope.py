@@ -1,8 +1,10 @@
 """The one place that decides what a user may see.
 
-Every model's QuerySet has ``visible_to(user)`` built on :func:`scope_of`; views fetch single objects
-with :func:`get_visible_or_404` (404 outside one's scope) and refuse changes with
-:class:`django.core.exceptions.PermissionDenied` (403 for seen-but-not-allowed).
+The models scoped by area or company (``Program``, ``Beneficiary``, ``Company``, ``Household``) have
+``visible_to(user)`` on their QuerySets, built on :func:`scope_of`; views fetch single objects with
+:func:`get_visible_or_404` (404 outside one's scope) and refuse changes with
+:class:`django.core.exceptions.PermissionDenied` (403 for seen-but-not-allowed). See docs/architecture.md,
+"Who sees what".
 """
 
 from dataclasses import dataclass
@@ -30,6 +32,12 @@ class Scope:
     kecamatan_id: int | None = None
     company_id: int | None = None
     personal_data: PersonalData = PersonalData.NONE
+
+    @property
+    def sees_dashboards(self) -> bool:
+        """Dashboards are for roles with an area and no company: Dinsos and pimpinan the whole regency, a
+        camat its kecamatan. This is the one rule; the navigation, the pages and the API all ask it."""
+        return self.company_id is None and (self.whole_regency or self.kecamatan_id is not None)
 
     def kecamatan_q(self, path: str) -> Q:
         """A filter keeping rows whose kecamatan (reached by ``path``) is in this scope."""

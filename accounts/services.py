@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-if TYPE_CHECKING:  # upward imports for type hints only (DESIGN 8a)
+if TYPE_CHECKING:  # upward imports for type hints only (docs/architecture.md, "Layers")
     from companies.models import Company
     from poverty_data.models import Kecamatan
 

@@ -104,7 +104,7 @@ def generate(rows: int) -> Path:
     if path.exists():
         return path
     django_setup()
-    from poverty_data.synthetic import registry_file_write
+    from demo.registry import registry_file_write
 
     started = time.perf_counter()
     partial = path.with_suffix(".partial.xlsx")

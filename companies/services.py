@@ -39,19 +39,27 @@ class CompanyError(Exception):
 
 
 def dinsos_recipients() -> list[str]:
-    """The configured Dinsos addresses plus every active Dinsos account's e-mail, without duplicates."""
+    """Who hears of what Dinsos must act on (every app's mail): the configured Dinsos addresses, then every
+    active Dinsos account's e-mail, each once."""
     addresses = list(settings.TSLP_DINSOS_EMAILS)
     addresses += (
         User.objects.filter(role=User.Role.DINSOS, is_active=True)
         .exclude(email="")
+        .order_by("pk")
         .values_list("email", flat=True)
     )
-    return list(dict.fromkeys(addresses))
+    return list(dict.fromkeys(a for a in addresses if a))
 
 
 def company_recipients(company: Company) -> list[str]:
+    """Who hears of a company's affairs and its programs': the company's address, then its active members'."""
     addresses = [company.email]
-    addresses += company.members.filter(is_active=True).exclude(email="").values_list("email", flat=True)
+    addresses += (
+        company.members.filter(is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
     return list(dict.fromkeys(a for a in addresses if a))
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import scope_of
 from poverty_data.models import Desa, Kecamatan
-from tslp_portal.caching import local_cache
+from tslp_portal.caching import local_cached
 
 # Which kecamatan a wilayah code belongs to is reference data (load_wilayah; a desa's code starts with its
 # kecamatan's): kept for an hour, so that checking access to a cached page costs no query.
@@ -23,8 +23,7 @@ DESA_CODE = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}")
 
 
 def may_see_dashboards(user) -> bool:
-    scope = scope_of(user)
-    return scope.company_id is None and (scope.whole_regency or scope.kecamatan_id is not None)
+    return scope_of(user).sees_dashboards
 
 
 def check_dashboards(user) -> None:
@@ -70,21 +69,15 @@ def _kecamatan_id_of(kode: str, *, desa: bool) -> int | None:
     area."""
     if not (DESA_CODE if desa else KECAMATAN_CODE).fullmatch(kode):
         return None
-    key = f"dasbor:area-kecamatan:{kode}"
-    kecamatan_id = local_cache.get(key)
-    if kecamatan_id is None:
-        regency = settings.TSLP_KABUPATEN_KODE
-        if not desa:
-            found = Kecamatan.objects.filter(kode=kode, kabupaten_kode=regency).values_list("pk", flat=True)
-        else:
-            found = Desa.objects.filter(kode=kode, kecamatan__kabupaten_kode=regency).values_list(
-                "kecamatan_id", flat=True
-            )
-        kecamatan_id = found.first()
-        if kecamatan_id is None:
-            return None  # unknown codes are not remembered: anyone can ask for any number of them
-        local_cache.set(key, kecamatan_id, AREA_SECONDS)
-    return kecamatan_id
+    regency = settings.TSLP_KABUPATEN_KODE
+    if desa:
+        found = Desa.objects.filter(kode=kode, kecamatan__kabupaten_kode=regency).values_list(
+            "kecamatan_id", flat=True
+        )
+    else:
+        found = Kecamatan.objects.filter(kode=kode, kabupaten_kode=regency).values_list("pk", flat=True)
+    # Unknown codes (None) are not remembered: anyone can ask for any number of them.
+    return local_cached(f"dasbor:area-kecamatan:{kode}", found.first, AREA_SECONDS)
 
 
 def area_kode_or_404(user, kode: str, *, desa: bool = False) -> str:

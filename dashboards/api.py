@@ -1,4 +1,4 @@
-"""Statistics for maps, charts and integrations (DESIGN 7): the figures per kecamatan and per desa as JSON.
+"""Statistics for maps, charts and integrations (docs/architecture.md, "Figures"): the figures per kecamatan and per desa as JSON.
 
 ``GET /api/v1/statistik/kecamatan/?tahun=Y[&garis=T]`` and
 ``GET /api/v1/statistik/desa/?kecamatan=<kode>&tahun=Y[&garis=T]`` answer
@@ -20,7 +20,7 @@ from dashboards.selectors.dashboard import program_years
 from dashboards.selectors.figures import data_as_of, desa_figures, kecamatan_figures
 from dashboards.selectors.version import cache_key
 from tslp_portal.api import QueryIntegerField, TokenScope
-from tslp_portal.caching import local_cache
+from tslp_portal.caching import local_cached
 
 
 def current_year() -> int:
@@ -50,7 +50,7 @@ class DesaStatistikQuerySerializer(StatistikQuerySerializer):
 
 
 class FiguresRowSerializer(serializers.Serializer):
-    """One area's figures, as defined in DESIGN 7."""
+    """One area's figures, as defined in docs/architecture.md, "Figures"."""
 
     kode = serializers.CharField()
     nama = serializers.CharField()
@@ -91,18 +91,17 @@ class _StatistikView(APIView):
         params = query.validated_data
         tahun, garis = params.get("tahun") or current_year(), params["garis"]
         seconds = settings.TSLP_DASHBOARD_CACHE_SECONDS
-        key = None
-        if seconds:
-            # Scope first (a 404 is never served from the cache), then the rows under the figures' version.
-            key = cache_key(type(self).__name__, self.scope_key(request, params), tahun, garis)
-            data = local_cache.get(key)
-            if data is not None:
-                return Response(data)
-        rows = self.rows(request, tahun=tahun, garis=garis, params=params)
-        data = self.serializer_class({"data_per": data_as_of(), "results": rows}).data
-        if key is not None and tahun in program_years():  # the dashboards' years only, as their pages
-            local_cache.set(key, data, seconds)
-        return Response(data)
+        # Scope first (a 404 is never served from the cache), then the rows under the figures' version.
+        key = (
+            cache_key(type(self).__name__, self.scope_key(request, params), tahun, garis) if seconds else None
+        )
+
+        def compute():
+            rows = self.rows(request, tahun=tahun, garis=garis, params=params)
+            return self.serializer_class({"data_per": data_as_of(), "results": rows}).data
+
+        # The dashboards' years only are kept, as their pages.
+        return Response(local_cached(key, compute, seconds, keep=lambda _data: tahun in program_years()))
 
     def scope_key(self, request, params) -> str:
         return str(access.kecamatan_ids_for(request.user))
@@ -111,7 +110,7 @@ class _StatistikView(APIView):
 @extend_schema_view(
     get=extend_schema(
         summary="Figures per kecamatan (signed in)",
-        description="Dinsos and pimpinan: every kecamatan; a camat: its own. DESIGN 7 defines the fields.",
+        description="Dinsos and pimpinan: every kecamatan; a camat: its own. The fields are those of the dashboards' figures.",
         parameters=[StatistikQuerySerializer],
         responses=StatistikSerializer,
         tags=["statistik"],

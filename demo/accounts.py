@@ -9,9 +9,9 @@ from django.db import transaction
 from accounts.models import User
 from accounts.services import account_create
 from companies.models import Company
+from demo.registry import registry_file_write
 from poverty_data.models import Household, ImportBatch, Kecamatan
 from poverty_data.services import ImportOptions, households_import
-from poverty_data.synthetic import registry_file_write
 
 DEMO_PASSWORD = "tslp-demo-2026"
 DEMO_KECAMATAN_KODE = "62.11.05"  # Kahayan Hilir, seat of the regency

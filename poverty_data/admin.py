@@ -3,20 +3,15 @@ import re
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from poverty_data.models import Desa, Household, HouseholdChange, ImportBatch, Kecamatan, Member
-from poverty_data.services import errors_workbook_write
-from tslp_portal.admin_mixins import DinsosOnlyAdminMixin, ReadOnlyAdminMixin, dinsos_only
-from tslp_portal.excel import xlsx_response
-from tslp_portal.models import AccessLog
+from tslp_portal.admin_mixins import DinsosOnlyAdminMixin, ReadOnlyAdminMixin
 from tslp_portal.params import ascii_int
-from tslp_portal.privacy import personal_data_response
 
 
 class DesaInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -351,28 +346,6 @@ class ImportBatchAdmin(DinsosOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     def errors_download(self, obj):
         if not obj.errors:
             return "—"
-        url = reverse("admin:poverty_data_importbatch_errors", args=[obj.pk])
+        # The one download of rejected rows (named, logged), the import page's.
+        url = reverse("registry:import_errors", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Download the rejected rows (Excel)"))
-
-    def get_urls(self):
-        custom = [
-            path(
-                "<int:pk>/errors.xlsx",
-                dinsos_only(self.admin_site.admin_view(self.errors_view)),
-                name="poverty_data_importbatch_errors",
-            )
-        ]
-        urls = custom + super().get_urls()
-        return urls
-
-    def errors_view(self, request, pk):
-        batch = get_object_or_404(ImportBatch, pk=pk)
-        response = xlsx_response(b"", f"rejected-rows-{batch.pk}.xlsx")
-        errors_workbook_write(batch.errors, response)
-        return personal_data_response(
-            response,
-            request=request,
-            what=f"rejected rows of import {batch.pk}",
-            rows=len(batch.errors),
-            action=AccessLog.Action.EXPORT,
-        )

@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 
-from accounts.scope import PersonalData, get_visible_or_404, identity_for, scope_of
+from accounts.scope import get_visible_or_404, identity_for
 from poverty_data.models import Desa
 from programs import services
 from programs.filters import ProgramFilter
@@ -192,12 +192,8 @@ class ProgramViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
 
     @staticmethod
     def _check_list_access(user, program: Program) -> None:
-        if scope_of(user).personal_data is PersonalData.NONE:
-            raise PermissionDenied(_("This role sees no personal data."))
-        if program.has_member(user):
-            try:
-                services.company_list_access_check(program=program, user=user)
-            except services.ProgramError as exc:
-                raise PermissionDenied(str(exc)) from exc
-            if services.data_use_acceptance(program=program, user=user) is None:
-                raise PermissionDenied(_("Accept the data-use terms on the beneficiary page first."))
+        access = services.beneficiary_list_access(program=program, user=user)
+        if access.refusal:
+            raise PermissionDenied(access.refusal)
+        if access.terms_needed:
+            raise PermissionDenied(_("Accept the data-use terms on the beneficiary page first."))

@@ -14,7 +14,7 @@ from programs.choices import Assistance, Bentuk, Bidang, Need
 class ProgramQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A draft belongs to its company alone (Dinsos opens it in the back office); every other role
-        sees a program from its submission on (DESIGN 2)."""
+        sees a program from its submission on."""
         scope = scope_of(user)
         if scope.company_id is not None:
             return self.filter(company_id=scope.company_id)

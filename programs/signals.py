@@ -1,4 +1,4 @@
-"""Signals for apps above programs (DESIGN 8a: programs must not import them).
+"""Signals for apps above programs (programs must not import them: docs/architecture.md, "Layers").
 
 The services that change who receives what (confirming beneficiaries, reporting delivery, verifying
 realisation, every status transition) wrap the change in :func:`ledger_change`. Matching writes with

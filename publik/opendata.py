@@ -17,6 +17,7 @@ from dashboards.selectors.shares import largest_remainder
 from programs.models import Program
 from publik import selectors, statistics
 from publik.suppression import SMALL, SMALL_MAX
+from tslp_portal.excel import csv_text
 
 S = Program.Status
 THREE_W_COLUMNS = [
@@ -34,7 +35,6 @@ THREE_W_COLUMNS = [
 ]
 # IATI activity-status: 1 pipeline, 2 implementation, 3 finalisation, 4 closed.
 IATI_STATUS = {S.APPROVED: "1", S.RUNNING: "2", S.COMPLETED: "4"}
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def company_org_id(company) -> str:
@@ -89,21 +89,14 @@ def three_w_rows(programs) -> list[dict]:
     return rows
 
 
-def _csv_text(value) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    # A spreadsheet must never run a company's name as a formula (CSV injection).
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def three_w_csv(rows) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([label for _key, label, _tag in THREE_W_COLUMNS])
     writer.writerow([tag for _key, _label, tag in THREE_W_COLUMNS])
     for row in rows:
-        writer.writerow([_csv_text(row[key]) for key, _label, _tag in THREE_W_COLUMNS])
+        # A spreadsheet must never run a company's name as a formula (CSV injection).
+        writer.writerow([csv_text(row[key]) for key, _label, _tag in THREE_W_COLUMNS])
     return out.getvalue()
 
 

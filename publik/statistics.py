@@ -17,7 +17,7 @@ from dashboards.selectors.version import cache_key
 from poverty_data.models import Desa, Kecamatan
 from programs.models import Beneficiary, Program, ProgramLocation
 from publik import suppression as sc
-from tslp_portal.caching import local_cache
+from tslp_portal.caching import local_cached
 
 COUNT_FIELDS = sc.COUNTS
 ALL_FIELDS = figures.FIELDS
@@ -31,14 +31,7 @@ def current_year() -> int:
 def _cached(key_parts: tuple, compute):
     """``compute()``, kept in the cache under the dashboards' figures version (TSLP_DASHBOARD_CACHE_SECONDS)."""
     seconds = settings.TSLP_DASHBOARD_CACHE_SECONDS
-    if not seconds:
-        return compute()
-    key = cache_key("publik", *key_parts)
-    table = local_cache.get(key)
-    if table is None:
-        table = compute()
-        local_cache.set(key, table, seconds)
-    return table
+    return local_cached(cache_key("publik", *key_parts) if seconds else None, compute, seconds)
 
 
 def publication() -> sc.Publication:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from tslp_portal import numbers
-from tslp_portal.excel import row_cells, xlsx_response
+from tslp_portal.excel import csv_text, row_cells, xlsx_response
 
 FIGURE_COLUMNS = [
     ("kode", _("Code")),
@@ -46,7 +46,6 @@ BIDANG_COLUMNS = [
     ("anggaran", _("Planned (Rp)")),
     ("realisasi", _("Verified realisation (Rp)")),
 ]
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def cell(key: str, value, *, exact: bool = False):
@@ -85,12 +84,7 @@ def csv_download(columns, rows, filename: str) -> HttpResponse:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([str(label) for _key, label in columns])
     for values in rows:
-        writer.writerow([_csv_safe(v) for v in values])
+        writer.writerow([csv_text(v) for v in values])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
-
-
-def _csv_safe(value) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -11,7 +11,7 @@ from dashboards.selectors.figures import DEFAULT_GARIS
 from dashboards.selectors.version import cache_key
 from poverty_data.models import Desa, Kecamatan
 from publik import opendata, selectors, statistics, tables
-from tslp_portal.caching import local_cache
+from tslp_portal.caching import local_cached
 from tslp_portal.params import query_int
 from tslp_portal.shell import render_page
 
@@ -64,11 +64,9 @@ def _page(request, *, title: str, content_template: str, tahun: int, key_parts: 
     per language; the page around it is cached per path and language (``tslp_portal.shell``)."""
     seconds = settings.TSLP_DASHBOARD_CACHE_SECONDS
     key = cache_key("publik-page", *key_parts, get_language()) if seconds else None
-    content = local_cache.get(key) if key is not None else None
-    if content is None:
-        content = render_to_string(content_template, build(_offered_or_404(tahun)))
-        if key is not None:
-            local_cache.set(key, content, seconds)
+    content = local_cached(
+        key, lambda: render_to_string(content_template, build(_offered_or_404(tahun))), seconds
+    )
     return render_page(request, "publik/page.html", page_title=title, content=content, query=("tahun",))
 
 

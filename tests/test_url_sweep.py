@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import Resolver404, resolve
 
 from accounts.models import User
@@ -80,9 +81,25 @@ def crawl(client) -> tuple[dict[str, int], list[str]]:
     return statuses, list(statuses)
 
 
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker):
+    """The demo portal, built once per test process for the personas it walks, in one transaction that is
+    rolled back afterwards; each test runs in a savepoint inside it (what it writes, such as access-log rows,
+    is undone). Under pytest-xdist each of the two workers builds it once and walks its share of the personas
+    in parallel, instead of five builds."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        call_command("seed_demo", "--households", "600", stdout=StringIO())
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", "--households", "600", stdout=StringIO())
+def demo(demo_once, db):
+    pass
 
 
 @pytest.mark.parametrize("username", [None, "perusahaan", "camat", "pimpinan", "dinsos"])

@@ -3,7 +3,7 @@ from django.core.signals import setting_changed
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
-from tslp_portal.caching import local_cache
+from tslp_portal.caching import local_cached
 
 _urls: dict[tuple[str, str], str] = {}
 
@@ -34,7 +34,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
     ]
     if not user.is_authenticated:
         return links
-    if user.is_dinsos or user.is_camat or user.is_pimpinan:
+    if user.may_see_dashboards:
         links.append((_("Dashboard"), _url("dashboards:dashboard")))
     links.append((_("Programs"), _url("programs:list")))
     if user.is_dinsos:
@@ -56,14 +56,13 @@ def _kecamatan_name(user) -> str:
     kecamatan_id = getattr(user, "kecamatan_id", None)
     if kecamatan_id is None:
         return ""
-    key = f"portal:kecamatan-nama:{kecamatan_id}"
-    name = local_cache.get(key)
-    if name is None:
-        # The model through the user's foreign key: tslp_portal imports no app above it (DESIGN 8a).
-        kecamatan = user._meta.get_field("kecamatan").related_model
-        name = kecamatan.objects.filter(pk=kecamatan_id).values_list("nama", flat=True).first() or ""
-        local_cache.set(key, name, KECAMATAN_NAME_SECONDS)
-    return name
+    # The model through the user's foreign key: tslp_portal imports no app above it.
+    kecamatan = user._meta.get_field("kecamatan").related_model
+    return local_cached(
+        f"portal:kecamatan-nama:{kecamatan_id}",
+        lambda: kecamatan.objects.filter(pk=kecamatan_id).values_list("nama", flat=True).first() or "",
+        KECAMATAN_NAME_SECONDS,
+    )
 
 
 def portal(request):

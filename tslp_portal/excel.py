@@ -8,10 +8,12 @@ shows exactly as typed, and Excel keeps it as text when the cell is edited. Char
 
 - :func:`cell_set` writes one cell of an ordinary worksheet;
 - :func:`row_cells` builds a row for a write-only worksheet (large exports);
+- :func:`csv_text` is the same guard for a CSV cell (a quote before text Excel would run);
 - :func:`workbook_bytes` / :func:`xlsx_response` neutralise every cell once more before saving, so an
   exporter that wrote ``sheet.cell(value=...)`` directly is covered too.
 """
 
+from decimal import Decimal
 from io import BytesIO
 
 from django.http import HttpResponse
@@ -26,6 +28,17 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 
 def _risky(text: str) -> bool:
     return bool(text) and (text.startswith(FORMULA_STARTS) or ord(text[0]) < 32 or text[0] == "\x7f")
+
+
+def csv_text(value) -> str:
+    """``value`` as a CSV cell that a spreadsheet shows as typed: None is empty, numbers stay numbers, and text
+    that would start a formula (or starts with a control character) gets Excel's quote prefix."""
+    if value is None:
+        return ""
+    text = str(value)
+    if isinstance(value, int | float | Decimal):
+        return text
+    return "'" + text if _risky(text) else text
 
 
 def text_clean(value):

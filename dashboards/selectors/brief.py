@@ -1,10 +1,10 @@
-"""The written brief of a kecamatan: sentences built from the figures, no filler (DESIGN 7)."""
+"""The written brief of a kecamatan: sentences built from the figures, no filler."""
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dashboards.selectors import dashboard as d
+from dashboards.selectors import dashboard
 from dashboards.selectors.figures import kecamatan_figures
 from dashboards.tables import cell_text
 from poverty_data.models import Desa, Kecamatan
@@ -63,18 +63,18 @@ def brief_paragraphs(kecamatan: Kecamatan, page: dict, *, tahun: int, garis: int
     gaps = [r for r in page["desa_rows"] if r["kesenjangan"] > 0][:3]
     if gaps:
         ids = dict(Desa.objects.filter(kode__in=[r["kode"] for r in gaps]).values_list("kode", "pk"))
-        unmet = d.needs(Q(pk__in=ids.values()), garis=garis, tahun=tahun)
+        unmet = dashboard.needs(Q(pk__in=ids.values()), garis=garis, tahun=tahun)
         parts = []
         for row in gaps:
             counts = unmet.get(ids[row["kode"]], {})
-            need = max(d.NEEDS, key=lambda field: counts.get(field, 0))
+            need = max(dashboard.NEEDS, key=lambda field: counts.get(field, 0))
             if counts.get(need):
                 parts.append(
                     _("%(nama)s (%(gap)s, most often %(need)s: %(count)s)")
                     % {
                         "nama": row["nama"],
                         "gap": _n(row["kesenjangan"]),
-                        "need": d.NEEDS[need],
+                        "need": dashboard.NEEDS[need],
                         "count": _n(counts[need]),
                     }
                 )

@@ -1,4 +1,4 @@
-"""The figures of DESIGN 7, computed in one place for every page, export, brief, map and API response.
+"""The figures (docs/architecture.md, "Figures"), computed in one place for every page, export, brief, map and API response.
 
 For an area (desa, kecamatan, regency), a budget year ``tahun`` and a poverty line ``garis`` (desil ≤ garis):
 

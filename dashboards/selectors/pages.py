@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dashboards import tables as t
-from dashboards.selectors import dashboard as d
+from dashboards import tables
+from dashboards.selectors import dashboard
 from dashboards.selectors.figures import data_as_of, desa_figures, kecamatan_figures, regency_figures
 from poverty_data.models import Desa, Kecamatan
 from programs.models import Bidang
@@ -60,10 +60,10 @@ def kecamatan_page(kecamatan: Kecamatan, *, tahun: int, garis: int) -> dict:
     desa_rows = _gap_first(desa_figures(kecamatan=kecamatan, tahun=tahun, garis=garis))
     for desa in desa_rows:
         desa["url"] = reverse("dashboards:desa", args=[desa["kode"]])
-    programs = d.area_programs(area, tahun=None)
+    programs = dashboard.area_programs(area, tahun=None)
     this_year = [p for p in programs if p["tahun"] == tahun]
-    bidang = d.by_bidang(this_year)
-    trend = d.trend(area, garis=garis, programs_all_years=programs)
+    bidang = dashboard.by_bidang(this_year)
+    trend = dashboard.trend(area, garis=garis, programs_all_years=programs)
     boundaries = Desa.objects.filter(area).values("kode", "nama", "boundary")
     return {
         "figures": row,
@@ -72,40 +72,42 @@ def kecamatan_page(kecamatan: Kecamatan, *, tahun: int, garis: int) -> dict:
         "kecamatan_count": len(all_kecamatan),
         "desa_rows": desa_rows,
         "programs": this_year,
-        "status_counts": d.by_status(this_year),
+        "status_counts": dashboard.by_status(this_year),
         "overdue": [p for p in programs if p["overdue"]],
         "bidang": bidang,
         "trend": trend,
         "map": {"features": _features(boundaries, {r["kode"]: r for r in desa_rows}, "dashboards:desa")},
         "charts": _charts(bidang, trend),
         "tables": {
-            "desa": t.Table("desa", _("Desa"), t.figure_columns(_("Desa")), desa_rows),
-            "program": t.Table("program", _("Programs"), t.PROGRAM_COLUMNS, this_year),
-            "bidang": t.Table("bidang", _("Per bidang"), t.BIDANG_COLUMNS, bidang, caption=KECAMATAN_SHARE),
-            "tren": t.Table("tren", _("Trend"), t.TREND_COLUMNS, trend, caption=KECAMATAN_SHARE),
+            "desa": tables.Table("desa", _("Desa"), tables.figure_columns(_("Desa")), desa_rows),
+            "program": tables.Table("program", _("Programs"), tables.PROGRAM_COLUMNS, this_year),
+            "bidang": tables.Table(
+                "bidang", _("Per bidang"), tables.BIDANG_COLUMNS, bidang, caption=KECAMATAN_SHARE
+            ),
+            "tren": tables.Table("tren", _("Trend"), tables.TREND_COLUMNS, trend, caption=KECAMATAN_SHARE),
         },
         "data_per": data_as_of(),
     }
 
 
 def regency_page(*, tahun: int, garis: int) -> dict:
-    area = d.regency_area()
+    area = dashboard.regency_area()
     kecamatan_rows = _gap_first(kecamatan_figures(tahun=tahun, garis=garis))
     for row in kecamatan_rows:
         row["url"] = reverse("dashboards:kecamatan", args=[row["kode"]])
-    programs = d.area_programs(area, tahun=None)
+    programs = dashboard.area_programs(area, tahun=None)
     this_year = [p for p in programs if p["tahun"] == tahun]
-    bidang = d.by_bidang(this_year)
-    trend = d.trend(area, garis=garis, programs_all_years=programs)
-    companies = d.by_company(this_year)
-    fairness = d.fairness(garis=garis)
+    bidang = dashboard.by_bidang(this_year)
+    trend = dashboard.trend(area, garis=garis, programs_all_years=programs)
+    companies = dashboard.by_company(this_year)
+    fairness = dashboard.fairness(garis=garis)
     boundaries = Kecamatan.objects.filter(kabupaten_kode=settings.TSLP_KABUPATEN_KODE).values(
         "kode", "nama", "boundary"
     )
     return {
         "figures": regency_figures(tahun=tahun, garis=garis),
         "kecamatan_rows": kecamatan_rows,
-        "status_counts": d.by_status(this_year),
+        "status_counts": dashboard.by_status(this_year),
         "overdue": [p for p in programs if p["overdue"]],
         "bidang": bidang,
         "trend": trend,
@@ -114,13 +116,13 @@ def regency_page(*, tahun: int, garis: int) -> dict:
         },
         "charts": _charts(bidang, trend),
         "tables": {
-            "kecamatan": t.Table(
-                "kecamatan", _("Kecamatan"), t.figure_columns(_("Kecamatan")), kecamatan_rows
+            "kecamatan": tables.Table(
+                "kecamatan", _("Kecamatan"), tables.figure_columns(_("Kecamatan")), kecamatan_rows
             ),
-            "perusahaan": t.Table("perusahaan", _("Companies"), t.COMPANY_COLUMNS, companies),
-            "bidang": t.Table("bidang", _("Per bidang"), t.BIDANG_COLUMNS, bidang),
-            "tren": t.Table("tren", _("Trend"), t.TREND_COLUMNS, trend),
-            "pemerataan": t.Table("pemerataan", _("Fairness"), t.FAIRNESS_COLUMNS, fairness),
+            "perusahaan": tables.Table("perusahaan", _("Companies"), tables.COMPANY_COLUMNS, companies),
+            "bidang": tables.Table("bidang", _("Per bidang"), tables.BIDANG_COLUMNS, bidang),
+            "tren": tables.Table("tren", _("Trend"), tables.TREND_COLUMNS, trend),
+            "pemerataan": tables.Table("pemerataan", _("Fairness"), tables.FAIRNESS_COLUMNS, fairness),
         },
         "data_per": data_as_of(),
     }
@@ -133,13 +135,13 @@ def desa_page(desa: Desa, *, tahun: int, garis: int) -> dict:
         for r in desa_figures(kecamatan=desa.kecamatan_id, tahun=tahun, garis=garis)
         if r["kode"] == desa.kode
     )
-    programs = d.area_programs(area, tahun=tahun)
+    programs = dashboard.area_programs(area, tahun=tahun)
     served = {p["bidang"] for p in programs if p["counted"]}
-    all_needs = d.needs(area, garis=garis).get(desa.pk, {})
-    unmet = d.needs(area, garis=garis, tahun=tahun).get(desa.pk, {})
+    all_needs = dashboard.needs(area, garis=garis).get(desa.pk, {})
+    unmet = dashboard.needs(area, garis=garis, tahun=tahun).get(desa.pk, {})
     need_rows = [
         {"label": label, "keluarga": all_needs.get(field, 0), "belum": unmet.get(field, 0)}
-        for field, label in d.NEEDS.items()
+        for field, label in dashboard.NEEDS.items()
     ]
     return {
         "figures": row,
@@ -148,10 +150,10 @@ def desa_page(desa: Desa, *, tahun: int, garis: int) -> dict:
         "bidang_not_served": [label for value, label in Bidang.choices if value not in served],
         "needs": need_rows,
         "tables": {
-            "program": t.Table(
+            "program": tables.Table(
                 "program",
                 _("Programs"),
-                t.DESA_PROGRAM_COLUMNS,
+                tables.DESA_PROGRAM_COLUMNS,
                 programs,
                 caption=_(
                     "Budget and realisation are the whole program's. A program in several desa gives this desa "
@@ -159,7 +161,9 @@ def desa_page(desa: Desa, *, tahun: int, garis: int) -> dict:
                     "(evenly while none are reported)."
                 ),
             ),
-            "kebutuhan": t.Table("kebutuhan", _("Needs of poor families"), t.NEEDS_COLUMNS, need_rows),
+            "kebutuhan": tables.Table(
+                "kebutuhan", _("Needs of poor families"), tables.NEEDS_COLUMNS, need_rows
+            ),
         },
         "data_per": data_as_of(),
     }

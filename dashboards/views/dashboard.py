@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from dashboards import access
-from dashboards.selectors import dashboard as d
+from dashboards.selectors import dashboard as dashboard_selectors
 from dashboards.selectors import pages
 from dashboards.selectors.brief import brief_paragraphs
 from dashboards.selectors.version import cache_key
 from dashboards.tables import as_of_text, tables_xlsx
-from tslp_portal.caching import local_cache
+from tslp_portal.caching import local_cached
 from tslp_portal.params import query_int
 from tslp_portal.shell import render_page
 
@@ -86,17 +86,18 @@ class DashboardView(LoginRequiredMixin, View):
                 request.user.role,
                 request.user.is_staff,
             )
-            cached = local_cache.get(key)
-            if cached is not None:
-                page_title, content = cached
-                return render_page(request, self.template_name, page_title=page_title, content=content)
-        area_name, context = self.full_context(request, tahun=tahun, garis=garis, **kwargs)
-        content = render_to_string(self.content_template, context, request)
-        # Only the years the year selector offers are kept: any other year in the URL is shown, never cached,
-        # so that no one can fill the cache with years and push the dashboards people use out of it.
-        offered = tahun in context["years"]
-        if key is not None and offered:
-            local_cache.set(key, (area_name, content), seconds)
+
+        def compute():
+            area_name, context = self.full_context(request, tahun=tahun, garis=garis, **kwargs)
+            # Only the years the year selector offers are kept: any other year in the URL is shown, never
+            # cached, so that no one can fill the cache with years and push the dashboards people use out.
+            return (
+                area_name,
+                render_to_string(self.content_template, context, request),
+                tahun in context["years"],
+            )
+
+        area_name, content, offered = local_cached(key, compute, seconds, keep=lambda page: page[2])
         return render_page(request, self.template_name, page_title=area_name, content=content, cache=offered)
 
     def area_key(self, request, **kwargs) -> str:
@@ -107,7 +108,7 @@ class DashboardView(LoginRequiredMixin, View):
         context.update(
             tahun=tahun,
             garis=garis,
-            years=d.program_years(),
+            years=dashboard_selectors.program_years(),
             garis_choices=range(1, 11),
             area_name=area_name,
             data_per_text=as_of_text(context["data_per"]),

@@ -1,6 +1,8 @@
 """Each role's home page: what to look at or do now. Camat and pimpinan land on their dashboard."""
 
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from dashboards.selectors.home import company_todo, dinsos_todo
@@ -13,6 +15,32 @@ HOME_TEMPLATES = {
 }
 
 
+def dinsos_todo_cards(todo: dict) -> list[dict]:
+    """What needs Dinsos now, one card each: the count and the list where it is dealt with."""
+    return [
+        {
+            "href": reverse("admin:programs_program_changelist") + "?status__exact=submitted",
+            "count": todo["review"],
+            "label": _("programs to review"),
+        },
+        {
+            "href": reverse("admin:programs_realisationreport_changelist") + "?state__exact=submitted",
+            "count": todo["reports"],
+            "label": _("realisation reports to verify"),
+        },
+        {
+            "href": reverse("admin:companies_company_changelist") + "?status__exact=pending",
+            "count": todo["companies"],
+            "label": _("companies to verify"),
+        },
+        {
+            "href": reverse("programs:overdue"),
+            "count": todo["overdue"],
+            "label": _("programs with an overdue report"),
+        },
+    ]
+
+
 def home(request):
     """The public landing page, or the signed-in user's home for their role."""
     user = request.user
@@ -23,8 +51,10 @@ def home(request):
         }
         return render(request, "dashboards/home/landing.html", context)
     if user.is_dinsos:
-        return render(request, HOME_TEMPLATES[User.Role.DINSOS], {"todo": dinsos_todo()})
-    if user.is_camat or user.is_pimpinan:
+        todo = dinsos_todo()
+        context = {"todo": todo, "todo_cards": dinsos_todo_cards(todo)}
+        return render(request, HOME_TEMPLATES[User.Role.DINSOS], context)
+    if user.may_see_dashboards:
         return HomeDashboardView.as_view()(request)
     context = {"todo": company_todo(user)} if user.is_company_member else {}
     return render(request, HOME_TEMPLATES[User.Role.PERUSAHAAN], context)

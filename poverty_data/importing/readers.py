@@ -2,7 +2,7 @@
 
 Both readers yield ``(row_number, [cell text, ...])`` and never hold the sheet in memory. The .xlsx reader
 does not use an XML parser on the sheet: it scans the unzipped XML with regular expressions (measured ~10x
-faster than openpyxl read-only, see PERF_FACTS.md), never resolves entities and refuses any DOCTYPE, and
+faster than openpyxl read-only; `make bench` prints the ratio), never resolves entities and refuses any DOCTYPE, and
 checks the zip's declared sizes before unpacking anything.
 """
 

@@ -1,4 +1,4 @@
-"""Back office for sharing by-name data: PKS records and the acceptances of the data-use terms (issue 5)."""
+"""Back office for sharing by-name data: PKS records and the acceptances of the data-use terms."""
 
 from django import forms
 from django.contrib import admin

@@ -86,7 +86,7 @@ class HouseholdLedgerInline(ReadOnlyAdminMixin, admin.TabularInline):
         return numbers.rupiah(obj.delivered_value)
 
 
-# poverty_data does not know programs (DESIGN 8a): programs registers the household admin again, as a
+# poverty_data does not know programs (docs/architecture.md, "Layers"): programs registers the household admin again, as a
 # subclass of poverty_data's that adds the ledger.
 admin.site.unregister(Household)
 

@@ -1,4 +1,4 @@
-"""Realisation reports in the back office: Dinsos verifies them, one by one or in bulk (issue 5)."""
+"""Realisation reports in the back office: Dinsos verifies them, one by one or in bulk."""
 
 from django.contrib import admin, messages
 from django.urls import reverse

@@ -4,19 +4,14 @@ from programs.services.delivery import (  # noqa: F401
     TERMS_VERSION,
     DeliveryError,
     DeliveryRow,
+    ListAccess,
     agreement_in_force,
     beneficiaries_report_delivery,
-    company_list_access_check,
+    beneficiary_list_access,
     data_use_accept,
     data_use_acceptance,
 )
-from programs.services.realisation import (  # noqa: F401
-    program_remind,
-    realisation_return,
-    realisation_submit,
-    realisation_verify,
-)
-from programs.services.workflow import (  # noqa: F401
+from programs.services.program import (  # noqa: F401
     DINSOS_DECISIONS,
     TRANSITIONS,
     ProgramError,
@@ -33,4 +28,10 @@ from programs.services.workflow import (  # noqa: F401
     program_submit,
     program_transition,
     program_withdraw,
+)
+from programs.services.realisation import (  # noqa: F401
+    program_remind,
+    realisation_return,
+    realisation_submit,
+    realisation_verify,
 )

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.scope import PersonalData, scope_of
 from programs.models import Beneficiary, DataSharingAgreement, DataUseAcceptance, Program, ProgramEvent
-from programs.services.workflow import ProgramError, program_event_record
+from programs.services.program import ProgramError, program_event_record
 from programs.signals import ledger_change
 
 # Raise when the wording of the terms changes: everyone accepts the new version before the next access.
@@ -101,9 +102,54 @@ def data_use_accept(*, program: Program, actor: User) -> DataUseAcceptance:
     return acceptance
 
 
-def company_list_access_check(*, program: Program, user: User) -> DataSharingAgreement:
-    """Raise :class:`ProgramError` unless the company member may open the list now (terms aside)."""
-    return _check_company_access(program, user)
+@dataclass(frozen=True)
+class ListAccess:
+    """Whether ``user`` may open ``program``'s beneficiary list now, and if not, why.
+
+    ``refusal`` is the message for a user the rule turns away (empty when the list may open);
+    ``terms_needed`` is set for a company member who may open the list once they accept the data-use terms;
+    ``ended`` for a company member whose program no longer runs (the delivery records stay with Dinsos).
+    """
+
+    sees_names: bool
+    is_member: bool
+    ended: bool = False
+    refusal: str = ""
+    terms_needed: bool = False
+    agreement: DataSharingAgreement | None = None
+
+    @property
+    def open(self) -> bool:
+        return not self.refusal and not self.terms_needed
+
+    @property
+    def worth_linking(self) -> bool:
+        """A link to the list leads somewhere useful: the list, the terms, or why the PKS is missing. A
+        company whose program stopped running is told so in place instead."""
+        return self.sees_names and not self.ended
+
+
+def beneficiary_list_access(*, program: Program, user: User) -> ListAccess:
+    """The one rule for who sees a program's beneficiary list (the pages, the download, the API, the panel).
+
+    The caller has already fetched ``program`` through ``visible_to`` (outside one's scope is 404). Within
+    it: Dinsos sees the list whole, a camat its kecamatan's households masked; a role that sees no personal
+    data (pimpinan, an unverified company) is refused; a company member only while the program runs, under a
+    PKS in force, after accepting the current data-use terms.
+    """
+    sees_names = scope_of(user).personal_data is not PersonalData.NONE
+    is_member = program.has_member(user)
+    ended = is_member and program.status != Program.Status.RUNNING
+    if not sees_names:
+        return ListAccess(sees_names, is_member, ended, refusal=_("This role sees no personal data."))
+    if not is_member:
+        return ListAccess(sees_names, is_member)
+    try:
+        agreement = _check_company_access(program, user)
+    except ProgramError as exc:
+        return ListAccess(sees_names, is_member, ended, refusal=str(exc))
+    terms_needed = data_use_acceptance(program=program, user=user) is None
+    return ListAccess(sees_names, is_member, terms_needed=terms_needed, agreement=agreement)
 
 
 def _validate(row: DeliveryRow, beneficiary: Beneficiary | None, today: datetime.date) -> None:
@@ -200,9 +246,10 @@ __all__ = [
     "TERMS_VERSION",
     "DeliveryError",
     "DeliveryRow",
+    "ListAccess",
     "agreement_in_force",
     "beneficiaries_report_delivery",
-    "company_list_access_check",
+    "beneficiary_list_access",
     "data_use_accept",
     "data_use_acceptance",
     "delivery_rows_check",

@@ -1,4 +1,4 @@
-"""Matching approved programs to households of the registry (DESIGN §6): propose, add, remove, confirm.
+"""Matching approved programs to households of the registry (docs/architecture.md, "Matching and double assistance"): propose, add, remove, confirm.
 
 Who may be proposed is read in ``programs.selectors.matching``; here the list is written. Order: desil, most
 needs, least CSR so far, then a reproducible tie-break.
@@ -22,7 +22,7 @@ from programs.selectors.matching import (
     household_candidates,
     household_rule_breaks,
 )
-from programs.services.workflow import ProgramError, program_event_record, program_transition
+from programs.services.program import ProgramError, program_event_record, program_transition
 from programs.signals import ledger_change
 from tslp_portal.privacy import mask_identity
 

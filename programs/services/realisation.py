@@ -11,12 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from companies.services import company_recipients, dinsos_recipients
 from programs.models import Program, ProgramEvent, RealisationDocument, RealisationReport
 from programs.selectors.realisation import programs_overdue
-from programs.services.workflow import (
+from programs.services.program import (
     ProgramError,
-    company_recipients,
-    dinsos_recipients,
     program_event_record,
     program_mail_queue,
     program_transition,
@@ -143,7 +142,7 @@ def realisation_return(*, report: RealisationReport, actor: User, note: str) -> 
     program_mail_queue(
         program=program,
         event=event,
-        recipients=company_recipients(program),
+        recipients=company_recipients(program.company),
         template="decision",
         url_name="programs:detail",
     )
@@ -168,7 +167,7 @@ def program_remind(*, program: Program, actor: User) -> ProgramEvent:
     program_mail_queue(
         program=program,
         event=event,
-        recipients=company_recipients(program),
+        recipients=company_recipients(program.company),
         template="reminder",
         url_name="programs:realisation_create",
     )

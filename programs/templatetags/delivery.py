@@ -2,10 +2,9 @@
 
 from django import template
 
-from accounts.scope import PersonalData, scope_of
 from programs.models import Program
 from programs.selectors import delivery as selectors
-from programs.services import program_actions
+from programs.services import beneficiary_list_access, program_actions
 
 register = template.Library()
 
@@ -15,16 +14,14 @@ PANEL_STATUSES = {Program.Status.RUNNING, Program.Status.COMPLETED, Program.Stat
 @register.inclusion_tag("programs/includes/delivery_panel_body.html", takes_context=True)
 def delivery_panel(context, program: Program) -> dict:
     user = context["request"].user
-    is_member = program.has_member(user)
-    sees_names = scope_of(user).personal_data is not PersonalData.NONE
-    running = program.status == Program.Status.RUNNING
+    access = beneficiary_list_access(program=program, user=user)
     return {
         "program": program,
         "show": program.status in PANEL_STATUSES,
-        "is_member": is_member,
-        "running": running,
-        "can_open_list": sees_names and (running or not is_member),
-        "access_ended": is_member and not running,
+        "is_member": access.is_member,
+        "running": program.status == Program.Status.RUNNING,
+        "can_open_list": access.worth_linking,
+        "access_ended": access.ended,
         "can_report": "report" in program_actions(program, user),
         "totals": selectors.delivery_totals(program=program),  # counts, not personal data: pimpinan too
         "reports": program.reports.select_related("submitted_by").order_by("-submitted_at"),

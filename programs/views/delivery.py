@@ -1,9 +1,8 @@
-"""The beneficiary list of a running program and the company's delivery report (issue 5).
+"""The beneficiary list of a running program and the company's delivery report.
 
-Who sees a program's beneficiary list: the company while the program runs, after accepting the data-use
-terms under a valid PKS (masked); the camat of the kecamatan, read-only and masked, only its own households;
-Dinsos, unmasked. Pimpinan sees no names (403); everyone else outside the program's scope gets 404. Every
-rendering or download of the list writes one access-log row.
+Who sees a program's beneficiary list is :func:`programs.services.delivery.beneficiary_list_access`; outside
+the program's scope is 404, a role that sees no names 403. Every rendering or download of the list writes one
+access-log row.
 """
 
 from django.contrib import messages
@@ -60,23 +59,20 @@ class ListAccessMixin(LoginRequiredMixin):
         self.program = get_visible_or_404(
             Program.objects.select_related("company"), request.user, pk=kwargs["pk"]
         )
-        if scope_of(request.user).personal_data is PersonalData.NONE:
+        access = services.beneficiary_list_access(program=self.program, user=request.user)
+        self.is_member = access.is_member
+        self.agreement = access.agreement
+        if not access.sees_names:
             raise PermissionDenied
-        self.is_member = self.program.has_member(request.user)
-        self.agreement = None
-        if self.is_member:
-            try:
-                self.agreement = services.company_list_access_check(program=self.program, user=request.user)
-            except services.ProgramError as exc:
-                return render(
-                    request,
-                    "programs/delivery/unavailable.html",
-                    {"program": self.program, "reason": str(exc)},
-                    status=403,
-                )
-            acceptance = services.data_use_acceptance(program=self.program, user=request.user)
-            if self.needs_terms and acceptance is None:
-                return redirect("programs:terms", pk=self.program.pk)
+        if access.refusal:
+            return render(
+                request,
+                "programs/delivery/unavailable.html",
+                {"program": self.program, "reason": access.refusal},
+                status=403,
+            )
+        if self.needs_terms and access.terms_needed:
+            return redirect("programs:terms", pk=self.program.pk)
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property

@@ -1,4 +1,4 @@
-"""The realisation loop: the company reports, Dinsos verifies or returns; the overdue list (issue 5)."""
+"""The realisation loop: the company reports, Dinsos verifies or returns; the overdue list."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin

@@ -1,5 +1,6 @@
 import pytest
 from django.http import Http404
+from django.urls import reverse
 
 from accounts.scope import PersonalData, filter_by_kecamatan, get_visible_or_404, scope_of
 from companies.models import Company
@@ -49,3 +50,18 @@ def test_regency_roles_see_every_company_and_anonymous_none(personas, company, o
     assert Company.objects.visible_to(personas["dinsos"]).count() == 2
     assert Company.objects.visible_to(personas["pimpinan"]).count() == 2
     assert Company.objects.visible_to(None).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [("dinsos", True), ("pimpinan", True), ("camat", True), ("owner", False), ("editor", False)],
+)
+def test_one_rule_decides_who_sees_dashboards_and_the_navigation_follows_it(client, personas, persona, sees):
+    user = personas[persona]
+    assert scope_of(user).sees_dashboards is sees
+    assert user.may_see_dashboards is sees
+    client.force_login(user)
+    response = client.get(reverse("programs:list"))
+    assert response.status_code == 200
+    links = [url for _label, url in response.context["nav_links"]]
+    assert (reverse("dashboards:dashboard") in links) is sees

@@ -1,4 +1,4 @@
-"""Issue 5 in a browser: Dinsos matches and confirms; the company accepts the terms, downloads the list,
+"""Delivery in a browser: Dinsos matches and confirms; the company accepts the terms, downloads the list,
 reports delivery and the final report; Dinsos verifies; the household ledger shows the delivery."""
 
 import datetime

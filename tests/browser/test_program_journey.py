@@ -1,4 +1,4 @@
-"""The whole journey of issue 3: registration, verification, submission, revision, approval."""
+"""The whole journey of a program: registration, verification, submission, revision, approval."""
 
 import datetime
 

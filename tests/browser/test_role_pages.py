@@ -26,7 +26,7 @@ MAX_PAGES = 45
 SKIPPED_PREFIXES = ("/akun/logout/", "/i18n/", "/__errors/", "/static/", "/media/", "/api/", "/admin/logout/")
 SKIPPED_SUFFIXES = (".xlsx", ".csv", ".json", ".xml", ".pdf")
 # Dinsos works at a desk, in the back office above all: its pages are checked for accessibility at both
-# widths, and the sideways-scrolling check applies to every other role (issue: "any page a non-Dinsos role uses").
+# widths, and the sideways-scrolling check applies to every other role (any page a non-Dinsos role uses).
 PHONE_EXEMPT_PREFIXES = ("/admin/",)
 
 

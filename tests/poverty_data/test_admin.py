@@ -193,12 +193,15 @@ def test_households_cannot_be_added_changed_or_deleted_in_the_admin(dinsos, logi
     assert response.status_code == 403
 
 
-def test_rejected_rows_download_as_excel_and_the_export_is_logged(dinsos, login):
+def test_the_admin_links_to_the_one_rejected_rows_download(dinsos, login):
     batch = ImportBatchFactory(errors=[[5, "desil", "x", "Desil must be a number"]])
+    client = login(dinsos)
 
-    response = login(dinsos).get(reverse("admin:poverty_data_importbatch_errors", args=[batch.pk]))
+    page = client.get(reverse("admin:poverty_data_importbatch_change", args=[batch.pk])).content.decode()
 
-    assert response.status_code == 200
+    download = reverse("registry:import_errors", args=[batch.pk])
+    assert f'href="{download}"' in page
+    response = client.get(download)
     assert response.content[:2] == b"PK"
     assert AccessLog.objects.get().action == AccessLog.Action.EXPORT
 
@@ -206,9 +209,7 @@ def test_rejected_rows_download_as_excel_and_the_export_is_logged(dinsos, login)
 def test_rejected_rows_download_is_forbidden_for_a_camat(camat, login, wilayah):
     batch = ImportBatchFactory(errors=[[5, "desil", "x", "bad"]])
 
-    assert (
-        login(camat).get(reverse("admin:poverty_data_importbatch_errors", args=[batch.pk])).status_code == 403
-    )
+    assert login(camat).get(reverse("registry:import_errors", args=[batch.pk])).status_code == 403
 
 
 def test_access_log_is_readable_by_dinsos_and_append_only(dinsos, login):

@@ -11,8 +11,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from demo.registry import registry_file_write
 from poverty_data.models import Household, HouseholdChange, ImportBatch
-from poverty_data.synthetic import registry_file_write
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -120,6 +120,6 @@ import os, sys
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tslp_portal.settings")
 import django
 django.setup()
-from poverty_data.synthetic import registry_file_write
+from demo.registry import registry_file_write
 registry_file_write(sys.argv[1], shape="dtsen", count=60_000, fast=True)
 """

@@ -1,4 +1,4 @@
-"""Access findings of the security review (issue 10): suspended companies, drafts, reports of idle programs."""
+"""Access findings of the security review: suspended companies, drafts, reports of idle programs."""
 
 import pytest
 from django.urls import reverse

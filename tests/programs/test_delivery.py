@@ -1,4 +1,4 @@
-"""The beneficiary list and delivery page of a running program, per persona (issue 5)."""
+"""The beneficiary list and delivery page of a running program, per persona."""
 
 import datetime
 import io

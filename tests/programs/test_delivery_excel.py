@@ -1,4 +1,4 @@
-"""The beneficiary list as Excel: download, fill in, upload back; hostile files refused (issue 5)."""
+"""The beneficiary list as Excel: download, fill in, upload back; hostile files refused."""
 
 import datetime
 import io

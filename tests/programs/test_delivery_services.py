@@ -1,4 +1,4 @@
-"""Delivery services: PKS, data-use terms and the all-or-nothing delivery report (issue 5)."""
+"""Delivery services: PKS, data-use terms and the all-or-nothing delivery report."""
 
 import datetime
 
@@ -119,3 +119,34 @@ def test_delivery_cannot_be_reported_once_the_program_is_completed(program, owne
 )
 def test_beneficiaries_visible_to_each_persona(program, personas, persona, expected):
     assert Beneficiary.objects.visible_to(personas[persona]).filter(program=program).count() == expected
+
+
+# --- who sees the list: one rule for the pages, the download, the API and the panel ----------------------
+
+
+def test_list_access_per_persona(program, owner, camat, dinsos, pimpinan, pks):
+    assert delivery.beneficiary_list_access(program=program, user=dinsos).open
+    assert delivery.beneficiary_list_access(program=program, user=camat).open
+    refused = delivery.beneficiary_list_access(program=program, user=pimpinan)
+    assert not refused.open and not refused.worth_linking
+    assert refused.refusal == "Peran ini tidak melihat data pribadi."
+    member = delivery.beneficiary_list_access(program=program, user=owner)
+    assert member.terms_needed and not member.open and member.worth_linking
+    assert member.agreement == pks
+    delivery.data_use_accept(program=program, actor=owner)
+    assert delivery.beneficiary_list_access(program=program, user=owner).open
+
+
+def test_list_access_refuses_a_company_without_a_pks(program, owner):
+    access = delivery.beneficiary_list_access(program=program, user=owner)
+    assert not access.open and "PKS" in access.refusal
+    assert access.worth_linking and not access.ended
+
+
+def test_list_access_ends_for_the_company_when_the_program_stops(program, owner, dinsos, accepted):
+    program.status = S.COMPLETED
+    program.save(update_fields=["status"])
+    company = delivery.beneficiary_list_access(program=program, user=owner)
+    assert company.ended and not company.open and not company.worth_linking
+    assert "selama program berjalan" in company.refusal
+    assert delivery.beneficiary_list_access(program=program, user=dinsos).open

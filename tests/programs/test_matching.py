@@ -359,8 +359,8 @@ def test_confirming_goes_through_the_transition_table(approved, dinsos, make_hou
 def test_preview_counts_in_one_query_over_a_literal_list_of_desa(
     approved, make_household, django_assert_max_num_queries
 ):
-    """A subquery on program locations makes PostgreSQL scan every household (PERF_FACTS: about 5 times
-    slower); four separate counts read the desa's households four times."""
+    """A subquery on program locations makes PostgreSQL scan every household (about 5 times slower at
+    a million households, `make bench-matching`); four separate counts read the desa's households four times."""
     make_household(desil=1)
     with django_assert_max_num_queries(3) as captured:
         targeting_preview(program=approved)

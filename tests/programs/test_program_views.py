@@ -91,7 +91,7 @@ EDIT_STATUS = {
     "owner": 200,
     "editor": 200,
     "other_company": 404,
-    # A draft belongs to its company alone (DESIGN 2); Dinsos opens it in the back office.
+    # A draft belongs to its company alone; Dinsos opens it in the back office.
     "dinsos": 404,
     "camat": 404,
     "other_camat": 404,

