@@ -1,0 +1,76 @@
+"""The coverage of the register for a budget year: who has a plan and a report, per sector and kecamatan."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from cycle.models import ObligatedCompany
+from cycle.selectors.compliance import MISSING, Compliance, compliance_by_company
+
+
+@dataclass
+class Group:
+    name: str
+    obligated: int = 0
+    with_plan: int = 0
+    with_report: int = 0
+
+    @property
+    def plan_share(self) -> float | None:
+        return self.with_plan / self.obligated if self.obligated else None
+
+    @property
+    def report_share(self) -> float | None:
+        return self.with_report / self.obligated if self.obligated else None
+
+
+@dataclass
+class Coverage:
+    tahun: int
+    total: Group
+    by_sector: list[Group] = field(default_factory=list)
+    by_kecamatan: list[Group] = field(default_factory=list)
+    rows: list[tuple[ObligatedCompany, Compliance]] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[tuple[ObligatedCompany, Compliance]]:
+        return [(e, c) for e, c in self.rows if c.plan == MISSING or c.report == MISSING]
+
+
+def sector_name(sector: str) -> str:
+    """The group a sector is counted in: its words as given, or the KBLI's two-digit division."""
+    sector = (sector or "").strip()
+    if sector[:5].isdigit():
+        return _("KBLI %(code)s") % {"code": sector[:2]}
+    return sector.capitalize() or _("Not stated")
+
+
+def coverage(*, tahun: int, today: datetime.date | None = None) -> Coverage:
+    """Every obligated entry with its compliance and the shares per sector and kecamatan."""
+    entries = ObligatedCompany.objects.obligated()
+    compliance = compliance_by_company(tahun=tahun, today=today, entries=entries)
+    total = Group(_("Whole regency"))
+    sectors: dict[str, Group] = {}
+    kecamatan: dict[str, Group] = {}
+    rows = []
+    for entry in entries.select_related("kecamatan").order_by("name", "pk"):
+        item = compliance[entry.pk]
+        rows.append((entry, item))
+        sector = sector_name(entry.sector)
+        place = entry.kecamatan.nama if entry.kecamatan_id else _("Not stated")
+        for group in (
+            total,
+            sectors.setdefault(sector, Group(sector)),
+            kecamatan.setdefault(place, Group(place)),
+        ):
+            group.obligated += 1
+            group.with_plan += item.has_plan
+            group.with_report += item.has_report
+    return Coverage(
+        tahun=tahun,
+        total=total,
+        by_sector=sorted(sectors.values(), key=lambda g: (-g.obligated, g.name)),
+        by_kecamatan=sorted(kecamatan.values(), key=lambda g: g.name),
+        rows=rows,
+    )
