@@ -194,3 +194,33 @@ def current_tahun(today: datetime.date | None = None) -> int:
         .first()
     )
     return tahun or today.year
+
+
+@dataclass
+class CompanyStatus:
+    """What a company's home page says about its obligation: this year's compliance and the next deadline."""
+
+    tahun: int
+    compliance: Compliance | None
+    deadline_kind: str = ""
+    deadline: datetime.date | None = None
+    exempt: bool = False
+
+
+def company_status(*, company_id: int, today: datetime.date | None = None) -> CompanyStatus | None:
+    """None when the company is not in the register of obligated companies."""
+    today = today or timezone.localdate()
+    entry = ObligatedCompany.objects.filter(company_id=company_id).first()
+    if entry is None:
+        return None
+    tahun = current_tahun(today)
+    if entry.status == ObligatedCompany.Status.EXEMPT:
+        return CompanyStatus(tahun=tahun, compliance=None, exempt=True)
+    compliance = compliance_by_company(
+        tahun=tahun, today=today, entries=ObligatedCompany.objects.filter(pk=entry.pk)
+    )[entry.pk]
+    status = CompanyStatus(tahun=tahun, compliance=compliance)
+    upcoming = next_deadline(today=today)
+    if upcoming is not None:
+        status.deadline_kind, status.deadline, _tahun = upcoming
+    return status

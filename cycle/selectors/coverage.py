@@ -15,6 +15,7 @@ class Group:
     obligated: int = 0
     with_plan: int = 0
     with_report: int = 0
+    missing: int = 0
 
     @property
     def plan_share(self) -> float | None:
@@ -74,3 +75,14 @@ def coverage(*, tahun: int, today: datetime.date | None = None) -> Coverage:
         by_kecamatan=sorted(kecamatan.values(), key=lambda g: g.name),
         rows=rows,
     )
+
+
+def coverage_total(*, tahun: int, today: datetime.date | None = None) -> Group:
+    """The regency's figures only (for the dashboard): obligated companies, with a plan, with a report."""
+    total = Group(_("Whole regency"))
+    for item in compliance_by_company(tahun=tahun, today=today).values():
+        total.obligated += 1
+        total.with_plan += item.has_plan
+        total.with_report += item.has_report
+        total.missing += item.plan == MISSING or item.report == MISSING
+    return total

@@ -3,6 +3,7 @@
 from django.shortcuts import render
 
 from accounts.models import User
+from cycle.selectors.compliance import company_status
 from dashboards.selectors.home import company_todo, dinsos_todo
 from dashboards.views.dashboard import HomeDashboardView
 from poverty_data.models import Desa, Kecamatan
@@ -26,5 +27,7 @@ def home(request):
         return render(request, HOME_TEMPLATES[User.Role.DINSOS], {"todo": dinsos_todo()})
     if user.is_camat or user.is_pimpinan:
         return HomeDashboardView.as_view()(request)
-    context = {"todo": company_todo(user)} if user.is_company_member else {}
+    context = {}
+    if user.is_company_member:
+        context = {"todo": company_todo(user), "obligation": company_status(company_id=user.company_id)}
     return render(request, HOME_TEMPLATES[User.Role.PERUSAHAAN], context)
