@@ -105,6 +105,7 @@ def test_award_ranks_with_each_component(ledger):
         tahun=2027, amount=40, plan_on_time=10, report_on_time=20, poorest_share=20, next_plan=10
     )
     weights, rows = award_ranking(tahun=2027, today=TODAY)
+    assert weights.total == 100
     assert [row.entry.name for row in rows] == ["PT Teladan", "PT Terlambat", "PT Rencana"]
     top = rows[0]
     assert (top.amount, top.plan_on_time, top.report_on_time, top.poorest_share, top.next_plan) == (
