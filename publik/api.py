@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from poverty_data.models import Kecamatan
 from publik import scorecards, selectors, statistics
 from publik.suppression import SMALL
-from tslp_portal.api import QueryIntegerField
+from tslp_portal.api import Pagination, QueryIntegerField
 
 
 @extend_schema_field(
@@ -144,6 +144,13 @@ class ScorecardSerializer(serializers.Serializer):
     hari_terlambat = serializers.IntegerField(help_text="Days since a passed deadline still unmet")
 
 
+class ScorecardPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ScorecardSerializer(many=True)
+
+
 class ScorecardQuerySerializer(YearQuerySerializer):
     urut = serializers.ChoiceField(
         choices=["nama", "status", "anggaran", "realisasi", "terlambat"],
@@ -161,8 +168,12 @@ class PublicCompanyList(APIView):
             "Every company in the register of companies that owe a TSLP plan and report, reported or not, with "
             "the state of its plan and final report and its public amounts. No household counts."
         ),
-        parameters=[ScorecardQuerySerializer],
-        responses=ScorecardSerializer(many=True),
+        parameters=[
+            ScorecardQuerySerializer,
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses=ScorecardPageSerializer,
         tags=["publik"],
     )
     def get(self, request):
@@ -177,4 +188,6 @@ class PublicCompanyList(APIView):
                 % {"years": ", ".join(map(str, years))}
             )
         rows = scorecards.scorecard_rows(tahun=tahun, sort=params.validated_data.get("urut", "nama"))
-        return Response(ScorecardSerializer(rows, many=True).data)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(ScorecardSerializer(page, many=True).data)

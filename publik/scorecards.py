@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from cycle.models import CycleYear, ObligatedCompany
-from cycle.selectors.compliance import compliance_by_company
+from cycle.selectors.compliance import STATE_LABELS, compliance_by_company
 from programs.models import Program, RealisationReport
 
 SCORECARD_COLUMNS = [
@@ -78,16 +78,16 @@ def _public_money(*, tahun: int | None, company_ids=None) -> dict[tuple[int, int
     return money
 
 
-def _row(entry: ObligatedCompany, item, money: dict, tahun: int) -> dict:
-    figures = money.get((entry.company_id, tahun), {"program": 0, "anggaran": 0, "realisasi": 0})
+def _row(entry: dict, item, money: dict, tahun: int, labels: dict) -> dict:
+    figures = money.get((entry["company_id"], tahun), {"program": 0, "anggaran": 0, "realisasi": 0})
     return {
-        "nib": entry.nib,
-        "perusahaan": entry.name,
-        "sektor": entry.sector,
-        "kecamatan": entry.kecamatan.nama if entry.kecamatan_id else "",
+        "nib": entry["nib"],
+        "perusahaan": entry["name"],
+        "sektor": entry["sector"],
+        "kecamatan": entry["kecamatan__nama"] or "",
         "tahun": tahun,
-        "rencana": str(item.plan_label),
-        "laporan": str(item.report_label),
+        "rencana": labels[item.plan],
+        "laporan": labels[item.report],
         "rencana_kode": item.plan,
         "laporan_kode": item.report,
         "urutan": min(STATE_ORDER[item.plan], STATE_ORDER[item.report]),
@@ -97,13 +97,25 @@ def _row(entry: ObligatedCompany, item, money: dict, tahun: int) -> dict:
     }
 
 
+def _entries(entries) -> list[dict]:
+    # Plain values: the kecamatan's boundary (a large JSON document) and model instances cost most of the time.
+    return list(entries.values("pk", "nib", "name", "sector", "company_id", "kecamatan__nama"))
+
+
+def _labels() -> dict[str, str]:
+    return {state: str(label) for state, label in STATE_LABELS.items()}
+
+
 def scorecard_rows(*, tahun: int, sort: str = "nama", today: datetime.date | None = None) -> list[dict]:
     """Every obligated company with its status and public figures for ``tahun``, sorted by ``sort``
     (``nama``, ``status``, ``anggaran``, ``realisasi``, ``terlambat``; ``-`` in front reverses)."""
-    entries = ObligatedCompany.objects.obligated().select_related("kecamatan")
+    entries = ObligatedCompany.objects.obligated()
     compliance = compliance_by_company(tahun=tahun, today=today, entries=entries)
     money = _public_money(tahun=tahun)
-    rows = [_row(entry, compliance[entry.pk], money, tahun) for entry in entries.order_by()]
+    labels = _labels()
+    rows = [
+        _row(entry, compliance[entry["pk"]], money, tahun, labels) for entry in _entries(entries.order_by())
+    ]
     key = SORTS.get(sort.lstrip("-"), SORTS["nama"])
     rows.sort(key=key, reverse=sort.startswith("-"))
     return rows
@@ -131,9 +143,11 @@ def scorecard_detail(
         for program in public:
             programs[program.tahun].append(program)
     result = []
+    [values] = _entries(one)
+    labels = _labels()
     for tahun in years:
         item = compliance_by_company(tahun=tahun, today=today, entries=one)[entry.pk]
-        row = _row(entry, item, money, tahun)
+        row = _row(values, item, money, tahun, labels)
         row["programs"] = [
             {
                 "title": program.title,

@@ -85,11 +85,23 @@ class Compliance:
         return STATE_LABELS[self.report]
 
 
-def _judge(at: datetime.datetime | None, deadline: datetime.date | None, today: datetime.date) -> str:
+def _cutoff(deadline: datetime.date | None) -> datetime.datetime | None:
+    """The first moment after the deadline day, in the portal's time zone."""
+    if deadline is None:
+        return None
+    return timezone.make_aware(
+        datetime.datetime.combine(deadline + datetime.timedelta(days=1), datetime.time())
+    )
+
+
+def _judge(
+    at: datetime.datetime | None,
+    deadline: datetime.date | None,
+    cutoff: datetime.datetime | None,
+    today: datetime.date,
+) -> str:
     if at is not None:
-        if deadline is None or timezone.localdate(at) <= deadline:
-            return ON_TIME
-        return LATE
+        return ON_TIME if cutoff is None or at < cutoff else LATE
     if deadline is not None and today > deadline:
         return MISSING
     return DUE
@@ -108,7 +120,9 @@ def compliance_by_company(
     report_deadline = cycle.realisation_deadline if cycle else None
     entries = ObligatedCompany.objects.obligated() if entries is None else entries
     pairs = list(entries.values_list("pk", "company_id"))
-    company_ids = [company for _entry, company in pairs if company is not None]
+    # A subquery, not a list: thousands of ids cost more to send than the rows they select.
+    company_ids = entries.filter(company__isnull=False).values("company_id")
+    plan_cutoff, report_cutoff = _cutoff(plan_deadline), _cutoff(report_deadline)
 
     plans = {
         row["company_id"]: row
@@ -151,11 +165,11 @@ def compliance_by_company(
         item = Compliance(entry_id=entry_id, company_id=company_id)
         plan, report, reach = plans.get(company_id), reports.get(company_id), reached.get(company_id)
         item.plan_at = plan["first"] if plan else None
-        item.plan = _judge(item.plan_at, plan_deadline, today)
+        item.plan = _judge(item.plan_at, plan_deadline, plan_cutoff, today)
         if plan:
             item.planned, item.programs = plan["planned"] or 0, plan["programs"]
         item.report_at = report["first"] if report else None
-        item.report = item.report_timing = _judge(item.report_at, report_deadline, today)
+        item.report = item.report_timing = _judge(item.report_at, report_deadline, report_cutoff, today)
         if report:
             item.realised = report["realised"] or 0
             item.verified = report["verified_amount"] or 0

@@ -36,7 +36,9 @@ class Coverage:
 
     @property
     def missing(self) -> list[tuple[ObligatedCompany, Compliance]]:
-        return [(e, c) for e, c in self.rows if c.plan == MISSING or c.report == MISSING]
+        """Those whose plan or report is missing, longest overdue first."""
+        missing = [(e, c) for e, c in self.rows if c.plan == MISSING or c.report == MISSING]
+        return sorted(missing, key=lambda pair: -pair[1].days_overdue)
 
 
 def sector_name(sector: str) -> str:
@@ -55,7 +57,9 @@ def coverage(*, tahun: int, today: datetime.date | None = None) -> Coverage:
     sectors: dict[str, Group] = {}
     kecamatan: dict[str, Group] = {}
     rows = []
-    for entry in entries.select_related("kecamatan").order_by("name", "pk"):
+    # Only what the page and the workbook show: a kecamatan's boundary is a large JSON document.
+    fields = ("pk", "nib", "name", "sector", "status", "email", "phone", "kecamatan_id", "kecamatan__nama")
+    for entry in entries.select_related("kecamatan").only(*fields).order_by("name", "pk"):
         item = compliance[entry.pk]
         rows.append((entry, item))
         sector = sector_name(entry.sector)

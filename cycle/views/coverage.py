@@ -18,6 +18,7 @@ from cycle.selectors.coverage import coverage
 from cycle.services.reminders import reminders_missing_send
 from tslp_portal.excel import xlsx_response
 
+SHOWN_MISSING = 100
 READERS = frozenset({User.Role.DINSOS, User.Role.PIMPINAN})
 
 
@@ -31,8 +32,12 @@ class CoverageView(RoleRequiredMixin, View):
         result = coverage(tahun=tahun)
         if request.GET.get("format") == "xlsx":
             return xlsx_response(coverage_workbook(result), f"cakupan-tslp-{tahun}.xlsx")
+        missing = result.missing
         context = {
             "result": result,
+            "missing": missing[:SHOWN_MISSING],
+            "missing_count": len(missing),
+            "hidden_missing": max(0, len(missing) - SHOWN_MISSING),
             "tahun": tahun,
             "years": year_choices(),
             "cycle": CycleYear.objects.filter(tahun=tahun).first(),

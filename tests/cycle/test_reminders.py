@@ -144,6 +144,7 @@ def test_dry_run_lists_and_sends_nothing(cycle_2027, capsys):
     assert not Reminder.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_command_queues_the_day_for_the_worker(cycle_2027, settings):
     from django_tasks_db.models import DBTaskResult
 

@@ -113,7 +113,8 @@ def test_exempted_or_unknown_companies_are_not_found(client, ledger, nib):
 def test_api_lists_the_same_rows(client, ledger):
     response = client.get("/api/v1/publik/perusahaan/", {"urut": "realisasi"})
     assert response.status_code == 200
-    data = response.json()
+    data = response.json()["results"]
+    assert response.json()["count"] == 2
     assert [row["nib"] for row in data] == ["9120000001001", "9120000001002"]
     assert data[1]["owes"] is True
     assert data[0]["realisasi"] == 450_000_000
