@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from cycle.models import CycleYear, ObligatedCompany
+from cycle.selectors.cache import register_cached
 from cycle.selectors.compliance import STATE_LABELS, compliance_by_company
 from programs.models import Program, RealisationReport
 
@@ -109,13 +110,16 @@ def _labels() -> dict[str, str]:
 def scorecard_rows(*, tahun: int, sort: str = "nama", today: datetime.date | None = None) -> list[dict]:
     """Every obligated company with its status and public figures for ``tahun``, sorted by ``sort``
     (``nama``, ``status``, ``anggaran``, ``realisasi``, ``terlambat``; ``-`` in front reverses)."""
-    entries = ObligatedCompany.objects.obligated()
-    compliance = compliance_by_company(tahun=tahun, today=today, entries=entries)
-    money = _public_money(tahun=tahun)
-    labels = _labels()
-    rows = [
-        _row(entry, compliance[entry["pk"]], money, tahun, labels) for entry in _entries(entries.order_by())
-    ]
+
+    def build() -> list[dict]:
+        entries = ObligatedCompany.objects.obligated()
+        compliance = compliance_by_company(tahun=tahun, today=today, entries=entries)
+        money = _public_money(tahun=tahun)
+        labels = _labels()
+        ordered = _entries(entries.order_by())
+        return [_row(entry, compliance[entry["pk"]], money, tahun, labels) for entry in ordered]
+
+    rows = build() if today is not None else list(register_cached(build, "scorecards", tahun))
     key = SORTS.get(sort.lstrip("-"), SORTS["nama"])
     rows.sort(key=key, reverse=sort.startswith("-"))
     return rows

@@ -90,3 +90,28 @@ def coverage_total(*, tahun: int, today: datetime.date | None = None) -> Group:
         total.with_report += item.has_report
         total.missing += item.plan == MISSING or item.report == MISSING
     return total
+
+
+def coverage_summary(*, tahun: int, shown: int, today: datetime.date | None = None) -> dict:
+    """What the coverage page shows, as plain values (cheap to keep in the cache): the groups and the
+    ``shown`` longest overdue of the companies missing a plan or report, with how many miss one."""
+    result = coverage(tahun=tahun, today=today)
+    missing = result.missing
+    return {
+        "total": result.total,
+        "by_sector": result.by_sector,
+        "by_kecamatan": result.by_kecamatan,
+        "missing_count": len(missing),
+        "missing": [
+            {
+                "pk": entry.pk,
+                "name": entry.name,
+                "kecamatan": entry.kecamatan.nama if entry.kecamatan_id else "",
+                "status": entry.get_status_display(),
+                "plan": str(item.plan_label),
+                "report": str(item.report_label),
+                "days_overdue": item.days_overdue,
+            }
+            for entry, item in missing[:shown]
+        ],
+    }

@@ -13,8 +13,9 @@ from cycle.excel import award_workbook, coverage_workbook
 from cycle.forms import selected_year, year_choices
 from cycle.models import CycleYear
 from cycle.selectors.award import award_ranking
+from cycle.selectors.cache import register_cached
 from cycle.selectors.compliance import current_tahun
-from cycle.selectors.coverage import coverage
+from cycle.selectors.coverage import coverage, coverage_summary
 from cycle.services.reminders import reminders_missing_send
 from tslp_portal.excel import xlsx_response
 
@@ -29,15 +30,14 @@ class CoverageView(RoleRequiredMixin, View):
 
     def get(self, request):
         tahun = selected_year(request.GET, current_tahun())
-        result = coverage(tahun=tahun)
         if request.GET.get("format") == "xlsx":
-            return xlsx_response(coverage_workbook(result), f"cakupan-tslp-{tahun}.xlsx")
-        missing = result.missing
+            return xlsx_response(coverage_workbook(coverage(tahun=tahun)), f"cakupan-tslp-{tahun}.xlsx")
+        summary = register_cached(
+            lambda: coverage_summary(tahun=tahun, shown=SHOWN_MISSING), "coverage", tahun, SHOWN_MISSING
+        )
         context = {
-            "result": result,
-            "missing": missing[:SHOWN_MISSING],
-            "missing_count": len(missing),
-            "hidden_missing": max(0, len(missing) - SHOWN_MISSING),
+            **summary,
+            "hidden_missing": max(0, summary["missing_count"] - SHOWN_MISSING),
             "tahun": tahun,
             "years": year_choices(),
             "cycle": CycleYear.objects.filter(tahun=tahun).first(),
