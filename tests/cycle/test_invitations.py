@@ -1,4 +1,7 @@
-"""Invitations: single-use links bound to a NIB, the pre-filled registration, and the refusals."""
+"""Invitations: single-use links bound to a NIB, the pre-filled registration, and the refusals.
+
+Pages answer in Indonesian (the default language): their refusals are asserted as the company reads them.
+"""
 
 import datetime
 import re
@@ -85,7 +88,7 @@ def test_used_link_shows_a_clear_page_and_creates_no_account(client, entry, dins
     client.logout()
     again = client.post(url, registration(kecamatan=kahayan_hilir.pk, username="lagi"))
     assert again.status_code == 410
-    assert "already been used" in again.context["reason"]
+    assert again.context["reason"].startswith("Tautan undangan ini sudah dipakai.")
     assert Company.objects.count() == 1
 
 
@@ -94,7 +97,7 @@ def test_expired_link_is_refused(client, entry, dinsos):
     Invitation.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
     page = client.get(reverse("cycle:claim", args=[link_of(mail.outbox[0])]))
     assert page.status_code == 410
-    assert page.context["reason"] == "This invitation link has expired. Ask Dinsos for a new invitation."
+    assert page.context["reason"] == "Tautan undangan ini sudah kedaluwarsa. Minta undangan baru kepada Dinsos."
 
 
 def test_link_for_a_nib_already_claimed_is_refused(client, entry, dinsos):
@@ -102,13 +105,13 @@ def test_link_for_a_nib_already_claimed_is_refused(client, entry, dinsos):
     CompanyFactory(nib=entry.nib)
     page = client.get(reverse("cycle:claim", args=[link_of(mail.outbox[0])]))
     assert page.status_code == 410
-    assert "already registered" in page.context["reason"]
+    assert page.context["reason"].startswith("Perusahaan dengan NIB ini sudah terdaftar di portal.")
 
 
 def test_unknown_link_is_refused(client, wilayah):
     page = client.get(reverse("cycle:claim", args=["bukan-token-sama-sekali"]))
     assert page.status_code == 410
-    assert "not valid" in page.context["reason"]
+    assert page.context["reason"].startswith("Tautan undangan ini tidak sah.")
 
 
 def test_refused_address_is_recorded_and_listed(entry, dinsos, settings, monkeypatch):

@@ -87,7 +87,7 @@ def test_upload_check_then_apply_on_the_page(dinsos, login, tmp_path, wilayah):
     client.post(reverse("cycle:import_apply", args=[record.pk]))
     assert ObligatedCompany.objects.get().name == "PT Halaman"
     again = client.post(reverse("cycle:import_apply", args=[record.pk]), follow=True)
-    assert "This file was already applied or refused" in again.content.decode()
+    assert "Berkas ini sudah diterapkan atau ditolak" in again.content.decode()
 
 
 def test_exempt_requires_a_reason_next_to_the_field(dinsos, login, entry):
