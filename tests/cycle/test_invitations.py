@@ -97,7 +97,9 @@ def test_expired_link_is_refused(client, entry, dinsos):
     Invitation.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
     page = client.get(reverse("cycle:claim", args=[link_of(mail.outbox[0])]))
     assert page.status_code == 410
-    assert page.context["reason"] == "Tautan undangan ini sudah kedaluwarsa. Minta undangan baru kepada Dinsos."
+    assert (
+        page.context["reason"] == "Tautan undangan ini sudah kedaluwarsa. Minta undangan baru kepada Dinsos."
+    )
 
 
 def test_link_for_a_nib_already_claimed_is_refused(client, entry, dinsos):
