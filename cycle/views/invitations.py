@@ -31,7 +31,8 @@ class InviteView(DinsosRequiredMixin, View):
             ids = [int(pk) for pk in request.POST.getlist("entry") if pk.isdigit()]
             chosen = ObligatedCompany.objects.filter(pk__in=ids)
         chosen = chosen.order_by("name", "pk")
-        form = InviteForm(request.POST)
+        # The register's buttons only choose whom to invite; the confirmation page asks for the validity.
+        form = InviteForm(request.POST) if "confirm" in request.POST else InviteForm()
         invitable = chosen.filter(status__in=INVITABLE).exclude(email="")
         no_email = chosen.filter(status__in=INVITABLE, email="")
         if "confirm" not in request.POST or not form.is_valid():
@@ -138,6 +139,8 @@ class ClaimView(View):
         return self.render(company_form, account_form)
 
     def render(self, company_form, account_form):
+        # Bound to the link: shown, never taken from the form (a disabled field shows its initial value).
         company_form.fields["nib"].disabled = True
+        company_form.fields["nib"].initial = self.invitation.entry.nib
         context = {"company_form": company_form, "account_form": account_form, "entry": self.invitation.entry}
         return render(self.request, self.template_name, context)

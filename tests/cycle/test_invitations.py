@@ -81,6 +81,16 @@ def test_claim_opens_a_prefilled_form_and_registers_joining_the_record(client, e
     assert Invitation.objects.get().state == Invitation.State.USED
 
 
+def test_form_errors_keep_the_nib_of_the_link_on_the_page(client, entry, dinsos, kahayan_hilir):
+    invitation_send(entry=entry, actor=dinsos, days=14)
+    url = reverse("cycle:claim", args=[link_of(mail.outbox[0])])
+    page = client.post(url, registration(kecamatan=kahayan_hilir.pk, address=""))
+    assert page.status_code == 200
+    assert page.context["company_form"]["nib"].value() == entry.nib
+    assert page.context["company_form"].errors["address"]
+    assert not Company.objects.exists()
+
+
 def test_used_link_shows_a_clear_page_and_creates_no_account(client, entry, dinsos, kahayan_hilir):
     invitation_send(entry=entry, actor=dinsos, days=14)
     url = reverse("cycle:claim", args=[link_of(mail.outbox[0])])
@@ -144,6 +154,7 @@ def test_dinsos_invites_a_selection_after_confirming(login, dinsos, immediate_ta
     assert confirm.status_code == 200
     assert list(confirm.context["invitable"]) == [chosen]
     assert list(confirm.context["no_email"]) == [no_email]
+    assert not confirm.context["form"].is_bound  # no error before Dinsos was asked anything
     assert not mail.outbox
     done = client.post(
         reverse("cycle:invite"), {"entry": [chosen.pk, no_email.pk], "days": 30, "confirm": "1"}
