@@ -218,6 +218,7 @@ class CompanyStatus:
     compliance: Compliance | None
     deadline_kind: str = ""
     deadline: datetime.date | None = None
+    deadline_tahun: int | None = None
     exempt: bool = False
 
 
@@ -236,5 +237,5 @@ def company_status(*, company_id: int, today: datetime.date | None = None) -> Co
     status = CompanyStatus(tahun=tahun, compliance=compliance)
     upcoming = next_deadline(today=today)
     if upcoming is not None:
-        status.deadline_kind, status.deadline, _tahun = upcoming
+        status.deadline_kind, status.deadline, status.deadline_tahun = upcoming
     return status
