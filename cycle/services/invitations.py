@@ -67,13 +67,12 @@ def invitation_send(*, entry: ObligatedCompany, actor: User | None, days: int) -
         ObligatedCompany.objects.filter(pk=entry.pk, status=ObligatedCompany.Status.UNINVITED).update(
             status=ObligatedCompany.Status.INVITED, updated_at=timezone.now()
         )
-        RegisterEvent.objects.create(
-            entry=entry,
-            kind=RegisterEvent.Kind.INVITED,
-            actor=actor,
-            note=_("To %(email)s, valid until %(date)s")
-            % {"email": entry.email, "date": timezone.localdate(invitation.expires_at).strftime("%d-%m-%Y")},
-        )
+        with translation.override(settings.LANGUAGE_CODE):
+            note = _("To %(email)s, valid until %(date)s") % {
+                "email": entry.email,
+                "date": timezone.localdate(invitation.expires_at).strftime("%d-%m-%Y"),
+            }
+        RegisterEvent.objects.create(entry=entry, kind=RegisterEvent.Kind.INVITED, actor=actor, note=note)
     return invitation
 
 

@@ -10,8 +10,9 @@ Rules:
 
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -105,7 +106,8 @@ def register_import_apply(*, record: RegisterImport, user: User | None) -> Regis
     )
     # SQLite and PostgreSQL both return the new primary keys from a bulk insert.
     entries = created
-    note = _("From %(file)s") % {"file": record.file_name}
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("From %(file)s") % {"file": record.file_name}
     RegisterEvent.objects.bulk_create(
         [
             RegisterEvent(entry=entry, kind=RegisterEvent.Kind.IMPORTED, actor=user, note=note)

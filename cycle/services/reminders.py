@@ -17,7 +17,6 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from companies.services import company_recipients
@@ -122,12 +121,15 @@ def reminder_text(item: DueReminder) -> str:
 
 def _remind(item: DueReminder, *, actor=None, note: str = "") -> None:
     """Timeline entry with the WhatsApp text, and the mail after commit."""
-    label = f"{Reminder.Kind(item.kind).label} {item.tahun} ({item.offset:+d})"
+    # The timeline keeps text, written in the portal's language whatever the actor's page language.
+    with translation.override(settings.LANGUAGE_CODE):
+        label = f"{Reminder.Kind(item.kind).label} {item.tahun} ({item.offset:+d})"
+        label = f"{label}. {note}" if note else label
     RegisterEvent.objects.create(
         entry=item.entry,
         kind=RegisterEvent.Kind.REMINDED,
         actor=actor,
-        note=f"{label}. {note}" if note else label,
+        note=label,
         whatsapp_text=reminder_text(item),
     )
     recipients = [item.entry.email]
@@ -191,6 +193,6 @@ def reminders_missing_send(*, tahun: int, actor, today: datetime.date | None = N
             continue
         item = DueReminder(entry, tahun, kind, (today - deadline).days, deadline)
         with transaction.atomic():
-            _remind(item, actor=actor, note=_("Sent by Dinsos from the coverage page"))
+            _remind(item, actor=actor, note=gettext_lazy("Sent by Dinsos from the coverage page"))
         sent += 1
     return sent

@@ -129,6 +129,7 @@ def test_coverage_page_reminds_the_missing_in_one_action(
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [[entry.email]]
     event = entry.events.get(kind="reminded")
+    assert event.note.endswith("Dikirim Dinsos dari halaman cakupan")  # the timeline is in Indonesian
     assert (
         "https://wa.me/"
         in login(dinsos).get(reverse("cycle:register_detail", args=[entry.pk])).content.decode()
