@@ -147,7 +147,9 @@ def _status_from_facts(entry: ObligatedCompany) -> str:
 @transaction.atomic
 def entry_sync(*, entry: ObligatedCompany, actor: User | None = None) -> ObligatedCompany:
     """Bring an entry's status in line with its company (registered, verified); an exemption stays."""
-    entry = ObligatedCompany.objects.select_for_update().select_related("company").get(pk=entry.pk)
+    entry = (
+        ObligatedCompany.objects.select_for_update(of=("self",)).select_related("company").get(pk=entry.pk)
+    )
     if entry.status == ObligatedCompany.Status.EXEMPT:
         return entry
     status = _status_from_facts(entry)
