@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -157,6 +157,10 @@ class ScorecardQuerySerializer(YearQuerySerializer):
         required=False,
         help_text="Sort order (default: nama)",
     )
+    page = serializers.IntegerField(min_value=1, required=False, help_text="Page number (default 1)")
+    page_size = serializers.IntegerField(
+        min_value=1, max_value=500, required=False, help_text="Rows per page (default 50, at most 500)"
+    )
 
 
 class PublicCompanyList(APIView):
@@ -168,11 +172,7 @@ class PublicCompanyList(APIView):
             "Every company in the register of companies that owe a TSLP plan and report, reported or not, with "
             "the state of its plan and final report and its public amounts. No household counts."
         ),
-        parameters=[
-            ScorecardQuerySerializer,
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
-        ],
+        parameters=[ScorecardQuerySerializer],
         responses=ScorecardPageSerializer,
         tags=["publik"],
     )

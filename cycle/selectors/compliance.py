@@ -108,18 +108,21 @@ def _judge(
 
 
 def compliance_by_company(
-    *, tahun: int, today: datetime.date | None = None, entries=None
+    *, tahun: int, today: datetime.date | None = None, entries=None, reach: bool = True
 ) -> dict[int, Compliance]:
     """Per register entry id (every obligated entry, or those of ``entries``): its compliance for ``tahun``.
 
-    Four aggregate queries whatever the number of companies.
+    Five queries whatever the number of companies (one without any entry; four without ``reach``, the
+    households reached).
     """
     today = today or timezone.localdate()
+    entries = ObligatedCompany.objects.obligated() if entries is None else entries
+    pairs = list(entries.values_list("pk", "company_id"))
+    if not pairs:
+        return {}
     cycle = CycleYear.objects.filter(tahun=tahun).first()
     plan_deadline = cycle.plan_deadline if cycle else None
     report_deadline = cycle.realisation_deadline if cycle else None
-    entries = ObligatedCompany.objects.obligated() if entries is None else entries
-    pairs = list(entries.values_list("pk", "company_id"))
     # A subquery, not a list: thousands of ids cost more to send than the rows they select.
     company_ids = entries.filter(company__isnull=False).values("company_id")
     plan_cutoff, report_cutoff = _cutoff(plan_deadline), _cutoff(report_deadline)
@@ -145,21 +148,23 @@ def compliance_by_company(
         )
         .order_by()
     }
-    reached = {
-        row["program__company_id"]: row
-        for row in Beneficiary.objects.filter(
-            state__in=Beneficiary.RECEIVING,
-            program__tahun=tahun,
-            program__status__in=Program.PUBLIC_STATUSES,
-            program__company_id__in=company_ids,
-        )
-        .values("program__company_id")
-        .annotate(
-            total=Count("household_id", distinct=True),
-            poorest=Count("household_id", distinct=True, filter=Q(household__desil__lte=POOREST_DESIL)),
-        )
-        .order_by()
-    }
+    reached = {}
+    if reach:
+        reached = {
+            row["program__company_id"]: row
+            for row in Beneficiary.objects.filter(
+                state__in=Beneficiary.RECEIVING,
+                program__tahun=tahun,
+                program__status__in=Program.PUBLIC_STATUSES,
+                program__company_id__in=company_ids,
+            )
+            .values("program__company_id")
+            .annotate(
+                total=Count("household_id", distinct=True),
+                poorest=Count("household_id", distinct=True, filter=Q(household__desil__lte=POOREST_DESIL)),
+            )
+            .order_by()
+        }
     result = {}
     for entry_id, company_id in pairs:
         item = Compliance(entry_id=entry_id, company_id=company_id)

@@ -52,7 +52,7 @@ def sector_name(sector: str) -> str:
 def coverage(*, tahun: int, today: datetime.date | None = None) -> Coverage:
     """Every obligated entry with its compliance and the shares per sector and kecamatan."""
     entries = ObligatedCompany.objects.obligated()
-    compliance = compliance_by_company(tahun=tahun, today=today, entries=entries)
+    compliance = compliance_by_company(tahun=tahun, today=today, entries=entries, reach=False)
     total = Group(_("Whole regency"))
     sectors: dict[str, Group] = {}
     kecamatan: dict[str, Group] = {}
@@ -84,7 +84,7 @@ def coverage(*, tahun: int, today: datetime.date | None = None) -> Coverage:
 def coverage_total(*, tahun: int, today: datetime.date | None = None) -> Group:
     """The regency's figures only (for the dashboard): obligated companies, with a plan, with a report."""
     total = Group(_("Whole regency"))
-    for item in compliance_by_company(tahun=tahun, today=today).values():
+    for item in compliance_by_company(tahun=tahun, today=today, reach=False).values():
         total.obligated += 1
         total.with_plan += item.has_plan
         total.with_report += item.has_report
