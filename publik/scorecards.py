@@ -113,16 +113,18 @@ def scorecard_rows(*, tahun: int, sort: str = "nama", today: datetime.date | Non
 
     def build() -> list[dict]:
         entries = ObligatedCompany.objects.obligated()
-        compliance = compliance_by_company(tahun=tahun, today=today, entries=entries)
+        compliance = compliance_by_company(tahun=tahun, today=today, entries=entries, reach=False)
         money = _public_money(tahun=tahun)
         labels = _labels()
         ordered = _entries(entries.order_by())
         return [_row(entry, compliance[entry["pk"]], money, tahun, labels) for entry in ordered]
 
-    rows = build() if today is not None else list(register_cached(build, "scorecards", tahun))
-    key = SORTS.get(sort.lstrip("-"), SORTS["nama"])
-    rows.sort(key=key, reverse=sort.startswith("-"))
-    return rows
+    def build_sorted() -> list[dict]:
+        rows = build()
+        rows.sort(key=SORTS.get(sort.lstrip("-"), SORTS["nama"]), reverse=sort.startswith("-"))
+        return rows
+
+    return build_sorted() if today is not None else register_cached(build_sorted, "scorecards", tahun, sort)
 
 
 def scorecard_detail(
