@@ -8,7 +8,7 @@ from api.views import unknown_endpoint
 from companies.api import CompanyViewSet
 from poverty_data.api import DesaViewSet, HouseholdViewSet, KecamatanViewSet
 from programs.api import ProgramViewSet
-from publik.api import PublicDesaStatistik, PublicKecamatanStatistik
+from publik.api import PublicCompanyList, PublicDesaStatistik, PublicKecamatanStatistik
 
 app_name = "api"
 
@@ -32,6 +32,7 @@ urlpatterns = [
         name="publik-statistik-kecamatan",
     ),
     path("v1/publik/statistik/desa/", PublicDesaStatistik.as_view(), name="publik-statistik-desa"),
+    path("v1/publik/perusahaan/", PublicCompanyList.as_view(), name="publik-perusahaan"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",

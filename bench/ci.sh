@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark at a small size (a few thousand rows), each one command, so that none can rot unnoticed.
 # Usage: bench/ci.sh [postgres://…/database]   (or DATABASE_URL); the database's registry is replaced.
-# Figures at this size mean nothing; the full-size runs are `make bench`, `make bench-matching`, `make bench-pages`, `make bench-publik`.
+# Figures at this size mean nothing; the full-size runs are `make bench`, `make bench-matching`, `make bench-pages`, `make bench-publik`, `make bench-coverage`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DATABASE_URL="${1:-${DATABASE_URL:-}}"
@@ -26,3 +26,6 @@ echo "== bench: dashboards (5,000 households) =="
 
 echo "== bench: public page, downloads and public API (the same database) =="
 "$PYTHON" bench/publik.py --requests 3 --port "$PORT"
+
+echo "== bench: register of obligated companies, reminders, coverage and public list (500 companies) =="
+"$PYTHON" bench/coverage.py --companies 500 --years 2 --requests 3 --port "$PORT"

@@ -10,9 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from poverty_data.models import Kecamatan
-from publik import selectors, statistics
+from publik import scorecards, selectors, statistics
 from publik.suppression import SMALL
-from tslp_portal.api import QueryIntegerField
+from tslp_portal.api import Pagination, QueryIntegerField
 
 
 @extend_schema_field(
@@ -141,3 +141,74 @@ class PublicDesaStatistik(_PublicStatistik):
         return Response(
             PublicDesaTableSerializer(statistics.desa_table(kecamatan=kecamatan, tahun=query["tahun"])).data
         )
+
+
+class ScorecardSerializer(serializers.Serializer):
+    nib = serializers.CharField()
+    perusahaan = serializers.CharField()
+    sektor = serializers.CharField()
+    kecamatan = serializers.CharField()
+    tahun = serializers.IntegerField()
+    rencana_kode = serializers.ChoiceField(
+        choices=["on_time", "late", "missing", "due"], help_text="Plan: on time, late, missing, not yet due"
+    )
+    laporan_kode = serializers.ChoiceField(
+        choices=["verified", "on_time", "late", "missing", "due"],
+        help_text="Final realisation report: verified, on time, late, missing, not yet due",
+    )
+    rencana = serializers.CharField(help_text="The plan's state in words, in the request's language")
+    laporan = serializers.CharField(help_text="The report's state in words, in the request's language")
+    owes = serializers.BooleanField(help_text="A plan or report whose deadline has passed is missing")
+    program = serializers.IntegerField(help_text="Approved, running or completed programs")
+    anggaran = serializers.IntegerField(help_text="Rupiah planned by those programs")
+    realisasi = serializers.IntegerField(help_text="Rupiah of realisation verified by Dinsos")
+    hari_terlambat = serializers.IntegerField(help_text="Days since a passed deadline still unmet")
+
+
+class ScorecardPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ScorecardSerializer(many=True)
+
+
+class ScorecardQuerySerializer(YearQuerySerializer):
+    urut = serializers.ChoiceField(
+        choices=["nama", "status", "anggaran", "realisasi", "terlambat"],
+        required=False,
+        help_text="Sort order (default: nama)",
+    )
+    page = serializers.IntegerField(min_value=1, required=False, help_text="Page number (default 1)")
+    page_size = serializers.IntegerField(
+        min_value=1, max_value=500, required=False, help_text="Rows per page (default 50, at most 500)"
+    )
+
+
+class PublicCompanyList(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        summary="Obligated companies and their TSLP status for a year",
+        description=(
+            "Every company in the register of companies that owe a TSLP plan and report, reported or not, with "
+            "the state of its plan and final report and its public amounts. No household counts."
+        ),
+        parameters=[ScorecardQuerySerializer],
+        responses=ScorecardPageSerializer,
+        tags=["publik"],
+    )
+    def get(self, request):
+
+        params = ScorecardQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        years = scorecards.scorecard_years()
+        tahun = params.validated_data.get("tahun", statistics.current_year())
+        if tahun not in years:
+            raise NotFound(
+                _("No public figures for this year; the years are %(years)s.")
+                % {"years": ", ".join(map(str, years))}
+            )
+        rows = scorecards.scorecard_rows(tahun=tahun, sort=params.validated_data.get("urut", "nama"))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(ScorecardSerializer(page, many=True).data)

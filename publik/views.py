@@ -1,16 +1,18 @@
 """The public page /publik/ and its downloads: aggregates only, every figure through publik.statistics."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from cycle.models import ObligatedCompany
 from dashboards.selectors.figures import DEFAULT_GARIS
 from dashboards.selectors.version import cache_key
 from poverty_data.models import Desa, Kecamatan
-from publik import opendata, selectors, statistics, tables
+from publik import opendata, scorecards, selectors, statistics, tables
 from tslp_portal.caching import local_cached
 from tslp_portal.params import query_int
 from tslp_portal.shell import render_page
@@ -197,3 +199,49 @@ def threesixty(request):
         return _nothing_published(request, "360Giving")
     package = opendata.threesixty_package(programs)
     return JsonResponse(package, json_dumps_params={"ensure_ascii": False})
+
+
+SCORECARD_PAGE = 100
+
+
+def _scorecard_year(request, years: list[int]) -> int:
+    tahun = _year(request)
+    if tahun not in years:
+        raise Http404(_("No public figures for this year."))
+    return tahun
+
+
+def companies(request):
+    """Every obligated company with its status for the year, reported or not; sortable, with downloads."""
+    years = scorecards.scorecard_years()
+    tahun = _scorecard_year(request, years)
+    sort = request.GET.get("urut", "nama")
+    if sort.lstrip("-") not in scorecards.SORTS:
+        sort = "nama"
+    rows = scorecards.scorecard_rows(tahun=tahun, sort=sort)
+    fmt = request.GET.get("format", "")
+    if fmt in DOWNLOAD_FORMATS:
+        columns = scorecards.SCORECARD_COLUMNS
+        table = tables.table_rows(columns, rows)
+        name = f"tslp-kepatuhan-perusahaan-{tahun}"
+        if fmt == "xlsx":
+            return tables.xlsx_download(columns, table, f"{name}.xlsx", title=name)
+        return tables.csv_download(columns, table, f"{name}.csv")
+    page = Paginator(rows, SCORECARD_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "tahun": tahun,
+        "years": years,
+        "sort": sort,
+        "owing": sum(row["owes"] for row in rows),
+        "total": len(rows),
+    }
+    return render(request, "publik/companies.html", context)
+
+
+def company(request, nib: str):
+    """One obligated company year by year: status, figures, programs with bidang, kecamatan and desa."""
+    entry = get_object_or_404(ObligatedCompany.objects.obligated().select_related("kecamatan"), nib=nib)
+    years = scorecards.scorecard_years()
+    context = {"entry": entry, "years": scorecards.scorecard_detail(entry=entry, years=years)}
+    return render(request, "publik/company.html", context)

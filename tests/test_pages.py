@@ -41,6 +41,14 @@ def test_navigation_fits_the_role(personas, login):
     assert "/perusahaan/profil/" in login(personas["owner"]).get("/").content.decode()
 
 
+def test_register_of_obligated_companies_is_in_the_navigation_of_dinsos_and_pimpinan(personas, login):
+    for persona, shown in (("dinsos", True), ("pimpinan", True), ("camat", False), ("owner", False)):
+        assert (
+            'href="/siklus/cakupan/"' in login(personas[persona]).get("/", follow=True).content.decode()
+        ) is shown
+    assert 'href="/publik/perusahaan/' in login(None).get("/publik/").content.decode()
+
+
 def test_company_profile_is_for_company_members_only(personas, login):
     assert login(personas["owner"]).get("/perusahaan/profil/").status_code == 200
     assert login(personas["camat"]).get("/perusahaan/profil/").status_code == 403

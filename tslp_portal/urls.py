@@ -19,6 +19,7 @@ urlpatterns = [
     path("registri/", include("poverty_data.urls.registry")),
     path("perusahaan/", include("companies.urls")),
     path("program/", include("programs.urls")),
+    path("siklus/", include("cycle.urls")),
     path("api/v1/statistik/", include("dashboards.urls.api")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),

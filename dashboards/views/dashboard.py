@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 
+from cycle.selectors.coverage import coverage_total
 from dashboards import access
 from dashboards.selectors import dashboard as dashboard_selectors
 from dashboards.selectors import pages
@@ -164,6 +165,7 @@ class RegencyDashboardView(DashboardView):
     @staticmethod
     def context_for(*, tahun, garis):
         context = pages.regency_page(tahun=tahun, garis=garis)
+        context["obligation"] = coverage_total(tahun=tahun)
         return _("Kabupaten %(nama)s") % {"nama": context["figures"]["nama"]}, context
 
     def build(self, request, **params):

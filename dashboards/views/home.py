@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cycle.selectors.compliance import company_status
 from dashboards.selectors.home import company_todo, dinsos_todo
 from dashboards.views.dashboard import HomeDashboardView
 from poverty_data.models import Desa, Kecamatan
@@ -56,5 +57,7 @@ def home(request):
         return render(request, HOME_TEMPLATES[User.Role.DINSOS], context)
     if user.may_see_dashboards:
         return HomeDashboardView.as_view()(request)
-    context = {"todo": company_todo(user)} if user.is_company_member else {}
+    context = {}
+    if user.is_company_member:
+        context = {"todo": company_todo(user), "obligation": company_status(company_id=user.company_id)}
     return render(request, HOME_TEMPLATES[User.Role.PERUSAHAAN], context)

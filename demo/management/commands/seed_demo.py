@@ -5,6 +5,7 @@ from django.utils import translation
 
 from demo.accounts import DEMO_HOUSEHOLDS, DEMO_PASSWORD, demo_accounts_create, demo_households_create
 from demo.programs import demo_programs_create
+from demo.register import demo_register_create
 from demo.story import demo_story_create
 
 
@@ -29,8 +30,10 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             companies, programs = demo_programs_create(password=DEMO_PASSWORD)
             story = demo_story_create()
+            register = demo_register_create()
         self.stdout.write(
-            f"Demo companies: {companies}; programs: {programs}; past and current years: {story}."
+            f"Demo companies: {companies}; programs: {programs}; past and current years: {story}; "
+            f"register of obligated companies: {register}."
         )
         with translation.override("id"):
             self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
