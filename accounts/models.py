@@ -15,6 +15,7 @@ class User(AbstractUser):
     class CompanyRole(models.TextChoices):
         OWNER = "owner", _("Owner")
         EDITOR = "editor", _("Editor")
+        FIELD = "field", _("Field officer")
 
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.PERUSAHAAN)
     kecamatan = models.ForeignKey(
@@ -69,6 +70,11 @@ class User(AbstractUser):
     @property
     def is_company_owner(self) -> bool:
         return self.is_company_member and self.company_role == self.CompanyRole.OWNER
+
+    @property
+    def is_field_officer(self) -> bool:
+        """A company member who only records deliveries of the programs the owner assigns to them."""
+        return self.is_company_member and self.company_role == self.CompanyRole.FIELD
 
     # Dinsos is the back office: its staff manage every portal model in the admin.
     def has_perm(self, perm, obj=None):

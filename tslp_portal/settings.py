@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "programs",
     "dashboards",
     "demo",
+    "lapangan",
     "publik",
     "api",
 ]
