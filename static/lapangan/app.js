@@ -145,7 +145,9 @@
   function renderStatus() {
     var parts = [];
     if (state.meta.synced_at) {
-      parts.push(fmt(T.synced, { time: new Date(state.meta.synced_at).toLocaleString("id-ID"), count: state.households.length }));
+      parts.push(fmt(T.synced, { time: new Date(state.meta.synced_at).toLocaleString("id-ID", {
+        day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit",
+      }), count: state.households.length }));
     } else {
       parts.push(T.never);
     }

@@ -2,7 +2,6 @@
 two photos, reload the app offline (it still works and still holds the records), come back online, sync,
 and the program's delivery page shows them as recorded in the field."""
 
-import io
 import random
 
 import pytest
