@@ -26,3 +26,6 @@ echo "== bench: dashboards (5,000 households) =="
 
 echo "== bench: public page, downloads and public API (the same database) =="
 "$PYTHON" bench/publik.py --requests 3 --port "$PORT"
+
+echo "== bench: field app sync over a slow link, and opening offline (50 records, 5 photos) =="
+"$PYTHON" bench/field.py --events 50 --photos 5 --households 600 --port "$PORT"
