@@ -134,3 +134,18 @@ def test_officer_records_twenty_deliveries_offline_and_syncs(
     page.goto(base + f"/program/{program.pk}/penerima/")
     assert page.get_by_test_id("field-recorded").count() == 20
     assert "dicatat di lapangan oleh Petugas" in page.get_by_test_id("field-recorded").first.inner_text()
+    shot(page, request, "5-delivery-page-owner")
+
+    # The owner's assignment page and Dinsos' field records page, at a phone's width and a desk's.
+    page.goto(base + "/lapangan/petugas/")
+    assert "Petugas" in page.get_by_test_id("officer-list").inner_text()
+    shot(page, request, "6-officers-390")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    shot(page, request, "7-officers-1366")
+    log_in(page, base, dinsos.username)
+    page.goto(base + f"/lapangan/program/{program.pk}/")
+    assert page.get_by_test_id("count-field").inner_text() == "20"
+    assert page.get_by_test_id("photos").locator("img").count() == 2
+    shot(page, request, "8-dinsos-field-records-1366")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, request, "9-dinsos-field-records-390")
