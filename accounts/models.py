@@ -17,6 +17,7 @@ class User(AbstractUser):
     class CompanyRole(models.TextChoices):
         OWNER = "owner", _("Owner")
         EDITOR = "editor", _("Editor")
+        FIELD = "field", _("Field officer")
 
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.PERUSAHAAN)
     kecamatan = models.ForeignKey(
@@ -76,6 +77,11 @@ class User(AbstractUser):
     def may_see_dashboards(self) -> bool:
         """See :attr:`accounts.scope.Scope.sees_dashboards` (here for code below ``accounts``: the navigation)."""
         return scope_of(self).sees_dashboards
+
+    @property
+    def is_field_officer(self) -> bool:
+        """A company member who only records deliveries of the programs the owner assigns to them."""
+        return self.is_company_member and self.company_role == self.CompanyRole.FIELD
 
     # Dinsos is the back office: its staff manage every portal model in the admin.
     def has_perm(self, perm, obj=None):

@@ -29,3 +29,6 @@ echo "== bench: public page, downloads and public API (the same database) =="
 
 echo "== bench: register of obligated companies, reminders, coverage and public list (500 companies) =="
 "$PYTHON" bench/coverage.py --companies 500 --years 2 --requests 3 --port "$PORT"
+
+echo "== bench: field app sync over a slow link, and opening offline (50 records, 5 photos) =="
+"$PYTHON" bench/field.py --events 50 --photos 5 --households 600 --port "$PORT"

@@ -151,6 +151,16 @@ class ContactAccountForm(TextLimitsMixin, forms.Form):
 
 class MemberAddForm(TextLimitsMixin, forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=150)
+    company_role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (User.CompanyRole.EDITOR, _("Editor: keeps the profile and the programs")),
+            (User.CompanyRole.FIELD, _("Field officer: only records deliveries of assigned programs")),
+        ],
+        initial=User.CompanyRole.EDITOR,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     email = forms.EmailField(label=_("E-mail"), help_text=_("The link to choose a password is sent here."))
     username = forms.CharField(
         label=_("Username"),
@@ -158,6 +168,9 @@ class MemberAddForm(TextLimitsMixin, forms.Form):
         validators=[UnicodeUsernameValidator()],
         help_text=_("Letters, digits and @ . + - _ only; used to log in."),
     )
+
+    def clean_company_role(self):
+        return self.cleaned_data.get("company_role") or User.CompanyRole.EDITOR
 
     def clean_username(self):
         username = self.cleaned_data["username"]

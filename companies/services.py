@@ -262,9 +262,18 @@ def company_suspend(*, company: Company, actor: User, note: str) -> Company:
 
 @transaction.atomic
 def company_member_add(
-    *, company: Company, actor: User, username: str, name: str, email: str, site_url: str
+    *,
+    company: Company,
+    actor: User,
+    username: str,
+    name: str,
+    email: str,
+    site_url: str,
+    company_role: str = User.CompanyRole.EDITOR,
 ) -> User:
-    """Add an editor to the company and e-mail them a link to choose their password."""
+    """Add an editor or a field officer to the company and e-mail them a link to choose their password."""
+    if company_role not in (User.CompanyRole.EDITOR, User.CompanyRole.FIELD):
+        raise CompanyError(_("A new member is an editor or a field officer."))
     if not (actor.is_company_owner and actor.company_id == company.pk):
         raise CompanyError(_("Only the company's owner can add members."))
     try:
@@ -276,7 +285,7 @@ def company_member_add(
             email=email,
             first_name=name,
             company=company,
-            company_role=User.CompanyRole.EDITOR,
+            company_role=company_role,
         )
     except AccountError as exc:
         raise CompanyError(str(exc)) from exc
@@ -312,8 +321,8 @@ def company_member_deactivate(*, company: Company, actor: User, member: User) ->
     member = User.objects.select_for_update().get(pk=member.pk)
     if member.company_id != company.pk:
         raise CompanyError(_("This account is not a member of your company."))
-    if member.company_role != User.CompanyRole.EDITOR:
-        raise CompanyError(_("Only editors can be deactivated."))
+    if member.company_role not in (User.CompanyRole.EDITOR, User.CompanyRole.FIELD):
+        raise CompanyError(_("Only editors and field officers can be deactivated."))
     if not member.is_active:
         raise CompanyError(_("%(name)s is already deactivated.") % {"name": member.username})
     member.is_active = False

@@ -366,6 +366,20 @@ class Beneficiary(models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     reported_at = models.DateTimeField(_("delivery reported at"), null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("delivery reported by"),
+    )
+    reported_in_field = models.BooleanField(
+        _("recorded in the field"),
+        # Matching inserts rows with INSERT … SELECT, which names only the columns it knows.
+        db_default=False,
+        help_text=_("Recorded on a phone in the desa with the field app, not at a desk."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = BeneficiaryQuerySet.as_manager()

@@ -46,6 +46,10 @@ def _nav_for(user) -> list[tuple[str, str]]:
     elif user.is_company_member:
         links.append((_("Company profile"), _url("companies:profile")))
         links.append((_("Members"), _url("companies:members")))
+        if user.is_company_owner:
+            links.append((_("Field officers"), _url("lapangan:officers")))
+        if user.company_role == "field":
+            links.append((_("Field app"), _url("lapangan:app")))
     return links
 
 

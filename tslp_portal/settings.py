@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cycle",
     "dashboards",
     "demo",
+    "lapangan",
     "publik",
     "api",
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("publik/", include("publik.urls")),
+    path("lapangan/", include("lapangan.urls")),
 ]
 
 handler403 = "tslp_portal.views.permission_denied"

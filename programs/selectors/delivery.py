@@ -16,7 +16,7 @@ def beneficiary_list(*, program: Program, user) -> QuerySet[Beneficiary]:
     return (
         Beneficiary.objects.visible_to(user)
         .filter(program=program, state__in=LISTED_STATES)
-        .select_related("household__desa")
+        .select_related("household__desa", "reported_by")
         .order_by("household__desa__nama", "household__nama_kepala", "pk")
     )
 

@@ -187,11 +187,14 @@ def delivery_rows_check(*, program: Program, rows: list[DeliveryRow]) -> dict:
 
 
 @transaction.atomic
-def beneficiaries_report_delivery(*, program: Program, actor: User, rows: list[DeliveryRow]) -> int:
+def beneficiaries_report_delivery(
+    *, program: Program, actor: User, rows: list[DeliveryRow], in_field: bool = False
+) -> int:
     """Apply the company's delivery report for some of the program's households; return rows changed.
 
     All or nothing: when any row is invalid, :class:`DeliveryError` carries every row's errors and no row
-    changes. ``confirmed`` resets a household to "not reported yet" (to correct a mistake).
+    changes. ``confirmed`` resets a household to "not reported yet" (to correct a mistake). ``in_field``
+    says the rows come from the field app (recorded on a phone in the desa) rather than a desk.
     """
     program = Program.objects.select_for_update().get(pk=program.pk)
     if not program.has_member(actor):
@@ -226,11 +229,24 @@ def beneficiaries_report_delivery(*, program: Program, actor: User, rows: list[D
             continue
         for name, value in wanted.items():
             setattr(beneficiary, name, value)
-        beneficiary.reported_at = now if row.state != B.CONFIRMED else None
+        reported = row.state != B.CONFIRMED
+        beneficiary.reported_at = now if reported else None
+        beneficiary.reported_by = actor if reported else None
+        beneficiary.reported_in_field = in_field and reported
         changed.append(beneficiary)
     with ledger_change(program_id=program.pk):
         Beneficiary.objects.bulk_update(
-            changed, ["state", "not_delivered_reason", "delivered_on", "delivered_value", "reported_at"], 500
+            changed,
+            [
+                "state",
+                "not_delivered_reason",
+                "delivered_on",
+                "delivered_value",
+                "reported_at",
+                "reported_by",
+                "reported_in_field",
+            ],
+            500,
         )
     if changed:
         program_event_record(

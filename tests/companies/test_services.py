@@ -354,7 +354,7 @@ def test_deactivating_twice_fails(company, owner, editor):
 
 
 def test_owner_cannot_be_deactivated(company, owner):
-    with pytest.raises(CompanyError, match="Hanya editor yang dapat dinonaktifkan"):
+    with pytest.raises(CompanyError, match="Hanya editor dan petugas lapangan yang dapat dinonaktifkan"):
         company_member_deactivate(company=company, actor=owner, member=owner)
     owner.refresh_from_db()
     assert owner.is_active
@@ -386,3 +386,32 @@ def test_verification_email_links_to_the_program_form_on_the_portal(
         company_verify(company=pending, actor=dinsos)
     [message] = mail.outbox
     assert "https://tslp.example.go.id/program/baru/" in message.body
+
+
+def test_owner_adds_a_field_officer_and_may_deactivate_them(company, owner):
+    member = company_member_add(
+        company=company,
+        actor=owner,
+        username="petugas_desa",
+        name="Yusuf",
+        email="yusuf@sawit.example",
+        site_url="",
+        company_role=User.CompanyRole.FIELD,
+    )
+    assert member.is_field_officer
+    company_member_deactivate(company=company, actor=owner, member=member)
+    member.refresh_from_db()
+    assert not member.is_active
+
+
+def test_a_new_member_cannot_be_made_owner(company, owner):
+    with pytest.raises(CompanyError, match="editor atau petugas lapangan"):
+        company_member_add(
+            company=company,
+            actor=owner,
+            username="x",
+            name="X",
+            email="x@x.example",
+            site_url="",
+            company_role=User.CompanyRole.OWNER,
+        )

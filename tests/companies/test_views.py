@@ -393,7 +393,7 @@ def test_deactivation_asks_for_confirmation_on_get_and_acts_on_post(login, owner
 
 def test_owner_cannot_deactivate_themselves(login, owner):
     response = login(owner).post(reverse("companies:member_deactivate", args=[owner.pk]), follow=True)
-    assert "Hanya editor yang dapat dinonaktifkan." in response.content.decode()
+    assert "Hanya editor dan petugas lapangan yang dapat dinonaktifkan." in response.content.decode()
     owner.refresh_from_db()
     assert owner.is_active
 
@@ -436,3 +436,12 @@ def test_profile_and_member_pages_query_count_does_not_grow_with_rows(
     assert len(response.context["members"]) >= 11
     assert len(more_events.captured_queries) == len(profile.captured_queries)
     assert len(more_members.captured_queries) == len(members.captured_queries)
+
+
+def test_owner_adds_a_field_officer_on_the_page(login, owner):
+    client = login(owner)
+    client.post(
+        reverse("companies:member_add"),
+        {"name": "Yusuf", "email": "yusuf@x.example", "username": "yusuf", "company_role": "field"},
+    )
+    assert User.objects.get(username="yusuf").company_role == User.CompanyRole.FIELD

@@ -1,0 +1,151 @@
+"""The field officer's journey on a 360 px phone: sign in, sync, go offline, record twenty deliveries with
+two photos, reload the app offline (it still works and still holds the records), come back online, sync,
+and the program's delivery page shows them as recorded in the field."""
+
+import random
+
+import pytest
+from PIL import Image
+
+from lapangan import services
+from lapangan.models import FieldEvent, FieldPhoto
+from programs.models import Beneficiary
+from programs.services import delivery
+from tests.browser.conftest import ARTIFACTS, _record_csp_violation
+from tests.browser.steps import log_in
+from tests.lapangan.conftest import field_officer
+from tests.programs.delivery_helpers import record_pks, running_program
+
+PHONE = {"width": 360, "height": 740}
+
+
+def large_photo(path):
+    """A camera-sized photo (noise compresses badly: several megabytes as a PNG)."""
+    rng = random.Random(7)
+    image = Image.frombytes("RGB", (1600, 1200), bytes(rng.getrandbits(8) for _ in range(1600 * 1200 * 3)))
+    image.save(path, "PNG")
+    return path
+
+
+@pytest.fixture
+def phone(browser, request):
+    context = browser.new_context(viewport=PHONE, locale="id-ID", is_mobile=True, has_touch=True)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    violations = []
+    page.on("console", lambda message: _record_csp_violation(message, violations, page.url))
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-failure.png"), full_page=True)
+    context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+def shot(page, request, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{name}.png"), full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_officer_records_twenty_deliveries_offline_and_syncs(
+    live_server, phone, request, wilayah, company, owner, dinsos, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "private_media"
+    base = live_server.url
+    program = running_program(
+        company=company, dinsos=dinsos, households=22, title="Paket sekolah Bahu Palawa"
+    )
+    record_pks(company=company, dinsos=dinsos)
+    officer = field_officer(company, "petugas")
+    services.officer_assign(program=program, officer=officer, actor=owner)
+    delivery.data_use_accept(program=program, actor=officer)
+    page = phone
+
+    # Sign in and open the app with signal: it syncs by itself the first time.
+    log_in(page, base, officer.username)
+    page.goto(base + "/lapangan/")
+    page.get_by_test_id("household").first.wait_for()
+    assert page.get_by_test_id("household").count() == 22
+    assert "22 keluarga di HP ini" in page.get_by_test_id("sync-status").inner_text()
+    # The service worker takes the page and keeps the app's files.
+    page.wait_for_function("navigator.serviceWorker.ready.then(r => !!r.active)")
+    page.reload()
+    page.wait_for_function("!!navigator.serviceWorker.controller")
+    page.wait_for_function(
+        "caches.match('/static/lapangan/app.js').then(r => !!r).then(a => a && caches.match('/lapangan/').then(r => !!r))"
+    )
+    shot(page, request, "0-synced")
+
+    # In the desa, without signal.
+    page.context.set_offline(True)
+    photo = large_photo(tmp_path / "kamera.png")
+    for n in range(20):
+        page.locator("button.state-confirmed").first.click()
+        if n == 5:
+            page.locator("label[for='outcome-not']").click()
+            page.get_by_role("button", name="Simpan").click()
+            assert page.locator("#reason-error").is_visible()  # the reason is required, next to the field
+            page.get_by_label("Alasan tidak tersalurkan").select_option("not_found")
+        else:
+            page.locator("label[for='outcome-delivered']").click()
+            if n in (2, 9):
+                page.get_by_label("Foto (boleh dikosongkan)").set_input_files(str(photo))
+                page.get_by_text("Foto siap").wait_for()
+                if n == 2:
+                    shot(page, request, "1-record-offline")
+            if n == 3:
+                page.get_by_label("Diterima oleh (jika bukan kepala keluarga)").fill("Siti (istri)")
+        page.get_by_role("button", name="Simpan").click()
+        page.get_by_test_id("households").wait_for()
+    assert "20 catatan belum terkirim" in page.get_by_test_id("sync-status").inner_text()
+    assert "Luring" in page.get_by_test_id("net-status").inner_text()
+    shot(page, request, "2-offline-list")
+
+    # The app reloads with no network at all and still holds the records.
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    assert "20 catatan belum terkirim" in page.get_by_test_id("sync-status").inner_text()
+    assert page.locator("button.state-confirmed").count() == 2
+    page.get_by_test_id("search").fill("zzzz-tidak-ada")
+    assert page.get_by_text("Tidak ada keluarga yang cocok.").is_visible()
+    page.get_by_test_id("search").fill("")
+    shot(page, request, "3-offline-reloaded")
+    assert not FieldEvent.objects.exists()
+
+    # Back in signal: sync sends records, then photos, then downloads the households again.
+    page.context.set_offline(False)
+    page.get_by_test_id("sync").click()
+    page.get_by_text("Semua catatan sudah terkirim.").wait_for()
+    assert FieldEvent.objects.count() == 20
+    assert (
+        Beneficiary.objects.filter(program=program, state="delivered", reported_in_field=True).count() == 19
+    )
+    assert Beneficiary.objects.get(program=program, state="not_delivered").not_delivered_reason == "not_found"
+    photos = list(FieldPhoto.objects.all())
+    assert len(photos) == 2 and all(p.size <= 200 * 1024 for p in photos)
+    assert FieldEvent.objects.get(recipient_name="Siti (istri)")
+    shot(page, request, "4-synced-back")
+
+    # The program's delivery page shows them as recorded in the field, with the officer's name.
+    delivery.data_use_accept(program=program, actor=owner)
+    log_in(page, base, owner.username)
+    page.goto(base + f"/program/{program.pk}/penerima/")
+    assert page.get_by_test_id("field-recorded").count() == 20
+    assert "dicatat di lapangan oleh Petugas" in page.get_by_test_id("field-recorded").first.inner_text()
+    shot(page, request, "5-delivery-page-owner")
+
+    # The owner's assignment page and Dinsos' field records page, at a phone's width and a desk's.
+    page.goto(base + "/lapangan/petugas/")
+    assert "Petugas" in page.get_by_test_id("officer-list").inner_text()
+    shot(page, request, "6-officers-390")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    shot(page, request, "7-officers-1366")
+    log_in(page, base, dinsos.username)
+    page.goto(base + f"/lapangan/program/{program.pk}/")
+    assert page.get_by_test_id("count-field").inner_text() == "20"
+    assert page.get_by_test_id("photos").locator("img").count() == 2
+    shot(page, request, "8-dinsos-field-records-1366")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, request, "9-dinsos-field-records-390")

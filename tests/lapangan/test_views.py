@@ -1,0 +1,249 @@
+"""The field app's pages and sync API: who reaches what, masked data, access log, CSRF, photos."""
+
+import datetime
+import io
+import json
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from lapangan import services
+from lapangan.models import FieldAssignment, FieldEvent, FieldPhoto
+from programs.models import Beneficiary
+from tests.lapangan.conftest import field_officer
+from tests.programs.delivery_helpers import listed, running_program
+from tslp_portal.models import AccessLog
+
+B = Beneficiary.State
+
+
+def jpeg():
+    buffer = io.BytesIO()
+    Image.new("RGB", (80, 60), (10, 120, 60)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def post_events(client, events, phone_now=None):
+    who = client.get(reverse("lapangan:api_who")).json()
+    return client.post(
+        reverse("lapangan:api_events"),
+        data=json.dumps({"phone_now": (phone_now or timezone.now()).isoformat(), "events": events}),
+        content_type="application/json",
+        headers={"X-CSRFToken": who["csrf"]},
+    )
+
+
+def new_event(beneficiary, outcome="delivered", **extra):
+    return {
+        "id": str(uuid.uuid4()),
+        "beneficiary": beneficiary.pk,
+        "outcome": outcome,
+        "time": (timezone.now() - datetime.timedelta(minutes=5)).isoformat(),
+        **extra,
+    }
+
+
+@pytest.fixture
+def officer_client(officer):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer)
+    return client
+
+
+def test_the_app_opens_for_a_signed_in_officer(officer_client):
+    response = officer_client.get(reverse("lapangan:app"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Sinkronkan" in html and 'rel="manifest"' in html and "not-officer" not in html
+    assert "<script>" not in html  # the policy forbids inline scripts: texts travel as JSON data
+
+
+def test_the_app_tells_other_roles_it_is_for_officers(client, owner):
+    client.force_login(owner)
+    assert 'data-testid="not-officer"' in client.get(reverse("lapangan:app")).content.decode()
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    response = client.get(reverse("lapangan:app"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_worker_and_manifest_are_served_from_the_app_scope(client):
+    worker = client.get(reverse("lapangan:sw"))
+    assert worker.status_code == 200 and worker["Content-Type"].startswith("text/javascript")
+    manifest = client.get(reverse("lapangan:manifest"))
+    assert json.loads(b"".join(manifest.streaming_content))["start_url"] == "/lapangan/"
+
+
+@pytest.mark.parametrize("persona", ["owner", "editor", "dinsos", "camat", "pimpinan"])
+def test_only_field_officers_use_the_api(client, personas, persona):
+    client.force_login(personas[persona])
+    for name in ("api_who", "api_data"):
+        assert client.get(reverse(f"lapangan:{name}")).status_code == 403
+
+
+def test_the_api_asks_anonymous_to_sign_in(client):
+    assert client.get(reverse("lapangan:api_data")).status_code == 401
+    assert client.post(reverse("lapangan:api_events"), {}).status_code in (401, 403)
+
+
+def test_download_holds_only_assigned_programs_masked_and_is_logged(
+    officer_client, officer, program, company, dinsos
+):
+    other = running_program(company=company, dinsos=dinsos, households=2)
+    response = officer_client.get(reverse("lapangan:api_data"))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    data = response.json()
+    assert [p["id"] for p in data["programs"]] == [program.pk]
+    households = data["programs"][0]["households"]
+    assert {h["id"] for h in households} == {b.pk for b in listed(program)}
+    first = listed(program)[0]
+    shown = next(h for h in households if h["id"] == first.pk)
+    assert shown["nik"] == first.household.nik_kepala[:6] + "******" + first.household.nik_kepala[-4:]
+    assert first.household.nik_kepala not in response.content.decode()
+    assert other.pk not in [p["id"] for p in data["programs"]]
+    log = AccessLog.objects.get(user=officer)
+    assert log.row_count == 6 and log.action == "export"
+
+
+def test_terms_not_accepted_downloads_no_household(client, company, program, owner, pks):
+    newcomer = field_officer(company, "baru")
+    services.officer_assign(program=program, officer=newcomer, actor=owner)
+    client.force_login(newcomer)
+    [entry] = client.get(reverse("lapangan:api_data")).json()["programs"]
+    assert entry["households"] == [] and "ketentuan" in entry["blocked"]
+    assert entry["terms_url"] == reverse("programs:terms", args=[program.pk])
+
+
+def test_an_ended_assignment_empties_the_phone(officer_client, officer, program, owner):
+    services.officer_unassign(program=program, officer=officer, actor=owner)
+    assert officer_client.get(reverse("lapangan:api_data")).json()["programs"] == []
+
+
+def test_upload_needs_the_csrf_token(officer_client, program):
+    response = officer_client.post(
+        reverse("lapangan:api_events"),
+        data=json.dumps({"events": [new_event(listed(program)[0])]}),
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert not FieldEvent.objects.exists()
+
+
+def test_upload_applies_and_answers_per_event(officer_client, program):
+    first, second = listed(program)[:2]
+    events = [new_event(first), new_event(second, "not_delivered")]
+    response = post_events(officer_client, events)
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["accepted", "rejected"]
+    first.refresh_from_db()
+    assert first.state == B.DELIVERED and first.reported_in_field
+    # Sent again (the answer was lost on the way): nothing changes.
+    again = post_events(officer_client, events).json()["results"]
+    assert again == results and FieldEvent.objects.count() == 2
+
+
+def test_upload_that_cannot_be_read_is_refused(officer_client):
+    who = officer_client.get(reverse("lapangan:api_who")).json()
+    response = officer_client.post(
+        reverse("lapangan:api_events"),
+        data="{nope",
+        content_type="application/json",
+        headers={"X-CSRFToken": who["csrf"]},
+    )
+    assert response.status_code == 400 and "tidak dapat dibaca" in response.json()["error"]
+
+
+def test_photo_upload_is_checked_on_the_server(officer_client, program):
+    sent = new_event(listed(program)[0])
+    post_events(officer_client, [sent])
+    csrf = officer_client.get(reverse("lapangan:api_who")).json()["csrf"]
+    url = reverse("lapangan:api_photo", args=[sent["id"]])
+    fake = io.BytesIO(b"MZ" + b"\0" * 500)
+    fake.name = "foto.jpg"
+    refused = officer_client.post(url, {"photo": fake}, headers={"X-CSRFToken": csrf})
+    assert refused.status_code == 400 and "bukan foto" in refused.json()["error"]
+    photo = io.BytesIO(jpeg())
+    photo.name = "foto.jpg"
+    accepted = officer_client.post(url, {"photo": photo}, headers={"X-CSRFToken": csrf})
+    assert accepted.status_code == 200 and FieldPhoto.objects.count() == 1
+
+
+def test_owner_assigns_and_ends_assignments_on_a_page(client, owner, program, company):
+    user = field_officer(company, "lapangan9")
+    client.force_login(owner)
+    page = client.get(reverse("lapangan:officers"))
+    assert page.status_code == 200 and "Lapangan9" in page.content.decode()
+    client.post(reverse("lapangan:officers"), {"program": program.pk, "officer": user.pk})
+    assert FieldAssignment.objects.active().filter(officer=user, program=program).exists()
+    client.post(
+        reverse("lapangan:officers"), {"program": program.pk, "officer": user.pk, "action": "unassign"}
+    )
+    assert not FieldAssignment.objects.active().filter(officer=user).exists()
+
+
+@pytest.mark.parametrize("persona", ["editor", "dinsos", "camat", "pimpinan"])
+def test_only_owners_reach_the_officers_page(client, personas, persona):
+    client.force_login(personas[persona])
+    assert client.get(reverse("lapangan:officers")).status_code == 403
+
+
+def test_owner_cannot_assign_another_company_program(client, owner, other_company, dinsos, company):
+    theirs = running_program(company=other_company, dinsos=dinsos, households=1)
+    user = field_officer(company, "lapangan9")
+    client.force_login(owner)
+    assert (
+        client.post(reverse("lapangan:officers"), {"program": theirs.pk, "officer": user.pk}).status_code
+        == 404
+    )
+
+
+def test_dinsos_sees_field_against_desk_conflicts_photos_and_sample(
+    client, dinsos, officer, second_officer, program
+):
+    first, second = listed(program)[:2]
+    sent = new_event(first)
+    services.events_receive(officer=officer, events=[sent, new_event(second)], phone_now=timezone.now())
+    services.events_receive(
+        officer=second_officer,
+        events=[new_event(first, "not_delivered", reason="refused")],
+        phone_now=timezone.now(),
+    )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    services.event_photo_store(
+        officer=officer, event_id=sent["id"], upload=SimpleUploadedFile("a.jpg", jpeg())
+    )
+    client.force_login(dinsos)
+    response = client.get(reverse("lapangan:program", args=[program.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="count-field">2<' in html and 'data-testid="count-conflicts">2<' in html
+    assert first.household.nama_kepala in html and 'data-testid="sample"' in html
+    assert AccessLog.objects.filter(user=dinsos).exists()
+    photo = client.get(reverse("lapangan:photo", args=[program.pk, sent["id"]]))
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
+    client.post(reverse("lapangan:program", args=[program.pk]), {"event": sent["id"]})
+    assert not FieldEvent.objects.filter(conflict=True, resolved_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("owner", 403), ("other_company", 404), ("camat", 403), ("pimpinan", 403)]
+)
+def test_only_dinsos_reaches_the_field_records_page(client, personas, program, persona, status):
+    client.force_login(personas[persona])
+    assert client.get(reverse("lapangan:program", args=[program.pk])).status_code == status
+
+
+def test_the_delivery_page_says_recorded_in_the_field_and_by_whom(client, owner, officer, program, dinsos):
+    services.events_receive(officer=officer, events=[new_event(listed(program)[0])], phone_now=timezone.now())
+    client.force_login(dinsos)
+    html = client.get(reverse("programs:beneficiaries", args=[program.pk])).content.decode()
+    assert "dicatat di lapangan oleh Petugas" in html
+    assert 'data-testid="field-officers"' in html and "sinkron terakhir" in html
