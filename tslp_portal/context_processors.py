@@ -37,6 +37,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
     if user.is_dinsos or user.is_camat or user.is_pimpinan:
         links.append((_("Dashboard"), _url("dashboards:dashboard")))
     links.append((_("Programs"), _url("programs:list")))
+    links.append((_("Etalase"), _url("etalase:list")))
     if user.is_dinsos:
         links.append((_("Back office"), _url("admin:index")))
     elif user.is_camat:

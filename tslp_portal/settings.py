@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "poverty_data",
     "companies",
     "programs",
+    "etalase",
     "dashboards",
     "demo",
     "publik",

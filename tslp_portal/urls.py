@@ -19,6 +19,7 @@ urlpatterns = [
     path("registri/", include("poverty_data.urls.registry")),
     path("perusahaan/", include("companies.urls")),
     path("program/", include("programs.urls")),
+    path("etalase/", include("etalase.urls")),
     path("api/v1/statistik/", include("dashboards.urls_api")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
