@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publik import views
+from publik import etalase, views
 
 app_name = "publik"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("kecamatan/<str:kode>/", views.kecamatan, name="kecamatan"),
     path("unduh/<slug:table>.<slug:fmt>", views.download, name="download"),
     path("data/", views.open_data, name="open_data"),
+    path("etalase/", etalase.etalase, name="etalase"),
     path("data/tslp-3w-hxl.csv", views.three_w, name="three_w"),
     path("data/tslp-iati-activities.xml", views.iati, name="iati"),
     path("data/tslp-360giving.json", views.threesixty, name="threesixty"),
