@@ -8,7 +8,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.scope import scope_of
 from programs.choices import Bentuk, Bidang
@@ -41,7 +40,7 @@ class Need(models.Model):
 
     class Status(models.TextChoices):
         PROPOSED = "diusulkan", _("Proposed")
-        OPEN = "terbuka", pgettext_lazy("need status", "Open")
+        OPEN = "terbuka", _("Open for adoption")
         ADOPTED = "diadopsi", _("Adopted")
         DONE = "selesai", _("Done")
         REJECTED = "ditolak", _("Rejected")

@@ -24,7 +24,6 @@ from accounts.models import User
 from etalase.models import MAX_PHOTOS, Adoption, Need, NeedEvent, NeedPhoto
 from programs.models import Program
 from programs.services import program_save
-from tslp_portal.numbers import rupiah
 from tslp_portal.uploads import filename_shorten
 
 S = Need.Status
@@ -109,7 +108,7 @@ def _display(need: Need, field: str) -> str:
     if field == "desa":
         return need.desa.nama if need.desa_id else _("whole kecamatan")
     if field == "budget":
-        return rupiah(value)
+        return "Rp " + f"{value:,}".replace(",", ".")  # Indonesian whatever the editor's language
     display = getattr(need, f"get_{field}_display", None)
     return str(display() if display else value)
 
