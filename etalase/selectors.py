@@ -68,3 +68,18 @@ def need_counts(needs: QuerySet, by: str) -> list[dict]:
         )
         .order_by(key)
     )
+
+
+def kecamatan_needs(kecamatan_id: int) -> dict:
+    """For the camat's brief: the open needs (highest priority first) and the counts per desa and bidang."""
+    needs = Need.objects.filter(kecamatan_id=kecamatan_id)
+    open_needs = list(
+        needs.filter(status=Need.Status.OPEN)
+        .select_related("desa", "kecamatan")
+        .order_by("priority", "-created_at")
+    )
+    by_bidang = need_counts(needs, "bidang")
+    labels = dict(Need._meta.get_field("bidang").choices)
+    for row in by_bidang:
+        row["label"] = labels.get(row["bidang"], row["bidang"])
+    return {"open": open_needs, "by_desa": need_counts(needs, "desa"), "by_bidang": by_bidang}
