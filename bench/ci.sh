@@ -26,3 +26,6 @@ echo "== bench: dashboards (5,000 households) =="
 
 echo "== bench: public page, downloads and public API (the same database) =="
 "$PYTHON" bench/publik.py --requests 3 --port "$PORT"
+
+echo "== bench: etalase (2,000 needs) =="
+"$PYTHON" bench/etalase.py --needs 2000 --requests 3

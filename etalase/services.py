@@ -137,7 +137,7 @@ def need_create(*, need: Need, actor: User, uploads: Iterable = (), action: str 
 @transaction.atomic
 def need_update(*, need: Need, actor: User, uploads: Iterable = ()) -> list[dict]:
     """Save the edits of ``need`` (an unsaved instance from a form); returns the changes recorded."""
-    current = Need.objects.select_for_update().select_related("desa").get(pk=need.pk)
+    current = Need.objects.select_for_update(of=("self",)).select_related("desa").get(pk=need.pk)
     if not may_keep(actor, current):
         raise NeedError(_("You may not edit this need."))
     if not current.is_editable:
@@ -231,7 +231,7 @@ def need_funded(need: Need) -> int:
 @transaction.atomic
 def need_adopt(*, need: Need, actor: User, expected_status: str | None = None) -> Program:
     """A draft program of the actor's company, pre-filled from the need and linked to it."""
-    locked = Need.objects.select_for_update().select_related("desa", "kecamatan").get(pk=need.pk)
+    locked = Need.objects.select_for_update(of=("self",)).select_related("desa", "kecamatan").get(pk=need.pk)
     if not actor.is_company_member:
         raise NeedError(_("Only companies adopt needs."))
     if not actor.company.is_verified:
