@@ -147,3 +147,17 @@ class EtalaseFilterForm(forms.Form):
     budget_min = RupiahField(required=False, label=_("Budget from (Rp)"))
     budget_max = RupiahField(required=False, label=_("Budget up to (Rp)"))
     ring = forms.BooleanField(required=False, label=_("Only our ring-1 desa"))
+
+
+class NeedImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Musrenbang or RKPD list (.xlsx or .csv)"),
+        help_text=_(
+            "Columns: KECAMATAN, DESA, USULAN (or JUDUL), BIDANG, ANGGARAN; optional BENTUK, URAIAN, JUMLAH KK, SUMBER, KODE RKPD, PRIORITAS."
+        ),
+    )
+    source = forms.ChoiceField(
+        label=_("Source of rows without a SUMBER column"),
+        choices=Need.Source.choices,
+        initial=Need.Source.MUSRENBANG_DESA,
+    )

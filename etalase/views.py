@@ -1,6 +1,10 @@
+import uuid
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +18,10 @@ from accounts.models import User
 from accounts.scope import get_visible_or_404
 from etalase import selectors, services
 from etalase.excel import need_list_workbook
-from etalase.forms import DecisionForm, EtalaseFilterForm, NeedForm
+from etalase.forms import DecisionForm, EtalaseFilterForm, NeedForm, NeedImportForm
+from etalase.importing import needs_import
 from etalase.models import Need, NeedEvent, RingDesa
+from poverty_data.importing.readers import ImportRefused
 from poverty_data.models import Desa
 from tslp_portal.excel import xlsx_response
 
@@ -254,3 +260,68 @@ class RingView(CompanyMemberRequiredMixin, View):
             % {"desa": desa.label},
         )
         return redirect("etalase:ring")
+
+
+class NeedImportView(RoleRequiredMixin, View):
+    """Dinsos uploads a list: the first POST checks every row; "apply" imports the same stored file."""
+
+    allowed_roles = frozenset({User.Role.DINSOS})
+    template_name = "etalase/import.html"
+    SESSION_KEY = "etalase-import"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": NeedImportForm()})
+
+    def post(self, request):
+        if "apply" in request.POST:
+            return self.apply(request)
+        form = NeedImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        upload = form.cleaned_data["file"]
+        stored = default_storage.save(
+            f"etalase/imports/{uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:8]}", upload
+        )
+        try:
+            result = needs_import(
+                default_storage.path(stored),
+                upload.name,
+                actor=request.user,
+                apply=False,
+                default_source=form.cleaned_data["source"],
+            )
+        except ImportRefused as exc:
+            default_storage.delete(stored)
+            form.add_error("file", str(exc))
+            return render(request, self.template_name, {"form": form}, status=400)
+        request.session[self.SESSION_KEY] = {
+            "path": stored,
+            "name": upload.name,
+            "source": form.cleaned_data["source"],
+        }
+        return render(request, self.template_name, {"form": form, "result": result, "file_name": upload.name})
+
+    def apply(self, request):
+        pending = request.session.pop(self.SESSION_KEY, None)
+        if not pending or not default_storage.exists(pending["path"]):
+            messages.error(request, _("Upload the file again: the checked file is no longer kept."))
+            return redirect("etalase:import")
+        try:
+            result = needs_import(
+                default_storage.path(pending["path"]),
+                pending["name"],
+                actor=request.user,
+                apply=True,
+                default_source=pending["source"],
+            )
+        finally:
+            default_storage.delete(pending["path"])
+        if not result.ok:
+            messages.error(request, _("The file has row errors; nothing was imported."))
+            return redirect("etalase:import")
+        messages.success(
+            request,
+            _("%(count)s needs added to the etalase; %(existing)s were already there.")
+            % {"count": result.created, "existing": result.existing},
+        )
+        return redirect("etalase:list")

@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import Workbook
 
 from etalase.models import Need, NeedEvent
@@ -123,3 +124,29 @@ def test_csv_with_semicolons_as_excel_saves_it(dinsos, tmp_path):
     )
     call_command("import_needs", path, stdout=StringIO())
     assert Need.objects.get().budget == 60_000_000
+
+
+def test_dinsos_checks_then_applies_on_the_page(login, dinsos, tmp_path):
+    client = login(dinsos)
+    path = workbook(tmp_path / "musrenbang.xlsx", GOOD)
+    with path.open("rb") as handle:
+        page = client.post(reverse("etalase:import"), {"file": handle, "source": "musrenbang_desa"})
+    assert page.status_code == 200
+    assert len(page.context["result"].needs) == 3
+    assert not Need.objects.exists()
+    response = client.post(reverse("etalase:import"), {"apply": "1"})
+    assert response.status_code == 302
+    assert Need.objects.count() == 3
+
+
+def test_the_page_shows_row_errors_and_offers_no_apply(login, dinsos, tmp_path):
+    bad = [[9, "Kahayan Hilir", "Desa Khayalan", "Jalan", "Infrastruktur", "", "1000000", "", "", ""]]
+    with workbook(tmp_path / "bad.xlsx", bad).open("rb") as handle:
+        page = login(dinsos).post(reverse("etalase:import"), {"file": handle, "source": "musrenbang_desa"})
+    assert "unknown desa" in page.content.decode()
+    assert 'name="apply"' not in page.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["camat", "owner", "pimpinan"])
+def test_only_dinsos_opens_the_import_page(login, personas, persona):
+    assert login(personas[persona]).get(reverse("etalase:import")).status_code == 403
