@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: venv run serve worker bench bench-matching bench-pages bench-dashboards bench-publik bench-coverage bench-field bench-ci test lint format messages clean
+.PHONY: venv run serve worker bench bench-matching bench-pages bench-dashboards bench-publik bench-coverage bench-field bench-etalase bench-ci test lint format messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -59,6 +59,10 @@ bench-coverage: venv
 ## The field app: queued records and photos synced over an emulated 64 kbit/s link, opening offline (PostgreSQL)
 bench-field: venv
 	$(BIN)/python bench/field.py $(BENCH_ARGS)
+
+## The etalase (20,000 needs): lists with filters, public list, adopting; on a PostgreSQL database of its own
+bench-etalase: venv
+	$(BIN)/python bench/etalase.py $(BENCH_ARGS)
 
 ## Every benchmark at a small size on the PostgreSQL database BENCH_DB (or DATABASE_URL); CI runs it
 bench-ci: venv

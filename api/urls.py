@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from api.views import unknown_endpoint
 from companies.api import CompanyViewSet
+from etalase.api import NeedViewSet
 from poverty_data.api import DesaViewSet, HouseholdViewSet, KecamatanViewSet
 from programs.api import ProgramViewSet
 from publik.api import PublicCompanyList, PublicDesaStatistik, PublicKecamatanStatistik
@@ -23,6 +24,7 @@ router.register("wilayah/desa", DesaViewSet, basename="desa")
 router.register("companies", CompanyViewSet, basename="company")
 router.register("programs", ProgramViewSet, basename="program")
 router.register("households", HouseholdViewSet, basename="household")
+router.register("etalase", NeedViewSet, basename="need")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -32,3 +32,6 @@ echo "== bench: register of obligated companies, reminders, coverage and public 
 
 echo "== bench: field app sync over a slow link, and opening offline (50 records, 5 photos) =="
 "$PYTHON" bench/field.py --events 50 --photos 5 --households 600 --port "$PORT"
+
+echo "== bench: etalase (2,000 needs) =="
+"$PYTHON" bench/etalase.py --needs 2000 --requests 3

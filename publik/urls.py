@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publik import views
+from publik import etalase, views
 
 app_name = "publik"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("perusahaan/", views.companies, name="companies"),
     path("perusahaan/<str:nib>/", views.company, name="company"),
     path("data/", views.open_data, name="open_data"),
+    path("etalase/", etalase.etalase, name="etalase"),
     path("data/tslp-3w-hxl.csv", views.three_w, name="three_w"),
     path("data/tslp-iati-activities.xml", views.iati, name="iati"),
     path("data/tslp-360giving.json", views.threesixty, name="threesixty"),

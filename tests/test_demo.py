@@ -5,6 +5,7 @@ from django.core.management import call_command
 from accounts.models import User
 from companies.models import Company
 from demo.story import STORY_PREFIX
+from etalase.models import Need
 from poverty_data.models import Household
 from programs.models import Beneficiary, Bentuk, Bidang, Program
 
@@ -21,7 +22,13 @@ def test_seed_demo_fills_every_part_of_the_portal_and_can_run_twice(db):
     ) == set(User.Role.values)
     assert User.objects.get(username="camat").kecamatan.nama == "Kahayan Hilir"
     assert Company.objects.count() == 15
-    assert Program.objects.exclude(title__startswith=STORY_PREFIX).count() == 60
+    # The demo company's drafts that adopted needs of the etalase come on top of the 60.
+    assert (
+        Program.objects.exclude(title__startswith=STORY_PREFIX).filter(need_adoption__isnull=True).count()
+        == 60
+    )
+    assert set(Need.objects.values_list("status", flat=True)) == set(Need.Status.values)
+    assert Need.objects.filter(adoptions__isnull=False).exists()
     # Three budget years of the dashboards' story: 13 programs in each past year, 19 this year.
     story = Program.objects.filter(title__startswith=STORY_PREFIX)
     assert story.count() == 45

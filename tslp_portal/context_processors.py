@@ -37,6 +37,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
     if user.may_see_dashboards:
         links.append((_("Dashboard"), _url("dashboards:dashboard")))
     links.append((_("Programs"), _url("programs:list")))
+    links.append((_("Etalase"), _url("etalase:list")))
     if user.is_dinsos or user.is_pimpinan:
         links.append((_("Companies that owe a report"), _url("cycle:coverage")))
     if user.is_dinsos:

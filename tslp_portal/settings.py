@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "companies",
     "programs",
     "cycle",
+    "etalase",
     "dashboards",
     "demo",
     "lapangan",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("perusahaan/", include("companies.urls")),
     path("program/", include("programs.urls")),
     path("siklus/", include("cycle.urls")),
+    path("etalase/", include("etalase.urls")),
     path("api/v1/statistik/", include("dashboards.urls.api")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),

@@ -25,6 +25,7 @@ from dashboards.selectors import pages
 from dashboards.selectors.brief import brief_paragraphs
 from dashboards.selectors.version import cache_key
 from dashboards.tables import as_of_text, tables_xlsx
+from etalase.selectors import kecamatan_needs
 from tslp_portal.caching import local_cached
 from tslp_portal.params import query_int
 from tslp_portal.shell import render_page
@@ -206,6 +207,7 @@ class BriefView(DashboardView):
         context["paragraphs"] = brief_paragraphs(kecamatan, context, tahun=tahun, garis=garis)
         context["dashboard_url"] = reverse("dashboards:kecamatan", args=[kecamatan.kode])
         context["printed_on"] = datetime.date.today()
+        context["etalase"] = kecamatan_needs(kecamatan.pk)
         return area_name, context
 
 

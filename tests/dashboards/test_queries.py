@@ -28,7 +28,7 @@ PINNED = {
     "regency dashboard": 31,  # and the register of obligated companies (one query while it is empty)
     "kecamatan": 36,
     "desa": 19,
-    "brief": 46,
+    "brief": 49,  # three for the etalase: open needs, counts per desa, per bidang
     "api kecamatan": 12,
     "api desa": 12,
 }

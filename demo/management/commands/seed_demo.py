@@ -4,6 +4,7 @@ from django.test.utils import override_settings
 from django.utils import translation
 
 from demo.accounts import DEMO_HOUSEHOLDS, DEMO_PASSWORD, demo_accounts_create, demo_households_create
+from demo.etalase import demo_needs_create
 from demo.programs import demo_programs_create
 from demo.register import demo_register_create
 from demo.story import demo_story_create
@@ -31,10 +32,12 @@ class Command(BaseCommand):
             companies, programs = demo_programs_create(password=DEMO_PASSWORD)
             story = demo_story_create()
             register = demo_register_create()
+            needs = demo_needs_create()
         self.stdout.write(
             f"Demo companies: {companies}; programs: {programs}; past and current years: {story}; "
             f"register of obligated companies: {register}."
         )
+        self.stdout.write(f"Etalase: {needs} needs of the desa.")
         with translation.override("id"):
             self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
             for account in accounts:
