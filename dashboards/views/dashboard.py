@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
@@ -26,7 +27,6 @@ from dashboards.selectors.version import cache_key
 from dashboards.tables import as_of_text, tables_xlsx
 from tslp_portal.caching import local_cache
 from tslp_portal.params import query_int
-from tslp_portal.shell import render_page
 
 MAP_TEXT = {
     "cakupan": gettext_lazy("Coverage"),
@@ -89,7 +89,7 @@ class DashboardView(LoginRequiredMixin, View):
             cached = local_cache.get(key)
             if cached is not None:
                 page_title, content = cached
-                return render_page(request, self.template_name, page_title=page_title, content=content)
+                return self.page(request, page_title, content)
         area_name, context = self.full_context(request, tahun=tahun, garis=garis, **kwargs)
         content = render_to_string(self.content_template, context, request)
         # Only the years the year selector offers are kept: any other year in the URL is shown, never cached,
@@ -97,7 +97,10 @@ class DashboardView(LoginRequiredMixin, View):
         offered = tahun in context["years"]
         if key is not None and offered:
             local_cache.set(key, (area_name, content), seconds)
-        return render_page(request, self.template_name, page_title=area_name, content=content, cache=offered)
+        return self.page(request, area_name, content)
+
+    def page(self, request, page_title: str, content: str):
+        return render(request, self.template_name, {"page_title": page_title, "content": mark_safe(content)})
 
     def area_key(self, request, **kwargs) -> str:
         return kwargs.get("kode", "")
