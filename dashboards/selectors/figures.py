@@ -55,7 +55,6 @@ ADDITIVE = (
     "anggaran_rencana",
     "realisasi",
 )
-COUNTED_STATUSES = (Program.Status.APPROVED, Program.Status.RUNNING, Program.Status.COMPLETED)
 DEFAULT_GARIS = 4
 
 
@@ -100,7 +99,7 @@ def straight_household_figures(desa_filter: Q, *, tahun: int, garis: int) -> dic
     reached = Beneficiary.objects.filter(
         state__in=Beneficiary.RECEIVING,
         program__tahun=tahun,
-        program__status__in=COUNTED_STATUSES,
+        program__status__in=Program.COUNTED_STATUSES,
         household__is_active=True,
         household__desa_id__in=desa_ids,
     )
@@ -121,7 +120,7 @@ def straight_household_figures(desa_filter: Q, *, tahun: int, garis: int) -> dic
 def _program_shares(desa_filter: Q, *, tahun: int) -> dict[int, dict]:
     """Per desa id: the counted programs listing it and their planned and realised rupiah shares."""
     in_area = Desa.objects.filter(desa_filter)
-    programs = Program.objects.filter(tahun=tahun, status__in=COUNTED_STATUSES).filter(
+    programs = Program.objects.filter(tahun=tahun, status__in=Program.COUNTED_STATUSES).filter(
         Exists(ProgramLocation.objects.filter(program=OuterRef("pk"), desa__in=in_area))
     )
     shares: dict[int, dict] = defaultdict(lambda: {"programs": set(), "anggaran_rencana": 0, "realisasi": 0})

@@ -9,16 +9,7 @@ from dashboards.models import DesaDesilCount, DesaFirstAssistCount, DesaReachCou
 from poverty_data.models import Desa, ImportBatch
 
 
-def ensure_built() -> None:
-    """Build the summary tables the first time figures are read (a fresh database, a new deployment)."""
-    from dashboards.services.summary import figures_rebuild, is_built
-
-    if not is_built():
-        figures_rebuild()
-
-
 def household_figures(desa_filter: Q, *, tahun: int, garis: int) -> dict[int, dict]:
-    ensure_built()
     desa_ids = Desa.objects.filter(desa_filter).values("pk")
     poor = Q(desil__gte=1, desil__lte=garis)
     figures: dict[int, dict] = {}
@@ -73,7 +64,6 @@ _HOUSEHOLD_FIELDS = (
 
 def assistance_spread(desa_filter: Q, *, garis: int) -> dict[int, dict]:
     """Per desa id: poor families assisted 0, 1 and 2+ times (programs not cancelled, any year)."""
-    ensure_built()
     poor = Q(desil__gte=1, desil__lte=garis)
     rows = (
         DesaDesilCount.objects.filter(poor, desa_id__in=Desa.objects.filter(desa_filter).values("pk"))
@@ -87,7 +77,6 @@ def assistance_spread(desa_filter: Q, *, garis: int) -> dict[int, dict]:
 
 def reach_by_year(desa_filter: Q, *, garis: int) -> dict[int, dict]:
     """Per budget year: families and poor families reached in the desa of ``desa_filter``."""
-    ensure_built()
     poor = Q(desil__gte=1, desil__lte=garis)
     rows = (
         DesaReachCount.objects.filter(desa_id__in=Desa.objects.filter(desa_filter).values("pk"))

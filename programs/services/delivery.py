@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from programs.models import Beneficiary, DataSharingAgreement, DataUseAcceptance, Program, ProgramEvent
 from programs.services.workflow import ProgramError, program_event_record
-from programs.signals import ledger_change
+from programs.signals import ledger_changed_send
 
 # Raise when the wording of the terms changes: everyone accepts the new version before the next access.
 TERMS_VERSION = "2026-1"
@@ -182,11 +182,11 @@ def beneficiaries_report_delivery(*, program: Program, actor: User, rows: list[D
             setattr(beneficiary, name, value)
         beneficiary.reported_at = now if row.state != B.CONFIRMED else None
         changed.append(beneficiary)
-    with ledger_change(program_id=program.pk):
-        Beneficiary.objects.bulk_update(
-            changed, ["state", "not_delivered_reason", "delivered_on", "delivered_value", "reported_at"], 500
-        )
+    Beneficiary.objects.bulk_update(
+        changed, ["state", "not_delivered_reason", "delivered_on", "delivered_value", "reported_at"], 500
+    )
     if changed:
+        ledger_changed_send(program_id=program.pk)
         program_event_record(
             program=program,
             actor=actor,

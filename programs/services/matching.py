@@ -23,7 +23,7 @@ from programs.selectors.matching import (
     household_rule_breaks,
 )
 from programs.services.workflow import ProgramError, program_event_record, program_transition
-from programs.signals import ledger_change
+from programs.signals import ledger_changed_send
 from tslp_portal.privacy import mask_identity
 
 # A multiplier co-prime with 2**31: spreads household ids so that ties are broken fairly but reproducibly.
@@ -297,42 +297,42 @@ def beneficiaries_confirm(*, program: Program, actor: User) -> int:
     meanwhile (the database's unique claim decides, so concurrent confirmations cannot both win).
     """
     program = _lock_approved(program, actor)
-    with ledger_change(program_id=program.pk):
-        proposed = Beneficiary.objects.filter(program=program, state=Beneficiary.State.PROPOSED)
-        now = timezone.now()
-        count = proposed.update(state=Beneficiary.State.CONFIRMED, confirmed_at=now)
-        if count == 0:
-            raise MatchingError(_("There is no proposed household to confirm."))
-        try:
-            with transaction.atomic():
-                _insert_claims(program, overrides=False)
-        except IntegrityError:
-            taken = (
-                AssistanceClaim.objects.filter(
-                    bidang=program.bidang,
-                    year__in=claim_years(program),
-                    household__beneficiaries__program=program,
-                )
-                .exclude(beneficiary__program=program)
-                .values_list("household__no_kk", flat=True)
-                .distinct()
+    proposed = Beneficiary.objects.filter(program=program, state=Beneficiary.State.PROPOSED)
+    now = timezone.now()
+    count = proposed.update(state=Beneficiary.State.CONFIRMED, confirmed_at=now)
+    if count == 0:
+        raise MatchingError(_("There is no proposed household to confirm."))
+    try:
+        with transaction.atomic():
+            _insert_claims(program, overrides=False)
+    except IntegrityError:
+        taken = (
+            AssistanceClaim.objects.filter(
+                bidang=program.bidang,
+                year__in=claim_years(program),
+                household__beneficiaries__program=program,
             )
-            raise MatchingError(
-                _(
-                    "Some households were confirmed for another program of this bidang meanwhile: %(households)s. "
-                    "Remove them or propose again, then confirm."
-                )
-                % {"households": ", ".join(sorted(taken)[:20])}
-            ) from None
-        _insert_claims(program, overrides=True)
-        confirmed = Beneficiary.objects.filter(program=program, state=Beneficiary.State.CONFIRMED)
-        Household.objects.filter(pk__in=confirmed.values("household_id")).update(csr_count=F("csr_count") + 1)
-        program_transition(
-            program=program,
-            actor=actor,
-            action=ProgramEvent.Action.CONFIRM,
-            note=_("%(count)s households confirmed.") % {"count": count},
+            .exclude(beneficiary__program=program)
+            .values_list("household__no_kk", flat=True)
+            .distinct()
         )
+        raise MatchingError(
+            _(
+                "Some households were confirmed for another program of this bidang meanwhile: %(households)s. "
+                "Remove them or propose again, then confirm."
+            )
+            % {"households": ", ".join(sorted(taken)[:20])}
+        ) from None
+    _insert_claims(program, overrides=True)
+    confirmed = Beneficiary.objects.filter(program=program, state=Beneficiary.State.CONFIRMED)
+    Household.objects.filter(pk__in=confirmed.values("household_id")).update(csr_count=F("csr_count") + 1)
+    program_transition(
+        program=program,
+        actor=actor,
+        action=ProgramEvent.Action.CONFIRM,
+        note=_("%(count)s households confirmed.") % {"count": count},
+    )
+    ledger_changed_send(program_id=program.pk)
     return count
 
 

@@ -130,23 +130,6 @@ def test_a_camat_gets_404_outside_its_kecamatan_even_once_dinsos_filled_the_cach
     assert get(login(camat), url)[0].status_code == 404
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares the version query")
-@pytest.mark.django_db(transaction=True)
-def test_the_version_query_is_prepared_once_per_database_connection(company, dinsos):
-    from dashboards.selectors.version import figures_version
-
-    ledger = build(company)
-    version = figures_version()
-    with CaptureQueriesContext(connection) as queries:
-        assert figures_version() == version
-    assert [query["sql"] for query in queries.captured_queries] == ["EXECUTE tslp_figures_version"]
-
-    connection.close()  # a new connection has no prepared statement: it is prepared again
-    assert figures_version() == version
-    program_cancel(program=ledger["p1"], actor=dinsos, note="Dihentikan.")
-    assert figures_version() != version
-
-
 def junk_years(offered):
     return [year for year in range(2000, 2101) if year not in offered][:40]
 

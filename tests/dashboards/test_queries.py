@@ -24,13 +24,13 @@ PAGES = {
 # assisted after its year and the households delivered that spread realisation; every list of programs reads
 # their desa and deliveries for the shares (dashboards/selectors/shares.py).
 PINNED = {
-    "camat dashboard": 36,
-    "regency dashboard": 30,
-    "kecamatan": 36,
-    "desa": 19,
-    "brief": 46,
-    "api kecamatan": 12,
-    "api desa": 12,
+    "camat dashboard": 32,
+    "regency dashboard": 26,
+    "kecamatan": 32,
+    "desa": 18,
+    "brief": 41,
+    "api kecamatan": 11,
+    "api desa": 11,
 }
 
 

@@ -178,12 +178,12 @@ def test_open_data_page_links_each_file_with_its_licence(client, scene):
 
 # The downloads and the API read the offered years first (publik.selectors.offered_years): one query each.
 PINNED = [
-    ("/publik/", {}, 20),
-    ("/publik/kecamatan/62.11.05/", {}, 28),
-    ("/publik/unduh/kecamatan.xlsx", {}, 18),
-    ("/api/v1/publik/statistik/kecamatan/", {}, 18),
-    ("/api/v1/publik/statistik/desa/", {"kecamatan": "62.11.05"}, 27),
-    ("/publik/data/tslp-3w-hxl.csv", {}, 13),
+    ("/publik/", {}, 18),
+    ("/publik/kecamatan/62.11.05/", {}, 25),
+    ("/publik/unduh/kecamatan.xlsx", {}, 16),
+    ("/api/v1/publik/statistik/kecamatan/", {}, 16),
+    ("/api/v1/publik/statistik/desa/", {"kecamatan": "62.11.05"}, 24),
+    ("/publik/data/tslp-3w-hxl.csv", {}, 12),
 ]
 
 
