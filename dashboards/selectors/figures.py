@@ -26,35 +26,12 @@ from functools import lru_cache
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 
+from dashboards.fields import ADDITIVE, FIELDS  # noqa: F401 (FIELDS is read from here by publik)
 from dashboards.selectors import summary
 from dashboards.selectors.shares import program_shares
 from poverty_data.models import Desa, Household, Kecamatan
 from programs.models import Beneficiary, Program, ProgramLocation
 
-FIELDS = (
-    "keluarga",
-    "keluarga_miskin",
-    "tanpa_desil",
-    "terjangkau",
-    "miskin_terjangkau",
-    "cakupan",
-    "miskin_belum_pernah",
-    "kesenjangan",
-    "program",
-    "anggaran_rencana",
-    "realisasi",
-)
-# The fields that add up from desa to kecamatan to regency (``program`` counts distinct programs instead).
-ADDITIVE = (
-    "keluarga",
-    "keluarga_miskin",
-    "tanpa_desil",
-    "terjangkau",
-    "miskin_terjangkau",
-    "miskin_belum_pernah",
-    "anggaran_rencana",
-    "realisasi",
-)
 DEFAULT_GARIS = 4
 
 

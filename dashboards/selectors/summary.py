@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
+from dashboards.fields import HOUSEHOLD_COUNTS
 from dashboards.models import DesaDesilCount, DesaFirstAssistCount, DesaReachCount, FiguresState
 from poverty_data.models import Desa, ImportBatch
 
@@ -38,7 +39,7 @@ def household_figures(desa_filter: Q, *, tahun: int, garis: int) -> dict[int, di
         .annotate(t=Sum("terjangkau"), mt=Sum("terjangkau", filter=poor))
     )
     for row in reach:
-        target = figures.setdefault(row["desa_id"], dict.fromkeys(_HOUSEHOLD_FIELDS, 0))
+        target = figures.setdefault(row["desa_id"], dict.fromkeys(HOUSEHOLD_COUNTS, 0))
         target["terjangkau"] = row["t"] or 0
         target["miskin_terjangkau"] = row["mt"] or 0
     # Never assisted up to ``tahun``: never assisted at all, and first assisted in a later year.
@@ -50,16 +51,6 @@ def household_figures(desa_filter: Q, *, tahun: int, garis: int) -> dict[int, di
     for row in later:
         figures[row["desa_id"]]["miskin_belum_pernah"] += row["n"] or 0
     return figures
-
-
-_HOUSEHOLD_FIELDS = (
-    "keluarga",
-    "keluarga_miskin",
-    "tanpa_desil",
-    "terjangkau",
-    "miskin_terjangkau",
-    "miskin_belum_pernah",
-)
 
 
 def assistance_spread(desa_filter: Q, *, garis: int) -> dict[int, dict]:

@@ -6,6 +6,7 @@ import random
 import pytest
 from django.db.models import Q
 
+from dashboards.fields import HOUSEHOLD_COUNTS
 from dashboards.selectors import summary
 from dashboards.selectors.figures import desa_figures, straight_household_figures
 from dashboards.services.summary import figures_rebuild
@@ -26,14 +27,7 @@ from tests.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 AREA = Q(kecamatan__kode__in=["62.11.05", "62.11.06"])
-HOUSEHOLD_FIELDS = (
-    "keluarga",
-    "keluarga_miskin",
-    "tanpa_desil",
-    "terjangkau",
-    "miskin_terjangkau",
-    "miskin_belum_pernah",
-)
+HOUSEHOLD_FIELDS = HOUSEHOLD_COUNTS
 
 
 def assert_summary_equals_straight_count():
