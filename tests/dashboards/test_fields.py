@@ -27,4 +27,3 @@ def test_the_fields_partition_into_counts_derived_rupiah_and_programs():
     parts = (*fields.HOUSEHOLD_COUNTS, *fields.HOUSEHOLD_DERIVED, *fields.RUPIAH, fields.PROGRAM_COUNT)
     assert sorted(parts) == sorted(fields.FIELDS)
     assert set(fields.ADDITIVE) == set(fields.HOUSEHOLD_COUNTS) | set(fields.RUPIAH)
-
