@@ -169,6 +169,7 @@ def measure(target: int) -> None:
 
     from accounts.models import User
     from companies.models import Company
+    from dashboards.services.summary import figures_refresh
     from poverty_data.models import Desa, Household
     from programs.models import Beneficiary
     from programs.services import matching
@@ -206,6 +207,7 @@ def measure(target: int) -> None:
         with transaction.atomic():
             Household.objects.filter(beneficiaries__program=program).update(csr_count=F("csr_count") - 1)
             program.delete()
+            figures_refresh(desa_ids=[d.pk for d in desa])
 
 
 def main():
