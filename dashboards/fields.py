@@ -36,3 +36,15 @@ FIELDS = (
     PROGRAM_COUNT,
     *RUPIAH,
 )
+
+# Household needs and vulnerabilities the dashboards count per desa (fields of poverty_data.Household, and
+# columns of the summary tables of the same names).
+NEEDS = (
+    "needs_house",
+    "needs_water",
+    "needs_toilet",
+    "has_school_age",
+    "has_toddler",
+    "has_elderly",
+    "has_disabled",
+)

@@ -221,21 +221,7 @@ def fairness(*, garis: int) -> list[dict]:
 
 def needs(area: Q, *, garis: int, tahun: int | None = None) -> dict[int, dict]:
     """Per desa id: poor active families with each need; with ``tahun``, only those not reached that year."""
-    households = Household.objects.filter(
-        is_active=True, desil__lte=garis, desa__in=Desa.objects.filter(area)
-    )
-    if tahun is not None:
-        reached = Beneficiary.objects.filter(
-            household=OuterRef("pk"),
-            state__in=Beneficiary.RECEIVING,
-            program__tahun=tahun,
-            program__status__in=Program.COUNTED_STATUSES,
-        )
-        households = households.filter(~Exists(reached))
-    rows = households.values("desa_id").annotate(
-        total=Count("pk"), **{field: Count("pk", filter=Q(**{field: True})) for field in NEEDS}
-    )
-    return {row.pop("desa_id"): row for row in rows}
+    return summary.need_counts(area, garis=garis, tahun=tahun)
 
 
 def gap_ranking(

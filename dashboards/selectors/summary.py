@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
-from dashboards.fields import HOUSEHOLD_COUNTS
+from dashboards.fields import HOUSEHOLD_COUNTS, NEEDS
 from dashboards.models import DesaDesilCount, DesaFirstAssistCount, DesaReachCount, FiguresState
 from poverty_data.models import Desa, ImportBatch
 
@@ -51,6 +51,31 @@ def household_figures(desa_filter: Q, *, tahun: int, garis: int) -> dict[int, di
     for row in later:
         figures[row["desa_id"]]["miskin_belum_pernah"] += row["n"] or 0
     return figures
+
+
+def need_counts(desa_filter: Q, *, garis: int, tahun: int | None = None) -> dict[int, dict]:
+    """Per desa id: poor active families (``total``) and those with each need; with ``tahun``, only those not
+    reached that year."""
+    desa_ids = Desa.objects.filter(desa_filter).values("pk")
+    poor = Q(desil__gte=1, desil__lte=garis)
+    sums = {need: Sum(need) for need in NEEDS}
+    counts = {
+        row.pop("desa_id"): row
+        for row in DesaDesilCount.objects.filter(poor, desa_id__in=desa_ids)
+        .values("desa_id")
+        .annotate(total=Sum("keluarga"), **sums)
+    }
+    if tahun is not None:
+        reached = (
+            DesaReachCount.objects.filter(poor, tahun=tahun, desa_id__in=desa_ids)
+            .values("desa_id")
+            .annotate(total=Sum("terjangkau"), **sums)
+        )
+        for row in reached:
+            target = counts[row.pop("desa_id")]
+            for name, value in row.items():
+                target[name] -= value
+    return counts
 
 
 def assistance_spread(desa_filter: Q, *, garis: int) -> dict[int, dict]:

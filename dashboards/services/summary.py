@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dashboards.fields import NEEDS
 from dashboards.models import DesaDesilCount, DesaFirstAssistCount, DesaReachCount, FiguresState
 from poverty_data.models import Desa, Household
 from programs.models import Beneficiary, Program
@@ -27,8 +28,8 @@ def _in(column: str, ids: list[int]) -> tuple[str, list]:
 
 def _selects(*, desa_ids: list[int] | None = None):
     """The three SELECTs (with parameters) that count the summary rows, of every household or of some desa.
-    Rows: (desa, desil, keluarga, belum_pernah, sekali), (desa, tahun, desil, terjangkau) and (desa, desil,
-    tahun first assisted, keluarga)."""
+    Rows: (desa, desil, keluarga, belum_pernah, sekali, *NEEDS), (desa, tahun, desil, terjangkau, *NEEDS) and
+    (desa, desil, tahun first assisted, keluarga)."""
     household = Household._meta.db_table
     beneficiary = Beneficiary._meta.db_table
     program = Program._meta.db_table
@@ -48,14 +49,16 @@ def _selects(*, desa_ids: list[int] | None = None):
         f"WHERE b.state IN ({receiving}) AND p.status <> '{Program.Status.CANCELLED}'{where} "
         f"GROUP BY b.household_id"
     )
+    need_sums = "".join(f", SUM(CASE WHEN h.{need} THEN 1 ELSE 0 END)" for need in NEEDS)
+    need_distinct = "".join(f", COUNT(DISTINCT CASE WHEN h.{need} THEN h.id END)" for need in NEEDS)
     desil = (
         f"SELECT h.desa_id, COALESCE(h.desil, 0), COUNT(*), "
-        f"SUM(CASE WHEN a.n IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN a.n = 1 THEN 1 ELSE 0 END) "
+        f"SUM(CASE WHEN a.n IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN a.n = 1 THEN 1 ELSE 0 END){need_sums} "
         f"FROM {household} h LEFT JOIN ({assisted}) a ON a.household_id = h.id "
         f"WHERE h.is_active = %s{where} GROUP BY h.desa_id, COALESCE(h.desil, 0)"
     )
     reach = (
-        f"SELECT h.desa_id, p.tahun, COALESCE(h.desil, 0), COUNT(DISTINCT h.id) "
+        f"SELECT h.desa_id, p.tahun, COALESCE(h.desil, 0), COUNT(DISTINCT h.id){need_distinct} "
         f"FROM {beneficiary} b JOIN {program} p ON p.id = b.program_id "
         f"JOIN {household} h ON h.id = b.household_id "
         f"WHERE b.state IN ({receiving}) AND p.status IN ({counted}) AND h.is_active = %s{where} "
@@ -72,14 +75,16 @@ def _selects(*, desa_ids: list[int] | None = None):
 
 def _run(desa_ids: list[int] | None) -> None:
     (desil, desil_params), (reach, reach_params), (first, first_params) = _selects(desa_ids=desa_ids)
+    need_columns = "".join(f", {need}" for need in NEEDS)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {DesaDesilCount._meta.db_table} (desa_id, desil, keluarga, belum_pernah, sekali) "
-            + desil,
+            f"INSERT INTO {DesaDesilCount._meta.db_table} "
+            f"(desa_id, desil, keluarga, belum_pernah, sekali{need_columns}) " + desil,
             desil_params,
         )
         cursor.execute(
-            f"INSERT INTO {DesaReachCount._meta.db_table} (desa_id, tahun, desil, terjangkau) " + reach,
+            f"INSERT INTO {DesaReachCount._meta.db_table} (desa_id, tahun, desil, terjangkau{need_columns}) "
+            + reach,
             reach_params,
         )
         cursor.execute(

@@ -2,6 +2,7 @@
 
 from dashboards import fields
 from dashboards.api import FiguresRowSerializer
+from dashboards.selectors.dashboard import NEEDS
 from dashboards.tables import figure_columns
 from publik import disclosure
 from publik.api import PublicRowSerializer
@@ -27,3 +28,7 @@ def test_the_fields_partition_into_counts_derived_rupiah_and_programs():
     parts = (*fields.HOUSEHOLD_COUNTS, *fields.HOUSEHOLD_DERIVED, *fields.RUPIAH, fields.PROGRAM_COUNT)
     assert sorted(parts) == sorted(fields.FIELDS)
     assert set(fields.ADDITIVE) == set(fields.HOUSEHOLD_COUNTS) | set(fields.RUPIAH)
+
+
+def test_every_need_counted_has_a_label():
+    assert tuple(NEEDS) == fields.NEEDS

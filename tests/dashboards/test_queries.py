@@ -27,8 +27,8 @@ PINNED = {
     "camat dashboard": 32,
     "regency dashboard": 26,
     "kecamatan": 32,
-    "desa": 18,
-    "brief": 41,
+    "desa": 19,
+    "brief": 42,
     "api kecamatan": 11,
     "api desa": 11,
 }

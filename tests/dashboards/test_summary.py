@@ -4,13 +4,13 @@ import datetime
 import random
 
 import pytest
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 
-from dashboards.fields import HOUSEHOLD_COUNTS
+from dashboards.fields import HOUSEHOLD_COUNTS, NEEDS
 from dashboards.selectors import summary
 from dashboards.selectors.figures import desa_figures, straight_household_figures
 from dashboards.services.summary import figures_rebuild
-from poverty_data.models import Desa
+from poverty_data.models import Desa, Household
 from poverty_data.services import households_import
 from programs.models import Beneficiary, DataSharingAgreement, Program
 from programs.services import (
@@ -41,6 +41,38 @@ def assert_summary_equals_straight_count():
                 assert got == want, (desa_id, tahun, garis)
 
 
+def straight_needs(*, tahun: int | None, garis: int) -> dict[int, dict]:
+    """The need counts of :func:`summary.need_counts` counted straight from the households."""
+    households = Household.objects.filter(
+        is_active=True, desil__lte=garis, desa__in=Desa.objects.filter(AREA)
+    )
+    if tahun is not None:
+        reached = Beneficiary.objects.filter(
+            household=OuterRef("pk"),
+            state__in=Beneficiary.RECEIVING,
+            program__tahun=tahun,
+            program__status__in=Program.COUNTED_STATUSES,
+        )
+        households = households.filter(~Exists(reached))
+    rows = (
+        households.order_by()
+        .values("desa_id")
+        .annotate(total=Count("pk"), **{need: Count("pk", filter=Q(**{need: True})) for need in NEEDS})
+    )
+    return {row.pop("desa_id"): row for row in rows}
+
+
+def assert_need_counts_equal_straight_count():
+    for tahun in (None, YEAR - 1, YEAR, YEAR + 1):
+        for garis in (1, 4, 10):
+            cached = summary.need_counts(AREA, tahun=tahun, garis=garis)
+            straight = straight_needs(tahun=tahun, garis=garis)
+            for desa_id in Desa.objects.filter(AREA).values_list("pk", flat=True):
+                got = {f: cached.get(desa_id, {}).get(f, 0) for f in ("total", *NEEDS)}
+                want = {f: straight.get(desa_id, {}).get(f, 0) for f in ("total", *NEEDS)}
+                assert got == want, (desa_id, tahun, garis)
+
+
 def random_ledger(rng: random.Random, company):
     desa = list(Desa.objects.filter(AREA))
     programs = [
@@ -61,7 +93,10 @@ def random_ledger(rng: random.Random, company):
     ]
     households = [
         HouseholdFactory(
-            desa=rng.choice(desa), desil=rng.choice([None, *range(1, 11)]), is_active=rng.random() < 0.85
+            desa=rng.choice(desa),
+            desil=rng.choice([None, *range(1, 11)]),
+            is_active=rng.random() < 0.85,
+            **{need: rng.random() < 0.4 for need in NEEDS},
         )
         for _ in range(40)
     ]
@@ -78,6 +113,7 @@ def test_summary_equals_straight_count_on_random_ledgers(company, maliku, seed):
     random_ledger(rng, company)
     figures_rebuild()
     assert_summary_equals_straight_count()
+    assert_need_counts_equal_straight_count()
 
 
 def test_cancelling_a_program_updates_the_figures_at_once(company, dinsos, kahayan_hilir):
