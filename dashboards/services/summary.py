@@ -50,19 +50,23 @@ def _selects(*, desa_ids: list[int] | None = None):
         f"GROUP BY b.household_id"
     )
     need_sums = "".join(f", SUM(CASE WHEN h.{need} THEN 1 ELSE 0 END)" for need in NEEDS)
-    need_distinct = "".join(f", COUNT(DISTINCT CASE WHEN h.{need} THEN h.id END)" for need in NEEDS)
     desil = (
         f"SELECT h.desa_id, COALESCE(h.desil, 0), COUNT(*), "
         f"SUM(CASE WHEN a.n IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN a.n = 1 THEN 1 ELSE 0 END){need_sums} "
         f"FROM {household} h LEFT JOIN ({assisted}) a ON a.household_id = h.id "
         f"WHERE h.is_active = %s{where} GROUP BY h.desa_id, COALESCE(h.desil, 0)"
     )
-    reach = (
-        f"SELECT h.desa_id, p.tahun, COALESCE(h.desil, 0), COUNT(DISTINCT h.id){need_distinct} "
+    # Each household once per year it was reached (it may be on several programs of one year).
+    need_columns = "".join(f", h.{need}" for need in NEEDS)
+    reached = (
+        f"SELECT DISTINCT h.id, h.desa_id, p.tahun, COALESCE(h.desil, 0) AS desil{need_columns} "
         f"FROM {beneficiary} b JOIN {program} p ON p.id = b.program_id "
         f"JOIN {household} h ON h.id = b.household_id "
-        f"WHERE b.state IN ({receiving}) AND p.status IN ({counted}) AND h.is_active = %s{where} "
-        f"GROUP BY h.desa_id, p.tahun, COALESCE(h.desil, 0)"
+        f"WHERE b.state IN ({receiving}) AND p.status IN ({counted}) AND h.is_active = %s{where}"
+    )
+    reach = (
+        f"SELECT h.desa_id, h.tahun, h.desil, COUNT(*){need_sums} "
+        f"FROM ({reached}) h GROUP BY h.desa_id, h.tahun, h.desil"
     )
     first = (
         f"SELECT h.desa_id, COALESCE(h.desil, 0), a.first_tahun, COUNT(*) "
