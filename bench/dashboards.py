@@ -8,15 +8,18 @@ Uses a database of its own (``bench/matching.py`` fills it when its size differs
 kecamatan and a budget), then measures:
 
 1. what keeping the figures fresh costs: rebuilding the summary tables (what an applied or undone import adds),
-   and the delta update of the summary when 5,000 beneficiaries are confirmed (what the confirmation adds),
-   next to the confirmation and to a recount of the program's desa;
+   and the recount of the program's desa when 5,000 beneficiaries are confirmed (what the confirmation adds),
+   next to the confirmation;
 2. p50/p95 of the camat dashboard, the regency dashboard, a desa page, both statistics endpoints, the public
-   page, a public kecamatan page and both public statistics endpoints (anonymous), with
+   page, a public kecamatan page and both public statistics endpoints (anonymous), with a bare signed-in page
+   (``bench/urls.py``: the session and the user loaded, the base template with an empty body) and
    ``/healthz`` in the same run, one client, gunicorn with 2 workers, after a warm-up round;
-3. throughput with 8 concurrent clients (keep-alive connections) for ``--seconds`` each, as a ratio to
-   ``/healthz``.
+3. throughput with 8 concurrent clients (keep-alive connections) for ``--seconds`` each, as a ratio to the
+   bare signed-in page.
 
-Targets: p95 < 100 ms per page and endpoint; throughput at least 0.25 times ``/healthz``.
+Targets: p95 < 100 ms per page and endpoint with the content cached, < 400 ms with
+``TSLP_DASHBOARD_CACHE_SECONDS=0`` (what a user sees right after a data change); throughput at least 0.8 times
+the bare signed-in page.
 """
 
 import argparse
@@ -37,7 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 KECAMATAN = "62.11.05"
 TARGET_P95_MS = 100
-TARGET_RATIO = 0.25
+TARGET_COLD_P95_MS = 400
+TARGET_RATIO = 0.8
+BARE = "bare signed-in page"
 
 
 # Eight clients hammering one account would be throttled (429) long before the server is saturated.
@@ -62,37 +67,30 @@ def prepare() -> None:
         cursor.execute("ANALYZE")
 
 
-def _timed_delta(spent: list[float]):
-    """``figures_delta_begin`` that adds the time it and its finishing step take to ``spent``."""
-    from dashboards.services.summary import figures_delta_begin
+def _timed(function, spent: list[float]):
+    """``function`` that adds the time each call takes to ``spent``."""
 
-    def begin(**kwargs):
+    def timed(**kwargs):
         started = time.perf_counter()
-        finish = figures_delta_begin(**kwargs)
-        spent.append(time.perf_counter() - started)
-
-        def timed_finish():
-            started = time.perf_counter()
-            finish()
+        try:
+            return function(**kwargs)
+        finally:
             spent.append(time.perf_counter() - started)
 
-        return timed_finish
-
-    return begin
+    return timed
 
 
 def freshness_costs(target: int) -> None:
     """Time a full rebuild (after an import), and what confirming ``target`` beneficiaries spends on keeping
-    the figures exact (the delta update), next to a recount of the program's desa."""
+    the figures exact (the recount of the program's desa)."""
     from django.db import transaction
-    from django.db.models import F
     from matching import approved_program
 
     from accounts.models import User
     from companies.models import Company
     from dashboards import receivers
-    from dashboards.services.summary import figures_rebuild, figures_refresh_program
-    from poverty_data.models import Desa, Household
+    from dashboards.services.summary import figures_rebuild, figures_refresh
+    from poverty_data.models import Desa
     from programs.services import matching
 
     rebuilds = []
@@ -107,31 +105,27 @@ def freshness_costs(target: int) -> None:
     dinsos = User.objects.filter(role="dinsos").first()
     company = Company.objects.get(nib="9999999999999")
     desa = list(Desa.objects.filter(kecamatan__kode=KECAMATAN))
-    original = receivers.figures_delta_begin
+    original = receivers.figures_refresh_program
     for attempt in (1, 2, 3):
         program = approved_program(
             company=company, dinsos=dinsos, desa=desa, target=target, title="BENCH dashboards"
         )
         matching.beneficiaries_propose(program=program, actor=dinsos)
         spent: list[float] = []
-        receivers.figures_delta_begin = _timed_delta(spent)
+        receivers.figures_refresh_program = _timed(original, spent)
         try:
             started = time.perf_counter()
             confirmed = matching.beneficiaries_confirm(program=program, actor=dinsos)
             confirm_seconds = time.perf_counter() - started
         finally:
-            receivers.figures_delta_begin = original
-        started = time.perf_counter()
-        figures_refresh_program(program_id=program.pk)
-        refresh_seconds = time.perf_counter() - started
+            receivers.figures_refresh_program = original
         print(
-            f"run {attempt}: confirm {confirmed:,} in {confirm_seconds:.3f} s, of which updating the figures "
-            f"{sum(spent):.3f} s ({100 * sum(spent) / confirm_seconds:.0f}%); "
-            f"a recount of the {len(desa)} desa instead: {refresh_seconds:.3f} s"
+            f"run {attempt}: confirm {confirmed:,} in {confirm_seconds:.3f} s, of which recounting the figures "
+            f"of the {len(desa)} desa {sum(spent):.3f} s ({100 * sum(spent) / confirm_seconds:.0f}%)"
         )
         with transaction.atomic():
-            Household.objects.filter(beneficiaries__program=program).update(csr_count=F("csr_count") - 1)
             program.delete()
+            figures_refresh(desa_ids=[d.pk for d in desa])
 
 
 def sessions() -> tuple[dict, str]:
@@ -154,9 +148,9 @@ def sessions() -> tuple[dict, str]:
         cookies[role] = client.cookies["sessionid"].value
     desa = kecamatan.desa_set.order_by("kode").first()
     pages = {
+        # The reference: a bare signed-in page (bench/urls.py), what every signed-in page pays.
+        BARE: ("camat", "/bench/signed-in/"),
         "/healthz": (None, "/healthz"),
-        # For scale: a small signed-in page with a couple of queries, through the same middleware.
-        "signed-in /wilayah/": ("camat", "/wilayah/"),
         "camat dashboard": ("camat", "/dasbor/?tahun=2026"),
         "regency dashboard": ("pimpinan", "/dasbor/?tahun=2026"),
         "desa page": ("camat", f"/dasbor/desa/{desa.kode}/?tahun=2026"),
@@ -263,7 +257,7 @@ def main():
         cursor.execute("VACUUM ANALYZE")
     pages, _host = sessions()
     connection.close()
-    server = serve(args.port, env=UNTHROTTLED)
+    server = serve(args.port, env={**UNTHROTTLED, "DJANGO_SETTINGS_MODULE": "bench.settings"})
     try:
         timings = latencies(args.port, pages, args.requests)
         rates = {
@@ -272,7 +266,7 @@ def main():
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    healthz = rates["/healthz"]
+    bare = rates[BARE]
     print(f"{'page':<20}{'p50 ms':>9}{'p95 ms':>9}{'req/s x8':>10}{'ratio':>8}")
     failed = []
     for name, values in timings.items():
@@ -280,18 +274,21 @@ def main():
         p50 = statistics.median(values)
         p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
         rate = rates.get(name)
-        ratio = rate / healthz if rate else None
+        ratio = rate / bare if rate else None
         print(
             f"{name:<20}{p50:>9.1f}{p95:>9.1f}{(f'{rate:.0f}' if rate else ''):>10}"
             f"{(f'{ratio:.2f}' if ratio else ''):>8}"
         )
-        if name.startswith(("/", "signed-in")):
+        if name in (BARE, "/healthz"):
             continue
-        if p95 > TARGET_P95_MS:
+        if p95 > (TARGET_P95_MS if cache != "0" else TARGET_COLD_P95_MS):
             failed.append(f"{name} p95")
-        if ratio is not None and ratio < TARGET_RATIO:
+        if cache != "0" and ratio is not None and ratio < TARGET_RATIO:
             failed.append(f"{name} throughput")
-    print(f"targets: p95 < {TARGET_P95_MS} ms; throughput ≥ {TARGET_RATIO} × /healthz")
+    print(
+        f"targets: p95 < {TARGET_P95_MS} ms (content cached), < {TARGET_COLD_P95_MS} ms with "
+        f"TSLP_DASHBOARD_CACHE_SECONDS=0; throughput ≥ {TARGET_RATIO} × the {BARE}"
+    )
     if failed:
         print(f"over target: {', '.join(failed)}")
 

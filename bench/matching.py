@@ -57,14 +57,14 @@ def fill(households: int, beneficiaries: int) -> None:
                 no_kk, nik_kepala, nama_kepala, alamat, rt, rw, dusun, desa_id, desil, source, source_id,
                 receives_pkh, receives_bpnt, receives_pbi_jkn, receives_rtlh, roof, wall, floor, drinking_water,
                 lighting, toilet, needs_house, needs_water, needs_toilet, needs_count, has_elderly, has_disabled,
-                has_toddler, has_school_age, is_active, csr_count, last_batch_id, first_batch_id, created_at,
+                has_toddler, has_school_age, is_active, last_batch_id, first_batch_id, created_at,
                 updated_at)
             SELECT lpad((6211000000000000 + g)::text, 16, '0'), lpad((6211004000000000 + g)::text, 16, '0'),
                    'Kepala ' || g, 'Jl. Bench ' || g, '001', '002', '', (%s::bigint[])[1 + ((g - 1) * %s) / %s],
                    d.desil, 'dtsen', '', d.desil <= 3 AND random() < 0.5, d.desil <= 4 AND random() < 0.5,
                    random() < 0.4, false, '', '', '', '', '', '', n.house, n.water, n.toilet,
                    n.house::int + n.water::int + n.toilet::int, random() < 0.15, random() < 0.05,
-                   random() < 0.2, random() < 0.4, true, 0, %s, %s, now(), now()
+                   random() < 0.2, random() < 0.4, true, %s, %s, now(), now()
             FROM generate_series(1, %s) g
             CROSS JOIN LATERAL (SELECT 1 + floor(10 * power(random(), 1.5))::int + 0 * g AS desil) d
             CROSS JOIN LATERAL (SELECT random() < 0.5 - d.desil * 0.04 AS house,
@@ -123,13 +123,6 @@ def fill(households: int, beneficiaries: int) -> None:
                 """,
                 [program.bidang, program.tahun, program.pk],
             )
-        cursor.execute(
-            """
-            UPDATE poverty_data_household h SET csr_count = c.n
-            FROM (SELECT household_id, count(*) AS n FROM programs_beneficiary GROUP BY household_id) c
-            WHERE h.id = c.household_id
-            """
-        )
     # Written behind the services' back, as an import does: the dashboards' summary follows the same signal.
     from poverty_data.signals import registry_changed
 
@@ -164,11 +157,11 @@ def approved_program(*, company, dinsos, desa, target: int, title: str):
 
 def measure(target: int) -> None:
     from django.db import connection, transaction
-    from django.db.models import F
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
     from companies.models import Company
+    from dashboards.services.summary import figures_refresh
     from poverty_data.models import Desa, Household
     from programs.models import Beneficiary
     from programs.services import matching
@@ -204,8 +197,8 @@ def measure(target: int) -> None:
         )
         # Leave the registry as it was for the next run.
         with transaction.atomic():
-            Household.objects.filter(beneficiaries__program=program).update(csr_count=F("csr_count") - 1)
             program.delete()
+            figures_refresh(desa_ids=[d.pk for d in desa])
 
 
 def main():

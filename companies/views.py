@@ -75,7 +75,7 @@ class CompanyRegisterView(View):
             except CompanyError as exc:
                 company_form.add_error(None, str(exc))
             else:
-                login(request, user, backend="accounts.backends.AccountBackend")
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(
                     request,
                     _("Your company is registered. Dinsos will verify it; you will be told by e-mail."),

@@ -9,4 +9,4 @@ class DashboardsConfig(AppConfig):
     def ready(self):
         from dashboards import receivers
 
-        receivers.connect()
+        receivers.connect(self)

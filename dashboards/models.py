@@ -6,6 +6,8 @@ ledger; a property test checks them against straight counts. ``desil`` 0 stands 
 
 from django.db import models
 
+from dashboards.fields import NEEDS
+
 
 class DesaDesilCount(models.Model):
     """Active households of a desa with a desil, and how often they were assisted (any year)."""
@@ -16,6 +18,7 @@ class DesaDesilCount(models.Model):
     # Households with no confirmed or delivered row on a program that is not cancelled, and with one program.
     belum_pernah = models.PositiveIntegerField(default=0)
     sekali = models.PositiveIntegerField(default=0)
+    # and one column per need (dashboards.fields.NEEDS): of these households, those with the need.
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["desa", "desil"], name="dashboards_desadesil_unique")]
@@ -31,6 +34,7 @@ class DesaReachCount(models.Model):
     tahun = models.PositiveSmallIntegerField()
     desil = models.PositiveSmallIntegerField()
     terjangkau = models.PositiveIntegerField(default=0)
+    # and one column per need (dashboards.fields.NEEDS): of these households, those with the need.
 
     class Meta:
         constraints = [
@@ -59,6 +63,11 @@ class DesaFirstAssistCount(models.Model):
 
     def __str__(self):
         return f"{self.desa_id}/{self.desil}/{self.tahun}: {self.keluarga}"
+
+
+for _need in NEEDS:
+    DesaDesilCount.add_to_class(_need, models.PositiveIntegerField(default=0))
+    DesaReachCount.add_to_class(_need, models.PositiveIntegerField(default=0))
 
 
 class FiguresState(models.Model):

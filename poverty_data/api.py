@@ -99,7 +99,6 @@ class HouseholdSerializer(serializers.ModelSerializer):
             "has_disabled",
             "has_toddler",
             "has_school_age",
-            "csr_count",
         ]
         read_only_fields = fields
 

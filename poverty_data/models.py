@@ -274,14 +274,6 @@ class Household(models.Model):
     has_school_age = models.BooleanField(_("school-age children"), default=False)
 
     is_active = models.BooleanField(_("active"), default=True)
-    # A database default as well: the importer inserts rows with SQL that does not name this column.
-    csr_count = models.PositiveIntegerField(
-        _("CSR assistance received"),
-        db_default=0,
-        help_text=_(
-            "Programs this household was confirmed for; matching puts those who received least first."
-        ),
-    )
     # Bookkeeping references to import batches carry no database constraint: batches are never deleted
     # (PROTECT, no delete permission), and the deferred checks cost ~25 s per million imported rows.
     last_batch = models.ForeignKey(

@@ -30,7 +30,7 @@ class ProgramQuerySet(models.QuerySet):
 
     def public(self):
         """What anyone may see, signed in or not: programs from approval on (public fields only)."""
-        return self.filter(status__in=Program.PUBLIC_STATUSES)
+        return self.filter(status__in=Program.COUNTED_STATUSES)
 
 
 class Program(models.Model):
@@ -49,7 +49,7 @@ class Program(models.Model):
     # Statuses in which a program has (or is getting) a list of beneficiaries.
     MATCHING_STATUSES = frozenset({Status.APPROVED, Status.RUNNING, Status.COMPLETED, Status.CANCELLED})
     # Statuses shown to the public and counted in the figures (a cancelled program counts nowhere).
-    PUBLIC_STATUSES = frozenset({Status.APPROVED, Status.RUNNING, Status.COMPLETED})
+    COUNTED_STATUSES = frozenset({Status.APPROVED, Status.RUNNING, Status.COMPLETED})
 
     company = models.ForeignKey(
         "companies.Company", on_delete=models.PROTECT, related_name="programs", verbose_name=_("company")

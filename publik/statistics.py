@@ -40,7 +40,7 @@ def publication() -> sc.Publication:
 
 def _counted_years() -> list[int]:
     rows = (
-        Program.objects.filter(status__in=figures.COUNTED_STATUSES).order_by().values_list("tahun", flat=True)
+        Program.objects.filter(status__in=Program.COUNTED_STATUSES).order_by().values_list("tahun", flat=True)
     )
     return sc.consecutive_years(rows.distinct(), current_year())
 
@@ -105,7 +105,7 @@ def _reach(years) -> tuple[list, frozenset]:
     ):
         listed[program_id].add(kode)
     kode_of = dict(Kecamatan.objects.values_list("pk", "kode"))
-    counted = Program.objects.filter(status__in=figures.COUNTED_STATUSES)
+    counted = Program.objects.filter(status__in=Program.COUNTED_STATUSES)
     reached = (
         Beneficiary.objects.filter(
             program__in=counted, state__in=Beneficiary.RECEIVING, household__is_active=True

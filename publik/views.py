@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,6 @@ from poverty_data.models import Desa, Kecamatan
 from publik import opendata, scorecards, selectors, statistics, tables
 from tslp_portal.caching import local_cached
 from tslp_portal.params import query_int
-from tslp_portal.shell import render_page
 
 MAP_FIELDS = ("kode", "nama", "keluarga_miskin", "terjangkau", "miskin_terjangkau", "cakupan", "kesenjangan")
 DOWNLOAD_FORMATS = ("xlsx", "csv")
@@ -63,13 +63,13 @@ def map_data(rows, areas) -> dict:
 def _page(request, *, title: str, content_template: str, tahun: int, key_parts: tuple, build):
     """The page around its content: the content (figures already suppressed, tables, map data) is the same for
     everyone, so it is rendered once and cached under the figures' version (TSLP_DASHBOARD_CACHE_SECONDS)
-    per language; the page around it is cached per path and language (``tslp_portal.shell``)."""
+    per language; the page around it is rendered for each request."""
     seconds = settings.TSLP_DASHBOARD_CACHE_SECONDS
     key = cache_key("publik-page", *key_parts, get_language()) if seconds else None
     content = local_cached(
         key, lambda: render_to_string(content_template, build(_offered_or_404(tahun))), seconds
     )
-    return render_page(request, "publik/page.html", page_title=title, content=content, query=("tahun",))
+    return render(request, "publik/page.html", {"page_title": title, "content": mark_safe(content)})
 
 
 def home(request):

@@ -1,56 +1,36 @@
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tslp_portal.caching import local_cached
-
-_urls: dict[tuple[str, str], str] = {}
-
-
-def _forget_urls(*, setting, **kwargs):
-    if setting == "ROOT_URLCONF":
-        _urls.clear()
-
-
-setting_changed.connect(_forget_urls)
-
-
-def _url(name: str) -> str:
-    """``reverse(name)`` for a URL without arguments, worked out once per script prefix (it cannot change)."""
-    key = (get_script_prefix(), name)
-    url = _urls.get(key)
-    if url is None:
-        url = _urls[key] = reverse(name)
-    return url
 
 
 def _nav_for(user) -> list[tuple[str, str]]:
     """Navigation links (label, url) that fit the user's role; only pages the role may open."""
     links = [
-        (_("Home"), _url("home")),
-        (_("Wilayah"), _url("poverty_data:kecamatan_list")),
-        (_("Public data"), _url("publik:home")),
+        (_("Home"), reverse("home")),
+        (_("Wilayah"), reverse("poverty_data:kecamatan_list")),
+        (_("Public data"), reverse("publik:home")),
     ]
     if not user.is_authenticated:
         return links
     if user.may_see_dashboards:
-        links.append((_("Dashboard"), _url("dashboards:dashboard")))
-    links.append((_("Programs"), _url("programs:list")))
-    links.append((_("Etalase"), _url("etalase:list")))
+        links.append((_("Dashboard"), reverse("dashboards:dashboard")))
+    links.append((_("Programs"), reverse("programs:list")))
+    links.append((_("Etalase"), reverse("etalase:list")))
     if user.is_dinsos or user.is_pimpinan:
-        links.append((_("Companies that owe a report"), _url("cycle:coverage")))
+        links.append((_("Companies that owe a report"), reverse("cycle:coverage")))
     if user.is_dinsos:
-        links.append((_("Back office"), _url("admin:index")))
+        links.append((_("Back office"), reverse("admin:index")))
     elif user.is_camat:
-        links.append((_("Overdue reports"), _url("programs:overdue")))
+        links.append((_("Overdue reports"), reverse("programs:overdue")))
     elif user.is_company_member:
-        links.append((_("Company profile"), _url("companies:profile")))
-        links.append((_("Members"), _url("companies:members")))
+        links.append((_("Company profile"), reverse("companies:profile")))
+        links.append((_("Members"), reverse("companies:members")))
         if user.is_company_owner:
-            links.append((_("Field officers"), _url("lapangan:officers")))
-        if user.company_role == "field":
-            links.append((_("Field app"), _url("lapangan:app")))
+            links.append((_("Field officers"), reverse("lapangan:officers")))
+        if user.is_field_officer:
+            links.append((_("Field app"), reverse("lapangan:app")))
     return links
 
 

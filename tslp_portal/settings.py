@@ -184,7 +184,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # and failure is in the security log.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "accounts.backends.AccountBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("TSLP_LOGIN_FAILURE_LIMIT", "5"))
 TSLP_LOGIN_USERNAME_LIMIT = int(os.environ.get("TSLP_LOGIN_USERNAME_LIMIT", "30"))
@@ -198,8 +198,7 @@ AXES_VERBOSE = False  # the portal's own security log records each attempt
 
 # Sessions (accounts/sessions.py): at most 12 hours; signed out after 30 minutes idle for Dinsos and staff
 # (whose session also ends with the browser), 2 hours for the other roles.
-# Stored in the database as Django's own, read with one plain query (accounts/session_store.py).
-SESSION_ENGINE = "accounts.session_store"
+# Stored in the database (Django's default engine).
 SESSION_COOKIE_AGE = int(os.environ.get("TSLP_SESSION_MAX_AGE", str(12 * 3600)))
 TSLP_IDLE_TIMEOUT_DINSOS = int(os.environ.get("TSLP_IDLE_TIMEOUT_DINSOS", str(30 * 60)))
 TSLP_IDLE_TIMEOUT = int(os.environ.get("TSLP_IDLE_TIMEOUT", str(2 * 3600)))

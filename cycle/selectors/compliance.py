@@ -155,7 +155,7 @@ def compliance_by_company(
             for row in Beneficiary.objects.filter(
                 state__in=Beneficiary.RECEIVING,
                 program__tahun=tahun,
-                program__status__in=Program.PUBLIC_STATUSES,
+                program__status__in=Program.COUNTED_STATUSES,
                 program__company_id__in=company_ids,
             )
             .values("program__company_id")

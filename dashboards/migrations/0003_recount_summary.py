@@ -1,5 +1,5 @@
-"""The new first-assistance counts start empty: mark the summary tables unbuilt, so that the first read of the
-figures recounts them from the ledger (``dashboards.selectors.summary.ensure_built``)."""
+"""The new first-assistance counts start empty: mark the summary tables unbuilt, so that they are recounted
+from the ledger when ``migrate`` ends (``dashboards.receivers.on_post_migrate``)."""
 
 from django.db import migrations
 

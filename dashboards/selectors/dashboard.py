@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.selectors import summary
-from dashboards.selectors.figures import COUNTED_STATUSES
 from dashboards.selectors.shares import program_shares
 from poverty_data.models import Desa, Household
 from programs.models import Beneficiary, Bidang, Program, ProgramLocation, RealisationReport
@@ -72,7 +71,7 @@ def area_programs(area: Q, *, tahun: int | None) -> list[dict]:
     programs = Program.objects.exclude(status=S.DRAFT).filter(Exists(in_area))
     if tahun is not None:
         programs = programs.filter(tahun=tahun)
-    shares = program_shares(programs.filter(status__in=COUNTED_STATUSES), area=area)
+    shares = program_shares(programs.filter(status__in=Program.COUNTED_STATUSES), area=area)
     programs = programs.annotate(
         realised=Coalesce(Subquery(verified.annotate(s=Sum("amount_spent")).values("s")), Value(0)),
         reported=Exists(reports),
@@ -80,7 +79,7 @@ def area_programs(area: Q, *, tahun: int | None) -> list[dict]:
     ).select_related("company")
     rows = []
     for p in programs.order_by("-tahun", "company__name", "title"):
-        counted = p.status in COUNTED_STATUSES
+        counted = p.status in Program.COUNTED_STATUSES
         in_this_area = shares.get(p.pk, {}).values()
         rows.append(
             {
@@ -141,7 +140,7 @@ def by_bidang(programs: list[dict], *, area: Q | None = None, tahun: int | None 
             Beneficiary.objects.filter(
                 state__in=Beneficiary.RECEIVING,
                 program__tahun=tahun,
-                program__status__in=COUNTED_STATUSES,
+                program__status__in=Program.COUNTED_STATUSES,
                 household__is_active=True,
                 household__desa__in=Desa.objects.filter(area),
             )
@@ -222,21 +221,7 @@ def fairness(*, garis: int) -> list[dict]:
 
 def needs(area: Q, *, garis: int, tahun: int | None = None) -> dict[int, dict]:
     """Per desa id: poor active families with each need; with ``tahun``, only those not reached that year."""
-    households = Household.objects.filter(
-        is_active=True, desil__lte=garis, desa__in=Desa.objects.filter(area)
-    )
-    if tahun is not None:
-        reached = Beneficiary.objects.filter(
-            household=OuterRef("pk"),
-            state__in=Beneficiary.RECEIVING,
-            program__tahun=tahun,
-            program__status__in=COUNTED_STATUSES,
-        )
-        households = households.filter(~Exists(reached))
-    rows = households.values("desa_id").annotate(
-        total=Count("pk"), **{field: Count("pk", filter=Q(**{field: True})) for field in NEEDS}
-    )
-    return {row.pop("desa_id"): row for row in rows}
+    return summary.need_counts(area, garis=garis, tahun=tahun)
 
 
 def gap_ranking(

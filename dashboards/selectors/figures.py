@@ -26,36 +26,12 @@ from functools import lru_cache
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 
+from dashboards.fields import ADDITIVE, FIELDS  # noqa: F401 (FIELDS is read from here by publik)
 from dashboards.selectors import summary
 from dashboards.selectors.shares import program_shares
 from poverty_data.models import Desa, Household, Kecamatan
 from programs.models import Beneficiary, Program, ProgramLocation
 
-FIELDS = (
-    "keluarga",
-    "keluarga_miskin",
-    "tanpa_desil",
-    "terjangkau",
-    "miskin_terjangkau",
-    "cakupan",
-    "miskin_belum_pernah",
-    "kesenjangan",
-    "program",
-    "anggaran_rencana",
-    "realisasi",
-)
-# The fields that add up from desa to kecamatan to regency (``program`` counts distinct programs instead).
-ADDITIVE = (
-    "keluarga",
-    "keluarga_miskin",
-    "tanpa_desil",
-    "terjangkau",
-    "miskin_terjangkau",
-    "miskin_belum_pernah",
-    "anggaran_rencana",
-    "realisasi",
-)
-COUNTED_STATUSES = (Program.Status.APPROVED, Program.Status.RUNNING, Program.Status.COMPLETED)
 DEFAULT_GARIS = 4
 
 
@@ -110,7 +86,7 @@ def straight_household_figures(desa_filter: Q, *, tahun: int, garis: int) -> dic
     reached = Beneficiary.objects.filter(
         state__in=Beneficiary.RECEIVING,
         program__tahun=tahun,
-        program__status__in=COUNTED_STATUSES,
+        program__status__in=Program.COUNTED_STATUSES,
         household__is_active=True,
         household__desa_id__in=desa_ids,
     )
@@ -131,7 +107,7 @@ def straight_household_figures(desa_filter: Q, *, tahun: int, garis: int) -> dic
 def _program_shares(desa_filter: Q, *, tahun: int) -> dict[int, dict]:
     """Per desa id: the counted programs listing it and their planned and realised rupiah shares."""
     in_area = Desa.objects.filter(desa_filter)
-    programs = Program.objects.filter(tahun=tahun, status__in=COUNTED_STATUSES).filter(
+    programs = Program.objects.filter(tahun=tahun, status__in=Program.COUNTED_STATUSES).filter(
         Exists(ProgramLocation.objects.filter(program=OuterRef("pk"), desa__in=in_area))
     )
     shares: dict[int, dict] = defaultdict(lambda: {"programs": set(), "anggaran_rencana": 0, "realisasi": 0})

@@ -5,20 +5,12 @@ import datetime
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
+from dashboards.fields import HOUSEHOLD_COUNTS, NEEDS
 from dashboards.models import DesaDesilCount, DesaFirstAssistCount, DesaReachCount, FiguresState
 from poverty_data.models import Desa, ImportBatch
 
 
-def ensure_built() -> None:
-    """Build the summary tables the first time figures are read (a fresh database, a new deployment)."""
-    from dashboards.services.summary import figures_rebuild, is_built
-
-    if not is_built():
-        figures_rebuild()
-
-
 def household_figures(desa_filter: Q, *, tahun: int, garis: int) -> dict[int, dict]:
-    ensure_built()
     desa_ids = Desa.objects.filter(desa_filter).values("pk")
     poor = Q(desil__gte=1, desil__lte=garis)
     figures: dict[int, dict] = {}
@@ -47,7 +39,7 @@ def household_figures(desa_filter: Q, *, tahun: int, garis: int) -> dict[int, di
         .annotate(t=Sum("terjangkau"), mt=Sum("terjangkau", filter=poor))
     )
     for row in reach:
-        target = figures.setdefault(row["desa_id"], dict.fromkeys(_HOUSEHOLD_FIELDS, 0))
+        target = figures.setdefault(row["desa_id"], dict.fromkeys(HOUSEHOLD_COUNTS, 0))
         target["terjangkau"] = row["t"] or 0
         target["miskin_terjangkau"] = row["mt"] or 0
     # Never assisted up to ``tahun``: never assisted at all, and first assisted in a later year.
@@ -61,19 +53,33 @@ def household_figures(desa_filter: Q, *, tahun: int, garis: int) -> dict[int, di
     return figures
 
 
-_HOUSEHOLD_FIELDS = (
-    "keluarga",
-    "keluarga_miskin",
-    "tanpa_desil",
-    "terjangkau",
-    "miskin_terjangkau",
-    "miskin_belum_pernah",
-)
+def need_counts(desa_filter: Q, *, garis: int, tahun: int | None = None) -> dict[int, dict]:
+    """Per desa id: poor active families (``total``) and those with each need; with ``tahun``, only those not
+    reached that year."""
+    desa_ids = Desa.objects.filter(desa_filter).values("pk")
+    poor = Q(desil__gte=1, desil__lte=garis)
+    sums = {need: Sum(need) for need in NEEDS}
+    counts = {
+        row.pop("desa_id"): row
+        for row in DesaDesilCount.objects.filter(poor, desa_id__in=desa_ids)
+        .values("desa_id")
+        .annotate(total=Sum("keluarga"), **sums)
+    }
+    if tahun is not None:
+        reached = (
+            DesaReachCount.objects.filter(poor, tahun=tahun, desa_id__in=desa_ids)
+            .values("desa_id")
+            .annotate(total=Sum("terjangkau"), **sums)
+        )
+        for row in reached:
+            target = counts[row.pop("desa_id")]
+            for name, value in row.items():
+                target[name] -= value
+    return counts
 
 
 def assistance_spread(desa_filter: Q, *, garis: int) -> dict[int, dict]:
     """Per desa id: poor families assisted 0, 1 and 2+ times (programs not cancelled, any year)."""
-    ensure_built()
     poor = Q(desil__gte=1, desil__lte=garis)
     rows = (
         DesaDesilCount.objects.filter(poor, desa_id__in=Desa.objects.filter(desa_filter).values("pk"))
@@ -87,7 +93,6 @@ def assistance_spread(desa_filter: Q, *, garis: int) -> dict[int, dict]:
 
 def reach_by_year(desa_filter: Q, *, garis: int) -> dict[int, dict]:
     """Per budget year: families and poor families reached in the desa of ``desa_filter``."""
-    ensure_built()
     poor = Q(desil__gte=1, desil__lte=garis)
     rows = (
         DesaReachCount.objects.filter(desa_id__in=Desa.objects.filter(desa_filter).values("pk"))

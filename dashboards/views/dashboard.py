@@ -8,12 +8,13 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import BadRequest, ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
@@ -28,7 +29,6 @@ from dashboards.tables import as_of_text, tables_xlsx
 from etalase.selectors import kecamatan_needs
 from tslp_portal.caching import local_cached
 from tslp_portal.params import query_int
-from tslp_portal.shell import render_page
 
 MAP_TEXT = {
     "cakupan": gettext_lazy("Coverage"),
@@ -57,18 +57,43 @@ def dashboard_params(request) -> tuple[int, int]:
     return tahun, garis
 
 
+HOME, REGENCY, KECAMATAN, DESA = "home", "regency", "kecamatan", "desa"
+AREAS = (HOME, REGENCY, KECAMATAN, DESA)
+
+
+def area_kode_or_refuse(user, area: str | None, kwargs: dict) -> str:
+    """The part of a dashboard's cache key that names its area, once ``user`` may see it: 403 for a role
+    without dashboards (or a camat on the regency's page), 404 for an area outside the user's scope. Any
+    other ``area`` is a programming error, refused before anything is read."""
+    ids = access.kecamatan_ids_for(user)  # 403 for a role without dashboards
+    if area == HOME:
+        return "kabupaten" if ids is None else f"kecamatan:{ids[0]}"
+    if area == REGENCY:
+        if ids is not None:
+            raise PermissionDenied(_("The regency dashboard is for Dinsos and pimpinan."))
+        return "kabupaten"
+    if area == KECAMATAN:
+        return access.area_kode_or_404(user, kwargs["kode"])
+    if area == DESA:
+        return access.area_kode_or_404(user, kwargs["kode"], desa=True)
+    raise ImproperlyConfigured(f"A dashboard page must set area to one of {AREAS}, not {area!r}.")
+
+
 class DashboardView(LoginRequiredMixin, View):
-    """A dashboard page. Its content is cached per area, year, poverty line, language and role (never served to
-    another role: the content may differ by role), under the key of :func:`figures_version`, which changes
-    with every change of what it shows; navigation stays per user. Only the years of the year selector
-    (:func:`program_years`) are cached."""
+    """A dashboard page. Who may open it is decided from its ``area`` before anything else, cached or not;
+    its content is then cached per area, year, poverty line, language and role (never served to another
+    role: the content may differ by role), under the key of :func:`figures_version`, which changes with every
+    change of what it shows. Only the years of the year selector (:func:`program_years`) are cached."""
 
     template_name = "dashboards/dashboard/page.html"
     content_template = ""
+    # Which area the page shows, and so who may open it: one of AREAS. No default: a page that does not say
+    # fails before it reads or fills any cache.
+    area: str
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            access.check_dashboards(request.user)
+            self.area_kode = area_kode_or_refuse(request.user, getattr(self, "area", None), kwargs)
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
@@ -81,7 +106,7 @@ class DashboardView(LoginRequiredMixin, View):
         if seconds:
             key = cache_key(
                 type(self).__name__,
-                self.area_key(request, **kwargs),
+                self.area_kode,
                 tahun,
                 garis,
                 get_language(),
@@ -99,11 +124,11 @@ class DashboardView(LoginRequiredMixin, View):
                 tahun in context["years"],
             )
 
-        area_name, content, offered = local_cached(key, compute, seconds, keep=lambda page: page[2])
-        return render_page(request, self.template_name, page_title=area_name, content=content, cache=offered)
+        area_name, content, _offered = local_cached(key, compute, seconds, keep=lambda page: page[2])
+        return self.page(request, area_name, content)
 
-    def area_key(self, request, **kwargs) -> str:
-        return kwargs.get("kode", "")
+    def page(self, request, page_title: str, content: str):
+        return render(request, self.template_name, {"page_title": page_title, "content": mark_safe(content)})
 
     def full_context(self, request, *, tahun, garis, **kwargs):
         area_name, context = self.build(request, tahun=tahun, garis=garis, **kwargs)
@@ -141,8 +166,7 @@ def slug_of(text: str) -> str:
 class HomeDashboardView(DashboardView):
     """``/dasbor/``: the camat's kecamatan, or the regency for Dinsos and pimpinan (rendered, not redirected)."""
 
-    def area_key(self, request, **kwargs) -> str:
-        return str(request.user.kecamatan_id) if request.user.is_camat else "kabupaten"
+    area = HOME
 
     def build(self, request, **params):
         ids = access.kecamatan_ids_for(request.user)
@@ -157,11 +181,7 @@ class HomeDashboardView(DashboardView):
 class RegencyDashboardView(DashboardView):
     content_template = "dashboards/dashboard/regency_content.html"
 
-    def area_key(self, request, **kwargs) -> str:
-        # Checked before the cache is read: a camat is refused even when the regency's content is cached.
-        if access.kecamatan_ids_for(request.user) is not None:
-            raise PermissionDenied(_("The regency dashboard is for Dinsos and pimpinan."))
-        return "kabupaten"
+    area = REGENCY
 
     @staticmethod
     def context_for(*, tahun, garis):
@@ -178,8 +198,7 @@ class RegencyDashboardView(DashboardView):
 class KecamatanDashboardView(DashboardView):
     content_template = "dashboards/dashboard/kecamatan_content.html"
 
-    def area_key(self, request, *, kode, **kwargs) -> str:
-        return access.area_kode_or_404(request.user, kode)
+    area = KECAMATAN
 
     @staticmethod
     def context_for(kecamatan, *, tahun, garis):
@@ -195,6 +214,7 @@ class BriefView(DashboardView):
     """The written brief; not cached (it is opened to be printed or copied, not reloaded)."""
 
     template_name = "dashboards/dashboard/brief.html"
+    area = KECAMATAN
 
     def get(self, request, *args, **kwargs):
         tahun, garis = dashboard_params(request)
@@ -214,8 +234,7 @@ class BriefView(DashboardView):
 class DesaDashboardView(DashboardView):
     content_template = "dashboards/dashboard/desa_content.html"
 
-    def area_key(self, request, *, kode, **kwargs) -> str:
-        return access.area_kode_or_404(request.user, kode, desa=True)
+    area = DESA
 
     def build(self, request, *, kode, tahun, garis):
         desa = access.desa_or_404(request.user, kode)

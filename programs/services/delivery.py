@@ -16,7 +16,7 @@ from accounts.models import User
 from accounts.scope import PersonalData, scope_of
 from programs.models import Beneficiary, DataSharingAgreement, DataUseAcceptance, Program, ProgramEvent
 from programs.services.program import ProgramError, program_event_record
-from programs.signals import ledger_change
+from programs.signals import ledger_changed_send
 
 # Raise when the wording of the terms changes: everyone accepts the new version before the next access.
 TERMS_VERSION = "2026-1"
@@ -234,21 +234,21 @@ def beneficiaries_report_delivery(
         beneficiary.reported_by = actor if reported else None
         beneficiary.reported_in_field = in_field and reported
         changed.append(beneficiary)
-    with ledger_change(program_id=program.pk):
-        Beneficiary.objects.bulk_update(
-            changed,
-            [
-                "state",
-                "not_delivered_reason",
-                "delivered_on",
-                "delivered_value",
-                "reported_at",
-                "reported_by",
-                "reported_in_field",
-            ],
-            500,
-        )
+    Beneficiary.objects.bulk_update(
+        changed,
+        [
+            "state",
+            "not_delivered_reason",
+            "delivered_on",
+            "delivered_value",
+            "reported_at",
+            "reported_by",
+            "reported_in_field",
+        ],
+        500,
+    )
     if changed:
+        ledger_changed_send(program_id=program.pk)
         program_event_record(
             program=program,
             actor=actor,

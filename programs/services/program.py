@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from companies.services import company_recipients, dinsos_recipients
 from programs.models import Program, ProgramAttachment, ProgramEvent, ProgramLocation
-from programs.signals import ledger_change
+from programs.signals import ledger_changed_send
 from tslp_portal.mail import mail_after_commit
 from tslp_portal.uploads import filename_shorten
 
@@ -144,11 +144,12 @@ def program_transition(
         if action in DECISIONS:
             locked.decided_at = now
             fields.append("decided_at")
-        # Starting or completing a program moves it between two statuses that both count: same households.
-        counted = Program.PUBLIC_STATUSES
-        reach = not (from_status in counted and locked.status in counted)
-        with ledger_change(program_id=locked.pk, reach=reach):
-            locked.save(update_fields=fields)
+        locked.save(update_fields=fields)
+        counted = Program.COUNTED_STATUSES
+        if from_status in counted or locked.status in counted:
+            # Starting or completing a program moves it between two statuses that both count: same households.
+            reach = not (from_status in counted and locked.status in counted)
+            ledger_changed_send(program_id=locked.pk, reach=reach)
         event = program_event_record(
             program=locked, actor=actor, action=action, note=note, from_status=from_status
         )

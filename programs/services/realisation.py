@@ -20,7 +20,7 @@ from programs.services.program import (
     program_mail_queue,
     program_transition,
 )
-from programs.signals import ledger_change
+from programs.signals import ledger_changed_send
 from tslp_portal.uploads import filename_shorten
 
 R = RealisationReport.State
@@ -108,15 +108,15 @@ def realisation_verify(*, report: RealisationReport, actor: User, note: str = ""
     report.verified_at = timezone.now()
     report.dinsos_note = note.strip()
     # Realisation is rupiah: who is reached stays (completing moves between two statuses that both count).
-    with ledger_change(program_id=program.pk, reach=False):
-        report.save(update_fields=["state", "verified_by", "verified_at", "dinsos_note"])
-        if report.is_final:
-            program_transition(
-                program=program,
-                actor=actor,
-                action=ProgramEvent.Action.COMPLETE,
-                note=report.dinsos_note or _("Final realisation report verified."),
-            )
+    report.save(update_fields=["state", "verified_by", "verified_at", "dinsos_note"])
+    ledger_changed_send(program_id=program.pk, reach=False)
+    if report.is_final:
+        program_transition(
+            program=program,
+            actor=actor,
+            action=ProgramEvent.Action.COMPLETE,
+            note=report.dinsos_note or _("Final realisation report verified."),
+        )
     return report
 
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from dashboards.selectors.figures import FIELDS
+from dashboards.fields import FIELDS
 from tests.dashboards.ledger import YEAR, build
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,8 @@ URL = reverse("dashboards:kecamatan", args=["62.11.05"])
 
 @pytest.fixture
 def cached(settings):
-    settings.TSLP_DASHBOARD_CACHE_SECONDS = 60
+    # Long enough that no entry expires while a slow (loaded) machine runs one test.
+    settings.TSLP_DASHBOARD_CACHE_SECONDS = 3600
     local_cache.clear()
     yield
     local_cache.clear()
@@ -128,23 +129,6 @@ def test_a_camat_gets_404_outside_its_kecamatan_even_once_dinsos_filled_the_cach
     build(company)
     get(login(dinsos), url)
     assert get(login(camat), url)[0].status_code == 404
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares the version query")
-@pytest.mark.django_db(transaction=True)
-def test_the_version_query_is_prepared_once_per_database_connection(company, dinsos):
-    from dashboards.selectors.version import figures_version
-
-    ledger = build(company)
-    version = figures_version()
-    with CaptureQueriesContext(connection) as queries:
-        assert figures_version() == version
-    assert [query["sql"] for query in queries.captured_queries] == ["EXECUTE tslp_figures_version"]
-
-    connection.close()  # a new connection has no prepared statement: it is prepared again
-    assert figures_version() == version
-    program_cancel(program=ledger["p1"], actor=dinsos, note="Dihentikan.")
-    assert figures_version() != version
 
 
 def junk_years(offered):

@@ -6,20 +6,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from dashboards.fields import FIELDS, HOUSEHOLD_COUNTS
 from dashboards.selectors import summary
 from dashboards.selectors.dashboard import program_years, regency_area
-from dashboards.selectors.figures import FIELDS, kecamatan_figures, straight_household_figures
+from dashboards.selectors.figures import kecamatan_figures, straight_household_figures
 from programs.selectors.realisation import programs_overdue
 
 pytestmark = pytest.mark.django_db
-HOUSEHOLD_FIELDS = (
-    "keluarga",
-    "keluarga_miskin",
-    "tanpa_desil",
-    "terjangkau",
-    "miskin_terjangkau",
-    "miskin_belum_pernah",
-)
+HOUSEHOLD_FIELDS = HOUSEHOLD_COUNTS
 
 
 @pytest.fixture

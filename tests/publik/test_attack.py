@@ -157,7 +157,7 @@ def _complete_if_true(out: Outputs):
     reached = Beneficiary.objects.filter(
         state__in=Beneficiary.RECEIVING,
         household__is_active=True,
-        program__status__in=figures.COUNTED_STATUSES,
+        program__status__in=Program.COUNTED_STATUSES,
     ).values_list("program_id", "program__tahun", "household__desa__kecamatan__kode")
     for program_id, tahun, lives in reached:
         if program_id not in public or lives not in listed[program_id]:

@@ -1,4 +1,4 @@
-"""The services update the summary tables by delta; whatever they do, the tables stay what a rebuild gives."""
+"""The services recount the desa they touch; whatever they do, the summary tables stay what a rebuild gives."""
 
 import datetime
 import random
@@ -10,7 +10,6 @@ from dashboards import receivers
 from dashboards.models import DesaDesilCount, DesaFirstAssistCount, DesaReachCount
 from dashboards.selectors import summary
 from dashboards.selectors.figures import straight_household_figures
-from dashboards.services import summary as summary_service
 from dashboards.services.summary import figures_rebuild
 from poverty_data.models import Desa
 from programs.models import Beneficiary, DataSharingAgreement, Program
@@ -49,17 +48,6 @@ def assert_equals_rebuild(step: str):
     assert updated == summary_rows(), step
 
 
-@pytest.fixture
-def no_recount(monkeypatch):
-    """Fail if a desa is recounted: the services and single-row edits must take the delta path."""
-
-    def refuse(*, desa_ids):
-        raise AssertionError(f"recounted desa {desa_ids}")
-
-    monkeypatch.setattr(receivers, "figures_refresh", refuse)
-    monkeypatch.setattr(summary_service, "figures_refresh", refuse)
-
-
 def confirmed_program(rng, company, dinsos, owner) -> Program:
     desa = list(Desa.objects.filter(AREA))
     program = ProgramFactory(
@@ -96,9 +84,10 @@ def report(rng, program, owner):
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_services_keep_the_summary_equal_to_a_rebuild(company, owner, dinsos, maliku, no_recount, seed):
+def test_services_keep_the_summary_equal_to_a_rebuild(company, owner, dinsos, maliku, seed):
     rng = random.Random(seed)
-    programs, households = random_ledger(rng, company)
+    programs, _households = random_ledger(rng, company)
+    figures_rebuild()
     DataSharingAgreement.objects.create(
         company=company, number="PKS/1", signed_on=datetime.date(YEAR - 2, 1, 1), recorded_by=dinsos
     )
@@ -114,21 +103,9 @@ def test_services_keep_the_summary_equal_to_a_rebuild(company, owner, dinsos, ma
         if program.status in (Program.Status.APPROVED, Program.Status.RUNNING) and rng.random() < 0.5:
             program_cancel(program=program, actor=dinsos, note="Dihentikan.")
     assert_equals_rebuild("cancel")
-    desa = list(Desa.objects.filter(AREA))
-    for h in rng.sample(households, 8):  # the admin: deactivate, move, re-rank
-        h.is_active = not h.is_active
-        h.desa = rng.choice(desa)
-        h.desil = rng.choice([None, 1, 4, 8])
-        h.save()
-    for b in Beneficiary.objects.order_by("?")[:8]:  # the admin: un-confirm, confirm, remove
-        b.state = rng.choice([B.PROPOSED, B.CONFIRMED, B.REMOVED, B.NOT_DELIVERED])
-        b.save()
-    assert_equals_rebuild("single rows")
-    first.delete()
-    assert_equals_rebuild("delete")
 
 
-def test_a_stale_summary_is_recounted_instead_of_going_below_zero(company, dinsos, owner, kahayan_hilir):
+def test_a_service_recounts_a_stale_summary_in_the_desa_it_touches(company, dinsos, owner, kahayan_hilir):
     rng = random.Random(7)
     random_ledger(rng, company)
     DataSharingAgreement.objects.create(
@@ -148,8 +125,8 @@ def test_a_stale_summary_is_recounted_instead_of_going_below_zero(company, dinso
             }
 
 
-def test_verifying_the_final_report_moves_data_per_without_reading_the_households(
-    company, owner, dinsos, monkeypatch, no_recount, django_capture_on_commit_callbacks
+def test_verifying_the_final_report_moves_data_per_without_recounting(
+    company, owner, dinsos, monkeypatch, django_capture_on_commit_callbacks
 ):
     from programs.services import realisation
     from tests.programs.delivery_helpers import running_program
@@ -168,9 +145,9 @@ def test_verifying_the_final_report_moves_data_per_without_reading_the_household
     as_of = summary.last_change()
 
     def refuse(**kwargs):
-        raise AssertionError("the program's households were read")
+        raise AssertionError("the program's desa were recounted")
 
-    monkeypatch.setattr(receivers, "figures_delta_begin", refuse)
+    monkeypatch.setattr(receivers, "figures_refresh_program", refuse)
     with django_capture_on_commit_callbacks(execute=True):
         realisation.realisation_verify(report=report, actor=dinsos)
 
@@ -179,14 +156,3 @@ def test_verifying_the_final_report_moves_data_per_without_reading_the_household
     assert summary.last_change() > as_of
     assert summary_rows() == before
     assert_equals_rebuild("completed")
-
-
-def test_a_change_of_the_reach_inside_one_declared_without_is_refused(company):
-    from programs.signals import ledger_change
-
-    with (
-        pytest.raises(RuntimeError, match="inside one declared not to change them"),
-        ledger_change(program_id=1, reach=False),
-        ledger_change(program_id=1),
-    ):
-        pass
