@@ -6,6 +6,7 @@ from django.db import connection
 from django.utils import timezone
 
 from companies.models import Company
+from cycle.models import CycleYear, ObligatedCompany
 from dashboards.models import FiguresState
 from programs.models import Program, RealisationReport
 
@@ -19,14 +20,18 @@ def _version_sql() -> str:
         f"(SELECT MAX(verified_at) FROM {RealisationReport._meta.db_table}), "
         f"(SELECT COUNT(*) FROM {RealisationReport._meta.db_table}), "
         f"(SELECT MAX(updated_at) FROM {Company._meta.db_table}), "
-        f"(SELECT COUNT(*) FROM {Company._meta.db_table})"
+        f"(SELECT COUNT(*) FROM {Company._meta.db_table}), "
+        f"(SELECT MAX(updated_at) FROM {ObligatedCompany._meta.db_table}), "
+        f"(SELECT COUNT(*) FROM {ObligatedCompany._meta.db_table}), "
+        f"(SELECT MAX(updated_at) FROM {CycleYear._meta.db_table})"
     )
 
 
 def figures_version() -> str:
     """The ledger's last change (summary refreshes, imports), the programs' last edit or transition and count,
     the realisation reports' last submission or verification, the companies' last change (their names and
-    status are shown), and today's date (overdue reports). One query per request."""
+    status are shown), the register of obligated companies and the cycle's deadlines (the regency dashboard
+    shows compliance), and today's date (overdue reports). One query per request."""
     with connection.cursor() as cursor:
         cursor.execute(_version_sql())
         row = cursor.fetchone()

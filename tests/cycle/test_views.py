@@ -162,3 +162,14 @@ def test_regency_dashboard_shows_the_coverage_figures(pimpinan, login, entry):
     page = login(pimpinan).get(reverse("dashboards:dashboard"))
     assert page.status_code == 200
     assert b'data-testid="dashboard-obligation"' in page.content
+
+
+def test_regency_dashboard_follows_the_register_at_once_with_the_cache_on(settings, pimpinan, login, entry):
+    """The dashboard's compliance figures and the coverage page agree right after the register changes."""
+    settings.TSLP_DASHBOARD_CACHE_SECONDS = 3600
+    client = login(pimpinan)
+    first = client.get(reverse("dashboards:dashboard"))
+    assert first.context["obligation"].obligated == 1
+    ObligatedCompanyFactory(kecamatan=entry.kecamatan)
+    again = client.get(reverse("dashboards:dashboard"))
+    assert again.context["obligation"].obligated == 2

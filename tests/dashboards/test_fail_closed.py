@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from dashboards import urls_dasbor
+from dashboards.urls import dasbor as urls_dasbor
 from dashboards.views import dashboard
 from tests.dashboards.ledger import BUNTOI, TAHAI_JAYA, YEAR, build
 from tslp_portal.caching import local_cache

@@ -24,13 +24,13 @@ PAGES = {
 # assisted after its year and the households delivered that spread realisation; every list of programs reads
 # their desa and deliveries for the shares (dashboards/selectors/shares.py).
 PINNED = {
-    "camat dashboard": 36,
-    "regency dashboard": 31,  # and the register of obligated companies (one query while it is empty)
-    "kecamatan": 36,
+    "camat dashboard": 32,
+    "regency dashboard": 27,  # and the register of obligated companies (one query while it is empty)
+    "kecamatan": 32,
     "desa": 19,
-    "brief": 49,  # three for the etalase: open needs, counts per desa, per bidang
-    "api kecamatan": 12,
-    "api desa": 12,
+    "brief": 45,  # three for the etalase: open needs, counts per desa, per bidang
+    "api kecamatan": 11,
+    "api desa": 11,
 }
 
 
