@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 
 from accounts.mixins import CompanyMemberRequiredMixin, RoleRequiredMixin
 from accounts.models import User
-from accounts.scope import get_visible_or_404
+from accounts.scope import get_visible_or_404, scope_of
 from etalase import selectors, services
 from etalase.excel import need_list_workbook
 from etalase.forms import DecisionForm, EtalaseFilterForm, NeedForm, NeedImportForm
@@ -88,7 +88,9 @@ class NeedDetailView(LoginRequiredMixin, TemplateView):
             changed_since_adoption=[
                 e for e in events if since and e.action == NeedEvent.Action.EDIT and e.created_at > since
             ],
-            poor_families=selectors.poor_families(need),
+            # The registry's exact count of a desa is for the roles that see exact figures (the dashboards);
+            # a company sees the desa's poor families on the public pages, where small counts are protected.
+            poor_families=selectors.poor_families(need) if scope_of(user).sees_dashboards else None,
             remaining=max(need.budget - need.funded, 0),
             actions=services.need_actions(need, user),
         )

@@ -198,3 +198,16 @@ def test_changes_are_post_only(login, owner, open_need):
     login(owner).get(reverse("etalase:adopt", args=[open_need.pk]))
     assert not Program.objects.exists()
     assert not open_need.events.filter(action=NeedEvent.Action.ADOPT).exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"), [("owner", False), ("other_company", False), ("camat", True), ("dinsos", True)]
+)
+def test_the_registry_count_beside_a_need_is_only_for_roles_with_exact_figures(
+    login, personas, open_need, persona, shown
+):
+    """A company would otherwise read a desa's exact number of poor families, which the public pages protect."""
+    page = login(personas[persona]).get(reverse("etalase:detail", args=[open_need.pk]))
+    assert page.status_code == 200
+    assert (b'data-testid="registry-poor"' in page.content) is shown
+    assert (page.context["poor_families"] is not None) is shown
