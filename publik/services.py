@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import logging
 import time
 
 from django.db import IntegrityError, transaction
@@ -12,6 +13,8 @@ from publik.models import DisclosureDecision
 # Change when the rules of :mod:`publik.suppression` change: decisions made under other rules are not reused.
 RULES = "joint-lp-integer-1"
 KEEP = 50
+
+logger = logging.getLogger(__name__)
 
 
 def ledger_digest(ledger: sc.Ledger) -> str:
@@ -64,7 +67,14 @@ def disclosure_decision(ledger: sc.Ledger) -> dict:
     if stored is not None:
         return _decode(stored, ledger)
     started = time.perf_counter()
-    status = sc.protect(ledger)
+    try:
+        status = sc.protect(ledger)
+    except RuntimeError:
+        # The counts contradict the relations the audit relies on (figures out of step with the ledger they
+        # summarise): publish no household count rather than one that is not audited, and decide again on the
+        # next request (nothing is stored).
+        logger.exception("disclosure control could not decide; every public household count is hidden")
+        return dict.fromkeys(_published_cells(ledger), sc.HIDDEN)
     try:
         with transaction.atomic():
             DisclosureDecision.objects.create(

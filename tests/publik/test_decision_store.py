@@ -54,3 +54,16 @@ def test_a_stored_decision_is_not_recomputed(scene, monkeypatch):
 
     monkeypatch.setattr(sc, "protect", refuse)
     assert disclosure_decision(ledger) == first
+
+
+def test_counts_that_contradict_each_other_publish_no_count_and_store_nothing(scene, caplog):
+    """Summary figures out of step with the ledger: the pages still answer, with every household count hidden."""
+    ledger = statistics._ledger()
+    regency = ledger.areas[0].kode
+    # More poor families reached in the regency than it has poor families: no reader's solution exists.
+    year = ledger.years[-1]
+    ledger.yearly[(regency, year)] = {**ledger.yearly[(regency, year)], "miskin_terjangkau": 10**6}
+    status = disclosure_decision(ledger)
+    assert set(status.values()) == {sc.HIDDEN}
+    assert DisclosureDecision.objects.count() == 0
+    assert "every public household count is hidden" in caplog.text
