@@ -19,10 +19,6 @@ from programs.models import Beneficiary, Program, ProgramLocation
 from publik import suppression as sc
 from tslp_portal.caching import local_cached
 
-COUNT_FIELDS = sc.COUNTS
-ALL_FIELDS = figures.FIELDS
-DESA_HIDDEN_FIELDS = tuple(name for name in sc.COUNTS if name not in sc.DESA_COUNTS)
-
 
 def current_year() -> int:
     return timezone.localdate().year
