@@ -15,13 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from dashboards.selectors import summary
 from dashboards.selectors.shares import program_shares
-from poverty_data.models import Desa, Household
+from poverty_data.models import Desa
 from programs.models import Beneficiary, Bidang, Program, ProgramLocation, RealisationReport
 
 S = Program.Status
 R = RealisationReport.State
 
-# The household needs each bidang serves (the gap engine and the brief): field on Household → label.
+# The household needs the brief and the pages name: field on Household → label.
 NEEDS = {
     "needs_house": _("uninhabitable house"),
     "needs_water": _("no clean water"),
@@ -30,13 +30,6 @@ NEEDS = {
     "has_toddler": _("toddlers"),
     "has_elderly": _("elderly members"),
     "has_disabled": _("members with a disability"),
-}
-BIDANG_NEEDS = {
-    Bidang.INFRASTRUKTUR: ("needs_house", "needs_water", "needs_toilet"),
-    Bidang.PENDIDIKAN: ("has_school_age",),
-    Bidang.KESEHATAN: ("has_toddler", "has_elderly", "has_disabled"),
-    Bidang.LINGKUNGAN: ("needs_water", "needs_toilet"),
-    Bidang.SOSIAL_KEAGAMAAN: ("has_elderly", "has_disabled"),
 }
 
 
@@ -222,85 +215,3 @@ def fairness(*, garis: int) -> list[dict]:
 def needs(area: Q, *, garis: int, tahun: int | None = None) -> dict[int, dict]:
     """Per desa id: poor active families with each need; with ``tahun``, only those not reached that year."""
     return summary.need_counts(area, garis=garis, tahun=tahun)
-
-
-def gap_ranking(
-    *,
-    kecamatan_id: int,
-    bidang: str,
-    garis: int = 4,
-    need_fields: tuple[str, ...] = (),
-    limit: int = 10,
-) -> list[dict]:
-    """The desa of a kecamatan where a program of ``bidang`` would reach the most poor families that no program
-    of that bidang has reached yet (any year, not cancelled), among those with a need the bidang serves.
-
-    ``garis`` is the desil limit (a program form's own, else the poverty line); ``need_fields`` (household
-    fields) are a program form's own needs, which a household must all have, as matching asks; without them a
-    household needs one of the bidang's needs. Counts are exact: :func:`gap_disclosed` coarsens them for
-    anyone but Dinsos.
-    """
-    if need_fields:
-        fields = tuple(need_fields)
-        need = Q(**{field: True for field in fields})
-    else:
-        fields = BIDANG_NEEDS.get(bidang, ())
-        need = Q()
-        for field in fields:
-            need |= Q(**{field: True})
-    served = Beneficiary.objects.filter(
-        household=OuterRef("pk"), state__in=Beneficiary.RECEIVING, program__bidang=bidang
-    ).exclude(program__status=S.CANCELLED)
-    households = (
-        Household.objects.filter(is_active=True, desil__lte=garis, desa__kecamatan_id=kecamatan_id)
-        .filter(~Exists(served))
-        .filter(need)
-    )
-    rows = (
-        households.values("desa_id", "desa__kode", "desa__nama")
-        .annotate(n=Count("pk"), **{field: Count("pk", filter=Q(**{field: True})) for field in fields})
-        .order_by("-n", "desa__kode")[:limit]
-    )
-    return [
-        {
-            "id": row["desa_id"],
-            "kode": row["desa__kode"],
-            "nama": row["desa__nama"],
-            "keluarga": row["n"],
-            "kebutuhan": [{"label": str(NEEDS[f]), "keluarga": row[f]} for f in fields],
-        }
-        for row in rows
-    ]
-
-
-SMALL = "<5"
-
-
-def gap_count_shown(count: int) -> int | str:
-    """A gap count as a company may see it: 0 stays 0, 1 to 4 become ``"<5"``, the rest round to the nearest 5.
-
-    Every count of the answer (a desa's families and each need's) goes through this one rule, so that no
-    exact small count is shown and none can be derived: every shown number ≥ 5 is uncertain by up to 2, so a
-    difference of shown numbers (the families minus one need, one kecamatan's answer minus another's) never
-    pins a count of 1 to 4, and a total beside its parts is rounded like them. 0 is shown because "nobody"
-    describes no family.
-    """
-    if count == 0:
-        return 0
-    if count < 5:
-        return SMALL
-    return 5 * ((count + 2) // 5)
-
-
-def gap_disclosed(rows: list[dict]) -> list[dict]:
-    """:func:`gap_ranking`'s rows with every count passed through :func:`gap_count_shown`."""
-    return [
-        {
-            **row,
-            "keluarga": gap_count_shown(row["keluarga"]),
-            "kebutuhan": [
-                {**need, "keluarga": gap_count_shown(need["keluarga"])} for need in row["kebutuhan"]
-            ],
-        }
-        for row in rows
-    ]

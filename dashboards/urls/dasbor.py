@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboards.views import dashboard, gap
+from dashboards.views import dashboard
 
 app_name = "dashboards"
 
@@ -12,5 +12,4 @@ urlpatterns = [
     path("kecamatan/<str:kode>/", dashboard.KecamatanDashboardView.as_view(), name="kecamatan"),
     path("kecamatan/<str:kode>/ringkasan/", dashboard.BriefView.as_view(), name="brief"),
     path("desa/<str:kode>/", dashboard.DesaDashboardView.as_view(), name="desa"),
-    path("celah/", gap.GapView.as_view(), name="gap"),
 ]

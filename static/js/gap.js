@@ -1,67 +1,84 @@
-// The gap engine on the program form: once bidang and kecamatan are chosen, ask the dashboards for the desa where
-// that bidang would reach the most poor families not yet reached (aggregates only), with the form's own desil
-// limit and needs when it has them, and offer to tick them. A company gets counts rounded to 5 and "<5".
+// The gap engine on the program form: once bidang and kecamatan are chosen, ask /publik/celah/ for the desa
+// ranked by their published gap (a hidden one stays hidden and comes last) with the needs each desa asked for in
+// the etalase for that bidang, and offer to tick them. Only published figures: see publik/gap.py.
 (function () {
   "use strict";
+  var SHOWN = 5;
+
   function init(panel) {
     var bidang = document.getElementById(panel.dataset.bidangField);
-    var desil = document.getElementById(panel.dataset.desilField);
-    var needs = Array.prototype.slice.call(
-      document.querySelectorAll('input[name="' + panel.dataset.needsName + '"]')
-    );
     var kecamatan = panel.querySelector("#gap-kecamatan");
     var results = panel.querySelector("[data-gap-results]");
     var numberFormat = new Intl.NumberFormat("id-ID");
     if (!bidang || !kecamatan) return;
 
-    function shown(count) {
-      return typeof count === "number" ? numberFormat.format(count) : String(count);
+    // The etalase needs a program could still fund: title (a link to the need) and the rupiah still open.
+    function needList(title, needs) {
+      var box = document.createElement("div");
+      box.className = "small text-body-secondary";
+      box.textContent = title + ": ";
+      needs.forEach(function (need, index) {
+        var link = document.createElement("a");
+        link.href = need.url;
+        link.textContent = need.judul;
+        box.appendChild(link);
+        box.appendChild(document.createTextNode(
+          " (Rp " + numberFormat.format(need.sisa) + ")" + (index < needs.length - 1 ? "; " : "")
+        ));
+      });
+      return box;
+    }
+
+    function tickButton(row) {
+      var box = document.getElementById("desa-" + row.id);
+      if (!box || box.checked) return null;
+      var tick = document.createElement("button");
+      tick.type = "button";
+      tick.className = "btn btn-link btn-sm p-0 align-baseline";
+      tick.textContent = panel.dataset.textTick;
+      tick.addEventListener("click", function () {
+        box.checked = true;
+        box.dispatchEvent(new Event("change", { bubbles: true }));
+        // The button stays where it is (so focus does not jump to the top of the page) and says so.
+        tick.textContent = panel.dataset.textTicked;
+        tick.setAttribute("aria-disabled", "true");
+        tick.classList.add("disabled");
+      });
+      return tick;
     }
 
     function render(data) {
       results.textContent = "";
-      if (!data.results || !data.results.length) {
+      // The first desa by published gap, and any later one the etalase has a need of this bidang for.
+      var rows = data.results.filter(function (row, index) {
+        return index < SHOWN || row.usulan.length;
+      });
+      if (!rows.length) {
         results.textContent = panel.dataset.textNone;
         return;
       }
       var list = document.createElement("ol");
       list.className = "mb-0 ps-3";
-      data.results.slice(0, 5).forEach(function (row) {
+      rows.forEach(function (row) {
         var item = document.createElement("li");
-        var rowNeeds = row.kebutuhan
-          .filter(function (need) { return need.keluarga !== 0; })
-          .map(function (need) { return need.label + " " + shown(need.keluarga); })
-          .join(", ");
-        item.textContent =
-          row.nama + ": " + shown(row.keluarga) + " " + panel.dataset.textFamilies +
-          (rowNeeds ? " (" + rowNeeds + ")" : "") + " ";
-        var box = document.getElementById("desa-" + row.id);
-        if (box && !box.checked) {
-          var tick = document.createElement("button");
-          tick.type = "button";
-          tick.className = "btn btn-link btn-sm p-0 align-baseline";
-          tick.textContent = panel.dataset.textTick;
-          tick.addEventListener("click", function () {
-            box.checked = true;
-            box.dispatchEvent(new Event("change", { bubbles: true }));
-            // The button stays where it is (so focus does not jump to the top of the page) and says so.
-            tick.textContent = panel.dataset.textTicked;
-            tick.setAttribute("aria-disabled", "true");
-            tick.classList.add("disabled");
-          });
-          item.appendChild(tick);
-        }
+        item.textContent = row.nama + ": " + (row.kesenjangan === null
+          ? panel.dataset.textHidden
+          : numberFormat.format(row.kesenjangan) + " " + panel.dataset.textGap) + " ";
+        var tick = tickButton(row);
+        if (tick) item.appendChild(tick);
+        if (row.usulan.length) item.appendChild(needList(panel.dataset.textNeeds, row.usulan));
         list.appendChild(item);
       });
       results.appendChild(list);
+      if (data.usulan_kecamatan.length) {
+        results.appendChild(needList(panel.dataset.textKecamatanNeeds, data.usulan_kecamatan));
+      }
       results.dataset.loaded = "true";
     }
 
     function refresh() {
       if (!bidang.value || !kecamatan.value) return;
       var params = new URLSearchParams({ bidang: bidang.value, kecamatan: kecamatan.value });
-      if (desil && desil.value) params.append("desil", desil.value);
-      needs.forEach(function (box) { if (box.checked) params.append("need", box.value); });
       fetch(panel.dataset.gapUrl + "?" + params.toString(), {
         credentials: "same-origin", headers: { Accept: "application/json" }
       })
@@ -71,8 +88,6 @@
 
     bidang.addEventListener("change", refresh);
     kecamatan.addEventListener("change", refresh);
-    if (desil) desil.addEventListener("change", refresh);
-    needs.forEach(function (box) { box.addEventListener("change", refresh); });
     refresh();
   }
   document.addEventListener("DOMContentLoaded", function () {

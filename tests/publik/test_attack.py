@@ -77,6 +77,10 @@ def _collect(client) -> Outputs:
             page = client.get(f"/publik/kecamatan/{kode}/", {"tahun": tahun}).content.decode()
             for feature in _map(page)["features"]:
                 see_row("desa", _map_row(feature["properties"]), tahun)
+            # The gap engine of the program form (one bidang: its figures do not depend on it).
+            body = client.get("/publik/celah/", {"bidang": "ekonomi", "kecamatan": kode, "tahun": tahun}).json()
+            for row in body["results"]:
+                see_row("desa", row, tahun)
     text = client.get("/publik/data/tslp-3w-hxl.csv").content.decode()
     for number, row in enumerate(list(csv.DictReader(io.StringIO(text)))[1:]):
         value = row["Keluarga terjangkau"]
