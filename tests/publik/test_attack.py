@@ -78,7 +78,9 @@ def _collect(client) -> Outputs:
             for feature in _map(page)["features"]:
                 see_row("desa", _map_row(feature["properties"]), tahun)
             # The gap engine of the program form (one bidang: its figures do not depend on it).
-            body = client.get("/publik/celah/", {"bidang": "ekonomi", "kecamatan": kode, "tahun": tahun}).json()
+            body = client.get(
+                "/publik/celah/", {"bidang": "ekonomi", "kecamatan": kode, "tahun": tahun}
+            ).json()
             for row in body["results"]:
                 see_row("desa", row, tahun)
     text = client.get("/publik/data/tslp-3w-hxl.csv").content.decode()
