@@ -109,9 +109,20 @@ def test_no_link_and_no_edited_url_answers_a_server_error(demo, client, username
     statuses, pages = crawl(client)
     assert len(pages) >= 3
     errors = {url: status for url, status in statuses.items() if status >= 500}
+    # Every edit of the first page of each route (the others of a route run the same view); an edit that
+    # leaves the URL as it was, or repeats one already asked, is not asked again.
+    asked = set(statuses)
+    edited_routes = set()
     for url in pages:
+        route = route_of(url)
+        if route in edited_routes:
+            continue
+        edited_routes.add(route)
         for edit_name, edit in EDITS.items():
             edited = edit(url)
+            if edited in asked:
+                continue
+            asked.add(edited)
             status = client.get(edited).status_code
             if status >= 500:
                 errors[f"{edited} ({edit_name})"] = status
