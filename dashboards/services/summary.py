@@ -3,8 +3,9 @@
 ``figures_rebuild`` recounts everything (at migrate time when they were never built, after an import is
 applied or undone); ``figures_refresh`` recounts some desa: those of a program whose list or status changed
 (``figures_refresh_program``, called on every change of who receives what), bounded by the size of those desa,
-not by the ledger's. Everything runs inside the caller's transaction, so the figures are exact the moment the
-change commits; the counting is SQL, defined once (``_selects``) for the rebuild and the refresh.
+not by the ledger's, and their reach only in the program's budget year. Everything runs inside the caller's
+transaction, so the figures are exact the moment the change commits; the counting is SQL, defined once
+(``_selects``, ``_recount``) for the rebuild and the refresh.
 """
 
 import json
@@ -26,35 +27,40 @@ def _in(column: str, ids: list[int]) -> tuple[str, list]:
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
 
 
-def _selects(*, desa_ids: list[int] | None = None):
-    """The three SELECTs (with parameters) that count the summary rows, of every household or of some desa.
-    Rows: (desa, desil, keluarga, belum_pernah, sekali, *NEEDS), (desa, tahun, desil, terjangkau, *NEEDS) and
-    (desa, desil, tahun first assisted, keluarga)."""
+def _selects(*, desa_ids: list[int] | None = None, years: list[int] | None = None):
+    """The three SELECTs (with parameters) that count the summary rows, of every household or of some desa
+    (and, for the reach, some years). Rows: (desa, desil, keluarga, *NEEDS) of the active households;
+    (desa, desil, tahun first assisted, keluarga, sekali) of those ever assisted (``sekali``: by one program
+    only); (desa, tahun, desil, terjangkau, *NEEDS) of those reached per year."""
     household = Household._meta.db_table
     beneficiary = Beneficiary._meta.db_table
     program = Program._meta.db_table
     receiving = ", ".join(f"'{state}'" for state in Beneficiary.RECEIVING)
     counted = ", ".join(f"'{status}'" for status in Program.COUNTED_STATUSES)
-    join, where, params = "", "", []
+    where, params, in_years, year_params = "", [], "", []
     if desa_ids is not None:
-        join = f"JOIN {household} h ON h.id = b.household_id "
         clause, params = _in("h.desa_id", desa_ids)
         where = f" AND {clause}"
-    # How many non-cancelled programs each household (of those counted) received from, any year, and the
-    # first budget year of them.
-    assisted = (
-        f"SELECT b.household_id, COUNT(DISTINCT b.program_id) AS n, MIN(p.tahun) AS first_tahun "
-        f"FROM {beneficiary} b "
-        f"JOIN {program} p ON p.id = b.program_id {join}"
-        f"WHERE b.state IN ({receiving}) AND p.status <> '{Program.Status.CANCELLED}'{where} "
-        f"GROUP BY b.household_id"
-    )
+    if years is not None:
+        clause, year_params = _in("p.tahun", years)
+        in_years = f" AND {clause}"
     need_sums = "".join(f", SUM(CASE WHEN h.{need} THEN 1 ELSE 0 END)" for need in NEEDS)
-    desil = (
-        f"SELECT h.desa_id, COALESCE(h.desil, 0), COUNT(*), "
-        f"SUM(CASE WHEN a.n IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN a.n = 1 THEN 1 ELSE 0 END){need_sums} "
-        f"FROM {household} h LEFT JOIN ({assisted}) a ON a.household_id = h.id "
+    households = (
+        f"SELECT h.desa_id, COALESCE(h.desil, 0), COUNT(*){need_sums} FROM {household} h "
         f"WHERE h.is_active = %s{where} GROUP BY h.desa_id, COALESCE(h.desil, 0)"
+    )
+    # Per household ever assisted (a confirmed or delivered row on a program not cancelled, any year): from
+    # how many programs, and the first budget year; then counted per desa, desil and that year.
+    assisted = (
+        f"SELECT h.desa_id, COALESCE(h.desil, 0) AS desil, COUNT(DISTINCT b.program_id) AS n, "
+        f"MIN(p.tahun) AS first_tahun FROM {beneficiary} b "
+        f"JOIN {program} p ON p.id = b.program_id JOIN {household} h ON h.id = b.household_id "
+        f"WHERE b.state IN ({receiving}) AND p.status <> '{Program.Status.CANCELLED}' AND h.is_active = %s{where} "
+        f"GROUP BY b.household_id, h.desa_id, COALESCE(h.desil, 0)"
+    )
+    first = (
+        f"SELECT a.desa_id, a.desil, a.first_tahun, COUNT(*), SUM(CASE WHEN a.n = 1 THEN 1 ELSE 0 END) "
+        f"FROM ({assisted}) a GROUP BY a.desa_id, a.desil, a.first_tahun"
     )
     # Each household once per year it was reached (it may be on several programs of one year).
     need_columns = "".join(f", h.{need}" for need in NEEDS)
@@ -62,38 +68,68 @@ def _selects(*, desa_ids: list[int] | None = None):
         f"SELECT DISTINCT h.id, h.desa_id, p.tahun, COALESCE(h.desil, 0) AS desil{need_columns} "
         f"FROM {beneficiary} b JOIN {program} p ON p.id = b.program_id "
         f"JOIN {household} h ON h.id = b.household_id "
-        f"WHERE b.state IN ({receiving}) AND p.status IN ({counted}) AND h.is_active = %s{where}"
+        f"WHERE b.state IN ({receiving}) AND p.status IN ({counted}) AND h.is_active = %s{where}{in_years}"
     )
     reach = (
         f"SELECT h.desa_id, h.tahun, h.desil, COUNT(*){need_sums} "
         f"FROM ({reached}) h GROUP BY h.desa_id, h.tahun, h.desil"
     )
-    first = (
-        f"SELECT h.desa_id, COALESCE(h.desil, 0), a.first_tahun, COUNT(*) "
-        f"FROM {household} h JOIN ({assisted}) a ON a.household_id = h.id "
-        f"WHERE h.is_active = %s{where} GROUP BY h.desa_id, COALESCE(h.desil, 0), a.first_tahun"
+    return (
+        (households, [True, *params]),
+        (first, [True, *params]),
+        (reach, [True, *params, *year_params]),
     )
-    desil_params = [*params, True, *params]
-    return (desil, desil_params), (reach, [True, *params]), (first, desil_params)
 
 
-def _run(desa_ids: list[int] | None) -> None:
-    (desil, desil_params), (reach, reach_params), (first, first_params) = _selects(desa_ids=desa_ids)
+def _recount(desa_ids: list[int] | None, years: list[int] | None = None) -> None:
+    """Replace the summary rows of every desa (``desa_ids`` None) or of some, the reach only of ``years``
+    when given. Two aggregates feed the desil and first-assisted rows (merged here: at most a row per desa,
+    desil and year), the reach is counted and inserted in one statement."""
+    (households, household_params), (first, first_params), (reach, reach_params) = _selects(
+        desa_ids=desa_ids, years=years
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(households, household_params)
+        cells = {(row[0], row[1]): row[2:] for row in cursor.fetchall()}
+        cursor.execute(first, first_params)
+        first_rows = cursor.fetchall()
+    assisted: dict[tuple[int, int], list[int]] = {}
+    for desa_id, desil, _tahun, keluarga, sekali in first_rows:
+        cell = assisted.setdefault((desa_id, desil), [0, 0])
+        cell[0] += keluarga
+        cell[1] += sekali
+    scope = {} if desa_ids is None else {"desa_id__in": desa_ids}
+    DesaDesilCount.objects.filter(**scope).delete()
+    DesaDesilCount.objects.bulk_create(
+        (
+            DesaDesilCount(
+                desa_id=desa_id,
+                desil=desil,
+                keluarga=counts[0],
+                belum_pernah=counts[0] - assisted.get((desa_id, desil), (0, 0))[0],
+                sekali=assisted.get((desa_id, desil), (0, 0))[1],
+                **dict(zip(NEEDS, counts[1:], strict=True)),
+            )
+            for (desa_id, desil), counts in cells.items()
+        ),
+        batch_size=2000,
+    )
+    DesaFirstAssistCount.objects.filter(**scope).delete()
+    DesaFirstAssistCount.objects.bulk_create(
+        (
+            DesaFirstAssistCount(desa_id=desa_id, desil=desil, tahun=tahun, keluarga=keluarga)
+            for desa_id, desil, tahun, keluarga, _sekali in first_rows
+        ),
+        batch_size=2000,
+    )
+    stale = DesaReachCount.objects.filter(**scope)
+    (stale if years is None else stale.filter(tahun__in=years)).delete()
     need_columns = "".join(f", {need}" for need in NEEDS)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {DesaDesilCount._meta.db_table} "
-            f"(desa_id, desil, keluarga, belum_pernah, sekali{need_columns}) " + desil,
-            desil_params,
-        )
         cursor.execute(
             f"INSERT INTO {DesaReachCount._meta.db_table} (desa_id, tahun, desil, terjangkau{need_columns}) "
             + reach,
             reach_params,
-        )
-        cursor.execute(
-            f"INSERT INTO {DesaFirstAssistCount._meta.db_table} (desa_id, desil, tahun, keluarga) " + first,
-            first_params,
         )
 
 
@@ -130,10 +166,7 @@ def figures_rebuild() -> None:
     # Refreshes lock the desa they recount; taking them all keeps a rebuild from interleaving with one.
     if connection.features.has_select_for_update:
         list(Desa.objects.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
-    DesaDesilCount.objects.all().delete()
-    DesaReachCount.objects.all().delete()
-    DesaFirstAssistCount.objects.all().delete()
-    _run(None)
+    _recount(None)
     _touch(built=True)
 
 
@@ -147,17 +180,17 @@ def figures_build_if_missing() -> bool:
 
 
 @transaction.atomic
-def figures_refresh(*, desa_ids: Iterable[int]) -> None:
-    """Recount the summary rows of some desa."""
+@transaction.atomic
+def figures_refresh(*, desa_ids: Iterable[int], years: Iterable[int] | None = None) -> None:
+    """Recount the summary rows of some desa; the reach only of ``years`` when given (a change of a program
+    alters the reach of its own budget year only)."""
     desa_ids = sorted({int(pk) for pk in desa_ids if pk is not None})
+    years = None if years is None else sorted(set(years))
     if desa_ids:
         # Two refreshes of one desa must not both delete then insert: the second waits for the first.
         _lock(desa_ids)
-        DesaDesilCount.objects.filter(desa_id__in=desa_ids).delete()
-        DesaReachCount.objects.filter(desa_id__in=desa_ids).delete()
-        DesaFirstAssistCount.objects.filter(desa_id__in=desa_ids).delete()
         for chunk_start in range(0, len(desa_ids), 500):
-            _run(desa_ids[chunk_start : chunk_start + 500])
+            _recount(desa_ids[chunk_start : chunk_start + 500], years)
     _touch()
 
 
@@ -169,7 +202,8 @@ def figures_refresh_program(*, program_id: int) -> None:
         .values_list("desa_id", flat=True)
         .distinct()
     )
-    figures_refresh(desa_ids=desa_ids)
+    years = Program.objects.filter(pk=program_id).values_list("tahun", flat=True)
+    figures_refresh(desa_ids=desa_ids, years=list(years))
 
 
 def figures_touch() -> None:
