@@ -7,6 +7,8 @@
   pre-filled from the need and linked to it. Programs withdrawn, rejected or cancelled fund nothing.
 - Every change writes a ``NeedEvent``; edits record each changed field (old and new), so that the companies
   that adopted a need see what changed after their adoption.
+- A company keeps its ring-1 desa (the desa around its operations); Dinsos confirms each, and only confirmed
+  ones feed the etalase's ring-1 filter.
 - A need with adoptions is never deleted (the database protects it); it is rejected before adoption or
   marked done after.
 """
@@ -21,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from etalase.models import MAX_PHOTOS, Adoption, Need, NeedEvent, NeedPhoto
+from etalase.models import MAX_PHOTOS, Adoption, Need, NeedEvent, NeedPhoto, RingDesa
 from programs.models import Program
 from programs.services import program_save
 from tslp_portal.uploads import filename_shorten
@@ -276,3 +278,28 @@ def need_adopt(*, need: Need, actor: User, expected_status: str | None = None) -
         note=_("%(company)s: program “%(title)s”") % {"company": actor.company.name, "title": program.title},
     )
     return program
+
+
+def ring_desa_add(*, company, desa, actor: User) -> RingDesa:
+    """Add ``desa`` to the company's ring 1 (unconfirmed until Dinsos confirms it); adding it twice is one."""
+    if actor.company_id != company.pk:
+        raise NeedError(_("Only the company's own members keep its ring-1 desa."))
+    ring_desa, _created = RingDesa.objects.get_or_create(company=company, desa=desa)
+    return ring_desa
+
+
+def ring_desa_remove(*, company, ring_desa_id: int, actor: User) -> int:
+    """Remove one of the company's ring-1 desa; returns how many were removed (0 if it was not its own)."""
+    if actor.company_id != company.pk:
+        raise NeedError(_("Only the company's own members keep its ring-1 desa."))
+    deleted, _per_model = RingDesa.objects.filter(company=company, pk=ring_desa_id).delete()
+    return deleted
+
+
+def ring_desa_confirm(*, ring_desas, actor: User) -> int:
+    """Dinsos confirms the ring-1 desa of ``ring_desas`` (a QuerySet) not yet confirmed; returns how many."""
+    if not actor.is_dinsos:
+        raise NeedError(_("Only Dinsos confirms ring-1 desa."))
+    return ring_desas.filter(confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now(), confirmed_by=actor
+    )
