@@ -17,15 +17,20 @@ import datetime
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from companies.services import company_recipients
 from etalase.models import MAX_PHOTOS, Adoption, Need, NeedEvent, NeedPhoto, RingDesa
 from programs.models import Program
 from programs.services import program_save
+from tslp_portal.mail import mail_after_commit
 from tslp_portal.uploads import filename_shorten
 
 S = Need.Status
@@ -158,10 +163,45 @@ def need_update(*, need: Need, actor: User, uploads: Iterable = ()) -> list[dict
     need.status = current.status
     need.save()
     if changes:
-        need_event_record(need=need, actor=actor, action=A.EDIT, changes=changes)
+        event = need_event_record(need=need, actor=actor, action=A.EDIT, changes=changes)
+        need_changed_mail_queue(need=need, event=event)
     for upload in uploads:
         need_photo_add(need=need, actor=actor, upload=upload)
     return changes
+
+
+def need_changed_mail_queue(*, need: Need, event: NeedEvent) -> None:
+    """Tell each company whose standing program adopted ``need`` what an edit changed, once it commits, in
+    Indonesian (a company learns it also on the need's page and its program's page)."""
+    programs: dict[int, list[int]] = {}
+    companies = {}
+    for adoption in need.adoptions.counting().select_related("program__company"):
+        company = adoption.program.company
+        companies[company.pk] = company
+        programs.setdefault(company.pk, []).append(adoption.program_id)
+    for company_id, program_ids in programs.items():
+
+        def context(company_id=company_id, program_ids=program_ids):
+            # Read at send time: the mail tells what was committed.
+            site = settings.TSLP_SITE_URL
+            return {
+                "company": companies[company_id],
+                "need": Need.objects.select_related("desa", "kecamatan").get(pk=need.pk),
+                "event": NeedEvent.objects.select_related("actor").get(pk=event.pk),
+                "need_url": site + reverse("etalase:detail", args=[need.pk]),
+                "programs": [
+                    (program.title, site + reverse("programs:detail", args=[program.pk]))
+                    for program in Program.objects.filter(pk__in=program_ids).order_by("pk")
+                ],
+            }
+
+        mail_after_commit(
+            recipients=company_recipients(companies[company_id]),
+            subject=gettext_lazy("A need your company adopted was changed: “%(title)s”"),
+            subject_params={"title": need.title},
+            body_template="etalase/email/need_changed_body.txt",
+            context_builder=context,
+        )
 
 
 def need_photo_add(*, need: Need, actor: User, upload) -> NeedPhoto:

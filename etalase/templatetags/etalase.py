@@ -4,7 +4,7 @@ it: their templates ask for these panels by name."""
 
 from django import template
 
-from etalase.models import Adoption, Need, RingDesa
+from etalase.models import Adoption, Need, NeedEvent, RingDesa
 
 register = template.Library()
 
@@ -26,6 +26,22 @@ def need_review_panel(program):
             .order_by("priority", "-created_at")[:10]
         )
     return {"adoption": adoption, "unlinked": unlinked}
+
+
+@register.inclusion_tag("etalase/includes/program_need.html")
+def program_need_panel(program):
+    """On a program's page: the need it answers, and what was edited in the need since the adoption."""
+    adoption = (
+        Adoption.objects.select_related("need__desa", "need__kecamatan")
+        # A boundary is a large GeoJSON document; the panel names the place only.
+        .defer("need__desa__boundary", "need__kecamatan__boundary")
+        .filter(program=program)
+        .first()
+    )
+    if adoption is None:
+        return {"adoption": None}
+    changes = adoption.need.events.filter(action=NeedEvent.Action.EDIT, created_at__gt=adoption.created_at)
+    return {"adoption": adoption, "changes": list(changes)}
 
 
 def _ring(company) -> list[RingDesa]:
