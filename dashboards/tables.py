@@ -99,6 +99,20 @@ FAIRNESS_COLUMNS = [
     Column("satu", gettext_lazy("Assisted once")),
     Column("dua", gettext_lazy("Assisted 2+ times")),
 ]
+
+# Needs of the etalase by status, per desa or per bidang.
+_ETALASE_COUNTS = [
+    Column("proposed", gettext_lazy("Proposed, waiting for Dinsos")),
+    Column("open", gettext_lazy("Open for adoption")),
+    Column("adopted", gettext_lazy("Adopted")),
+    Column("done", gettext_lazy("Done")),
+]
+ETALASE_DESA_COLUMNS = [Column("nama", gettext_lazy("Desa"), "text"), *_ETALASE_COUNTS]
+ETALASE_BIDANG_COLUMNS = [Column("label", gettext_lazy("Bidang"), "text"), *_ETALASE_COUNTS]
+ETALASE_CAPTION = gettext_lazy(
+    "Needs the desa asked for in the etalase (Musrenbang, RKPD, Dinsos), by their status now, whatever the "
+    "budget year. A name opens the etalase filtered to it."
+)
 NEEDS_COLUMNS = [
     Column("label", gettext_lazy("Need"), "text"),
     Column("keluarga", gettext_lazy("Poor families")),

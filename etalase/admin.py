@@ -1,9 +1,8 @@
 from django.contrib import admin, messages
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from etalase.models import Adoption, Need, NeedEvent, RingDesa
-from etalase.services import NeedError, need_approve
+from etalase.services import NeedError, need_approve, ring_desa_confirm
 from tslp_portal.admin_mixins import ReadOnlyAdminMixin
 
 
@@ -66,7 +65,9 @@ class RingDesaAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Confirm the selected ring-1 desa"))
     def confirm_selected(self, request, queryset):
-        count = queryset.filter(confirmed_at__isnull=True).update(
-            confirmed_at=timezone.now(), confirmed_by=request.user
-        )
+        try:
+            count = ring_desa_confirm(ring_desas=queryset, actor=request.user)
+        except NeedError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
         self.message_user(request, _("%(count)s ring-1 desa confirmed.") % {"count": count})

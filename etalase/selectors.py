@@ -54,32 +54,27 @@ def poor_families(need: Need) -> int:
     return households.filter(desa__kecamatan_id=need.kecamatan_id).count()
 
 
+# The counts the dashboards and the brief show, by the status they count.
+COUNTED = {
+    "proposed": Need.Status.PROPOSED,
+    "open": Need.Status.OPEN,
+    "adopted": Need.Status.ADOPTED,
+    "done": Need.Status.DONE,
+}
+
+
 def need_counts(needs: QuerySet, by: str) -> list[dict]:
-    """Needs proposed, open, adopted and done per ``by`` (``"desa"`` or ``"bidang"``), one query."""
-    key = "desa__nama" if by == "desa" else "bidang"
-    S = Need.Status
+    """Needs proposed, open, adopted and done per ``by`` (``"desa"``: ``desa__kode`` and ``desa__nama``, none
+    for a need of the whole kecamatan; ``"bidang"``), one query."""
+    keys = ("desa__kode", "desa__nama") if by == "desa" else ("bidang",)
+    counts = {name: Count("pk", filter=Q(status=status)) for name, status in COUNTED.items()}
+    return list(needs.values(*keys).annotate(**counts).order_by(*keys))
+
+
+def open_needs(needs: QuerySet, *, limit: int) -> list[Need]:
+    """The first ``limit`` open needs of ``needs``, highest priority first, then the newest."""
     return list(
-        needs.values(key)
-        .annotate(
-            proposed=Count("pk", filter=Q(status=S.PROPOSED)),
-            open=Count("pk", filter=Q(status=S.OPEN)),
-            adopted=Count("pk", filter=Q(status=S.ADOPTED)),
-            done=Count("pk", filter=Q(status=S.DONE)),
-        )
-        .order_by(key)
-    )
-
-
-def kecamatan_needs(kecamatan_id: int) -> dict:
-    """For the camat's brief: the open needs (highest priority first) and the counts per desa and bidang."""
-    needs = Need.objects.filter(kecamatan_id=kecamatan_id)
-    open_needs = list(
         needs.filter(status=Need.Status.OPEN)
         .select_related("desa", "kecamatan")
-        .order_by("priority", "-created_at")
+        .order_by("priority", "-created_at", "-pk")[:limit]
     )
-    by_bidang = need_counts(needs, "bidang")
-    labels = dict(Need._meta.get_field("bidang").choices)
-    for row in by_bidang:
-        row["label"] = labels.get(row["bidang"], row["bidang"])
-    return {"open": open_needs, "by_desa": need_counts(needs, "desa"), "by_bidang": by_bidang}

@@ -7,6 +7,8 @@
   pre-filled from the need and linked to it. Programs withdrawn, rejected or cancelled fund nothing.
 - Every change writes a ``NeedEvent``; edits record each changed field (old and new), so that the companies
   that adopted a need see what changed after their adoption.
+- A company keeps its ring-1 desa (the desa around its operations); Dinsos confirms each, and only confirmed
+  ones feed the etalase's ring-1 filter.
 - A need with adoptions is never deleted (the database protects it); it is rejected before adoption or
   marked done after.
 """
@@ -15,15 +17,20 @@ import datetime
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from etalase.models import MAX_PHOTOS, Adoption, Need, NeedEvent, NeedPhoto
+from companies.services import company_recipients
+from etalase.models import MAX_PHOTOS, Adoption, Need, NeedEvent, NeedPhoto, RingDesa
 from programs.models import Program
 from programs.services import program_save
+from tslp_portal.mail import mail_after_commit
 from tslp_portal.uploads import filename_shorten
 
 S = Need.Status
@@ -156,10 +163,45 @@ def need_update(*, need: Need, actor: User, uploads: Iterable = ()) -> list[dict
     need.status = current.status
     need.save()
     if changes:
-        need_event_record(need=need, actor=actor, action=A.EDIT, changes=changes)
+        event = need_event_record(need=need, actor=actor, action=A.EDIT, changes=changes)
+        need_changed_mail_queue(need=need, event=event)
     for upload in uploads:
         need_photo_add(need=need, actor=actor, upload=upload)
     return changes
+
+
+def need_changed_mail_queue(*, need: Need, event: NeedEvent) -> None:
+    """Tell each company whose standing program adopted ``need`` what an edit changed, once it commits, in
+    Indonesian (a company learns it also on the need's page and its program's page)."""
+    programs: dict[int, list[int]] = {}
+    companies = {}
+    for adoption in need.adoptions.counting().select_related("program__company"):
+        company = adoption.program.company
+        companies[company.pk] = company
+        programs.setdefault(company.pk, []).append(adoption.program_id)
+    for company_id, program_ids in programs.items():
+
+        def context(company_id=company_id, program_ids=program_ids):
+            # Read at send time: the mail tells what was committed.
+            site = settings.TSLP_SITE_URL
+            return {
+                "company": companies[company_id],
+                "need": Need.objects.select_related("desa", "kecamatan").get(pk=need.pk),
+                "event": NeedEvent.objects.select_related("actor").get(pk=event.pk),
+                "need_url": site + reverse("etalase:detail", args=[need.pk]),
+                "programs": [
+                    (program.title, site + reverse("programs:detail", args=[program.pk]))
+                    for program in Program.objects.filter(pk__in=program_ids).order_by("pk")
+                ],
+            }
+
+        mail_after_commit(
+            recipients=company_recipients(companies[company_id]),
+            subject=gettext_lazy("A need your company adopted was changed: “%(title)s”"),
+            subject_params={"title": need.title},
+            body_template="etalase/email/need_changed_body.txt",
+            context_builder=context,
+        )
 
 
 def need_photo_add(*, need: Need, actor: User, upload) -> NeedPhoto:
@@ -276,3 +318,28 @@ def need_adopt(*, need: Need, actor: User, expected_status: str | None = None) -
         note=_("%(company)s: program “%(title)s”") % {"company": actor.company.name, "title": program.title},
     )
     return program
+
+
+def ring_desa_add(*, company, desa, actor: User) -> RingDesa:
+    """Add ``desa`` to the company's ring 1 (unconfirmed until Dinsos confirms it); adding it twice is one."""
+    if actor.company_id != company.pk:
+        raise NeedError(_("Only the company's own members keep its ring-1 desa."))
+    ring_desa, _created = RingDesa.objects.get_or_create(company=company, desa=desa)
+    return ring_desa
+
+
+def ring_desa_remove(*, company, ring_desa_id: int, actor: User) -> int:
+    """Remove one of the company's ring-1 desa; returns how many were removed (0 if it was not its own)."""
+    if actor.company_id != company.pk:
+        raise NeedError(_("Only the company's own members keep its ring-1 desa."))
+    deleted, _per_model = RingDesa.objects.filter(company=company, pk=ring_desa_id).delete()
+    return deleted
+
+
+def ring_desa_confirm(*, ring_desas, actor: User) -> int:
+    """Dinsos confirms the ring-1 desa of ``ring_desas`` (a QuerySet) not yet confirmed; returns how many."""
+    if not actor.is_dinsos:
+        raise NeedError(_("Only Dinsos confirms ring-1 desa."))
+    return ring_desas.filter(confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now(), confirmed_by=actor
+    )

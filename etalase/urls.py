@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.NeedListView.as_view(), name="list"),
     path("usulkan/", views.NeedCreateView.as_view(), name="create"),
     path("ring-1/", views.RingView.as_view(), name="ring"),
+    path("ring-1/<int:company_pk>/konfirmasi/", views.RingConfirmView.as_view(), name="ring_confirm"),
     path("impor/", views.NeedImportView.as_view(), name="import"),
     path("<int:pk>/", views.NeedDetailView.as_view(), name="detail"),
     path("<int:pk>/ubah/", views.NeedUpdateView.as_view(), name="update"),

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.mixins import CompanyMemberRequiredMixin, RoleRequiredMixin
+from accounts.mixins import CompanyMemberRequiredMixin, DinsosRequiredMixin, RoleRequiredMixin
 from accounts.models import User
 from accounts.scope import get_visible_or_404, scope_of
+from companies.models import Company
 from etalase import selectors, services
 from etalase.excel import need_list_workbook
 from etalase.forms import DecisionForm, EtalaseFilterForm, NeedForm, NeedImportForm
@@ -232,7 +233,8 @@ class PhotoView(LoginRequiredMixin, View):
 
 
 class RingView(CompanyMemberRequiredMixin, View):
-    """The company's ring-1 desa: it adds and removes them; Dinsos confirms them in the back office."""
+    """The company's ring-1 desa: it adds and removes them (its profile lists them); Dinsos confirms them on
+    the company's page in the back office."""
 
     template_name = "etalase/ring.html"
 
@@ -248,20 +250,43 @@ class RingView(CompanyMemberRequiredMixin, View):
     def post(self, request):
         company = request.user.company
         if request.POST.get("remove"):
-            RingDesa.objects.filter(company=company, pk=request.POST["remove"]).delete()
+            try:
+                ring_desa_id = int(request.POST["remove"])
+            except ValueError:
+                raise BadRequest(_("Choose a desa of your ring 1 to remove.")) from None
+            services.ring_desa_remove(company=company, ring_desa_id=ring_desa_id, actor=request.user)
             messages.success(request, _("The desa is removed from your ring 1."))
             return redirect("etalase:ring")
         desa = Desa.objects.filter(kode=request.POST.get("desa", "")).first()
         if desa is None:
             context = self.context(request) | {"error": _("Choose a desa from the list.")}
             return render(request, self.template_name, context, status=400)
-        RingDesa.objects.get_or_create(company=company, desa=desa)
+        services.ring_desa_add(company=company, desa=desa, actor=request.user)
         messages.success(
             request,
             _("%(desa)s is added. Dinsos confirms it before the etalase filter uses it.")
             % {"desa": desa.label},
         )
         return redirect("etalase:ring")
+
+
+class RingConfirmView(DinsosRequiredMixin, View):
+    """Dinsos confirms a company's ring-1 desa (one, or all still waiting) from the company's back-office
+    page. POST only."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, company_pk):
+        company = get_object_or_404(Company, pk=company_pk)
+        ring = RingDesa.objects.filter(company=company)
+        if request.POST.get("ring_desa"):
+            try:
+                ring = ring.filter(pk=int(request.POST["ring_desa"]))
+            except ValueError:
+                raise BadRequest(_("Choose a ring-1 desa of this company.")) from None
+        count = services.ring_desa_confirm(ring_desas=ring, actor=request.user)
+        messages.success(request, _("%(count)s ring-1 desa confirmed.") % {"count": count})
+        return redirect("admin:companies_company_change", company.pk)
 
 
 class NeedImportView(RoleRequiredMixin, View):

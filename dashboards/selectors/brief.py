@@ -136,6 +136,31 @@ def brief_paragraphs(kecamatan: Kecamatan, page: dict, *, tahun: int, garis: int
     return paragraphs
 
 
+# The brief names this many open needs; the rest it counts.
+NAMED_NEEDS = 5
+
+
+def etalase_sentence(open_needs: list, open_count: int) -> str:
+    """The open needs of the kecamatan, highest priority first (``open_needs``, at most :data:`NAMED_NEEDS`
+    of them), each with its place, bidang and estimated budget; ``open_count`` is how many are open in all."""
+    if not open_count:
+        return _("No need of this kecamatan is waiting for a company.")
+    named = [
+        _("%(title)s (%(place)s, %(bidang)s, %(budget)s)")
+        % {"title": n.title, "place": n.place, "bidang": n.get_bidang_display(), "budget": _rp(n.budget)}
+        for n in open_needs[:NAMED_NEEDS]
+    ]
+    rest = open_count - len(named)
+    listed = "; ".join(named)
+    if rest > 0:
+        listed += "; " + _("and %(count)s more") % {"count": _n(rest)}
+    return ngettext(
+        "%(count)s need in the etalase waits for a company: %(needs)s.",
+        "%(count)s needs in the etalase wait for a company: %(needs)s.",
+        open_count,
+    ) % {"count": _n(open_count), "needs": listed}
+
+
 def _change_sentence(now: dict, before: dict, last_year: int) -> str:
     change = now["miskin_terjangkau"] - before["miskin_terjangkau"]
     if change > 0:

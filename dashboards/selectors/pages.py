@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dashboards import tables
 from dashboards.selectors import dashboard
+from dashboards.selectors import etalase as etalase_selectors
 from dashboards.selectors.figures import data_as_of, desa_figures, kecamatan_figures, regency_figures
 from poverty_data.models import Desa, Kecamatan
 from programs.models import Bidang
@@ -65,6 +66,8 @@ def kecamatan_page(kecamatan: Kecamatan, *, tahun: int, garis: int) -> dict:
     bidang = dashboard.by_bidang(this_year)
     trend = dashboard.trend(area, garis=garis, programs_all_years=programs)
     boundaries = Desa.objects.filter(area).values("kode", "nama", "boundary")
+    needs_desa = etalase_selectors.desa_rows(kecamatan, desa_rows)
+    needs_bidang = etalase_selectors.bidang_rows(kecamatan)
     return {
         "figures": row,
         "regency": regency_figures(tahun=tahun, garis=garis),
@@ -85,6 +88,7 @@ def kecamatan_page(kecamatan: Kecamatan, *, tahun: int, garis: int) -> dict:
                 "bidang", _("Per bidang"), tables.BIDANG_COLUMNS, bidang, caption=KECAMATAN_SHARE
             ),
             "tren": tables.Table("tren", _("Trend"), tables.TREND_COLUMNS, trend, caption=KECAMATAN_SHARE),
+            **_etalase_tables(needs_bidang, needs_desa),
         },
         "data_per": data_as_of(),
     }
@@ -123,6 +127,7 @@ def regency_page(*, tahun: int, garis: int) -> dict:
             "bidang": tables.Table("bidang", _("Per bidang"), tables.BIDANG_COLUMNS, bidang),
             "tren": tables.Table("tren", _("Trend"), tables.TREND_COLUMNS, trend),
             "pemerataan": tables.Table("pemerataan", _("Fairness"), tables.FAIRNESS_COLUMNS, fairness),
+            **_etalase_tables(etalase_selectors.bidang_rows()),
         },
         "data_per": data_as_of(),
     }
@@ -167,6 +172,26 @@ def desa_page(desa: Desa, *, tahun: int, garis: int) -> dict:
         },
         "data_per": data_as_of(),
     }
+
+
+def _etalase_tables(bidang: list[dict], desa: list[dict] | None = None) -> dict[str, tables.Table]:
+    result = {}
+    if desa is not None:
+        result["etalase_desa"] = tables.Table(
+            "etalase_desa",
+            _("Etalase needs per desa"),
+            tables.ETALASE_DESA_COLUMNS,
+            desa,
+            caption=tables.ETALASE_CAPTION,
+        )
+    result["etalase_bidang"] = tables.Table(
+        "etalase_bidang",
+        _("Etalase needs per bidang"),
+        tables.ETALASE_BIDANG_COLUMNS,
+        bidang,
+        caption=tables.ETALASE_CAPTION,
+    )
+    return result
 
 
 def _charts(bidang: list[dict], trend: list[dict]) -> dict:

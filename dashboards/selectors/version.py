@@ -8,6 +8,7 @@ from django.utils import timezone
 from companies.models import Company
 from cycle.models import CycleYear, ObligatedCompany
 from dashboards.models import FiguresState
+from etalase.models import Adoption, Need
 from programs.models import Program, RealisationReport
 
 
@@ -23,7 +24,11 @@ def _version_sql() -> str:
         f"(SELECT COUNT(*) FROM {Company._meta.db_table}), "
         f"(SELECT MAX(updated_at) FROM {ObligatedCompany._meta.db_table}), "
         f"(SELECT COUNT(*) FROM {ObligatedCompany._meta.db_table}), "
-        f"(SELECT MAX(updated_at) FROM {CycleYear._meta.db_table})"
+        f"(SELECT MAX(updated_at) FROM {CycleYear._meta.db_table}), "
+        f"(SELECT MAX(updated_at) FROM {Need._meta.db_table}), "
+        f"(SELECT COUNT(*) FROM {Need._meta.db_table}), "
+        f"(SELECT MAX(created_at) FROM {Adoption._meta.db_table}), "
+        f"(SELECT COUNT(*) FROM {Adoption._meta.db_table})"
     )
 
 
@@ -31,7 +36,8 @@ def figures_version() -> str:
     """The ledger's last change (summary refreshes, imports), the programs' last edit or transition and count,
     the realisation reports' last submission or verification, the companies' last change (their names and
     status are shown), the register of obligated companies and the cycle's deadlines (the regency dashboard
-    shows compliance), and today's date (overdue reports). One query per request."""
+    shows compliance), the etalase's needs (their last change and count: every status change saves a need) and
+    adoptions (their last and count), and today's date (overdue reports). One query per request."""
     with connection.cursor() as cursor:
         cursor.execute(_version_sql())
         row = cursor.fetchone()

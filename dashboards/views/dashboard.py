@@ -23,10 +23,11 @@ from cycle.selectors.coverage import coverage_total
 from dashboards import access
 from dashboards.selectors import dashboard as dashboard_selectors
 from dashboards.selectors import pages
-from dashboards.selectors.brief import brief_paragraphs
+from dashboards.selectors.brief import NAMED_NEEDS, brief_paragraphs, etalase_sentence
 from dashboards.selectors.version import cache_key
 from dashboards.tables import as_of_text, tables_xlsx
-from etalase.selectors import kecamatan_needs
+from etalase.models import Need
+from etalase.selectors import COUNTED, open_needs
 from tslp_portal.caching import local_cached
 from tslp_portal.params import query_int
 
@@ -227,7 +228,14 @@ class BriefView(DashboardView):
         context["paragraphs"] = brief_paragraphs(kecamatan, context, tahun=tahun, garis=garis)
         context["dashboard_url"] = reverse("dashboards:kecamatan", args=[kecamatan.kode])
         context["printed_on"] = datetime.date.today()
-        context["etalase"] = kecamatan_needs(kecamatan.pk)
+        # The counts are the dashboard's; only the open needs the brief names are read here.
+        by_desa, by_bidang = context["tables"]["etalase_desa"].rows, context["tables"]["etalase_bidang"].rows
+        named = open_needs(Need.objects.filter(kecamatan=kecamatan), limit=NAMED_NEEDS)
+        context["etalase"] = {
+            "by_desa": [row for row in by_desa if any(row[key] for key in COUNTED)],
+            "by_bidang": [row for row in by_bidang if any(row[key] for key in COUNTED)],
+            "sentence": etalase_sentence(named, sum(row["open"] for row in by_desa)),
+        }
         return area_name, context
 
 

@@ -24,11 +24,12 @@ PAGES = {
 # assisted after its year and the households delivered that spread realisation; every list of programs reads
 # their desa and deliveries for the shares (dashboards/selectors/shares.py).
 PINNED = {
-    "camat dashboard": 32,
-    "regency dashboard": 27,  # and the register of obligated companies (one query while it is empty)
-    "kecamatan": 32,
+    # The kecamatan's etalase: needs per desa and per bidang, one query each (the regency: per bidang).
+    "camat dashboard": 34,
+    "regency dashboard": 28,  # and the register of obligated companies (one query while it is empty)
+    "kecamatan": 34,
     "desa": 19,
-    "brief": 45,  # three for the etalase: open needs, counts per desa, per bidang
+    "brief": 45,  # the kecamatan page's, and the five open needs it names
     "api kecamatan": 11,
     "api desa": 11,
 }
