@@ -110,3 +110,11 @@ def test_camat_proposes_dinsos_approves_company_adopts_and_the_brief_shows_it(
     counts = page.get_by_test_id("brief-need-counts").inner_text()
     assert "Pulang Pisau" in counts
     shot("7-camat-brief")
+    # And the kecamatan dashboard counts it adopted in its desa (columns: desa, proposed, open, adopted, done).
+    page.goto(base + f"/dasbor/kecamatan/{camat.kecamatan.kode}/")
+    row = page.locator("#tabel-etalase_desa tbody tr").filter(
+        has=page.get_by_role("link", name=need.desa.nama, exact=True)
+    )
+    assert row.locator("td").all_inner_texts() == ["0", "0", "1", "0"]
+    no_sideways_scroll()
+    shot("8-camat-dashboard")

@@ -6,6 +6,7 @@ import pytest
 from etalase.models import Need
 from poverty_data.models import Desa
 from programs.models import Bidang
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.steps import log_in
 from tests.publik.test_gap import ledger  # noqa: F401 (a fixture)
 
@@ -30,6 +31,8 @@ def test_the_gap_engine_lists_desa_by_published_gap_with_their_needs(live_server
     text = page.locator("[data-gap-results]").inner_text()
     assert text.startswith("Kalawa: 13 keluarga miskin belum terjangkau tahun ini")
     assert "Sumur bor (Rp 40.000.000)" in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(".gap-engine").screenshot(path=str(ARTIFACTS / "gap-engine-1366.png"))
 
     tick.focus()
     page.keyboard.press("Enter")
