@@ -19,7 +19,7 @@ from etalase.models import Need
 from etalase.selectors import with_funded
 from poverty_data.models import Desa, Kecamatan
 from programs.models import Bidang
-from publik import statistics
+from publik import selectors, statistics
 from tslp_portal.params import query_int
 
 PUBLISHED = ("keluarga_miskin", "miskin_terjangkau", "kesenjangan")
@@ -65,6 +65,8 @@ def gap(request):
         tahun = None
     if bidang not in Bidang.values or kecamatan is None or tahun is None:
         return JsonResponse({"error": _("Choose a bidang and a kecamatan.")}, status=400)
+    if tahun not in selectors.offered_years():  # only those are cache keys, as on the public pages
+        return JsonResponse({"error": _("No public figures for this year.")}, status=400)
     table = statistics.desa_table(kecamatan=kecamatan, tahun=tahun)
     ids = dict(Desa.objects.filter(kecamatan=kecamatan).values_list("kode", "pk"))
     needs = _open_needs(kecamatan, bidang)

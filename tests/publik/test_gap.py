@@ -1,7 +1,9 @@
 """The gap engine as a company sees it (``/publik/celah/``): published figures and etalase needs, nothing more."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dashboards.services.summary import figures_rebuild
@@ -146,6 +148,18 @@ def test_the_gap_engine_wants_a_known_bidang_kecamatan_and_year(ledger, query):
 
     assert response.status_code == 400
     assert response.json() == {"error": "Pilih bidang dan kecamatan."}
+
+
+def test_a_year_without_public_figures_is_refused_and_adds_nothing_to_the_cache(ledger, settings):
+    settings.TSLP_DASHBOARD_CACHE_SECONDS = 60
+    assert Client().get(URL, QUERY).status_code == 200
+
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(URL, {**QUERY, "tahun": 1999})
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "Tidak ada angka publik untuk tahun ini."}
+    assert not [q for q in queries if "dashboards_desadesilcount" in q["sql"]]
 
 
 def test_anyone_may_ask_it_because_it_holds_only_public_figures(ledger):
