@@ -74,6 +74,7 @@ def app_texts() -> dict:
         "saved": _("Saved on this phone."),
         "status_rejected": _("Rejected"),
         "status_held": _("Not applied"),
+        "photo_refused": _("Photo refused"),
         "no_results": _("No household matches."),
         "location_failed": _("The location could not be read; the record is saved without it."),
         "reason_moved": _("Moved away"),

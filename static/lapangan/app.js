@@ -229,17 +229,28 @@
     renderRejected();
   }
 
+  function householdName(eventId) {
+    var e = state.events.find(function (x) { return x.id === eventId; });
+    var h = e && state.households.find(function (x) { return x.id === e.beneficiary; });
+    return h ? h.nama : e ? "#" + e.beneficiary : "";
+  }
+
   function renderRejected() {
     var rejected = state.events.filter(function (e) { return e.status === "rejected" || e.status === "held"; });
+    var refusals = state.meta.photo_refusals || [];
     var list = $("rejected-list");
     list.textContent = "";
     rejected.forEach(function (e) {
-      var h = state.households.find(function (x) { return x.id === e.beneficiary; });
       var item = document.createElement("li");
-      item.textContent = (h ? h.nama : "#" + e.beneficiary) + " — " + T["status_" + e.status] + ": " + e.reason_text;
+      item.textContent = householdName(e.id) + " — " + T["status_" + e.status] + ": " + e.reason_text;
       list.appendChild(item);
     });
-    show($("rejected"), rejected.length > 0);
+    refusals.forEach(function (r) {
+      var item = document.createElement("li");
+      item.textContent = r.nama + " — " + T.photo_refused + ": " + r.reason;
+      list.appendChild(item);
+    });
+    show($("rejected"), rejected.length + refusals.length > 0);
   }
 
   function render() {
@@ -449,20 +460,32 @@
       state.events.forEach(function (e) { if (e.sent) sentIds[e.id] = true; });
       var todo = photos.filter(function (p) { return !p.sent && sentIds[p.id]; });
       var count = 0;
+      var refused = [];
       return todo.reduce(function (previous, p) {
         return previous.then(function () {
           var form = new FormData();
           form.append("photo", p.blob, p.id + ".jpg");
           var url = body.dataset.apiPhoto.replace("00000000-0000-0000-0000-000000000000", p.id);
           return api(url, { method: "POST", headers: { "X-CSRFToken": csrf }, body: form }).then(function (response) {
-            if (response.ok || response.status === 400) {
-              count += response.ok ? 1 : 0;
+            if (response.ok) {
+              count += 1;
               return deleteAll("photos", [p.id]);
+            }
+            if (response.status === 400) {
+              // The server refused the photo (not an image, too large): say why, next to the household.
+              return response.json().then(function (answer) {
+                refused.push({ nama: householdName(p.id), reason: answer.error || "" });
+                return deleteAll("photos", [p.id]);
+              });
             }
             throw new Error("photo");
           });
         });
-      }, Promise.resolve()).then(function () { return count; });
+      }, Promise.resolve()).then(function () {
+        // The refusals of the latest sync stay on the phone (and on screen) until the next sync.
+        state.meta.photo_refusals = refused;
+        return putMeta(state.meta).then(function () { return count; });
+      });
     });
   }
 

@@ -149,3 +149,58 @@ def test_officer_records_twenty_deliveries_offline_and_syncs(
     shot(page, request, "8-dinsos-field-records-1366")
     page.set_viewport_size({"width": 390, "height": 844})
     shot(page, request, "9-dinsos-field-records-390")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_photo_the_server_refuses_is_named_with_its_reason_on_the_phone(
+    live_server, phone, request, wilayah, company, owner, dinsos, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "private_media"
+    base = live_server.url
+    program = running_program(company=company, dinsos=dinsos, households=3, title="Paket sembako")
+    record_pks(company=company, dinsos=dinsos)
+    officer = field_officer(company, "petugas")
+    services.officer_assign(program=program, officer=officer, actor=owner)
+    delivery.data_use_accept(program=program, actor=officer)
+    page = phone
+    log_in(page, base, officer.username)
+    page.goto(base + "/lapangan/")
+    page.get_by_test_id("household").first.wait_for()
+
+    # Offline, a delivery with a photo; then the stored photo is spoiled (as a broken camera file would be):
+    # the phone's own checks passed, the server's content check refuses it.
+    page.context.set_offline(True)
+    name = page.get_by_test_id("household").first.inner_text().splitlines()[0]
+    page.locator("button.state-confirmed").first.click()
+    page.locator("label[for='outcome-delivered']").click()
+    page.get_by_label("Foto (boleh dikosongkan)").set_input_files(str(large_photo(tmp_path / "kamera.png")))
+    page.get_by_text("Foto siap").wait_for()
+    page.get_by_role("button", name="Simpan").click()
+    page.get_by_test_id("households").wait_for()
+    page.evaluate(
+        """async () => {
+          const db = await new Promise((ok, no) => {
+            const r = indexedDB.open("tslp-lapangan", 1); r.onsuccess = () => ok(r.result); r.onerror = no;
+          });
+          await new Promise((ok, no) => {
+            const t = db.transaction(["photos"], "readwrite");
+            const store = t.objectStore("photos");
+            store.getAll().onsuccess = (e) => e.target.result.forEach((p) => {
+              p.blob = new Blob(["bukan foto"], { type: "image/jpeg" }); store.put(p);
+            });
+            t.oncomplete = ok; t.onerror = no;
+          });
+          db.close();
+        }"""
+    )
+
+    page.context.set_offline(False)
+    page.get_by_test_id("sync").click()
+    page.get_by_text("Semua catatan sudah terkirim.").wait_for()
+
+    refused = page.get_by_test_id("rejected")
+    assert refused.is_visible()
+    assert f"— Foto ditolak: Berkas ini bukan foto (JPEG, PNG, atau WebP)." in refused.inner_text()
+    assert name.split(" ")[0] in refused.inner_text()
+    assert FieldEvent.objects.count() == 1 and not FieldPhoto.objects.exists()  # the record stands
+    shot(page, request, "photo-refused")
