@@ -200,7 +200,7 @@ def test_a_photo_the_server_refuses_is_named_with_its_reason_on_the_phone(
 
     refused = page.get_by_test_id("rejected")
     assert refused.is_visible()
-    assert f"— Foto ditolak: Berkas ini bukan foto (JPEG, PNG, atau WebP)." in refused.inner_text()
+    assert "— Foto ditolak: Berkas ini bukan foto (JPEG, PNG, atau WebP)." in refused.inner_text()
     assert name.split(" ")[0] in refused.inner_text()
     assert FieldEvent.objects.count() == 1 and not FieldPhoto.objects.exists()  # the record stands
     shot(page, request, "photo-refused")
