@@ -14,6 +14,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
     ]
     if not user.is_authenticated:
         return links
+    if user.is_field_officer:  # the field app only (accounts.field_officer)
+        return [(_("Field app"), reverse("lapangan:app")), (_("Public data"), reverse("publik:home"))]
     if user.may_see_dashboards:
         links.append((_("Dashboard"), reverse("dashboards:dashboard")))
     links.append((_("Programs"), reverse("programs:list")))
@@ -29,8 +31,6 @@ def _nav_for(user) -> list[tuple[str, str]]:
         links.append((_("Members"), reverse("companies:members")))
         if user.is_company_owner:
             links.append((_("Field officers"), reverse("lapangan:officers")))
-        if user.is_field_officer:
-            links.append((_("Field app"), reverse("lapangan:app")))
     return links
 
 
