@@ -34,6 +34,8 @@ def api_token_check(*, user, scopes: list[str], days: int) -> None:
         raise ApiTokenError(_("A token is valid for 1 to %(max)s days.") % {"max": MAX_DAYS})
     if not user.is_active:
         raise ApiTokenError(_("The account is inactive."))
+    if user.is_field_officer:
+        raise ApiTokenError(_("A field officer uses the field app only; no API token is issued."))
     if TokenScope.HOUSEHOLDS in scopes:
         if not has_second_factor(user):
             raise ApiTokenError(

@@ -1,8 +1,13 @@
 """A field officer reaches the field app, their own account pages and what is public; nothing else."""
 
-import pytest
+import io
 
+import pytest
+from django.core.management import CommandError, call_command
+
+from api.services import ApiTokenError, api_token_issue
 from tests.lapangan.conftest import field_officer
+from tslp_portal.api import TokenScope
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +70,14 @@ def test_an_editor_of_the_same_company_keeps_the_company_pages(owner, client):
     client.force_login(owner)
 
     assert client.get("/program/").status_code == 200
+
+
+def test_a_field_officer_gets_no_api_token(officer):
+    # A token is authenticated by the API itself, after the gate: the field officer gets none.
+    refused = "Petugas lapangan hanya memakai aplikasi lapangan; token API tidak diberikan."
+    with pytest.raises(ApiTokenError, match=refused):
+        api_token_issue(user=officer, name="x", scopes=[TokenScope.PROGRAMS], days=30)
+    with pytest.raises(CommandError, match=refused):
+        call_command(
+            "create_api_token", "petugas", "--scope", "programs:read", "--days", "30", stdout=io.StringIO()
+        )
