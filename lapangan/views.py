@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views import View
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from accounts.models import User
 from accounts.scope import get_visible_or_404, identity_for
@@ -30,6 +32,7 @@ from lapangan.models import FieldAssignment, FieldEvent, FieldPhoto
 from programs.excel.delivery import household_address
 from programs.models import Beneficiary, Program
 from programs.services.delivery import beneficiary_list_access
+from tslp_portal.excel import cell_set, xlsx_response
 from tslp_portal.privacy import personal_data_response
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "lapangan"
@@ -300,6 +303,62 @@ def _dinsos_program(request, pk) -> Program:
 SAMPLE_SIZE = 10
 
 
+def _sample(program: Program) -> list[Beneficiary]:
+    """Households recorded as delivered in the field, drawn at random: the same sample all day for the same
+    program (page and download alike), a new one tomorrow."""
+    field_delivered = list(
+        Beneficiary.objects.filter(program=program, reported_in_field=True, state=Beneficiary.State.DELIVERED)
+        .select_related("household__desa", "reported_by")
+        .order_by("pk")
+    )
+    rng = random.Random(f"{program.pk}:{timezone.localdate().isoformat()}")
+    return rng.sample(field_delivered, min(SAMPLE_SIZE, len(field_delivered)))
+
+
+def _sample_download(request, program: Program, sample: list[Beneficiary]):
+    """The day's sample as Excel, to take on the visit: the same columns as the page, access-logged like it."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Sample")
+    headers = [
+        _("No."),
+        _("Head of household"),
+        _("Address"),
+        _("Desa"),
+        _("Delivered on"),
+        _("Recorded by"),
+        _("Checked"),
+    ]
+    for column, header in enumerate(headers, start=1):
+        cell_set(sheet, 1, column, header).font = Font(bold=True)
+    for row, beneficiary in enumerate(sample, start=2):
+        officer = beneficiary.reported_by
+        values = [
+            row - 1,
+            beneficiary.household.nama_kepala,
+            household_address(beneficiary.household),
+            beneficiary.household.desa.nama,
+            beneficiary.delivered_on,
+            (officer.get_full_name() or officer.username) if officer else "",
+            "",
+        ]
+        for column, value in enumerate(values, start=1):
+            cell = cell_set(sheet, row, column, value)
+            if column == 5 and value:
+                cell.number_format = "DD/MM/YYYY"
+    for column, width in zip("ABCDEFG", (5, 28, 36, 18, 14, 22, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    filename = f"sampel-verifikasi-program-{program.pk}-{timezone.localdate():%Y-%m-%d}.xlsx"
+    return personal_data_response(
+        xlsx_response(workbook, filename),
+        request=request,
+        what=_("Field verification sample"),
+        rows=len(sample),
+        action="export",
+        reason=_("Program %(pk)s: %(title)s") % {"pk": program.pk, "title": program.title},
+    )
+
+
 class ProgramFieldView(LoginRequiredMixin, View):
     """Dinsos per program: field against desk, conflicts to resolve, photos, and a sample to visit."""
 
@@ -328,14 +387,9 @@ class ProgramFieldView(LoginRequiredMixin, View):
             .select_related("event__officer", "event__beneficiary__household")
             .order_by("-uploaded_at")[:60]
         )
-        field_delivered = list(
-            reported.filter(reported_in_field=True, state=Beneficiary.State.DELIVERED)
-            .select_related("household__desa", "reported_by")
-            .order_by("pk")
-        )
-        # The same sample all day for the same program, a new one tomorrow.
-        rng = random.Random(f"{program.pk}:{timezone.localdate().isoformat()}")
-        sample = rng.sample(field_delivered, min(SAMPLE_SIZE, len(field_delivered)))
+        sample = _sample(program)
+        if request.GET.get("unduh") == "sampel":
+            return _sample_download(request, program, sample)
         officers = (
             User.objects.filter(field_assignments__program=program)
             .annotate(

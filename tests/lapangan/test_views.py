@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 from PIL import Image
 
 from lapangan import services
@@ -231,6 +232,38 @@ def test_dinsos_sees_field_against_desk_conflicts_photos_and_sample(
     assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
     client.post(reverse("lapangan:program", args=[program.pk]), {"event": sent["id"]})
     assert not FieldEvent.objects.filter(conflict=True, resolved_at__isnull=True).exists()
+
+
+def test_dinsos_downloads_the_days_sample_as_excel_the_same_as_the_page(client, dinsos, officer, program):
+    delivered = listed(program)[:3]
+    services.events_receive(
+        officer=officer, events=[new_event(b) for b in delivered], phone_now=timezone.now()
+    )
+    client.force_login(dinsos)
+    page = client.get(reverse("lapangan:program", args=[program.pk])).content.decode()
+
+    response = client.get(reverse("lapangan:program", args=[program.pk]), {"unduh": "sampel"})
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="sampel-verifikasi-program-')
+    assert "no-store" in response["Cache-Control"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == (
+        "No.",
+        "Kepala keluarga",
+        "Alamat",
+        "Desa",
+        "Tanggal tersalurkan",
+        "Dicatat oleh",
+        "Diperiksa",
+    )
+    names = [row[1] for row in rows[1:]]
+    assert sorted(names) == sorted(b.household.nama_kepala for b in delivered)
+    assert all(name in page for name in names)  # the same households as the page shows today
+    assert all(isinstance(row[4], datetime.datetime) for row in rows[1:])
+    log = AccessLog.objects.filter(user=dinsos, action="export").get()
+    assert (log.row_count, log.what) == (3, "Sampel verifikasi lapangan")
 
 
 @pytest.mark.parametrize(
