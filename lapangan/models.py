@@ -187,3 +187,84 @@ class FieldSync(models.Model):
 
     def __str__(self):
         return f"{self.officer_id} {self.last_sync_at:%Y-%m-%d %H:%M}"
+
+
+class FieldVisitQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+
+class FieldVisit(models.Model):
+    """A Dinsos verification visit: the day's sample of a program's field deliveries, taken to the field app
+    on the verifier's phone until the visit is closed."""
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="field_visits", verbose_name=_("program")
+    )
+    verifier = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="field_visits",
+        verbose_name=_("verifier"),
+    )
+    beneficiaries = models.ManyToManyField(
+        "programs.Beneficiary", related_name="field_visits", verbose_name=_("households to verify")
+    )
+    created_at = models.DateTimeField(_("planned at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = FieldVisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("verification visit")
+        verbose_name_plural = _("verification visits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "verifier"],
+                condition=models.Q(closed_at__isnull=True),
+                name="lapangan_visit_one_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.program_id} {self.created_at:%Y-%m-%d}"
+
+
+class FieldCheck(models.Model):
+    """What the verifier found at one household of a visit, as recorded on the phone; kept once by its id.
+    The latest check of a household (by the time it was recorded) is the visit's finding. A check never
+    changes the delivery ledger: it is Dinsos's evidence about it."""
+
+    class Verdict(models.TextChoices):
+        RECEIVED = "received", _("Received, as recorded")
+        NOT_RECEIVED = "not_received", _("Not received")
+        NOT_MET = "not_met", _("Could not be met")
+
+    id = models.UUIDField(_("id made on the phone"), primary_key=True, default=uuid.uuid4)
+    visit = models.ForeignKey(
+        FieldVisit, on_delete=models.CASCADE, related_name="checks", verbose_name=_("visit")
+    )
+    beneficiary = models.ForeignKey(
+        "programs.Beneficiary",
+        on_delete=models.CASCADE,
+        related_name="field_checks",
+        verbose_name=_("beneficiary"),
+    )
+    verdict = models.CharField(_("finding"), max_length=15, choices=Verdict.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    phone_time = models.DateTimeField(_("time on the phone"))
+    occurred_at = models.DateTimeField(_("recorded at"))
+    clock_flag = models.BooleanField(_("phone clock far off"), default=False)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        verbose_name = _("verification check")
+        verbose_name_plural = _("verification checks")
+        indexes = [models.Index(fields=["visit", "beneficiary", "occurred_at"], name="lapangan_check_visit")]
+
+    def __str__(self):
+        return f"{self.id} {self.verdict}"

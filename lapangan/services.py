@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from lapangan.models import FieldAssignment, FieldEvent, FieldPhoto, FieldSync
+from lapangan.models import FieldAssignment, FieldCheck, FieldEvent, FieldPhoto, FieldSync, FieldVisit
 from programs.models import Beneficiary, Program
 from programs.services.delivery import (
     REPORTED_STATES,
@@ -111,50 +111,72 @@ class EventResult:
         return {"id": self.id, "status": self.status, "reason": self.reason, "current": self.current}
 
 
+def _when(raw: dict, *, offset: datetime.timedelta, now: datetime.datetime):
+    """(time on the phone, the time it happened, clock flag) of what the phone sent, or ``None``.
+
+    A phone whose clock is far off is flagged and its time corrected by the offset; nothing happens in the
+    future."""
+    phone_time = parse_datetime(str(raw.get("time") or ""))
+    if phone_time is None:
+        return None
+    if timezone.is_naive(phone_time):
+        phone_time = timezone.make_aware(phone_time, datetime.UTC)
+    flagged = abs(offset) > CLOCK_TOLERANCE
+    occurred_at = phone_time + offset if flagged else phone_time
+    return phone_time, min(occurred_at, now), flagged or phone_time > now + CLOCK_TOLERANCE - offset
+
+
+def _where(raw: dict) -> tuple:
+    """The location the phone sent, or (None, None) when it is missing or not a place on Earth."""
+    if raw.get("lat") is None or raw.get("lon") is None:
+        return None, None
+    try:
+        latitude, longitude = round(float(raw["lat"]), 6), round(float(raw["lon"]), 6)
+    except (TypeError, ValueError):
+        return None, None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None, None
+    return latitude, longitude
+
+
+def _ids(raw: dict) -> tuple[uuid.UUID, int] | None:
+    try:
+        return uuid.UUID(str(raw.get("id"))), int(raw.get("beneficiary"))
+    except (TypeError, ValueError):
+        return None
+
+
 def _parse(raw: dict, *, offset: datetime.timedelta, now: datetime.datetime) -> FieldEvent | str:
     """A :class:`FieldEvent` (not saved) from what the phone sent, or the message saying what is wrong."""
-    try:
-        event_id = uuid.UUID(str(raw.get("id")))
-        beneficiary_id = int(raw.get("beneficiary"))
-    except (TypeError, ValueError):
+    ids = _ids(raw)
+    if ids is None:
         return _("The record has no valid id or household.")
     outcome = raw.get("outcome")
     if outcome not in E.values:
         return _("Unknown status.")
-    phone_time = parse_datetime(str(raw.get("time") or ""))
-    if phone_time is None:
+    when = _when(raw, offset=offset, now=now)
+    if when is None:
         return _("The record has no valid time.")
-    if timezone.is_naive(phone_time):
-        phone_time = timezone.make_aware(phone_time, datetime.UTC)
     corrects = None
     if raw.get("corrects"):
         try:
             corrects = uuid.UUID(str(raw["corrects"]))
         except ValueError:
             return _("The record has no valid id or household.")
-    latitude = longitude = None
-    if raw.get("lat") is not None and raw.get("lon") is not None:
-        try:
-            latitude, longitude = round(float(raw["lat"]), 6), round(float(raw["lon"]), 6)
-        except (TypeError, ValueError):
-            latitude = longitude = None
-        if latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            latitude = longitude = None
-    flagged = abs(offset) > CLOCK_TOLERANCE
-    occurred_at = phone_time + offset if flagged else phone_time
+    latitude, longitude = _where(raw)
     return FieldEvent(
-        id=event_id,
-        beneficiary_id=beneficiary_id,
+        id=ids[0],
+        beneficiary_id=ids[1],
         outcome=outcome,
         reason=str(raw.get("reason") or "")[:10] if outcome == E.NOT_DELIVERED else "",
         recipient_name=str(raw.get("recipient") or "").strip()[:120],
         corrects=corrects,
         latitude=latitude,
         longitude=longitude,
-        phone_time=phone_time,
+        phone_time=when[0],
         clock_offset=int(offset.total_seconds()),
-        occurred_at=min(occurred_at, now),
-        clock_flag=flagged or phone_time > now + CLOCK_TOLERANCE - offset,
+        occurred_at=when[1],
+        clock_flag=when[2],
     )
 
 
@@ -207,6 +229,19 @@ def _settle(program: Program, beneficiary_ids: set[int]) -> None:
     for event in events:
         by_beneficiary.setdefault(event.beneficiary_id, []).append(event)
     winners = {bid: evs[-1] for bid, evs in by_beneficiary.items()}
+    # A desk entry made after the field's latest word stands: the field word arrived late (a phone that
+    # synced days later) and does not overwrite it. It is kept, not applied, and flagged when it differs.
+    desk = {
+        b.pk: b
+        for b in Beneficiary.objects.filter(
+            pk__in=list(winners), reported_in_field=False, reported_at__isnull=False
+        ).only("pk", "state", "not_delivered_reason", "reported_at")
+    }
+    overruled: dict[int, FieldEvent] = {}
+    for bid, event in list(winners.items()):
+        entry = desk.get(bid)
+        if entry is not None and entry.reported_at > event.occurred_at:
+            overruled[bid] = winners.pop(bid)
     # The service refuses a row that is wrong for the ledger (a date in the future, say): that event is
     # rejected with the service's words and the one before it wins.
     while True:
@@ -224,6 +259,16 @@ def _settle(program: Program, beneficiary_ids: set[int]) -> None:
             by_beneficiary[bid] = [e for e in by_beneficiary[bid] if e.pk != loser.pk]
             if by_beneficiary[bid]:
                 winners[bid] = by_beneficiary[bid][-1]
+                entry = desk.get(bid)
+                if entry is not None and entry.reported_at > winners[bid].occurred_at:
+                    overruled[bid] = winners.pop(bid)
+    if overruled:
+        FieldEvent.objects.filter(beneficiary_id__in=list(overruled), is_current=True).update(
+            is_current=False
+        )
+        FieldEvent.objects.filter(pk__in=[e.pk for e in overruled.values()]).update(
+            rejection=_("A later entry at the desk stands; this record is kept but not applied.")
+        )
     pending = [event for event in winners.values() if not event.is_current]
     by_officer: dict[int, list[FieldEvent]] = {}
     for event in pending:
@@ -243,11 +288,14 @@ def _settle(program: Program, beneficiary_ids: set[int]) -> None:
     # Conflicts: two officers whose last word on a household differs. Every event of theirs that is that
     # last word is flagged; an earlier word an officer corrected is not.
     conflicting, calm = [], []
-    for evs in by_beneficiary.values():
+    for bid, evs in by_beneficiary.items():
         last = {}
         for event in evs:
             last[event.officer_id] = event
         words = {(e.outcome, e.reason) for e in last.values()}
+        if bid in overruled:
+            entry = desk[bid]
+            words.add((entry.state, entry.not_delivered_reason))
         flagged = {e.pk for e in last.values()} if len(words) > 1 else set()
         for event in evs:
             (conflicting if event.pk in flagged else calm).append(event.pk)
@@ -384,3 +432,119 @@ def conflict_resolve(*, event: FieldEvent, actor: User) -> int:
     return FieldEvent.objects.filter(
         beneficiary_id=event.beneficiary_id, conflict=True, resolved_at__isnull=True
     ).update(resolved_at=timezone.now(), resolved_by=actor)
+
+
+# --- Dinsos verification visits ---------------------------------------------------------------------------
+
+V = FieldCheck.Verdict
+
+
+def _check_dinsos(actor: User) -> None:
+    if not actor.is_dinsos:
+        raise FieldError(_("Only Dinsos verifies deliveries in the field."))
+
+
+@transaction.atomic
+def visit_plan(*, program: Program, beneficiaries: list[Beneficiary], actor: User) -> FieldVisit:
+    """Take these households (the day's sample) to the verifier's field app, until the visit is closed."""
+    _check_dinsos(actor)
+    if not beneficiaries:
+        raise FieldError(
+            _("There is nothing to verify: no household was recorded as delivered in the field.")
+        )
+    if FieldVisit.objects.open().filter(program=program, verifier=actor).exists():
+        raise FieldError(
+            _("You already have an open visit for this program on your field app; close it first.")
+        )
+    visit = FieldVisit.objects.create(program=program, verifier=actor)
+    visit.beneficiaries.set([b for b in beneficiaries if b.program_id == program.pk])
+    return visit
+
+
+@transaction.atomic
+def visit_close(*, visit: FieldVisit, actor: User) -> None:
+    """Close the visit: its households leave the verifier's phone at the next sync; its findings stay."""
+    _check_dinsos(actor)
+    if visit.verifier_id != actor.pk:
+        raise FieldError(_("Only the verifier who planned the visit closes it."))
+    FieldVisit.objects.filter(pk=visit.pk, closed_at__isnull=True).update(closed_at=timezone.now())
+
+
+def visits_open(verifier: User):
+    return FieldVisit.objects.open().filter(verifier=verifier).select_related("program__company")
+
+
+def visit_findings(visit: FieldVisit) -> dict[int, FieldCheck]:
+    """The latest check of each household of the visit, by the time it was recorded."""
+    latest: dict[int, FieldCheck] = {}
+    for check in FieldCheck.objects.filter(visit=visit).order_by("occurred_at", "id"):
+        latest[check.beneficiary_id] = check
+    return latest
+
+
+def checks_receive(
+    *, verifier: User, events: list[dict], phone_now: datetime.datetime | None = None
+) -> list[dict]:
+    """Receive the checks a verifier's phone sends; one result per check, in the order sent.
+
+    A check names a household of one of the verifier's visits (a visit closed while the phone was offline
+    still takes the checks made before). A check already received answers as before and changes nothing.
+    """
+    if len(events) > MAX_EVENTS_PER_BATCH:
+        raise FieldError(_("Send at most %(count)s records at once.") % {"count": MAX_EVENTS_PER_BATCH})
+    now = timezone.now()
+    offset = (now - phone_now) if phone_now else datetime.timedelta(0)
+    visits = {
+        beneficiary_id: visit_id
+        for visit_id, beneficiary_id in FieldVisit.beneficiaries.through.objects.filter(
+            fieldvisit__verifier=verifier
+        )
+        .order_by("fieldvisit__created_at")
+        .values_list("fieldvisit_id", "beneficiary_id")
+    }
+    results: list[EventResult] = []
+    fresh: dict[uuid.UUID, FieldCheck] = {}
+    sent_ids = [ids[0] for raw in events if isinstance(raw, dict) and (ids := _ids(raw))]
+    known = set(FieldCheck.objects.filter(pk__in=sent_ids).values_list("pk", flat=True))
+    for raw in events:
+        raw = raw if isinstance(raw, dict) else {}
+        ids = _ids(raw)
+        if ids is None:
+            results.append(
+                EventResult(str(raw.get("id", "")), "invalid", _("The record has no valid id or household."))
+            )
+            continue
+        if ids[0] in known or ids[0] in fresh:
+            results.append(EventResult(str(ids[0]), "accepted", current=True))
+            continue
+        if ids[1] not in visits:
+            results.append(
+                EventResult(str(ids[0]), "invalid", _("This household is not in any of your visits."))
+            )
+            continue
+        verdict = raw.get("outcome")
+        if verdict not in V.values:
+            results.append(EventResult(str(ids[0]), "invalid", _("Unknown status.")))
+            continue
+        when = _when(raw, offset=offset, now=now)
+        if when is None:
+            results.append(EventResult(str(ids[0]), "invalid", _("The record has no valid time.")))
+            continue
+        latitude, longitude = _where(raw)
+        fresh[ids[0]] = FieldCheck(
+            id=ids[0],
+            visit_id=visits[ids[1]],
+            beneficiary_id=ids[1],
+            verdict=verdict,
+            note=str(raw.get("note") or "").strip()[:500],
+            latitude=latitude,
+            longitude=longitude,
+            phone_time=when[0],
+            occurred_at=when[1],
+            clock_flag=when[2],
+        )
+        results.append(EventResult(str(ids[0]), "accepted", current=True))
+    with transaction.atomic():
+        FieldCheck.objects.bulk_create(fresh.values(), ignore_conflicts=True)
+        sync_record(verifier)
+    return [result.as_dict() for result in results]

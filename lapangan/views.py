@@ -8,6 +8,7 @@ written to the access log like every other by-name list.
 
 import json
 import random
+from collections import Counter
 from pathlib import Path
 
 from django.contrib import messages
@@ -26,14 +27,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from accounts.models import User
-from accounts.scope import get_visible_or_404, identity_for
+from accounts.scope import get_visible_or_404
 from lapangan import services
-from lapangan.models import FieldAssignment, FieldEvent, FieldPhoto
+from lapangan.models import FieldAssignment, FieldCheck, FieldEvent, FieldPhoto, FieldVisit
 from programs.excel.delivery import household_address
 from programs.models import Beneficiary, Program
 from programs.services.delivery import beneficiary_list_access
 from tslp_portal.excel import cell_set, xlsx_response
-from tslp_portal.privacy import personal_data_response
+from tslp_portal.privacy import mask_identity, personal_data_response
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "lapangan"
 
@@ -42,7 +43,8 @@ class AppView(LoginRequiredMixin, View):
     """The app's one page; its script does the rest, online or not."""
 
     def get(self, request):
-        context = {"is_officer": request.user.is_field_officer, "texts": app_texts()}
+        user = request.user
+        context = {"is_officer": user.is_field_officer or user.is_dinsos, "texts": app_texts()}
         return render(request, "lapangan/app.html", context)
 
 
@@ -85,6 +87,17 @@ def app_texts() -> dict:
         "reason_refused": _("Refused"),
         "reason_not_found": _("Not found"),
         "wiped": _("The data on this phone is removed."),
+        "state_unchecked": _("Not checked yet"),
+        "state_received": _("Received, as recorded"),
+        "state_not_received": _("Not received"),
+        "state_not_met": _("Could not be met"),
+        "verify_line": _("{desa}: {done} checked, {left} left"),
+        "delivered_on": _("Recorded as delivered on {date}"),
+        "choose_verdict": _("Choose what you found."),
+        "empty_verifier": _(
+            "Nothing to verify on this phone. On a program's field records page, take the day's sample to your "
+            "field app, then sync here."
+        ),
     }
 
 
@@ -109,7 +122,7 @@ class ApiMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return JsonResponse({"error": _("Sign in again.")}, status=401)
-        if not request.user.is_field_officer:
+        if not (request.user.is_field_officer or request.user.is_dinsos):
             return JsonResponse({"error": _("Only field officers record deliveries here.")}, status=403)
         return super().dispatch(request, *args, **kwargs)
 
@@ -122,18 +135,21 @@ class WhoView(ApiMixin, View):
             {
                 "officer": request.user.pk,
                 "name": request.user.get_full_name() or request.user.username,
+                "role": "officer" if request.user.is_field_officer else "verifier",
                 "csrf": get_token(request),
             }
         )
 
 
 def _household(beneficiary: Beneficiary, user) -> dict:
+    """A household as the phone holds it. Identity numbers are masked for every role, Dinsos included: a
+    phone goes where it can be lost, and the last digits are enough to match a family card at the door."""
     household = beneficiary.household
     return {
         "id": beneficiary.pk,
         "nama": household.nama_kepala,
-        "nik": identity_for(user, household.nik_kepala),
-        "no_kk": identity_for(user, household.no_kk),
+        "nik": mask_identity(household.nik_kepala),
+        "no_kk": mask_identity(household.no_kk),
         "alamat": household_address(household),
         "desa": household.desa.nama,
         "desa_kode": household.desa.kode,
@@ -147,6 +163,8 @@ class DataView(ApiMixin, View):
     """What goes on the phone: the assigned running programs and their confirmed households (masked)."""
 
     def get(self, request):
+        if request.user.is_dinsos:
+            return self.visits(request)
         user = request.user
         programs, rows = [], 0
         for program in services.assigned_programs(user).select_related("company").order_by("title"):
@@ -203,6 +221,49 @@ class DataView(ApiMixin, View):
             reason=_("Synced to the field officer's phone"),
         )
 
+    def visits(self, request):
+        """A verifier's phone: the households of their open visits, with the latest finding of each."""
+        user = request.user
+        programs, rows = [], 0
+        for visit in services.visits_open(user).order_by("program__title"):
+            program = visit.program
+            findings = services.visit_findings(visit)
+            households = []
+            for beneficiary in visit.beneficiaries.select_related("household__desa").order_by(
+                "household__desa__nama", "household__nama_kepala", "pk"
+            ):
+                entry = _household(beneficiary, user)
+                entry["delivered_on"] = (
+                    beneficiary.delivered_on.isoformat() if beneficiary.delivered_on else ""
+                )
+                finding = findings.get(beneficiary.pk)
+                entry["check"] = finding.verdict if finding else ""
+                households.append(entry)
+            rows += len(households)
+            programs.append(
+                {
+                    "id": program.pk,
+                    "title": program.title,
+                    "company": program.company.name,
+                    "tahun": program.tahun,
+                    "mode": "verify",
+                    "households": households,
+                    "blocked": "",
+                }
+            )
+        services.sync_record(user, download=True)
+        response = JsonResponse(
+            {"officer": user.pk, "synced_at": timezone.now().isoformat(), "programs": programs, "events": []}
+        )
+        return personal_data_response(
+            response,
+            request=request,
+            what=_("Field app: households to verify"),
+            rows=rows,
+            action="export",
+            reason=_("Synced to the verifier's phone"),
+        )
+
 
 class EventsView(ApiMixin, View):
     def post(self, request):
@@ -214,8 +275,10 @@ class EventsView(ApiMixin, View):
         except (ValueError, KeyError, TypeError):
             return JsonResponse({"error": _("The records could not be read.")}, status=400)
         phone_now = parse_datetime(str(body.get("phone_now") or ""))
+        receive = services.checks_receive if request.user.is_dinsos else services.events_receive
+        who = {"verifier" if request.user.is_dinsos else "officer": request.user}
         try:
-            results = services.events_receive(officer=request.user, events=events, phone_now=phone_now)
+            results = receive(**who, events=events, phone_now=phone_now)
         except services.FieldError as exc:
             return JsonResponse({"error": str(exc)}, status=400)
         return JsonResponse({"results": results})
@@ -223,6 +286,8 @@ class EventsView(ApiMixin, View):
 
 class PhotoView(ApiMixin, View):
     def post(self, request, event_id):
+        if not request.user.is_field_officer:
+            return JsonResponse({"error": _("Photos go with delivery records only.")}, status=400)
         upload = request.FILES.get("photo")
         if upload is None:
             return JsonResponse({"error": _("No photo was sent.")}, status=400)
@@ -378,9 +443,9 @@ class ProgramFieldView(LoginRequiredMixin, View):
             events.filter(conflict=True, resolved_at__isnull=True).order_by("beneficiary_id", "occurred_at")
         )
         flagged = list(
-            events.filter(Q(clock_flag=True) | ~Q(status=FieldEvent.Status.ACCEPTED)).order_by(
-                "-received_at"
-            )[:100]
+            events.filter(
+                Q(clock_flag=True) | ~Q(status=FieldEvent.Status.ACCEPTED) | ~Q(rejection="")
+            ).order_by("-received_at")[:100]
         )
         photos = list(
             FieldPhoto.objects.filter(event__program=program)
@@ -400,8 +465,26 @@ class ProgramFieldView(LoginRequiredMixin, View):
             .distinct()
             .order_by("first_name", "username")
         )
+        visits = []
+        for visit in FieldVisit.objects.filter(program=program).select_related("verifier")[:10]:
+            findings = services.visit_findings(visit)
+            households = list(
+                visit.beneficiaries.select_related("household__desa").order_by("household__nama_kepala", "pk")
+            )
+            tally = Counter(check.verdict for check in findings.values())
+            visits.append(
+                {
+                    "visit": visit,
+                    "mine": visit.verifier_id == request.user.pk,
+                    "rows": [(b, findings.get(b.pk)) for b in households],
+                    "tally": [(label, tally.get(value, 0)) for value, label in FieldCheck.Verdict.choices],
+                    "unchecked": len(households) - len(findings),
+                }
+            )
         context = {
             "program": program,
+            "visits": visits,
+            "visit_open": any(v["mine"] and v["visit"].closed_at is None for v in visits),
             "counts": counts,
             "conflicts": conflicts,
             "flagged": flagged,
@@ -411,7 +494,7 @@ class ProgramFieldView(LoginRequiredMixin, View):
             "event_total": events.count(),
         }
         response = render(request, "lapangan/program.html", context)
-        rows = len(conflicts) + len(flagged) + len(sample) + len(photos)
+        rows = len(conflicts) + len(flagged) + len(sample) + len(photos) + sum(len(v["rows"]) for v in visits)
         return personal_data_response(
             response,
             request=request,
@@ -422,6 +505,30 @@ class ProgramFieldView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         program = _dinsos_program(request, pk)
+        action = request.POST.get("action")
+        if action in ("visit", "close"):
+            try:
+                if action == "visit":
+                    visit = services.visit_plan(
+                        program=program, beneficiaries=_sample(program), actor=request.user
+                    )
+                    messages.success(
+                        request,
+                        _(
+                            "%(count)s households are ready for your field app: open it and sync while you "
+                            "have signal."
+                        )
+                        % {"count": visit.beneficiaries.count()},
+                    )
+                else:
+                    visit = get_object_or_404(FieldVisit, pk=request.POST.get("visit"), program=program)
+                    services.visit_close(visit=visit, actor=request.user)
+                    messages.success(
+                        request, _("Visit closed: its households leave your phone at the next sync.")
+                    )
+            except services.FieldError as exc:
+                messages.error(request, str(exc))
+            return redirect("lapangan:program", pk=program.pk)
         event = get_object_or_404(FieldEvent, pk=request.POST.get("event"), program=program)
         count = services.conflict_resolve(event=event, actor=request.user)
         messages.success(request, _("Conflict marked as resolved (%(count)s records).") % {"count": count})

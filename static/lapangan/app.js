@@ -127,10 +127,22 @@
     });
     return latest;
   }
+  function currentProgram() {
+    return state.programs.find(function (p) { return p.id === state.program; }) || null;
+  }
+  // A Dinsos verifier's program: the households of a visit, checked rather than delivered.
+  function verifying() {
+    var program = currentProgram();
+    return Boolean(program && program.mode === "verify");
+  }
   function shownState(h) {
     var local = latestLocal(h.id);
     if (local) return { state: local.outcome, reason: local.reason, waiting: !local.sent, event: local };
+    if (verifying()) return { state: h.check || "unchecked", reason: "", waiting: false, event: null };
     return { state: h.state, reason: h.reason, waiting: false, event: null };
+  }
+  function isDone(s) {
+    return verifying() ? s.state !== "unchecked" : s.state !== "confirmed";
   }
   function stateLabel(s) {
     var label = T["state_" + s.state] || s.state;
@@ -173,6 +185,7 @@
     var blocked = $("program-blocked");
     blocked.textContent = program && program.blocked ? program.blocked : "";
     show(blocked, Boolean(program && program.blocked));
+    $("empty").textContent = state.meta.role === "verifier" ? T.empty_verifier : $("empty").dataset.text;
     show($("empty"), state.programs.length === 0);
   }
 
@@ -185,13 +198,13 @@
     mine.forEach(function (h) {
       var s = shownState(h);
       var d = perDesa[h.desa] || (perDesa[h.desa] = { done: 0, left: 0 });
-      if (s.state === "confirmed") d.left += 1; else d.done += 1;
+      if (isDone(s)) d.done += 1; else d.left += 1;
     });
     var summary = $("desa-summary");
     summary.textContent = "";
     Object.keys(perDesa).sort().forEach(function (desa) {
       var line = document.createElement("div");
-      line.textContent = fmt(T.desa_line, { desa: desa, done: perDesa[desa].done, left: perDesa[desa].left });
+      line.textContent = fmt(verifying() ? T.verify_line : T.desa_line, { desa: desa, done: perDesa[desa].done, left: perDesa[desa].left });
       summary.appendChild(line);
     });
     var shown = mine.filter(function (h) {
@@ -274,9 +287,15 @@
     $("record-title").textContent = h.nama;
     $("record-identity").textContent = h.nik + " · KK " + h.no_kk;
     $("record-address").textContent = h.alamat + " · " + h.desa;
-    $("record-current").textContent = stateLabel(s);
+    var checking = verifying();
+    $("record-current").textContent =
+      (checking && h.delivered_on ? fmt(T.delivered_on, { date: new Date(h.delivered_on).toLocaleDateString("id-ID", {
+        day: "numeric", month: "long", year: "numeric",
+      }) }) + " · " : "") + stateLabel(s);
     $("record-form").reset();
-    show($("undo-label"), s.state !== "confirmed");
+    show($("verdict-box"), checking);
+    show($("outcome-box"), !checking);
+    show($("undo-label"), !checking && s.state !== "confirmed");
     ["reason-error", "photo-error", "outcome-error"].forEach(function (id) { show($(id), false); });
     $("photo-status").textContent = "";
     show($("photo-preview"), false);
@@ -292,11 +311,12 @@
     renderList();
   }
   function chosenOutcome() {
-    var checked = document.querySelector("input[name=outcome]:checked");
+    var checked = document.querySelector(verifying() ? "input[name=verdict]:checked" : "input[name=outcome]:checked");
     return checked ? checked.value : "";
   }
   function outcomeChanged() {
-    var outcome = chosenOutcome();
+    var outcome = verifying() ? "" : chosenOutcome();
+    if (chosenOutcome()) show($("outcome-error"), false);
     show($("reason-box"), outcome === "not_delivered");
     show($("delivered-box"), outcome === "delivered");
   }
@@ -371,6 +391,8 @@
     event.preventDefault();
     var h = state.current;
     var outcome = chosenOutcome();
+    var checking = verifying();
+    $("outcome-error").textContent = checking ? T.choose_verdict : $("outcome-error").dataset.text;
     show($("outcome-error"), !outcome);
     if (!outcome) return;
     var reason = outcome === "not_delivered" ? $("reason").value : "";
@@ -386,6 +408,7 @@
         outcome: outcome,
         reason: reason,
         recipient: outcome === "delivered" ? $("recipient").value.trim() : "",
+        note: checking ? $("note").value.trim() : "",
         time: new Date().toISOString(),
         corrects: previous ? previous.id : null,
         lat: where ? where.lat : null,
@@ -511,7 +534,7 @@
           if (e.sent && e.status === "accepted") drop.push(e.id); else keep.push(e);
         });
         var programs = data.programs.map(function (p) {
-          return { id: p.id, title: p.title, tahun: p.tahun, company: p.company, blocked: p.blocked };
+          return { id: p.id, title: p.title, tahun: p.tahun, company: p.company, blocked: p.blocked, mode: p.mode || "" };
         });
         return tx(["households", "events", "meta"], "readwrite", function (t) {
           var hs = t.objectStore("households");
@@ -544,7 +567,7 @@
           throw new Error(T.other_officer);
         }
         if (state.meta.officer !== who.officer) {
-          state.meta = { officer: who.officer, name: who.name };
+          state.meta = { officer: who.officer, name: who.name, role: who.role };
           state.events = [];
           return Promise.all([
             tx(["events", "photos", "households"], "readwrite", function (t) {
@@ -556,6 +579,7 @@
           ]).then(function () { return who; });
         }
         state.meta.name = who.name;
+        state.meta.role = who.role;
         return who;
       })
       .then(function (who) {
@@ -644,7 +668,9 @@
   }
 
   $("record-form").addEventListener("submit", save);
-  document.querySelectorAll("input[name=outcome]").forEach(function (el) { el.addEventListener("change", outcomeChanged); });
+  document.querySelectorAll("input[name=outcome], input[name=verdict]").forEach(function (el) {
+    el.addEventListener("change", outcomeChanged);
+  });
   $("photo").addEventListener("change", photoChosen);
   $("back-button").addEventListener("click", closeRecord);
   $("search").addEventListener("input", renderList);

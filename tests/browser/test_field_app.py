@@ -204,3 +204,75 @@ def test_a_photo_the_server_refuses_is_named_with_its_reason_on_the_phone(
     assert name.split(" ")[0] in refused.inner_text()
     assert FieldEvent.objects.count() == 1 and not FieldPhoto.objects.exists()  # the record stands
     shot(page, request, "photo-refused")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dinsos_verifies_the_sample_offline_in_the_same_app(
+    live_server, phone, request, wilayah, company, owner, dinsos, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "private_media"
+    base = live_server.url
+    program = running_program(company=company, dinsos=dinsos, households=4, title="Bantuan beras Pangkoh")
+    record_pks(company=company, dinsos=dinsos)
+    officer = field_officer(company, "petugas")
+    services.officer_assign(program=program, officer=officer, actor=owner)
+    delivery.data_use_accept(program=program, actor=officer)
+    from django.utils import timezone
+
+    from tests.lapangan.test_views import new_event
+    from tests.programs.delivery_helpers import listed
+
+    services.events_receive(
+        officer=officer, events=[new_event(b) for b in listed(program)], phone_now=timezone.now()
+    )
+    page = phone
+
+    # At the office, with signal: the day's sample goes to the verifier's field app.
+    log_in(page, base, dinsos.username)
+    page.goto(base + f"/lapangan/program/{program.pk}/")
+    page.get_by_test_id("visit-plan").click()
+    page.get_by_text("4 rumah tangga siap untuk aplikasi lapangan Anda").wait_for()
+    page.goto(base + "/lapangan/")
+    page.get_by_test_id("household").first.wait_for()
+    assert page.get_by_test_id("household").count() == 4
+    assert "0 sudah diperiksa, 4 tersisa" in page.get_by_test_id("desa-summary").inner_text()
+    page.wait_for_function("navigator.serviceWorker.ready.then(r => !!r.active)")
+    page.reload()
+    page.wait_for_function("!!navigator.serviceWorker.controller")
+    page.wait_for_function("caches.match('/static/lapangan/app.js').then(r => !!r)")
+
+    # At the door, without signal.
+    page.context.set_offline(True)
+    page.get_by_test_id("household").first.click()
+    assert "Dicatat tersalurkan pada" in page.get_by_test_id("record-current").inner_text()
+    assert not page.locator("label[for='outcome-delivered']").is_visible()
+    page.get_by_role("button", name="Simpan").click()
+    assert page.get_by_text("Pilih temuan Anda.").is_visible()  # next to the choice it concerns
+    page.locator("label[for='verdict-not-received']").click()
+    assert not page.get_by_text("Pilih temuan Anda.").is_visible()
+    page.get_by_label("Catatan (tidak wajib)").fill("Beras belum sampai, kata istri")
+    shot(page, request, "verify-1-record-offline")
+    page.get_by_role("button", name="Simpan").click()
+    page.get_by_test_id("households").wait_for()
+    for _ in range(2):
+        page.locator("button.state-unchecked").first.click()
+        page.locator("label[for='verdict-received']").click()
+        page.get_by_role("button", name="Simpan").click()
+        page.get_by_test_id("households").wait_for()
+    assert "3 catatan belum terkirim" in page.get_by_test_id("sync-status").inner_text()
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    assert "3 sudah diperiksa, 1 tersisa" in page.get_by_test_id("desa-summary").inner_text()
+    shot(page, request, "verify-2-offline-list")
+
+    # Back in signal: the findings reach the program's page; the delivery ledger is unchanged.
+    page.context.set_offline(False)
+    page.get_by_test_id("sync").click()
+    page.get_by_text("Semua catatan sudah terkirim.").wait_for()
+    assert "3 sudah diperiksa, 1 tersisa" in page.get_by_test_id("desa-summary").inner_text()
+    assert Beneficiary.objects.filter(program=program, state="delivered").count() == 4
+    page.goto(base + f"/lapangan/program/{program.pk}/")
+    tally = page.get_by_test_id("visit-tally").inner_text()
+    assert "Tidak diterima: 1" in tally and "Diterima, sesuai catatan: 2" in tally
+    assert page.get_by_text("Beras belum sampai, kata istri").is_visible()
+    shot(page, request, "verify-3-program-page-390")

@@ -375,3 +375,83 @@ def test_the_desk_service_records_who_reported(program, owner, pks):
 def test_field_officer_role(officer, editor):
     assert officer.is_field_officer and officer.company_role == User.CompanyRole.FIELD
     assert not editor.is_field_officer
+
+
+def desk_report(program, actor, beneficiary, state, *, reason="", minutes_ago=0):
+    """A desk entry saved ``minutes_ago`` (the service stamps the server's time; the test moves it back)."""
+    delivery.beneficiaries_report_delivery(
+        program=program,
+        actor=actor,
+        rows=[
+            delivery.DeliveryRow(
+                beneficiary.pk,
+                state,
+                reason=reason,
+                delivered_on=datetime.date.today() if state == B.DELIVERED else None,
+                value=program.value_per_household if state == B.DELIVERED else None,
+            )
+        ],
+    )
+    Beneficiary.objects.filter(pk=beneficiary.pk).update(
+        reported_at=timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    )
+
+
+def test_a_field_record_older_than_a_desk_entry_does_not_overwrite_it(program, officer, owner):
+    first = listed(program)[0]
+    desk_report(program, owner, first, B.NOT_DELIVERED, reason="moved", minutes_ago=10)
+    # The phone recorded "delivered" an hour ago and synced only now: the desk's later word stands.
+    late = event(first, minutes_ago=60)
+    [result] = services.events_receive(officer=officer, events=[late], phone_now=NOW)
+    assert result == {
+        "id": late["id"],
+        "status": "accepted",
+        "reason": "Isian di meja yang lebih baru tetap berlaku; catatan ini disimpan tetapi tidak diterapkan.",
+        "current": False,
+    }
+    first.refresh_from_db()
+    assert (first.state, first.not_delivered_reason, first.reported_in_field) == (
+        B.NOT_DELIVERED,
+        "moved",
+        False,
+    )
+    assert first.reported_by == owner
+    # The field and the desk disagree: Dinsos sees it among the conflicts.
+    assert FieldEvent.objects.get(pk=late["id"]).conflict
+
+
+def test_a_field_record_newer_than_the_desk_entry_applies(program, officer, owner):
+    first = listed(program)[0]
+    desk_report(program, owner, first, B.NOT_DELIVERED, reason="not_found", minutes_ago=120)
+    newer = event(first, minutes_ago=30)
+    [result] = services.events_receive(officer=officer, events=[newer], phone_now=NOW)
+    assert result["current"] and result["reason"] == ""
+    first.refresh_from_db()
+    assert first.state == B.DELIVERED and first.reported_in_field and first.reported_by == officer
+    assert not FieldEvent.objects.get(pk=newer["id"]).conflict
+
+
+def test_a_late_field_record_agreeing_with_the_desk_is_no_conflict(program, officer, owner):
+    first = listed(program)[0]
+    desk_report(program, owner, first, B.DELIVERED, minutes_ago=5)
+    services.events_receive(officer=officer, events=[event(first, minutes_ago=60)], phone_now=NOW)
+    first.refresh_from_db()
+    assert first.state == B.DELIVERED and not first.reported_in_field
+    assert not FieldEvent.objects.filter(conflict=True).exists()
+
+
+def test_a_desk_entry_between_two_field_records_keeps_time_order(program, officer, owner):
+    first = listed(program)[0]
+    services.events_receive(officer=officer, events=[event(first, minutes_ago=90)], phone_now=NOW)
+    desk_report(program, owner, first, B.NOT_DELIVERED, reason="refused", minutes_ago=60)
+    # A record made before the desk entry arrives: the desk stands, and no field record stays "current".
+    services.events_receive(
+        officer=officer, events=[event(first, "not_delivered", reason="moved", minutes_ago=70)], phone_now=NOW
+    )
+    first.refresh_from_db()
+    assert (first.state, first.not_delivered_reason) == (B.NOT_DELIVERED, "refused")
+    assert not FieldEvent.objects.filter(is_current=True).exists()
+    # One made after it applies.
+    services.events_receive(officer=officer, events=[event(first, minutes_ago=20)], phone_now=NOW)
+    first.refresh_from_db()
+    assert first.state == B.DELIVERED and first.reported_in_field

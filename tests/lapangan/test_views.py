@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+import re
 import uuid
 
 import pytest
@@ -13,7 +14,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from lapangan import services
-from lapangan.models import FieldAssignment, FieldEvent, FieldPhoto
+from lapangan.models import FieldAssignment, FieldCheck, FieldEvent, FieldPhoto, FieldVisit
 from programs.models import Beneficiary
 from tests.lapangan.conftest import field_officer
 from tests.programs.delivery_helpers import listed, running_program
@@ -80,8 +81,8 @@ def test_worker_and_manifest_are_served_from_the_app_scope(client):
     assert json.loads(b"".join(manifest.streaming_content))["start_url"] == "/lapangan/"
 
 
-@pytest.mark.parametrize("persona", ["owner", "editor", "dinsos", "camat", "pimpinan"])
-def test_only_field_officers_use_the_api(client, personas, persona):
+@pytest.mark.parametrize("persona", ["owner", "editor", "camat", "pimpinan"])
+def test_only_field_officers_and_dinsos_use_the_api(client, personas, persona):
     client.force_login(personas[persona])
     for name in ("api_who", "api_data"):
         assert client.get(reverse(f"lapangan:{name}")).status_code == 403
@@ -280,3 +281,141 @@ def test_the_delivery_page_says_recorded_in_the_field_and_by_whom(client, owner,
     html = client.get(reverse("programs:beneficiaries", args=[program.pk])).content.decode()
     assert "dicatat di lapangan oleh Petugas" in html
     assert 'data-testid="field-officers"' in html and "sinkron terakhir" in html
+
+
+# --- Dinsos verification visits in the same app -----------------------------------------------------------------
+
+
+@pytest.fixture
+def delivered_in_field(officer, program):
+    households = listed(program)[:4]
+    services.events_receive(
+        officer=officer, events=[new_event(b) for b in households], phone_now=timezone.now()
+    )
+    return households
+
+
+@pytest.fixture
+def dinsos_client(dinsos):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(dinsos)
+    return client
+
+
+def plan_visit(client, program):
+    page = reverse("lapangan:program", args=[program.pk])
+    token = client.get(page).cookies["csrftoken"].value
+    return client.post(page, {"action": "visit", "csrfmiddlewaretoken": token}, follow=True)
+
+
+def test_dinsos_takes_the_days_sample_to_the_field_app_and_syncs_it_masked(
+    dinsos_client, dinsos, program, delivered_in_field
+):
+    response = plan_visit(dinsos_client, program)
+    assert "4 rumah tangga siap untuk aplikasi lapangan Anda" in response.content.decode()
+    visit = FieldVisit.objects.get()
+    assert visit.verifier == dinsos and set(visit.beneficiaries.all()) == set(delivered_in_field)
+    # Planning again while the visit is open is refused with the reason; the button is gone.
+    again = plan_visit(dinsos_client, program).content.decode()
+    assert "masih memiliki kunjungan terbuka" in again and 'data-testid="visit-plan"' not in again
+    assert FieldVisit.objects.count() == 1
+
+    who = dinsos_client.get(reverse("lapangan:api_who")).json()
+    assert who["role"] == "verifier"
+    data = dinsos_client.get(reverse("lapangan:api_data")).json()
+    [entry] = data["programs"]
+    assert entry["mode"] == "verify" and entry["id"] == program.pk
+    ids = {h["id"] for h in entry["households"]}
+    assert ids == {b.pk for b in delivered_in_field}
+    household = entry["households"][0]
+    full = Beneficiary.objects.get(pk=household["id"]).household
+    # Masked on the phone even for Dinsos: the phone goes where it can be lost.
+    assert household["nik"] != full.nik_kepala and household["nik"].endswith(full.nik_kepala[-4:])
+    assert household["check"] == "" and household["delivered_on"] == timezone.localdate().isoformat()
+    assert AccessLog.objects.filter(
+        user=dinsos, what="Aplikasi lapangan: rumah tangga yang diverifikasi"
+    ).exists()
+
+
+def test_checks_from_the_phone_are_kept_once_and_shown_on_the_program_page(
+    dinsos_client, dinsos, program, delivered_in_field
+):
+    plan_visit(dinsos_client, program)
+    first, second, third = delivered_in_field[:3]
+    found = new_event(first, "not_received", note="Keluarga belum menerima beras")
+    events = [found, new_event(second, "received"), new_event(third, "not_met")]
+    response = post_events(dinsos_client, [*events, found])
+    assert [r["status"] for r in response.json()["results"]] == ["accepted"] * 4
+    assert FieldCheck.objects.count() == 3
+    # A later check of the same household is its finding; the earlier one is kept.
+    post_events(dinsos_client, [new_event(third, "received", time=timezone.now().isoformat())])
+    assert FieldCheck.objects.count() == 4
+    data = dinsos_client.get(reverse("lapangan:api_data")).json()
+    checks = {h["id"]: h["check"] for h in data["programs"][0]["households"]}
+    assert checks[first.pk] == "not_received" and checks[third.pk] == "received"
+    # The ledger is untouched: a check is evidence about the delivery, not a delivery record.
+    first.refresh_from_db()
+    assert first.state == B.DELIVERED
+    html = dinsos_client.get(reverse("lapangan:program", args=[program.pk])).content.decode()
+    assert "Keluarga belum menerima beras" in html
+    tally = re.search(r'data-testid="visit-tally">(.*?)</ul>', html, re.S).group(1)
+    assert re.findall(r'<li class="list-inline-item">([^<]*)</li>', tally) == [
+        "Diterima, sesuai catatan: 2",
+        "Tidak diterima: 1",
+        "Tidak dapat ditemui: 0",
+        "Belum diperiksa: 1",
+    ]
+
+
+def test_a_check_outside_the_verifiers_visits_is_refused(
+    dinsos_client, program, delivered_in_field, listed_other=None
+):
+    plan_visit(dinsos_client, program)
+    outsider = listed(program)[5]
+    [result] = post_events(dinsos_client, [new_event(outsider, "received")]).json()["results"]
+    assert (
+        result["status"] == "invalid"
+        and result["reason"] == "Rumah tangga ini tidak termasuk dalam kunjungan Anda."
+    )
+    [result] = post_events(dinsos_client, [new_event(delivered_in_field[0], "delivered")]).json()["results"]
+    assert result["status"] == "invalid" and result["reason"] == "Status tidak dikenal."
+    assert not FieldCheck.objects.exists()
+
+
+def test_a_closed_visit_leaves_the_phone_but_takes_checks_made_before(
+    dinsos_client, program, delivered_in_field
+):
+    plan_visit(dinsos_client, program)
+    visit = FieldVisit.objects.get()
+    page = reverse("lapangan:program", args=[program.pk])
+    token = dinsos_client.get(page).cookies["csrftoken"].value
+    dinsos_client.post(page, {"action": "close", "visit": visit.pk, "csrfmiddlewaretoken": token})
+    visit.refresh_from_db()
+    assert visit.closed_at is not None
+    assert dinsos_client.get(reverse("lapangan:api_data")).json()["programs"] == []
+    [result] = post_events(dinsos_client, [new_event(delivered_in_field[0], "received")]).json()["results"]
+    assert result["status"] == "accepted" and FieldCheck.objects.get().visit == visit
+    # A new sample can be taken now.
+    plan_visit(dinsos_client, program)
+    assert FieldVisit.objects.open().count() == 1
+
+
+def test_only_dinsos_plans_visits_and_a_verifier_sends_no_photo(
+    dinsos_client, owner, program, delivered_in_field
+):
+    with pytest.raises(services.FieldError, match="Hanya Dinsos yang memverifikasi penyaluran di lapangan"):
+        services.visit_plan(program=program, beneficiaries=delivered_in_field, actor=owner)
+    who = dinsos_client.get(reverse("lapangan:api_who")).json()
+    response = dinsos_client.post(
+        reverse("lapangan:api_photo", args=[uuid.uuid4()]),
+        {"photo": io.BytesIO(jpeg())},
+        headers={"X-CSRFToken": who["csrf"]},
+    )
+    assert response.status_code == 400 and response.json()["error"] == "Foto hanya untuk catatan penyaluran."
+
+
+def test_nothing_delivered_in_the_field_means_nothing_to_verify(dinsos_client, dinsos, program):
+    with pytest.raises(services.FieldError, match="Tidak ada yang dapat diverifikasi"):
+        services.visit_plan(program=program, beneficiaries=[], actor=dinsos)
+    html = dinsos_client.get(reverse("lapangan:program", args=[program.pk])).content.decode()
+    assert 'data-testid="visit-plan"' not in html and 'data-testid="no-visits"' in html
