@@ -12,7 +12,18 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-OPEN_PREFIXES = ("/lapangan/", "/akun/", "/i18n/", "/static/", "/publik/", "/healthz")
+# What anyone may read stays open: the public pages, the public API and its documentation (linked from them).
+OPEN_PREFIXES = (
+    "/lapangan/",
+    "/akun/",
+    "/i18n/",
+    "/static/",
+    "/publik/",
+    "/healthz",
+    "/api/v1/publik/",
+    "/api/docs/",
+    "/api/schema/",
+)
 
 
 class FieldOfficerMiddleware:

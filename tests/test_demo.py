@@ -21,6 +21,18 @@ def test_seed_demo_fills_every_part_of_the_portal_and_can_run_twice(db):
         )
     ) == set(User.Role.values)
     assert User.objects.get(username="camat").kecamatan.nama == "Kahayan Hilir"
+    # The field officer of the demo company records for one running program; a few deliveries came from
+    # the phone (through the real sync service), once, however often the demo is seeded.
+    officer = User.objects.get(username="petugas")
+    assert officer.is_field_officer and officer.company.nib == "9120001234567"
+    [assignment] = officer.field_assignments.all()
+    assert assignment.program.status == Program.Status.RUNNING
+    field = Beneficiary.objects.filter(
+        program=assignment.program, reported_in_field=True, reported_by=officer
+    )
+    assert 1 <= field.count() == officer.field_events.count() <= 8
+    assert Beneficiary.objects.filter(program=assignment.program, state=Beneficiary.State.CONFIRMED).exists()
+    assert "petugas" in out.getvalue()
     assert Company.objects.count() == 15
     # The demo company's drafts that adopted needs of the etalase come on top of the 60.
     assert (

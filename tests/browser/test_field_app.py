@@ -13,6 +13,7 @@ from programs.models import Beneficiary
 from programs.services import delivery
 from tests.browser.conftest import ARTIFACTS, _record_csp_violation
 from tests.browser.steps import log_in
+from tests.browser.test_role_pages import serious_violations
 from tests.lapangan.conftest import field_officer
 from tests.programs.delivery_helpers import record_pks, running_program
 
@@ -90,6 +91,8 @@ def test_officer_records_twenty_deliveries_offline_and_syncs(
             page.get_by_label("Alasan tidak tersalurkan").select_option("not_found")
         else:
             page.locator("label[for='outcome-delivered']").click()
+            if n == 0:
+                assert serious_violations(page) == []  # the delivery form, as axe-core sees it
             if n in (2, 9):
                 page.get_by_label("Foto (boleh dikosongkan)").set_input_files(str(photo))
                 page.get_by_text("Foto siap").wait_for()
@@ -250,6 +253,7 @@ def test_dinsos_verifies_the_sample_offline_in_the_same_app(
     assert page.get_by_text("Pilih temuan Anda.").is_visible()  # next to the choice it concerns
     page.locator("label[for='verdict-not-received']").click()
     assert not page.get_by_text("Pilih temuan Anda.").is_visible()
+    assert serious_violations(page) == []  # the verification form, as axe-core sees it
     page.get_by_label("Catatan (tidak wajib)").fill("Beras belum sampai, kata istri")
     shot(page, request, "verify-1-record-offline")
     page.get_by_role("button", name="Simpan").click()

@@ -16,6 +16,8 @@ STATUS = {
     "/lapangan/": 200,
     "/akun/keamanan/": 200,
     "/publik/": 200,
+    "/api/docs/": 200,
+    "/api/v1/publik/perusahaan/": 200,
     "/program/": 403,
     "/program/baru/": 403,
     "/perusahaan/profil/": 403,

@@ -5,6 +5,7 @@ from django.utils import translation
 
 from demo.accounts import DEMO_HOUSEHOLDS, DEMO_PASSWORD, demo_accounts_create, demo_households_create
 from demo.etalase import demo_needs_create
+from demo.field import demo_field_create
 from demo.programs import demo_programs_create
 from demo.register import demo_register_create
 from demo.story import demo_story_create
@@ -33,6 +34,9 @@ class Command(BaseCommand):
             story = demo_story_create()
             register = demo_register_create()
             needs = demo_needs_create()
+            field = demo_field_create(password=DEMO_PASSWORD)
+        if field is not None:
+            accounts.append(field)
         self.stdout.write(
             f"Demo companies: {companies}; programs: {programs}; past and current years: {story}; "
             f"register of obligated companies: {register}."
