@@ -155,7 +155,7 @@ def approved_program(*, company, dinsos, desa, target: int, title: str):
     return program
 
 
-def measure(target: int) -> None:
+def measure(target: int, show_queries: int = 0) -> None:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
@@ -195,6 +195,11 @@ def measure(target: int) -> None:
             f"{propose_seconds:.3f} s ({len(propose_queries)} queries); confirm {confirmed:,} in "
             f"{confirm_seconds:.3f} s ({len(confirm_queries)} queries)"
         )
+        if show_queries:
+            for label, captured in (("propose", propose_queries), ("confirm", confirm_queries)):
+                slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:show_queries]
+                for query in slowest:
+                    print(f"    {label} {float(query['time']):.3f} s  {' '.join(query['sql'].split())[:110]}")
         # Leave the registry as it was for the next run.
         with transaction.atomic():
             program.delete()
@@ -211,6 +216,9 @@ def main():
     parser.add_argument(
         "--reset", action="store_true", help="regenerate the registry even if its size matches"
     )
+    parser.add_argument(
+        "--queries", type=int, default=0, metavar="N", help="print the N slowest statements of each step"
+    )
     args = parser.parse_args()
     django_setup()
     from django.core.management import call_command
@@ -225,7 +233,7 @@ def main():
         started = time.perf_counter()
         fill(args.households, args.beneficiaries)
         print(f"generated the registry in {time.perf_counter() - started:.1f} s")
-    measure(args.target)
+    measure(args.target, args.queries)
 
 
 if __name__ == "__main__":

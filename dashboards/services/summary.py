@@ -180,7 +180,6 @@ def figures_build_if_missing() -> bool:
 
 
 @transaction.atomic
-@transaction.atomic
 def figures_refresh(*, desa_ids: Iterable[int], years: Iterable[int] | None = None) -> None:
     """Recount the summary rows of some desa; the reach only of ``years`` when given (a change of a program
     alters the reach of its own budget year only)."""
