@@ -6,6 +6,7 @@ download holds the households of their assigned running programs, masked as for 
 written to the access log like every other by-name list.
 """
 
+import datetime
 import json
 import random
 from collections import Counter
@@ -199,9 +200,14 @@ class DataView(ApiMixin, View):
                     entry["households"] = [_household(b, user) for b in beneficiaries]
                     rows += len(entry["households"])
             programs.append(entry)
+        # What the server did not take, and (for a month) what it took but did not apply because a later
+        # desk entry stands: the phone shows both with the reason.
+        recent = timezone.now() - datetime.timedelta(days=30)
         events = [
             {"id": str(e.pk), "status": e.status, "reason": e.rejection, "current": e.is_current}
-            for e in FieldEvent.objects.filter(officer=user).exclude(status=FieldEvent.Status.ACCEPTED)
+            for e in FieldEvent.objects.filter(officer=user).filter(
+                ~Q(status=FieldEvent.Status.ACCEPTED) | (~Q(rejection="") & Q(received_at__gte=recent))
+            )
         ]
         services.sync_record(user, download=True)
         response = JsonResponse(

@@ -123,6 +123,7 @@
     var latest = null;
     state.events.forEach(function (e) {
       if (e.beneficiary !== householdId || e.status === "rejected" || e.status === "held") return;
+      if (e.status === "accepted" && e.reason_text) return; // kept, not applied: a later desk entry stands
       if (!latest || e.time > latest.time || (e.time === latest.time && e.id > latest.id)) latest = e;
     });
     return latest;
@@ -249,13 +250,16 @@
   }
 
   function renderRejected() {
-    var rejected = state.events.filter(function (e) { return e.status === "rejected" || e.status === "held"; });
+    var rejected = state.events.filter(function (e) {
+      return e.status === "rejected" || e.status === "held" || (e.status === "accepted" && e.reason_text);
+    });
     var refusals = state.meta.photo_refusals || [];
     var list = $("rejected-list");
     list.textContent = "";
     rejected.forEach(function (e) {
       var item = document.createElement("li");
-      item.textContent = householdName(e.id) + " — " + T["status_" + e.status] + ": " + e.reason_text;
+      var label = e.status === "accepted" ? T.status_held : T["status_" + e.status];
+      item.textContent = householdName(e.id) + " — " + label + ": " + e.reason_text;
       list.appendChild(item);
     });
     refusals.forEach(function (r) {
@@ -531,7 +535,8 @@
         state.events.forEach(function (e) {
           var s = statuses[e.id];
           if (s) { e.status = s.status; e.reason_text = s.reason; }
-          if (e.sent && e.status === "accepted") drop.push(e.id); else keep.push(e);
+          // An accepted record the server did not apply (a later desk entry stands) stays, to say so.
+          if (e.sent && e.status === "accepted" && !(s && s.reason)) drop.push(e.id); else keep.push(e);
         });
         var programs = data.programs.map(function (p) {
           return { id: p.id, title: p.title, tahun: p.tahun, company: p.company, blocked: p.blocked, mode: p.mode || "" };

@@ -280,3 +280,48 @@ def test_dinsos_verifies_the_sample_offline_in_the_same_app(
     assert "Tidak diterima: 1" in tally and "Diterima, sesuai catatan: 2" in tally
     assert page.get_by_text("Beras belum sampai, kata istri").is_visible()
     shot(page, request, "verify-3-program-page-390")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_late_record_under_a_newer_desk_entry_is_named_on_the_phone(
+    live_server, phone, request, wilayah, company, owner, dinsos, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "private_media"
+    base = live_server.url
+    program = running_program(company=company, dinsos=dinsos, households=2, title="Paket sembako")
+    record_pks(company=company, dinsos=dinsos)
+    officer = field_officer(company, "petugas")
+    services.officer_assign(program=program, officer=officer, actor=owner)
+    delivery.data_use_accept(program=program, actor=officer)
+    page = phone
+    log_in(page, base, officer.username)
+    page.goto(base + "/lapangan/")
+    page.get_by_test_id("household").first.wait_for()
+
+    # Offline in the desa: "delivered". Meanwhile the office records the same household at the desk.
+    page.context.set_offline(True)
+    name = page.get_by_test_id("household").first.inner_text().splitlines()[0]
+    page.get_by_test_id("household").first.click()
+    page.locator("label[for='outcome-delivered']").click()
+    page.get_by_role("button", name="Simpan").click()
+    page.get_by_test_id("households").wait_for()
+    household = Beneficiary.objects.get(program=program, household__nama_kepala=name)
+    delivery.data_use_accept(program=program, actor=owner)
+    delivery.beneficiaries_report_delivery(
+        program=program,
+        actor=owner,
+        rows=[delivery.DeliveryRow(household.pk, Beneficiary.State.NOT_DELIVERED, reason="moved")],
+    )
+
+    page.context.set_offline(False)
+    page.get_by_test_id("sync").click()
+    page.get_by_text("Semua catatan sudah terkirim.").wait_for()
+    # The list shows the desk's word, and the record says why it was not applied, also after a reload.
+    for _ in range(2):
+        item = page.get_by_test_id("household").filter(has_text=name)
+        assert "Tidak tersalurkan" in item.inner_text()
+        assert "Isian di meja yang lebih baru tetap berlaku" in page.get_by_test_id("rejected").inner_text()
+        page.reload()
+        page.wait_for_selector("body[data-ready='1']")
+    household.refresh_from_db()
+    assert household.state == Beneficiary.State.NOT_DELIVERED and not household.reported_in_field

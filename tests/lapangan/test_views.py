@@ -16,6 +16,7 @@ from PIL import Image
 from lapangan import services
 from lapangan.models import FieldAssignment, FieldCheck, FieldEvent, FieldPhoto, FieldVisit
 from programs.models import Beneficiary
+from programs.services import delivery
 from tests.lapangan.conftest import field_officer
 from tests.programs.delivery_helpers import listed, running_program
 from tslp_portal.models import AccessLog
@@ -419,3 +420,30 @@ def test_nothing_delivered_in_the_field_means_nothing_to_verify(dinsos_client, d
         services.visit_plan(program=program, beneficiaries=[], actor=dinsos)
     html = dinsos_client.get(reverse("lapangan:program", args=[program.pk])).content.decode()
     assert 'data-testid="visit-plan"' not in html and 'data-testid="no-visits"' in html
+
+
+def test_the_phone_learns_that_a_later_desk_entry_stands(officer_client, officer, owner, program, pks):
+    first = listed(program)[0]
+    delivery.data_use_accept(program=program, actor=owner)
+    delivery.beneficiaries_report_delivery(
+        program=program,
+        actor=owner,
+        rows=[delivery.DeliveryRow(first.pk, B.NOT_DELIVERED, reason="moved")],
+    )
+    late = new_event(first, time=(timezone.now() - datetime.timedelta(hours=3)).isoformat())
+    [result] = post_events(officer_client, [late]).json()["results"]
+    assert result["status"] == "accepted" and not result["current"]
+
+    data = officer_client.get(reverse("lapangan:api_data")).json()
+
+    # The household shows the desk's word; the record is listed with why it was not applied.
+    [household] = [h for h in data["programs"][0]["households"] if h["id"] == first.pk]
+    assert (household["state"], household["reason"]) == ("not_delivered", "moved")
+    assert data["events"] == [
+        {
+            "id": late["id"],
+            "status": "accepted",
+            "reason": "Isian di meja yang lebih baru tetap berlaku; catatan ini disimpan tetapi tidak diterapkan.",
+            "current": False,
+        }
+    ]
