@@ -30,8 +30,8 @@ echo "== bench: public page, downloads and public API (the same database) =="
 echo "== bench: register of obligated companies, reminders, coverage and public list (500 companies) =="
 "$PYTHON" bench/coverage.py --companies 500 --years 2 --requests 3 --port "$PORT"
 
-echo "== bench: field app sync over a slow link, and opening offline (50 records, 5 photos) =="
-"$PYTHON" bench/field.py --events 50 --photos 5 --households 600 --port "$PORT"
+echo "== bench: field app sync over a slow link, and opening offline (50 records, 1 photo) =="
+"$PYTHON" bench/field.py --events 50 --photos 1 --households 600 --port "$PORT"
 
 echo "== bench: etalase (2,000 needs) =="
 "$PYTHON" bench/etalase.py --needs 2000 --requests 3
