@@ -474,10 +474,13 @@ def visits_open(verifier: User):
     return FieldVisit.objects.open().filter(verifier=verifier).select_related("program__company")
 
 
-def visit_findings(visit: FieldVisit) -> dict[int, FieldCheck]:
-    """The latest check of each household of the visit, by the time it was recorded."""
+def visit_findings(visit: FieldVisit, checks=None) -> dict[int, FieldCheck]:
+    """The latest check of each household of the visit, by the time it was recorded (from ``checks`` when
+    the caller fetched them already)."""
+    if checks is None:
+        checks = FieldCheck.objects.filter(visit=visit)
     latest: dict[int, FieldCheck] = {}
-    for check in FieldCheck.objects.filter(visit=visit).order_by("occurred_at", "id"):
+    for check in sorted(checks, key=lambda c: (c.occurred_at, str(c.pk))):
         latest[check.beneficiary_id] = check
     return latest
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -472,11 +472,22 @@ class ProgramFieldView(LoginRequiredMixin, View):
             .order_by("first_name", "username")
         )
         visits = []
-        for visit in FieldVisit.objects.filter(program=program).select_related("verifier")[:10]:
-            findings = services.visit_findings(visit)
-            households = list(
-                visit.beneficiaries.select_related("household__desa").order_by("household__nama_kepala", "pk")
-            )
+        recent_visits = (
+            FieldVisit.objects.filter(program=program)
+            .select_related("verifier")
+            .prefetch_related(
+                "checks",
+                Prefetch(
+                    "beneficiaries",
+                    queryset=Beneficiary.objects.select_related("household__desa").order_by(
+                        "household__nama_kepala", "pk"
+                    ),
+                ),
+            )[:10]
+        )
+        for visit in recent_visits:
+            findings = services.visit_findings(visit, visit.checks.all())
+            households = list(visit.beneficiaries.all())
             tally = Counter(check.verdict for check in findings.values())
             visits.append(
                 {

@@ -447,3 +447,23 @@ def test_the_phone_learns_that_a_later_desk_entry_stands(officer_client, officer
             "current": False,
         }
     ]
+
+
+def test_the_program_page_reads_its_visits_in_a_fixed_number_of_queries(
+    client, dinsos, program, delivered_in_field
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(dinsos)
+    page = reverse("lapangan:program", args=[program.pk])
+
+    def queries_with(visits: int) -> int:
+        while FieldVisit.objects.count() < visits:
+            FieldVisit.objects.open().update(closed_at=timezone.now())
+            services.visit_plan(program=program, beneficiaries=delivered_in_field, actor=dinsos)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(page).status_code == 200
+        return len(captured)
+
+    assert queries_with(1) == queries_with(4)
