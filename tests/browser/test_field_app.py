@@ -44,6 +44,16 @@ def phone(browser, request):
     assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
+def officer_on_program(company, owner, dinsos, *, households, title):
+    """A running program of ``company`` with its PKS, and a field officer assigned who accepted its terms."""
+    program = running_program(company=company, dinsos=dinsos, households=households, title=title)
+    record_pks(company=company, dinsos=dinsos)
+    officer = field_officer(company, "petugas")
+    services.officer_assign(program=program, officer=officer, actor=owner)
+    delivery.data_use_accept(program=program, actor=officer)
+    return program, officer
+
+
 def shot(page, request, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{name}.png"), full_page=True)
@@ -55,13 +65,9 @@ def test_officer_records_twenty_deliveries_offline_and_syncs(
 ):
     settings.MEDIA_ROOT = tmp_path / "private_media"
     base = live_server.url
-    program = running_program(
-        company=company, dinsos=dinsos, households=22, title="Paket sekolah Bahu Palawa"
+    program, officer = officer_on_program(
+        company, owner, dinsos, households=22, title="Paket sekolah Bahu Palawa"
     )
-    record_pks(company=company, dinsos=dinsos)
-    officer = field_officer(company, "petugas")
-    services.officer_assign(program=program, officer=officer, actor=owner)
-    delivery.data_use_accept(program=program, actor=officer)
     page = phone
 
     # Sign in and open the app with signal: it syncs by itself the first time.
@@ -160,11 +166,7 @@ def test_a_photo_the_server_refuses_is_named_with_its_reason_on_the_phone(
 ):
     settings.MEDIA_ROOT = tmp_path / "private_media"
     base = live_server.url
-    program = running_program(company=company, dinsos=dinsos, households=3, title="Paket sembako")
-    record_pks(company=company, dinsos=dinsos)
-    officer = field_officer(company, "petugas")
-    services.officer_assign(program=program, officer=officer, actor=owner)
-    delivery.data_use_accept(program=program, actor=officer)
+    _program, officer = officer_on_program(company, owner, dinsos, households=3, title="Paket sembako")
     page = phone
     log_in(page, base, officer.username)
     page.goto(base + "/lapangan/")
@@ -215,11 +217,7 @@ def test_dinsos_verifies_the_sample_offline_in_the_same_app(
 ):
     settings.MEDIA_ROOT = tmp_path / "private_media"
     base = live_server.url
-    program = running_program(company=company, dinsos=dinsos, households=4, title="Bantuan beras Pangkoh")
-    record_pks(company=company, dinsos=dinsos)
-    officer = field_officer(company, "petugas")
-    services.officer_assign(program=program, officer=officer, actor=owner)
-    delivery.data_use_accept(program=program, actor=officer)
+    program, officer = officer_on_program(company, owner, dinsos, households=4, title="Bantuan beras Pangkoh")
     from django.utils import timezone
 
     from tests.lapangan.test_views import new_event
@@ -288,11 +286,7 @@ def test_a_late_record_under_a_newer_desk_entry_is_named_on_the_phone(
 ):
     settings.MEDIA_ROOT = tmp_path / "private_media"
     base = live_server.url
-    program = running_program(company=company, dinsos=dinsos, households=2, title="Paket sembako")
-    record_pks(company=company, dinsos=dinsos)
-    officer = field_officer(company, "petugas")
-    services.officer_assign(program=program, officer=officer, actor=owner)
-    delivery.data_use_accept(program=program, actor=officer)
+    program, officer = officer_on_program(company, owner, dinsos, households=2, title="Paket sembako")
     page = phone
     log_in(page, base, officer.username)
     page.goto(base + "/lapangan/")
