@@ -605,6 +605,58 @@ def test_files_larger_than_one_chunk_are_applied_chunk_by_chunk(wilayah, tmp_pat
     assert HouseholdChange.objects.filter(batch=result.batch).count() == 3
 
 
+def test_a_first_import_stores_households_as_an_import_into_a_filled_registry_does(
+    wilayah, tmp_path, monkeypatch
+):
+    # On PostgreSQL a file going into an empty registry is copied straight into the household table; into a
+    # registry that holds anything it goes through the staging table. Both must store the same households.
+    monkeypatch.setattr(staging, "STAGE_BATCH", 2)
+    header = ["ID Keluarga P3KE", "Kode Kemendagri", "Desil Kesejahteraan", "Alamat", "Kepala Keluarga"]
+    header += ["No. Kartu Keluarga", "NIK KEPALA KELUARGA", "Penerima PKH", "Jenis Atap", "Sumber Air Minum"]
+    header += ["Jenis Dinding", "Jenis Lantai"]
+    rows = [header]
+    for serial, (roof, water) in enumerate(
+        [("Genteng", "Air kemasan"), ("Jerami/ijuk/daun/rumbia", "Sungai/danau/waduk"), ("Seng", "Sumur bor")]
+        * 2,
+        start=1,
+    ):
+        rows.append(
+            [f"P{serial}", "62.11.05.2001", serial % 4 + 1, f"Jl. A\\{serial}\tB", f"Kepala {serial}"]
+        )
+        rows[-1] += [kk(serial), nik(serial), "Ya" if serial % 2 else "Tidak", roof, water]
+        rows[-1] += ["Bambu", "Tanah"] if roof.startswith("Jerami") else ["Tembok", "Keramik"]
+    path = write_xlsx(tmp_path / "p3ke.xlsx", rows)
+    fields = ["no_kk", "nik_kepala", "nama_kepala", "alamat", "desa_id", "desil", "source", "source_id"]
+    fields += [
+        "receives_pkh",
+        "roof",
+        "drinking_water",
+        "needs_house",
+        "needs_water",
+        "needs_count",
+        "is_active",
+    ]
+
+    def stored(batch):
+        households = Household.objects.filter(first_batch=batch, last_batch=batch)
+        assert all(h.created_at == h.updated_at for h in households)
+        return list(households.order_by("no_kk").values_list(*fields))
+
+    first = run(path, source="p3ke")
+    assert (first.created, first.rejected) == (6, 0), first.errors
+    assert first.summary == [["62.11.05", "Kahayan Hilir", 6, 0, 0]]
+    into_empty = stored(first.batch)
+    assert len(into_empty) == 6
+    assert {row[fields.index("needs_count")] for row in into_empty} == {0, 2}
+    Household.objects.all().delete()
+    run(dtsen_file(tmp_path / "other.xlsx", [99]))
+
+    second = run(path, source="p3ke", period="2026-02")
+
+    assert (second.created, second.rejected) == (6, 0)
+    assert stored(second.batch) == into_empty
+
+
 def test_a_failure_in_the_writer_rolls_everything_back(wilayah, tmp_path, monkeypatch):
     monkeypatch.setattr(staging, "STAGE_BATCH", 2)
     original = staging.Stage._chunk
