@@ -23,8 +23,9 @@ STAGE_MEMBER = "tslp_stage_member"
 MEMBER_CHANGED = "tslp_stage_member_changed"
 CHUNK = "tslp_stage_chunk"
 MEMBER_FIELDS = ["nama", "hubungan", "jenis_kelamin", "tanggal_lahir"]
-# A new household's columns after its fields (in this order in both ways of creating one).
+# A new household's needs_count as COPY text, by the number of its needs (see _create).
 NEEDS_COUNT = ["0", "1", "2", "3"]
+# A new household's columns after its fields (in this order in both ways of creating one).
 NEW_COLUMNS = [
     "needs_count",
     "is_active",

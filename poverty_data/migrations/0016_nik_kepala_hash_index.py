@@ -2,8 +2,8 @@
 plain index).
 
 The registry only ever looks a NIK up whole (the admin's search, recipient lists, families keyed by their
-source's id joining by their head's NIK), never by range or prefix, which is all a hash index cannot do. NIKs
-arrive in no order, so each imported row inserted into the B-tree at a random place: measured in psql, a
+source's id joining by their head's NIK), never by range or prefix, the lookups a hash index cannot serve.
+NIKs arrive in no order, so each imported row went into the B-tree at a random place: measured in psql, a
 million households' `COPY` took 3.2 s longer with the B-tree, 1.3 s with the hash index. Django still counts
 the field as `db_index=True`; a later migration that alters `nik_kepala` would bring the B-tree back and
 should drop it again.
