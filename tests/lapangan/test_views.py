@@ -332,7 +332,11 @@ def test_dinsos_takes_the_days_sample_to_the_field_app_and_syncs_it_masked(
     full = Beneficiary.objects.get(pk=household["id"]).household
     # Masked on the phone even for Dinsos: the phone goes where it can be lost.
     assert household["nik"] != full.nik_kepala and household["nik"].endswith(full.nik_kepala[-4:])
-    assert household["check"] == "" and household["delivered_on"] == timezone.localdate().isoformat()
+    # The day the delivery happened where it happened (the event's time, in the regency's time zone): a test
+    # run just after midnight must not expect today for a delivery recorded five minutes before it.
+    event = FieldEvent.objects.get(beneficiary_id=household["id"])
+    assert household["check"] == ""
+    assert household["delivered_on"] == timezone.localdate(event.occurred_at).isoformat()
     assert AccessLog.objects.filter(
         user=dinsos, what="Aplikasi lapangan: rumah tangga yang diverifikasi"
     ).exists()
