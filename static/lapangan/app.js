@@ -509,7 +509,9 @@
           });
         });
       }, Promise.resolve()).then(function () {
-        // The refusals of the latest sync stay on the phone (and on screen) until the next sync.
+        // The refusals of the latest upload of photos stay on the phone (and on screen) until photos are
+        // sent again: a sync with no photo to send does not hide that a photo was refused (and deleted).
+        if (!todo.length) return count;
         state.meta.photo_refusals = refused;
         return putMeta(state.meta).then(function () { return count; });
       });

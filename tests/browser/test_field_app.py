@@ -54,6 +54,16 @@ def officer_on_program(company, owner, dinsos, *, households, title):
     return program, officer
 
 
+def sync_back_online(page):
+    """The signal comes back and the officer taps sync. The app may already be syncing by itself (going
+    online starts a sync), and the tap then starts none or another: wait until every record is sent and
+    no sync runs, before the test reads the database."""
+    page.context.set_offline(False)
+    page.get_by_test_id("sync").click()
+    page.get_by_text("Semua catatan sudah terkirim.").wait_for()
+    page.locator("#sync-button:not([disabled])").wait_for()
+
+
 def shot(page, request, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{name}.png"), full_page=True)
@@ -124,9 +134,7 @@ def test_officer_records_twenty_deliveries_offline_and_syncs(
     assert not FieldEvent.objects.exists()
 
     # Back in signal: sync sends records, then photos, then downloads the households again.
-    page.context.set_offline(False)
-    page.get_by_test_id("sync").click()
-    page.get_by_text("Semua catatan sudah terkirim.").wait_for()
+    sync_back_online(page)
     assert FieldEvent.objects.count() == 20
     assert (
         Beneficiary.objects.filter(program=program, state="delivered", reported_in_field=True).count() == 19
@@ -199,9 +207,7 @@ def test_a_photo_the_server_refuses_is_named_with_its_reason_on_the_phone(
         }"""
     )
 
-    page.context.set_offline(False)
-    page.get_by_test_id("sync").click()
-    page.get_by_text("Semua catatan sudah terkirim.").wait_for()
+    sync_back_online(page)
 
     refused = page.get_by_test_id("rejected")
     assert refused.is_visible()
@@ -209,6 +215,11 @@ def test_a_photo_the_server_refuses_is_named_with_its_reason_on_the_phone(
     assert name.split(" ")[0] in refused.inner_text()
     assert FieldEvent.objects.count() == 1 and not FieldPhoto.objects.exists()  # the record stands
     shot(page, request, "photo-refused")
+
+    # A later sync with no photo to send does not hide that this one was refused.
+    page.get_by_test_id("sync").click()
+    page.locator("#sync-button:not([disabled])").wait_for()
+    assert "— Foto ditolak: Berkas ini bukan foto" in page.get_by_test_id("rejected").inner_text()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -268,9 +279,7 @@ def test_dinsos_verifies_the_sample_offline_in_the_same_app(
     shot(page, request, "verify-2-offline-list")
 
     # Back in signal: the findings reach the program's page; the delivery ledger is unchanged.
-    page.context.set_offline(False)
-    page.get_by_test_id("sync").click()
-    page.get_by_text("Semua catatan sudah terkirim.").wait_for()
+    sync_back_online(page)
     assert "3 sudah diperiksa, 1 tersisa" in page.get_by_test_id("desa-summary").inner_text()
     assert Beneficiary.objects.filter(program=program, state="delivered").count() == 4
     page.goto(base + f"/lapangan/program/{program.pk}/")
@@ -307,9 +316,7 @@ def test_a_late_record_under_a_newer_desk_entry_is_named_on_the_phone(
         rows=[delivery.DeliveryRow(household.pk, Beneficiary.State.NOT_DELIVERED, reason="moved")],
     )
 
-    page.context.set_offline(False)
-    page.get_by_test_id("sync").click()
-    page.get_by_text("Semua catatan sudah terkirim.").wait_for()
+    sync_back_online(page)
     # The list shows the desk's word, and the record says why it was not applied, also after a reload.
     for _ in range(2):
         item = page.get_by_test_id("household").filter(has_text=name)
