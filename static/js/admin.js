@@ -39,16 +39,9 @@
   }
   document.addEventListener("DOMContentLoaded", function () {
     nameWidgets();
-    // select2 and the inlines draw their widgets later; name each one as it appears.
-    var pending = false;
-    new MutationObserver(function () {
-      if (!pending) {
-        pending = true;
-        window.requestAnimationFrame(function () {
-          pending = false;
-          nameWidgets();
-        });
-      }
-    }).observe(document.body, { childList: true, subtree: true });
+    // select2 and the inlines draw their widgets later; name each one as it appears. The observer's
+    // callback runs once per batch of changes, before the browser does anything else (a screen reader or
+    // a check reading the page never meets a widget without its name, as it could if this waited a frame).
+    new MutationObserver(nameWidgets).observe(document.body, { childList: true, subtree: true });
   });
 })();
