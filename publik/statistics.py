@@ -15,7 +15,7 @@ from django.utils import timezone
 from dashboards.selectors import figures
 from dashboards.selectors.version import cache_key
 from poverty_data.models import Desa, Kecamatan
-from programs.models import Beneficiary, Program, ProgramLocation
+from programs.models import Program, ProgramLocation
 from publik import suppression as sc
 from tslp_portal.caching import local_cached
 
@@ -101,21 +101,16 @@ def _reach(years) -> tuple[list, frozenset]:
     ):
         listed[program_id].add(kode)
     kode_of = dict(Kecamatan.objects.values_list("pk", "kode"))
-    counted = Program.objects.filter(status__in=Program.COUNTED_STATUSES)
-    reached = (
-        Beneficiary.objects.filter(
-            program__in=counted, state__in=Beneficiary.RECEIVING, household__is_active=True
-        )
-        .order_by()
-        .values_list("program_id", "program__tahun", "household__desa__kecamatan_id")
-        .distinct()
-    )
+    tahun_of = dict(Program.objects.public().values_list("pk", "tahun"))
+    # Every counted program's reach per kecamatan, in one pass over the ledger (the public programs are among
+    # them): where a counted program that is not public, or not listed there, reached families, the public
+    # cells of that kecamatan and year do not account for all of them.
+    counts = selectors.reached_by_program_kecamatan(list(tahun_of))
     accounted = defaultdict(lambda: True)
-    for program_id, tahun, kecamatan_id in reached:
+    for program_id, kecamatan_id in counts:
         kode = kode_of[kecamatan_id]
         if program_id not in programs or kode not in listed[program_id]:
-            accounted[(kode, tahun)] = False
-    counts = selectors.reached_by_program_kecamatan(list(programs))
+            accounted[(kode, tahun_of[program_id])] = False
     cells = [
         sc.Reach(program_id, kode, programs[program_id].tahun, counts.get((program_id, kecamatan_id), 0))
         for program_id in sorted(programs)

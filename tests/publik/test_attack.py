@@ -156,6 +156,13 @@ def test_the_demo_portal_withstands_the_attack(client, cached):
 def _complete_if_true(out: Outputs):
     """Give the attacker the 3W sum relation wherever it holds: every family reached in a kecamatan was reached
     by a public program that lists it."""
+    out.complete_reach = straight_complete((k, t) for (_p, k, t) in out.reach)
+
+
+def straight_complete(cells) -> set:
+    """The ``(kecamatan, tahun)`` of ``cells`` where every active family that a counted program reached lives
+    in a kecamatan that a public program of a verified company lists (counted from the beneficiaries, one row
+    at a time, apart from the portal's ledger)."""
     public = set(Program.objects.public().filter(company__status="verified").values_list("pk", flat=True))
     listed = defaultdict(set)
     for program_id, kode in Program.objects.values_list("pk", "locations__desa__kecamatan__kode"):
@@ -169,7 +176,7 @@ def _complete_if_true(out: Outputs):
     for program_id, tahun, lives in reached:
         if program_id not in public or lives not in listed[program_id]:
             holds[(lives, tahun)] = False
-    out.complete_reach = {(k, t) for (_p, k, t) in out.reach if holds[(k, t)]}
+    return {(k, t) for (k, t) in cells if holds[(k, t)]}
 
 
 DESA_CODES = ["62.11.05.2001", "62.11.05.2002", "62.11.05.2003", "62.11.06.2001"]
