@@ -65,6 +65,24 @@ class DesaFirstAssistCount(models.Model):
         return f"{self.desa_id}/{self.desil}/{self.tahun}: {self.keluarga}"
 
 
+class ProgramDesaReach(models.Model):
+    """Distinct active households of a desa confirmed or delivered on one program (any status; the reader
+    picks the programs): the public pages' reach per program and kecamatan, and the disclosure control's
+    ledger of it, without joining every receiving row with the household table."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="+")
+    desa = models.ForeignKey("poverty_data.Desa", on_delete=models.CASCADE, related_name="+")
+    terjangkau = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "desa"], name="dashboards_programdesa_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.program_id}/{self.desa_id}: {self.terjangkau}"
+
+
 for _need in NEEDS:
     DesaDesilCount.add_to_class(_need, models.PositiveIntegerField(default=0))
     DesaReachCount.add_to_class(_need, models.PositiveIntegerField(default=0))

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
+from dashboards.selectors import summary
 from dashboards.selectors.shares import largest_remainder
 from programs.models import Program
 from publik import selectors, statistics
@@ -49,7 +50,7 @@ def three_w_rows(programs) -> list[dict]:
     ``targeted`` is the program's plan, not a count of households: a target of 1 to 4 is still shown as
     ``"<5"``, and a program with one such share has all its shares hidden (one gives the others away).
     """
-    reached = selectors.reached_by_program_kecamatan([p.pk for p in programs])
+    reached = summary.reached_by_program_kecamatan([p.pk for p in programs])
     pub = statistics.publication()
     rows = []
     for program in programs:

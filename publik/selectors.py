@@ -2,12 +2,12 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from companies.models import Company
-from programs.models import Beneficiary, Program, ProgramLocation, RealisationReport
+from programs.models import Program, ProgramLocation, RealisationReport
 
 
 def offered_years() -> list[int]:
@@ -44,20 +44,6 @@ def public_programs(*, details: bool = False) -> QuerySet[Program]:
         Prefetch("locations", queryset=locations),
         Prefetch("reports", queryset=verified_reports, to_attr="verified_reports"),
     )
-
-
-def reached_by_program_kecamatan(program_ids) -> dict[tuple[int, int], int]:
-    """Distinct active households confirmed or delivered, per (program, kecamatan where they live now)."""
-    rows = (
-        Beneficiary.objects.filter(
-            program_id__in=program_ids, state__in=Beneficiary.RECEIVING, household__is_active=True
-        )
-        .order_by()
-        .values_list("program_id", "household__desa__kecamatan_id")
-        # One row per (program, household) by constraint: a plain count is the distinct count, without the sort.
-        .annotate(n=Count("pk"))
-    )
-    return {(program_id, kecamatan_id): n for program_id, kecamatan_id, n in rows}
 
 
 def program_areas(program: Program) -> list[tuple]:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.utils import timezone
 
-from dashboards.selectors import figures
+from dashboards.selectors import figures, summary
 from dashboards.selectors.version import cache_key
 from poverty_data.models import Desa, Kecamatan
 from programs.models import Program, ProgramLocation
@@ -105,7 +105,7 @@ def _reach(years) -> tuple[list, frozenset]:
     # Every counted program's reach per kecamatan, in one pass over the ledger (the public programs are among
     # them): where a counted program that is not public, or not listed there, reached families, the public
     # cells of that kecamatan and year do not account for all of them.
-    counts = selectors.reached_by_program_kecamatan(list(tahun_of))
+    counts = summary.reached_by_program_kecamatan(list(tahun_of))
     accounted = defaultdict(lambda: True)
     for program_id, kecamatan_id in counts:
         kode = kode_of[kecamatan_id]

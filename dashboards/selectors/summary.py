@@ -6,7 +6,13 @@ from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from dashboards.fields import HOUSEHOLD_COUNTS, NEEDS
-from dashboards.models import DesaDesilCount, DesaFirstAssistCount, DesaReachCount, FiguresState
+from dashboards.models import (
+    DesaDesilCount,
+    DesaFirstAssistCount,
+    DesaReachCount,
+    FiguresState,
+    ProgramDesaReach,
+)
 from poverty_data.models import Desa, ImportBatch
 
 
@@ -101,6 +107,17 @@ def reach_by_year(desa_filter: Q, *, garis: int) -> dict[int, dict]:
         .order_by("tahun")
     )
     return {r["tahun"]: {"terjangkau": r["t"] or 0, "miskin_terjangkau": r["mt"] or 0} for r in rows}
+
+
+def reached_by_program_kecamatan(program_ids) -> dict[tuple[int, int], int]:
+    """Distinct active households confirmed or delivered, per (program, kecamatan where they live now)."""
+    rows = (
+        ProgramDesaReach.objects.filter(program_id__in=program_ids)
+        .values_list("program_id", "desa__kecamatan_id")
+        .annotate(n=Sum("terjangkau"))
+        .order_by()
+    )
+    return {(program_id, kecamatan_id): n for program_id, kecamatan_id, n in rows}
 
 
 def last_change() -> datetime.datetime:

@@ -3,9 +3,10 @@
 ``figures_rebuild`` recounts everything (at migrate time when they were never built, after an import is
 applied or undone); ``figures_refresh`` recounts some desa: those of a program whose list or status changed
 (``figures_refresh_program``, called on every change of who receives what), bounded by the size of those desa,
-not by the ledger's, and their reach only in the program's budget year. Everything runs inside the caller's
+not by the ledger's, and their reach only in the program's budget year; the reach per program only of that
+program (no other program's rows changed), bounded by its size. Everything runs inside the caller's
 transaction, so the figures are exact the moment the change commits; the counting is SQL, defined once
-(``_selects``, ``_recount``) for the rebuild and the refresh.
+(``_selects``, ``_recount``, ``_recount_program_reach``) for the rebuild and the refresh.
 """
 
 import json
@@ -15,7 +16,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dashboards.fields import NEEDS
-from dashboards.models import DesaDesilCount, DesaFirstAssistCount, DesaReachCount, FiguresState
+from dashboards.models import (
+    DesaDesilCount,
+    DesaFirstAssistCount,
+    DesaReachCount,
+    FiguresState,
+    ProgramDesaReach,
+)
 from poverty_data.models import Desa, Household
 from programs.models import Beneficiary, Program
 
@@ -133,6 +140,32 @@ def _recount(desa_ids: list[int] | None, years: list[int] | None = None) -> None
         )
 
 
+def _recount_program_reach(*, desa_ids: list[int] | None = None, program_id: int | None = None) -> None:
+    """Replace the reach per program and desa: every row, those of some desa, or those of one program."""
+    household = Household._meta.db_table
+    beneficiary = Beneficiary._meta.db_table
+    receiving = ", ".join(f"'{state}'" for state in Beneficiary.RECEIVING)
+    stale, where, params = ProgramDesaReach.objects.all(), "", []
+    if desa_ids is not None:
+        stale = stale.filter(desa_id__in=desa_ids)
+        clause, params = _in("h.desa_id", desa_ids)
+        where = f" AND {clause}"
+    if program_id is not None:
+        stale = stale.filter(program_id=program_id)
+        where += " AND b.program_id = %s"
+        params = [*params, program_id]
+    stale.delete()
+    with connection.cursor() as cursor:
+        # One row per (program, household) by constraint: a plain count is the distinct count.
+        cursor.execute(
+            f"INSERT INTO {ProgramDesaReach._meta.db_table} (program_id, desa_id, terjangkau) "
+            f"SELECT b.program_id, h.desa_id, COUNT(*) FROM {beneficiary} b "
+            f"JOIN {household} h ON h.id = b.household_id "
+            f"WHERE b.state IN ({receiving}) AND h.is_active = %s{where} GROUP BY b.program_id, h.desa_id",
+            [True, *params],
+        )
+
+
 def _touch(*, built: bool = False) -> None:
     """Record when the ledger changed. A rebuild writes at once; other changes after they commit, so that two
     concurrent confirmations never wait on this one row while holding their own locks."""
@@ -167,6 +200,7 @@ def figures_rebuild() -> None:
     if connection.features.has_select_for_update:
         list(Desa.objects.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
     _recount(None)
+    _recount_program_reach()
     _touch(built=True)
 
 
@@ -180,9 +214,12 @@ def figures_build_if_missing() -> bool:
 
 
 @transaction.atomic
-def figures_refresh(*, desa_ids: Iterable[int], years: Iterable[int] | None = None) -> None:
+def figures_refresh(
+    *, desa_ids: Iterable[int], years: Iterable[int] | None = None, program_id: int | None = None
+) -> None:
     """Recount the summary rows of some desa; the reach only of ``years`` when given (a change of a program
-    alters the reach of its own budget year only)."""
+    alters the reach of its own budget year only), and the reach per program only of ``program_id`` when
+    given (the program whose list or status changed) instead of every program's in these desa."""
     desa_ids = sorted({int(pk) for pk in desa_ids if pk is not None})
     years = None if years is None else sorted(set(years))
     if desa_ids:
@@ -190,6 +227,10 @@ def figures_refresh(*, desa_ids: Iterable[int], years: Iterable[int] | None = No
         _lock(desa_ids)
         for chunk_start in range(0, len(desa_ids), 500):
             _recount(desa_ids[chunk_start : chunk_start + 500], years)
+            if program_id is None:
+                _recount_program_reach(desa_ids=desa_ids[chunk_start : chunk_start + 500])
+    if program_id is not None:
+        _recount_program_reach(program_id=program_id)
     _touch()
 
 
@@ -202,7 +243,7 @@ def figures_refresh_program(*, program_id: int) -> None:
         .distinct()
     )
     years = Program.objects.filter(pk=program_id).values_list("tahun", flat=True)
-    figures_refresh(desa_ids=desa_ids, years=list(years))
+    figures_refresh(desa_ids=desa_ids, years=list(years), program_id=program_id)
 
 
 def figures_touch() -> None:

@@ -4,10 +4,10 @@ import datetime
 import random
 
 import pytest
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from dashboards import receivers
-from dashboards.models import DesaDesilCount, DesaFirstAssistCount, DesaReachCount
+from dashboards.models import DesaDesilCount, DesaFirstAssistCount, DesaReachCount, ProgramDesaReach
 from dashboards.selectors import summary
 from dashboards.selectors.figures import straight_household_figures
 from dashboards.services.summary import figures_rebuild
@@ -38,11 +38,24 @@ def summary_rows():
         sorted(DesaDesilCount.objects.values_list("desa_id", "desil", "keluarga", "belum_pernah", "sekali")),
         sorted(DesaReachCount.objects.values_list("desa_id", "tahun", "desil", "terjangkau")),
         sorted(DesaFirstAssistCount.objects.values_list("desa_id", "desil", "tahun", "keluarga")),
+        sorted(ProgramDesaReach.objects.values_list("program_id", "desa_id", "terjangkau")),
     )
+
+
+def straight_program_reach() -> list[tuple[int, int, int]]:
+    """Active households confirmed or delivered per program and desa, counted from the beneficiaries."""
+    rows = (
+        Beneficiary.objects.filter(state__in=Beneficiary.RECEIVING, household__is_active=True)
+        .values_list("program_id", "household__desa_id")
+        .annotate(n=Count("household_id", distinct=True))
+        .order_by()
+    )
+    return sorted(rows)
 
 
 def assert_equals_rebuild(step: str):
     assert_summary_equals_straight_count()
+    assert summary_rows()[3] == straight_program_reach(), step
     updated = summary_rows()
     figures_rebuild()
     assert updated == summary_rows(), step
