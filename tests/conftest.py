@@ -13,6 +13,7 @@ from poverty_data.models import Kecamatan
 from poverty_data.services import wilayah_load
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.companies.factories import CompanyFactory
+from tests.server_harness import live_server_turns  # noqa: F401  (autouse: every test with a live server)
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
