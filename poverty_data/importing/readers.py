@@ -191,7 +191,11 @@ _FAST_CELL_RE = re.compile(
     r'<c r="([A-Z]+)\d+"(?: s="\d+")?(?: t="(\w+)")?(?: s="\d+")?'
     r"(?:/>|>(?:<f>[^<]*</f>|<f[^>]*/>)?(?:<v>([^<]*)</v>|<is><t(?: [^>]*)?>([^<]*)</t></is>)?</c>)"
 )
-_PLAIN_VALUE_RE = re.compile(r"<(?:v|t)>([^<]*)<")
+# A value right after its cell's opening tag (which ends with an attribute's quote): one match per cell that
+# holds a plain value, none for a cell that is empty, rich text or a formula, so that counting the matches
+# against the cells tells whether every cell was read (a rich-text cell's two runs beside an empty cell
+# must not pass for two cells).
+_PLAIN_VALUE_RE = re.compile(r'"><(?:v|is><t)>([^<]*)<')
 _TYPED_VALUE_RE = re.compile(r'<c r="[A-Z]+\d+"(?: s="\d+")?(?: t="(\w+)")?[^>]*><(?:v|is><t)>([^<]*)<')
 _LETTERS_RE = re.compile(r"[A-Z]+")
 # A cell value that may be an identity number stored as a number: 15 characters or more, or an exponent.

@@ -54,3 +54,18 @@ def test_rows_are_numbered_and_read_whatever_empty_rows_and_cells_without_refere
         (6, ["7", "8"]),
         (7, ["8", "fff"]),
     ]
+
+
+def test_a_rich_text_cell_beside_an_empty_cell_keeps_every_value_in_its_column(tmp_path):
+    # Two runs of rich text in one cell and an empty cell in the same row: as many values as cells, but not
+    # one per cell. The row is read cell by cell.
+    row = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><r><t>Budi </t></r><r><rPr><b/></rPr><t>Santoso</t></r></is>'
+        '</c><c r="B1" s="1"/><c r="C1" t="n"><v>5</v></c></row>'
+    )
+    path = write_raw_xlsx(tmp_path / "rich.xlsx", [SHEET_START, row, SHEET_END])
+    table = open_table(path)
+    try:
+        assert list(table.rows) == [(1, ["Budi Santoso", "", "5"])]
+    finally:
+        table.close()
