@@ -26,6 +26,9 @@ from dashboards.models import (
 from poverty_data.models import Desa, Household
 from programs.models import Beneficiary, Program
 
+# The states in which a household receives from a program, as an SQL list (the counting statements' filter).
+_RECEIVING_SQL = ", ".join(f"'{state}'" for state in Beneficiary.RECEIVING)
+
 
 def _in(column: str, ids: list[int]) -> tuple[str, list]:
     """``column`` among ``ids``: one array parameter on PostgreSQL (any length, planned as a list)."""
@@ -42,7 +45,6 @@ def _selects(*, desa_ids: list[int] | None = None, years: list[int] | None = Non
     household = Household._meta.db_table
     beneficiary = Beneficiary._meta.db_table
     program = Program._meta.db_table
-    receiving = ", ".join(f"'{state}'" for state in Beneficiary.RECEIVING)
     counted = ", ".join(f"'{status}'" for status in Program.COUNTED_STATUSES)
     where, params, in_years, year_params = "", [], "", []
     if desa_ids is not None:
@@ -62,7 +64,7 @@ def _selects(*, desa_ids: list[int] | None = None, years: list[int] | None = Non
         f"SELECT h.desa_id, COALESCE(h.desil, 0) AS desil, COUNT(DISTINCT b.program_id) AS n, "
         f"MIN(p.tahun) AS first_tahun FROM {beneficiary} b "
         f"JOIN {program} p ON p.id = b.program_id JOIN {household} h ON h.id = b.household_id "
-        f"WHERE b.state IN ({receiving}) AND p.status <> '{Program.Status.CANCELLED}' AND h.is_active = %s{where} "
+        f"WHERE b.state IN ({_RECEIVING_SQL}) AND p.status <> '{Program.Status.CANCELLED}' AND h.is_active = %s{where} "
         f"GROUP BY b.household_id, h.desa_id, COALESCE(h.desil, 0)"
     )
     first = (
@@ -75,7 +77,7 @@ def _selects(*, desa_ids: list[int] | None = None, years: list[int] | None = Non
         f"SELECT DISTINCT h.id, h.desa_id, p.tahun, COALESCE(h.desil, 0) AS desil{need_columns} "
         f"FROM {beneficiary} b JOIN {program} p ON p.id = b.program_id "
         f"JOIN {household} h ON h.id = b.household_id "
-        f"WHERE b.state IN ({receiving}) AND p.status IN ({counted}) AND h.is_active = %s{where}{in_years}"
+        f"WHERE b.state IN ({_RECEIVING_SQL}) AND p.status IN ({counted}) AND h.is_active = %s{where}{in_years}"
     )
     reach = (
         f"SELECT h.desa_id, h.tahun, h.desil, COUNT(*){need_sums} "
@@ -144,7 +146,6 @@ def _recount_program_reach(*, desa_ids: list[int] | None = None, program_id: int
     """Replace the reach per program and desa: every row, those of some desa, or those of one program."""
     household = Household._meta.db_table
     beneficiary = Beneficiary._meta.db_table
-    receiving = ", ".join(f"'{state}'" for state in Beneficiary.RECEIVING)
     stale, where, params = ProgramDesaReach.objects.all(), "", []
     if desa_ids is not None:
         stale = stale.filter(desa_id__in=desa_ids)
@@ -161,7 +162,7 @@ def _recount_program_reach(*, desa_ids: list[int] | None = None, program_id: int
             f"INSERT INTO {ProgramDesaReach._meta.db_table} (program_id, desa_id, terjangkau) "
             f"SELECT b.program_id, h.desa_id, COUNT(*) FROM {beneficiary} b "
             f"JOIN {household} h ON h.id = b.household_id "
-            f"WHERE b.state IN ({receiving}) AND h.is_active = %s{where} GROUP BY b.program_id, h.desa_id",
+            f"WHERE b.state IN ({_RECEIVING_SQL}) AND h.is_active = %s{where} GROUP BY b.program_id, h.desa_id",
             [True, *params],
         )
 
