@@ -333,14 +333,22 @@ class Beneficiary(models.Model):
 
     RECEIVING = (State.CONFIRMED, State.DELIVERED)
 
+    # No single-column indexes on the foreign keys: each is the first column of an index below (a program's
+    # rows by the unique constraint and the list indexes, a household's by "household_state"), and every
+    # index costs each of the thousands of rows a proposal inserts and a confirmation updates.
     program = models.ForeignKey(
-        Program, on_delete=models.CASCADE, related_name="beneficiaries", verbose_name=_("program")
+        Program,
+        on_delete=models.CASCADE,
+        related_name="beneficiaries",
+        verbose_name=_("program"),
+        db_index=False,
     )
     household = models.ForeignKey(
         "poverty_data.Household",
         on_delete=models.PROTECT,
         related_name="beneficiaries",
         verbose_name=_("household"),
+        db_index=False,
     )
     state = models.CharField(_("state"), max_length=15, choices=State.choices, default=State.PROPOSED)
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
@@ -357,12 +365,15 @@ class Beneficiary(models.Model):
     delivered_value = models.BigIntegerField(
         _("value delivered (Rp)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
+    # Never searched by: read through the row, and a user is deactivated rather than deleted (a deletion
+    # finds its rows by a scan instead of keeping two indexes up to date on every change of state).
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
         verbose_name=_("added by"),
+        db_index=False,
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     reported_at = models.DateTimeField(_("delivery reported at"), null=True, blank=True)
@@ -373,6 +384,7 @@ class Beneficiary(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("delivery reported by"),
+        db_index=False,
     )
     reported_in_field = models.BooleanField(
         _("recorded in the field"),
@@ -420,8 +432,13 @@ class AssistanceClaim(models.Model):
     household the same bidang in overlapping years cannot both commit, however concurrent they are.
     """
 
+    # Indexed as the first column of the unique constraint.
     household = models.ForeignKey(
-        "poverty_data.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("household")
+        "poverty_data.Household",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("household"),
+        db_index=False,
     )
     bidang = models.CharField(_("bidang"), max_length=20, choices=Bidang.choices)
     year = models.PositiveSmallIntegerField(_("year"))
