@@ -133,16 +133,26 @@ def narrowed(out: Outputs, cells, *, integer: bool = True) -> dict:
     constraint = LinearConstraint(matrix.tocsr(), lows, highs)
     bounds = Bounds(m.lower, m.upper)
     integrality = np.ones(n) if integer else np.zeros(n)
+    # Every solution found is a ledger the outputs allow: a cell that one of them puts at 1 or below (at 4
+    # or above) is not narrowed from that side, so that end need not be solved for. A cell found narrowed
+    # gets both its ends solved exactly: the result is the same as solving every end.
+    seen_low = np.full(n, np.inf)
+    seen_high = np.full(n, -np.inf)
+
+    def end(cell, sign: int) -> float:
+        c = np.zeros(n)
+        c[m.index[cell]] = sign
+        solved = milp(c, constraints=constraint, bounds=bounds, integrality=integrality)
+        assert solved.status == 0, f"the outputs contradict the definitions at {cell}: {solved.message}"
+        np.minimum(seen_low, solved.x, out=seen_low)
+        np.maximum(seen_high, solved.x, out=seen_high)
+        return sign * solved.fun
+
     result = {}
     for cell in cells:
-        ends = []
-        for sign in (1, -1):
-            c = np.zeros(n)
-            c[m.index[cell]] = sign
-            solved = milp(c, constraints=constraint, bounds=bounds, integrality=integrality)
-            assert solved.status == 0, f"the outputs contradict the definitions at {cell}: {solved.message}"
-            ends.append(sign * solved.fun)
-        low, high = ends
-        if low > 1 + 1e-6 or high < 4 - 1e-6:
-            result[cell] = (low, high)
+        i = m.index[cell]
+        open_low = seen_low[i] <= 1 + 1e-6 or end(cell, 1) <= 1 + 1e-6
+        open_high = seen_high[i] >= 4 - 1e-6 or end(cell, -1) >= 4 - 1e-6
+        if not (open_low and open_high):
+            result[cell] = (end(cell, 1), end(cell, -1))
     return result

@@ -172,6 +172,10 @@ def test_the_old_one_complement_rule_is_broken_by_the_attacker():
         ("desa", "K.0.1", "miskin_terjangkau", 2026): sc.HIDDEN,
     }
     assert sc.audit(ledger, naive)[("desa", "K.0.0", "miskin_terjangkau", 2026)] == (3, 3)
+    # The test's own attacker finds it too, from the published figures alone, with both ends exact.
+    naive_out, _truth = _published(ledger, naive)
+    cells = [("desa", desa, "miskin_terjangkau", 2026) for desa in ("K.0.0", "K.0.1")]
+    assert narrowed(naive_out, cells) == {cells[0]: (3, 3), cells[1]: (9, 9)}
     protected = sc.protect(ledger)
     low, high = sc.audit(ledger, protected)[("desa", "K.0.0", "miskin_terjangkau", 2026)]
     assert low <= 1
