@@ -2,9 +2,11 @@
 
 import os
 import shutil
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -22,6 +24,13 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def demo_portal(transactional_db):
+    """The demo portal (600 households), for tests that walk it as its personas. Built per test: a live
+    server's database is emptied after each one."""
+    call_command("seed_demo", "--households", "600", stdout=StringIO())
 
 
 @pytest.fixture(scope="session")

@@ -1,18 +1,8 @@
 """The main journeys with the keyboard alone, the focus always visible."""
 
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
-
 from demo.accounts import DEMO_PASSWORD
 
 MAX_TABS = 200
-
-
-@pytest.fixture
-def demo_portal(transactional_db):
-    call_command("seed_demo", "--households", "600", stdout=StringIO())
 
 
 def focus_visible(page) -> bool:

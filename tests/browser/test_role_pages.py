@@ -8,12 +8,9 @@ test-artifacts/pages/<role>/ (off by default: they take about 40 % of the walk).
 
 import json
 import os
-from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-from django.core.management import call_command
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Error as PlaywrightError
 
@@ -31,12 +28,6 @@ SKIPPED_SUFFIXES = (".xlsx", ".csv", ".json", ".xml", ".pdf")
 # Dinsos works at a desk, in the back office above all: its pages are checked for accessibility at both
 # widths, and the sideways-scrolling check applies to every other role (any page a non-Dinsos role uses).
 PHONE_EXEMPT_PREFIXES = ("/admin/",)
-
-
-@pytest.fixture
-def demo_portal(transactional_db):
-    # Built once for all the roles' walks (a live server's database is emptied after each test).
-    call_command("seed_demo", "--households", "600", stdout=StringIO())
 
 
 def page_key(path: str) -> str | None:
@@ -133,24 +124,29 @@ def walk(page, base_url: str, role: str) -> dict[str, list[str]]:
     return problems
 
 
-# The walk in two parts of about the same length (alone: 39 and 47 s), so that two test workers share it
-# instead of one walking every role while the other has finished its share.
+# The walk in two parts of about the same length (alone: 39 and 47 s), one per test module: the back office's
+# (`test_back_office_pages.py`) sorts among the first browser tests and this one among the last, so that two
+# test workers share the walk instead of one of them taking both parts at the end while the other idles.
 WALKS = {"desk": ["petugas", "dinsos"], "portal": ["anonymous", "perusahaan", "camat", "pimpinan"]}
 assert sorted(role for roles in WALKS.values() for role in roles) == sorted(ROLES)
 
 
-@pytest.mark.parametrize("walk_name", list(WALKS))
-def test_every_page_of_each_role_is_accessible_and_fits_a_phone(demo_portal, live_server, page, walk_name):
+def walk_and_report(page, base_url: str, walk_name: str) -> str:
+    """Walk the roles of one part; the problems found, as JSON ("{}" when none), also kept as an artifact."""
     # axe-core is loaded into every page as it opens: evaluating it after each load took 13 of the walk's 66 s.
     page.context.add_init_script(script=AXE.read_text(encoding="utf-8"))
     problems = {}
     for role in WALKS[walk_name]:
         if role != "anonymous":
-            log_in(page, live_server.url, role, password=DEMO_PASSWORD)
+            log_in(page, base_url, role, password=DEMO_PASSWORD)
             assert "/akun/login/" not in page.url, role
-        found = walk(page, live_server.url, role)
+        found = walk(page, base_url, role)
         if found:
             problems[role] = found
-    report = json.dumps(problems, indent=1, ensure_ascii=False).replace(live_server.url, "")
+    report = json.dumps(problems, indent=1, ensure_ascii=False).replace(base_url, "")
     (ARTIFACTS / "pages" / f"problems-{walk_name}.json").write_text(report, encoding="utf-8")
-    assert report == "{}"
+    return report
+
+
+def test_every_page_of_each_role_is_accessible_and_fits_a_phone(demo_portal, live_server, page):
+    assert walk_and_report(page, live_server.url, "portal") == "{}"
