@@ -151,8 +151,8 @@ def narrowed(out: Outputs, cells, *, integer: bool = True) -> dict:
     result = {}
     for cell in cells:
         i = m.index[cell]
-        open_low = seen_low[i] <= 1 + 1e-6 or end(cell, 1) <= 1 + 1e-6
-        open_high = seen_high[i] >= 4 - 1e-6 or end(cell, -1) >= 4 - 1e-6
-        if not (open_low and open_high):
-            result[cell] = (end(cell, 1), end(cell, -1))
+        low = None if seen_low[i] <= 1 + 1e-6 else end(cell, 1)
+        high = None if seen_high[i] >= 4 - 1e-6 else end(cell, -1)
+        if (low is not None and low > 1 + 1e-6) or (high is not None and high < 4 - 1e-6):
+            result[cell] = (end(cell, 1) if low is None else low, end(cell, -1) if high is None else high)
     return result
