@@ -17,9 +17,10 @@ The method is joint suppression with an audit by linear programming:
 2. Every published count from 1 to 4 is shown as ``"<5"`` (primary suppression). ``"<5"`` means "fewer
    than five": where the audit needs it a 0 is shown so too, so that to the reader ``"<5"`` is 0 to 4 and a
    hidden cell (``None``) any number.
-3. All cells of all years are one problem (:class:`Ledger`). For each ``"<5"`` cell the audit computes the
-   smallest and the largest value it can take given everything published (HiGHS through SciPy). While that
-   interval is narrower than 1 to 4, one more cell is covered: the nearest one in the relations; a 0 becomes
+3. All cells of all years are one problem (:class:`Ledger`). For each ``"<5"`` cell the audit asks whether,
+   given everything published, the cell can be 1 or less and whether it can be 4 or more (whole numbers, HiGHS
+   through ``highspy``; a question of feasibility, so the solver stops at the first point that fits). While it
+   cannot be both, one more cell is covered: the nearest one in the relations; a 0 becomes
    ``"<5"`` before a ``"<5"`` becomes ``None`` before a number becomes ``None``; desa before kecamatan
    before regency; year figures before the ones every year shares. Covering a cell only widens every
    interval, so one pass over the small cells suffices.
@@ -296,9 +297,8 @@ class _Solver:
                 self.h.changeColBounds(c, low, self.inf if high is None else high)
                 self.bounds[c] = (low, high)
 
-    def interval(self, i: int, bounds, witnesses=None) -> tuple[float, float]:
-        """The smallest and largest value of cell ``i`` under ``bounds``; each answer's whole solution, a point
-        the reader cannot rule out, goes to ``witnesses``."""
+    def interval(self, i: int, bounds) -> tuple[float, float]:
+        """The smallest and largest value of cell ``i`` under ``bounds``."""
         self.set_bounds(bounds)
         column = self.column_of[i]
         out = []
@@ -307,21 +307,40 @@ class _Solver:
             self.h.run()
             status = self.h.getModelStatus()
             value = self.h.getInfo().objective_function_value  # read before the model changes again
-            if status == self.status.kOptimal and witnesses is not None:
-                self.point[self.columns] = self.h.getSolution().col_value
-                witnesses.add(self.point)
             self.h.changeColCost(column, 0.0)
             if status == self.status.kOptimal:
                 out.append(sign * value)
             elif status in (self.status.kUnbounded, self.status.kUnboundedOrInfeasible):
                 out.append(-sign * float("inf"))
-                if witnesses is not None:
-                    witnesses.unbounded(i)
             else:
                 raise RuntimeError(
                     f"disclosure audit failed for cell {i}: {self.h.modelStatusToString(status)}"
                 )
         return out[0], out[1]
+
+    def allows(self, i: int, bounds, low: float, high: float | None, witnesses=None) -> bool:
+        """Whether some point the reader cannot rule out under ``bounds`` puts cell ``i`` between ``low`` and
+        ``high``; the point found goes to ``witnesses``.
+
+        A question of feasibility, not of the smallest or largest value: HiGHS stops at the first point that
+        fits, where an optimum must also be proved (for whole numbers, by branching). Anything but a point
+        found answers no, so a failure of the solver covers a cell rather than publishing it."""
+        self.set_bounds(bounds)
+        column = self.column_of[i]
+        known_low, known_high = bounds[i]
+        low = max(low, known_low)
+        high = high if known_high is None else known_high if high is None else min(high, known_high)
+        if high is not None and low > high:
+            return False
+        self.h.changeColBounds(column, low, self.inf if high is None else high)
+        self.bounds[column] = None  # brought back to ``bounds`` by the next question
+        self.h.run()
+        if self.h.getModelStatus() != self.status.kOptimal:
+            return False
+        if witnesses is not None:
+            self.point[self.columns] = self.h.getSolution().col_value
+            witnesses.add(self.point)
+        return True
 
 
 class _Witnesses:
@@ -342,11 +361,12 @@ class _Witnesses:
         np.minimum(self.low, point, out=self.low)
         np.maximum(self.high, point, out=self.high)
 
-    def unbounded(self, i: int) -> None:
-        self.high[i] = float("inf")
-
     def protected(self, i: int) -> bool:
         return _protected(self.low[i], self.high[i])
+
+    def sides_open(self, i: int) -> tuple[bool, bool]:
+        """Whether a point seen already allows cell ``i`` to be 1 or less, and 4 or more."""
+        return self.low[i] <= 1 + _TOLERANCE, self.high[i] >= SMALL_MAX - _TOLERANCE
 
 
 def _neighbours(p: _Problem) -> list[list[int]]:
@@ -397,6 +417,8 @@ def _protected(low: float, high: float) -> bool:
     return low <= 1 + _TOLERANCE and high >= SMALL_MAX - _TOLERANCE
 
 
+# The two questions about a count from 1 to 4: can it be 1 or less, can it be 4 or more.
+_SIDES = ((0, 1), (SMALL_MAX, None))
 _COVER_COST = {(EXACT, True): 0, (SMALL_CELL, False): 1, (SMALL_CELL, True): 1, (EXACT, False): 2}
 
 
@@ -408,6 +430,10 @@ def _cover(p: _Problem, j: int) -> None:
 def protect(ledger: Ledger) -> dict:
     """``{cell: "exact" | "small" | "hidden"}`` for every published cell, after the audit."""
     p = _problem(ledger)
+    # The true counts are a point every question allows: counts that break a relation leave no point, and no
+    # answer of the audit would mean anything.
+    if _violations(p):
+        raise RuntimeError("disclosure audit failed: the counts contradict the relations between them")
     small = [i for i, status in enumerate(p.status) if status == SMALL_CELL and p.values[i]]
     if small:
         neighbours = _neighbours(p)
@@ -423,10 +449,17 @@ def protect(ledger: Ledger) -> dict:
             pools = _Fanout([seen[block], seen[None]] if block is not None else [seen[None]])
             while not seen[block].protected(i):
                 bounds = _bounds(p)
-                # The linear relaxation allows more than whole numbers do: where even it pins the cell, the
-                # cell is exposed (cheap to find); where it does not, whole numbers decide.
-                if _protected(*relaxed[block].interval(i, bounds)) and _protected(
-                    *whole[block].interval(i, bounds, pools)
+                # Protected: some point the reader cannot rule out puts the cell at 1 or less, and one at 4 or
+                # more. A side that a point seen already opens needs no question. The linear relaxation allows
+                # more than whole numbers do: where even it closes a side, the cell is exposed (cheap to find);
+                # where it does not, whole numbers decide.
+                sides = [
+                    side
+                    for side, seen_open in zip(_SIDES, seen[block].sides_open(i), strict=True)
+                    if not seen_open
+                ]
+                if all(relaxed[block].allows(i, bounds, low, high) for low, high in sides) and all(
+                    whole[block].allows(i, bounds, low, high, pools) for low, high in sides
                 ):
                     break
                 options = [j for j in _candidates(p, i, neighbours) if j != i]
@@ -443,10 +476,6 @@ class _Fanout:
     def add(self, point) -> None:
         for pool in self.pools:
             pool.add(point)
-
-    def unbounded(self, i: int) -> None:
-        for pool in self.pools:
-            pool.unbounded(i)
 
 
 def audit(ledger: Ledger, decision: Mapping) -> dict:
@@ -491,7 +520,10 @@ def consecutive_years(years: Iterable[int], last: int) -> list[int]:
 
 def violations(ledger: Ledger) -> list[tuple]:
     """Relations the true counts break (none, unless the relations or the figures are wrong)."""
-    p = _problem(ledger)
+    return _violations(_problem(ledger))
+
+
+def _violations(p: _Problem) -> list[tuple]:
     out = []
     for rows, equal in ((p.rows_ub, False), (p.rows_eq, True)):
         for coefficients, rhs in rows:
