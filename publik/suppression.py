@@ -361,12 +361,13 @@ class _Witnesses:
         np.minimum(self.low, point, out=self.low)
         np.maximum(self.high, point, out=self.high)
 
-    def protected(self, i: int) -> bool:
-        return _protected(self.low[i], self.high[i])
-
     def sides_open(self, i: int) -> tuple[bool, bool]:
         """Whether a point seen already allows cell ``i`` to be 1 or less, and 4 or more."""
         return self.low[i] <= 1 + _TOLERANCE, self.high[i] >= SMALL_MAX - _TOLERANCE
+
+    def protected(self, i: int) -> bool:
+        """A count from 1 to 4 keeps all of 1 to 4 open."""
+        return all(self.sides_open(i))
 
 
 def _neighbours(p: _Problem) -> list[list[int]]:
@@ -410,11 +411,6 @@ def _candidates(p: _Problem, start: int, neighbours) -> list[int]:
         )
 
     return sorted(found, key=cost)
-
-
-def _protected(low: float, high: float) -> bool:
-    """A count from 1 to 4 keeps all of 1 to 4 open."""
-    return low <= 1 + _TOLERANCE and high >= SMALL_MAX - _TOLERANCE
 
 
 # The two questions about a count from 1 to 4: can it be 1 or less, can it be 4 or more.

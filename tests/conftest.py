@@ -5,8 +5,12 @@ Dinsos staff, the camat of Kahayan Hilir, the camat of Maliku, a pimpinan, and a
 """
 
 import os
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from accounts.models import User
 from poverty_data.models import Kecamatan
@@ -65,6 +69,25 @@ def _plain_static_storage(settings):
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         wilayah_load(kabupaten_kode="62.11")
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo portal (600 households) as a fixture file for the tests that walk it as its personas (the
+    browser walks, the URL sweep): seeded once per test process, in a transaction that is rolled back, and
+    dumped (the content types and permissions, which every empty test database has, by their natural keys).
+    The attachments it stores stay on disk for every test that loads it."""
+    path = tmp_path_factory.mktemp("demo") / "demo.json"
+    # Session fixtures come before the function-scoped autouse ones: the tests' password hashing is set here.
+    hashing = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with hashing, django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", "--households", "600", stdout=StringIO())
+        call_command(
+            *("dumpdata", "--natural-foreign", "--natural-primary", "--output", str(path)),
+            *("--exclude", "contenttypes", "--exclude", "auth.permission", "--exclude", "sessions"),
+        )
+        transaction.set_rollback(True)
+    return path
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ URLs when a hurried or hostile user edits them (unknown ids, a NUL byte, absurd 
 import re
 from collections import Counter
 from html.parser import HTMLParser
-from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
@@ -89,15 +88,14 @@ def crawl(client) -> tuple[dict[str, int], list[str]]:
 
 
 @pytest.fixture(scope="module")
-def demo_once(django_db_setup, django_db_blocker):
-    """The demo portal, built once per test process for the personas it walks, in one transaction that is
-    rolled back afterwards; each test runs in a savepoint inside it (what it writes, such as access-log rows,
-    is undone). Under pytest-xdist each of the two workers builds it once and walks its share of the personas
-    in parallel, instead of five builds."""
+def demo_once(django_db_setup, django_db_blocker, demo_snapshot):
+    """The demo portal, loaded once for the personas this module walks, in one transaction that is rolled back
+    afterwards; each test runs in a savepoint inside it (what it writes, such as access-log rows, is undone).
+    Under pytest-xdist each of the two workers loads it once and walks its share of the personas in parallel."""
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
-        call_command("seed_demo", "--households", "600", stdout=StringIO())
+        call_command("loaddata", str(demo_snapshot), verbosity=0)
         # The public pages' disclosure decision belongs to these counts: decided once here, as the first
         # public request after the seeding would, instead of once per persona (each test's savepoint would
         # otherwise roll the stored decision back).

@@ -2,13 +2,10 @@
 
 import os
 import shutil
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -26,24 +23,6 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
-
-
-@pytest.fixture(scope="session")
-def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo portal (600 households) as a fixture file: seeded once per test process, in a transaction
-    that is rolled back, and dumped (the content types and permissions, which every empty test database has,
-    by their natural keys). The attachments it stores stay on disk for every test that loads it."""
-    path = tmp_path_factory.mktemp("demo") / "demo.json"
-    # Session fixtures come before the function-scoped autouse ones: the tests' password hashing is set here.
-    hashing = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with hashing, django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", "--households", "600", stdout=StringIO())
-        call_command(
-            *("dumpdata", "--natural-foreign", "--natural-primary", "--output", str(path)),
-            *("--exclude", "contenttypes", "--exclude", "auth.permission", "--exclude", "sessions"),
-        )
-        transaction.set_rollback(True)
-    return path
 
 
 @pytest.fixture
