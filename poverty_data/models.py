@@ -294,6 +294,10 @@ class Household(models.Model):
     )
     created_at = models.DateTimeField(_("created"))
     updated_at = models.DateTimeField(_("updated"))
+    # The fingerprint of the file row this household's fields were last imported from (see
+    # importing/fingerprints.py): a re-import skips a row with the same fingerprint. NULL when its fields
+    # were last written otherwise; whatever writes them sets or clears it.
+    row_digest = models.BigIntegerField(_("row fingerprint"), null=True, blank=True, editable=False)
 
     objects = HouseholdQuerySet.as_manager()
 

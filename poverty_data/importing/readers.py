@@ -54,6 +54,11 @@ class NumberCell(str):
     """
 
 
+class NumberRow(list):
+    """A row holding at least one ``NumberCell``: its cells' types matter beyond their text, so it never
+    passes for a row read before (``fingerprints``)."""
+
+
 def password_message() -> str:
     return _("The workbook is protected with a password. Save it again without a password and upload it.")
 
@@ -445,6 +450,7 @@ def _sheet_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shared: list[st
                     pass
         else:
             cells = _slow_cells(body)
+        numeric = False
         for letters, kind, value, inline in cells:
             index = column_index(letters) if letters else len(values)
             if kind == "s":
@@ -458,12 +464,13 @@ def _sheet_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shared: list[st
                 text = _unescape(value)
                 if long_number and kind in _NUMERIC_TYPES and (len(text) >= 15 or "E" in text or "e" in text):
                     text = NumberCell(text)
+                    numeric = True
             if index >= len(values):
                 if index > 16383:
                     continue
                 values.extend([""] * (index - len(values) + 1))
             values[index] = text
-        return number, values
+        return number, (NumberRow(values) if numeric else values)
 
     def rows() -> Iterator[Row]:
         buffer = ""

@@ -157,8 +157,10 @@ def recipients_apply(
                 [batch.pk, HouseholdChange.Kind.UPDATED, *dropped_params],
             )
             # The flag is off on the households to set and on on those that dropped off: it flips on both.
+            # Their fields no longer come from one file row alone: no fingerprint (``fingerprints``).
             cursor.execute(
-                f"UPDATE {table} SET {flag} = NOT {flag}, last_batch_id = %s, updated_at = %s WHERE id IN "
+                f"UPDATE {table} SET {flag} = NOT {flag}, row_digest = NULL, last_batch_id = %s, updated_at = %s "
+                f"WHERE id IN "
                 f"(SELECT household_id FROM {changes} WHERE batch_id = %s)",
                 [batch.pk, connection.ops.adapt_datetimefield_value(now), batch.pk],
             )

@@ -44,6 +44,8 @@ HOUSEHOLD_COLUMNS = [
     ("has_disabled", "boolean"),
     ("has_toddler", "boolean"),
     ("has_school_age", "boolean"),
+    # Not a field of the file: the fingerprint of the row it came from (importing/fingerprints.py).
+    ("row_digest", "bigint"),
 ]
 FIELD_NAMES = [name for name, _type in HOUSEHOLD_COLUMNS]
 STAGE_COLUMNS = [*HOUSEHOLD_COLUMNS, ("row_number", "integer"), ("rejected", "boolean"), ("state", "char(1)")]

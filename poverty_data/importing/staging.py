@@ -4,6 +4,7 @@ import io
 import queue
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -21,6 +22,7 @@ STAGE_BATCH = 10_000
 STAGE = "tslp_stage_household"
 STAGE_MEMBER = "tslp_stage_member"
 MEMBER_CHANGED = "tslp_stage_member_changed"
+UNSEEN = "tslp_stage_unseen"
 CHUNK = "tslp_stage_chunk"
 MEMBER_FIELDS = ["nama", "hubungan", "jenis_kelamin", "tanggal_lahir"]
 # A new household's needs_count as COPY text, by the number of its needs (see _create).
@@ -88,6 +90,9 @@ class Stage:
         self.pending_members: list[tuple] = []
         self.total = self.created = self.updated = 0
         self.error: BaseException | None = None
+        # A re-import's households with a fingerprint that the file did not list (see add_repeated).
+        self.unseen = None
+        self.unseen_only = False
         self.queue: queue.Queue = queue.Queue(maxsize=3)
         self.thread: threading.Thread | None = None
         with self.connection.cursor() as cursor:
@@ -132,6 +137,17 @@ class Stage:
         if len(self.pending) >= STAGE_BATCH:
             self._send()
 
+    def add_repeated(self, known) -> None:
+        """Count the rows a re-import repeated unchanged (``fingerprints.KnownRows``): valid rows, their desa
+        covered; and remember which households with a fingerprint the file did not list, the only ones of them
+        deactivation may reach (those it repeated are in no staging table)."""
+        self.total += known.repeated
+        self.desa_ids.update(self.num(desa_id) for desa_id in known.seen_desa())
+        # Deactivation reaches only the desa the file covers, unless it is the complete regency file.
+        self.unseen = known.unseen_ids(None if self.complete else self.covered_desa())
+        # When every active household of the source has a fingerprint, only those unseen may be missing.
+        self.unseen_only = known.complete(self.source_active)
+
     def add_member(self, values: tuple):
         self.pending_members.append(values)
 
@@ -140,7 +156,12 @@ class Stage:
             raise self.error
         rows, self.pending = self.pending, []
         self.total += sum(1 for row in rows if row[-1] == self.F)
-        self.queue.put(rows)
+        # The chunk goes to the writer ready to be written: the COPY text is made here, so that the writer's
+        # turn is the database's work alone (it bounds a first import).
+        if self._creating():
+            self.queue.put(self._new_households(rows))
+        else:
+            self.queue.put(self._data(rows, len(STAGE_COLUMNS) - 1))
 
     def finish(self, *, source: str) -> int:
         """Wait for the writer, then deactivate and sync members; returns the (would-be) deactivated count."""
@@ -168,47 +189,60 @@ class Stage:
 
     def drop(self):
         with self.connection.cursor() as cursor:
-            for table in (CHUNK, STAGE, STAGE_MEMBER):
+            for table in (CHUNK, STAGE, STAGE_MEMBER, UNSEEN):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
     # Writer thread ----------------------------------------------------------------------------------------
     def _run(self):
         try:
             with self.connection.cursor() as cursor:
-                while (rows := self.queue.get()) is not None:
+                while (chunk := self.queue.get()) is not None:
                     if self.error is None:
-                        self._chunk(cursor, rows)
+                        self._chunk(cursor, chunk)
         except BaseException as exc:  # handed to the main thread
             self.error = exc
             while self.queue.get() is not None:
                 pass
 
-    def _write(self, cursor, table: str, columns: list[str], rows: Iterable[tuple]):
+    def _data(self, rows: Iterable[tuple], width: int):
+        """Rows as ``_write`` takes them: COPY text on PostgreSQL, the rows themselves elsewhere."""
         if self.postgres:
-            width = len(columns)
-            data = "".join([_copy_line(row, width) for row in rows]).encode()
+            return "".join([_copy_line(row, width) for row in rows]).encode()
+        return list(rows)
+
+    def _write(self, cursor, table: str, columns: list[str], rows: Iterable[tuple]):
+        self._write_data(cursor, table, columns, self._data(rows, len(columns)))
+
+    def _write_data(self, cursor, table: str, columns: list[str], data) -> None:
+        if self.postgres:
             # Read whole: psycopg would otherwise take the GIL back for every 8 kB, and each time the parsing
             # thread waits for it (measured: 2 s of a million-row import).
             copy = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
             cursor.cursor.copy_expert(copy, io.BytesIO(data), size=max(len(data), 1))
         else:
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", data)
 
-    def _chunk(self, cursor, rows: list[tuple]):
-        table = Household._meta.db_table
-        changes = HouseholdChange._meta.db_table
-        batch, source, ts = self.batch.pk, self.batch.source, self.ts
-        if (
+    def _creating(self) -> bool:
+        """Into an empty registry every valid row is new and its No. KK unique in the file (the validator
+        rejects repeats): straight into the household table, no staging table, no conflict checks."""
+        return (
             self.registry_empty
             and self.postgres
             and not (self.dry_run or self.track_seen or self.family_keys)
-        ):
-            # Into an empty registry every valid row is new and its No. KK unique in the file (the validator
-            # rejects repeats): straight into the household table, no staging table, no conflict checks.
-            self._create(cursor, rows)
+        )
+
+    def _chunk(self, cursor, chunk) -> None:
+        table = Household._meta.db_table
+        changes = HouseholdChange._meta.db_table
+        batch, source, ts = self.batch.pk, self.batch.source, self.ts
+        if isinstance(chunk, NewHouseholds):
+            self._write_data(cursor, table, [*FIELD_NAMES, *NEW_COLUMNS], chunk.data)
+            for desa_id, count in chunk.per_desa.items():
+                self.per_desa.setdefault(int(desa_id), [0, 0, 0])[0] += count
+                self.created += count
             return
-        self._write(cursor, CHUNK, [name for name, _t in STAGE_COLUMNS[:-1]], rows)
+        self._write_data(cursor, CHUNK, [name for name, _t in STAGE_COLUMNS[:-1]], chunk)
         if self.family_keys:
             self._merge_by_head(cursor)
         changed = 0
@@ -248,12 +282,21 @@ class Stage:
             )
             needs = {name: (f"s.{name}" if name in self.present else f"{table}.{name}") for name in NEEDS}
             needs_count = " + ".join(f"(CASE WHEN {expr} THEN 1 ELSE 0 END)" for expr in needs.values())
-            sets = ", ".join(f"{name} = s.{name}" for name in self.present)
+            sets = ", ".join(f"{name} = s.{name}" for name in [*self.present, "row_digest"])
             cursor.execute(
                 f"UPDATE {table} SET {sets}, needs_count = {needs_count}, is_active = TRUE, source = %s, "
                 f"last_batch_id = %s, updated_at = %s "
                 f"FROM {CHUNK} s WHERE s.no_kk = {table}.no_kk AND s.state = 'u'",
                 [source, batch, ts],
+            )
+        if not self.dry_run and not self.registry_empty:
+            # A household without a fingerprint that a row repeats (imported before fingerprints, or last
+            # changed by a recipient list) takes the row's, so that the next import skips it. One that has a
+            # fingerprint keeps it: the row it stands for still gives the same fields, and rewriting a row
+            # of the registry to follow each layout of the file would cost every alternating import.
+            cursor.execute(
+                f"UPDATE {table} SET row_digest = s.row_digest FROM {CHUNK} s WHERE s.no_kk = {table}.no_kk "
+                f"AND s.state = 's' AND s.row_digest IS NOT NULL AND {table}.row_digest IS NULL"
             )
         if not self.dry_run:
             all_needs = " + ".join(f"(CASE WHEN s.{name} THEN 1 ELSE 0 END)" for name in NEEDS)
@@ -288,8 +331,8 @@ class Stage:
         # ends, so every later chunk's statements would scan all earlier chunks again (quadratic).
         cursor.execute(f"TRUNCATE {CHUNK}" if self.postgres else f"DELETE FROM {CHUNK}")
 
-    def _create(self, cursor, rows: list[tuple]) -> None:
-        """COPY a chunk's valid rows into the household table as new households of this batch."""
+    def _new_households(self, rows: list[tuple]) -> "NewHouseholds":
+        """A chunk's valid rows as new households of this batch, ready to COPY into the household table."""
         batch, ts, T, source = str(self.batch.pk), str(self.ts), self.T, self.batch.source
         house, water, toilet = (getattr(SLOT, name) for name in NEEDS)
         per_desa: dict[str, int] = {}
@@ -301,10 +344,8 @@ class Stage:
                     needs = NEEDS_COUNT[(row[house] == T) + (row[water] == T) + (row[toilet] == T)]
                     yield (*row[:-2], needs, T, source, batch, batch, ts, ts)
 
-        self._write(cursor, Household._meta.db_table, [*FIELD_NAMES, *NEW_COLUMNS], created())
-        for desa_id, count in per_desa.items():
-            self.per_desa.setdefault(int(desa_id), [0, 0, 0])[0] += count
-            self.created += count
+        data = self._data(created(), len(FIELD_NAMES) + len(NEW_COLUMNS))
+        return NewHouseholds(data, per_desa)
 
     def _merge_by_head(self, cursor) -> None:
         """A family keyed by its source's family id joins the household with a No. KK whose head has the
@@ -340,7 +381,7 @@ class Stage:
         return f"{build}(" + ", ".join(f"'{name}', {alias}.{name}" for name in PREVIOUS_COLUMNS) + ")"
 
     def covered_desa(self) -> list[int]:
-        return sorted(int(desa_id) for desa_id in self.desa_ids if desa_id not in (None, self.NULL))
+        return sorted({int(desa_id) for desa_id in self.desa_ids if desa_id not in (None, self.NULL)})
 
     def _finish(self, cursor, *, source: str) -> int:
         table = Household._meta.db_table
@@ -362,6 +403,21 @@ class Stage:
         if not self.complete:
             desa = self.covered_desa() or [0]
             missing += f" AND h.desa_id IN ({', '.join(str(int(desa_id)) for desa_id in desa)})"
+        if self.unseen is not None and self.unseen_only and not len(self.unseen):
+            missing += " AND 1 = 0"  # the file listed every active household of the source
+        elif self.unseen is not None:
+            # Households the file repeated unchanged are in no staging table: of those with a fingerprint,
+            # only the ones it did not list may be missing.
+            cursor.execute(f"DROP TABLE IF EXISTS {UNSEEN}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {UNSEEN} (id bigint PRIMARY KEY)")
+            self._write(cursor, UNSEEN, ["id"], ((self.num(pk),) for pk in self.unseen.tolist()))
+            if self.postgres:
+                cursor.execute(f"ANALYZE {UNSEEN}")
+            missing += (
+                f" AND h.id IN (SELECT id FROM {UNSEEN})"
+                if self.unseen_only
+                else f" AND (h.row_digest IS NULL OR EXISTS (SELECT 1 FROM {UNSEEN} u WHERE u.id = h.id))"
+            )
         deactivated = 0
         kind = HouseholdChange.Kind.DEACTIVATED
         if self.deactivate and self.dry_run:
@@ -478,6 +534,14 @@ class Stage:
             [batch, kind],
         )
         cursor.execute(f"DROP TABLE {MEMBER_CHANGED}")
+
+
+@dataclass
+class NewHouseholds:
+    """A chunk of new households for the writer: COPY text, and how many in each desa."""
+
+    data: bytes
+    per_desa: dict[str, int]
 
 
 def _same(value):

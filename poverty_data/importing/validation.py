@@ -13,6 +13,7 @@ from poverty_data.importing.codes import (
     decode_sex,
     housing_code_list,
 )
+from poverty_data.importing.fingerprints import BLOCK, Fingerprints, KnownRows
 from poverty_data.importing.readers import ImportRefused
 from poverty_data.importing.result import ImportResult, RowError
 from poverty_data.importing.schema import (
@@ -93,6 +94,19 @@ class Validator:
         self.flag_fields = [name for name in FLAG_FIELDS if name in mapping]
         self.text_fields = [name for name in TEXT_FIELDS if name in mapping]
         self._compile()
+        # Rows of a per-family file with a No. KK column carry their fingerprint to the registry; a
+        # re-import skips those it repeats unchanged (``fingerprints``).
+        self.fingerprints = (
+            Fingerprints(source=result.batch.source, mapping=mapping)
+            if not per_person and not self.from_registry and "no_kk" in mapping and not stage.second_pass
+            else None
+        )
+        self.known = (
+            KnownRows.load(source=result.batch.source, fingerprints=self.fingerprints, nik_index=self.i_nik)
+            if self.fingerprints is not None and stage.source_active
+            else None
+        )
+        self.block: list[tuple[int, list[str]]] = []
 
     def _present_fields(self) -> list[str]:
         mapping = self.mapping
@@ -142,6 +156,20 @@ class Validator:
 
     def row(self, number: int, cells: list[str]):
         self.rows += 1
+        if self.known is not None:
+            # A re-import: rows are looked up by the block, those repeated unchanged never validated.
+            self.block.append((number, cells))
+            if len(self.block) >= BLOCK:
+                self._sift()
+            return
+        self._row(number, cells, self.fingerprints.value(cells) if self.fingerprints else None)
+
+    def _sift(self):
+        block, self.block = self.block, []
+        for number, cells, fingerprint in self.known.sift(block):
+            self._row(number, cells, fingerprint)
+
+    def _row(self, number: int, cells: list[str], fingerprint: int | None):
         if "NULL" in cells or "null" in cells:
             # Database dumps write NULL for an empty cell.
             cells = ["" if cell in ("NULL", "null") else cell for cell in cells]
@@ -165,6 +193,8 @@ class Validator:
             self._person_row(number, cells, no_kk)
             return
         first = self.seen.get(no_kk)
+        if first is None and self.known is not None:
+            first = self.known.first_row(no_kk)
         if first is not None:
             self.duplicates += 1
             self.reject(
@@ -175,12 +205,14 @@ class Validator:
             )
             return
         try:
-            household = self._household(cells, no_kk, number)
+            household = self._household(cells, no_kk, number, fingerprint)
         except FieldError as exc:
             self.rejected_kk.add(no_kk)
             self.reject(number, exc.field, exc.value, exc.reason)
             return
         self.seen[no_kk] = number
+        if self.known is not None:
+            self.known.mark(no_kk, number)
         if household.desil == self.NULL and self.i_desil is not None:
             self.result.unranked += 1
         self.stage.add(household)
@@ -252,18 +284,22 @@ class Validator:
         self.i_rutilahu = mapping.get("rutilahu")
         T, F, NULL = self.stage.T, self.stage.F, self.stage.NULL
         self.T, self.F, self.NULL, self.num = T, F, NULL, self.stage.num
-        defaults = {"desa_id": NULL, "desil": NULL, "member_count": NULL}
+        defaults = {"desa_id": NULL, "desil": NULL, "member_count": NULL, "row_digest": NULL}
         self.template = [
             defaults.get(name, F if kind == "boolean" else "") for name, kind in HOUSEHOLD_COLUMNS
         ] + [NULL, F]
         del T
         self.housing_cache: dict[tuple, tuple[bool, bool, bool]] = {}
 
-    def _household(self, cells: list[str], no_kk: str, number: int) -> StagedHousehold:
+    def _household(
+        self, cells: list[str], no_kk: str, number: int, fingerprint: int | None = None
+    ) -> StagedHousehold:
         """The staged household of one row; raises ``FieldError`` for the first bad cell."""
         out = self.template.copy()
         out[SLOT.no_kk] = no_kk
         out[SLOT.row_number] = self.num(number)
+        if fingerprint is not None:
+            out[SLOT.row_digest] = self.num(fingerprint)
         if self.i_nik is not None:
             raw = cells[self.i_nik]
             try:
@@ -478,6 +514,17 @@ class Validator:
                 )
 
     def finish(self):
+        known = self.known
+        if known is not None:
+            if self.block:
+                self._sift()
+            counts = self.identity_counts
+            counts["No. KK"][0] += known.repeated
+            counts["No. KK"][1] += known.kk_zeros
+            counts["NIK"][0] += known.nik_count
+            counts["NIK"][1] += known.nik_zeros
+            self.result.unranked += known.unranked
+            self.stage.add_repeated(known)
         self._check_rounding()
         if not self.per_person and self.duplicates >= 2 and self.duplicates >= PER_PERSON_SHARE * self.rows:
             raise ImportRefused(
