@@ -19,8 +19,11 @@ from poverty_data.signals import registry_changed
 from programs.signals import ledger_changed
 
 
-def on_registry_changed(sender, **kwargs):
-    figures_rebuild()
+def on_registry_changed(sender, *, households_changed: bool = True, **kwargs):
+    if households_changed:
+        figures_rebuild()
+    else:
+        figures_touch()
 
 
 def on_ledger_changed(sender, *, program_id: int, reach: bool = True, **kwargs):

@@ -201,7 +201,11 @@ def households_import(
             if options.dry_run:
                 transaction.set_rollback(True)
             else:
-                registry_changed.send(sender=ImportBatch, batch_id=batch.pk)
+                registry_changed.send(
+                    sender=ImportBatch,
+                    batch_id=batch.pk,
+                    households_changed=bool(result.created or result.updated or result.deactivated),
+                )
                 _finish(batch, result, ImportBatch.State.APPLIED, started)
         if options.dry_run:
             _finish(batch, result, ImportBatch.State.VALIDATED, started)
