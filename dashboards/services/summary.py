@@ -38,10 +38,12 @@ def _in(column: str, ids: list[int]) -> tuple[str, list]:
 
 
 def _selects(*, desa_ids: list[int] | None = None, years: list[int] | None = None):
-    """The three SELECTs (with parameters) that count the summary rows, of every household or of some desa
-    (and, for the reach, some years). Rows: (desa, desil, keluarga, *NEEDS) of the active households;
-    (desa, desil, tahun first assisted, keluarga, sekali) of those ever assisted (``sekali``: by one program
-    only); (desa, tahun, desil, terjangkau, *NEEDS) of those reached per year."""
+    """The two SELECTs (with parameters) that count the summary rows, of every household or of some desa
+    (and, for the reach, some years). Rows of the first: (desa, desil, keluarga, *NEEDS) of the active
+    households. Rows of the second, tagged by their first column: 0, (desa, desil, tahun first assisted,
+    keluarga, sekali, *NULLs) of those ever assisted (``sekali``: by one program only); 1, (desa, desil, tahun,
+    terjangkau, NULL, *NEEDS) of those reached per year. Both counts of the second come from one reading of
+    the receiving rows."""
     household = Household._meta.db_table
     beneficiary = Beneficiary._meta.db_table
     program = Program._meta.db_table
@@ -58,53 +60,49 @@ def _selects(*, desa_ids: list[int] | None = None, years: list[int] | None = Non
         f"SELECT h.desa_id, COALESCE(h.desil, 0), COUNT(*){need_sums} FROM {household} h "
         f"WHERE h.is_active = %s{where} GROUP BY h.desa_id, COALESCE(h.desil, 0)"
     )
-    # Per household ever assisted (a confirmed or delivered row on a program not cancelled, any year): from
-    # how many programs, and the first budget year; then counted per desa, desil and that year.
-    assisted = (
-        f"SELECT h.desa_id, COALESCE(h.desil, 0) AS desil, COUNT(DISTINCT b.program_id) AS n, "
-        f"MIN(p.tahun) AS first_tahun FROM {beneficiary} b "
-        f"JOIN {program} p ON p.id = b.program_id JOIN {household} h ON h.id = b.household_id "
-        f"WHERE b.state IN ({_RECEIVING_SQL}) AND p.status <> '{Program.Status.CANCELLED}' AND h.is_active = %s{where} "
-        f"GROUP BY b.household_id, h.desa_id, COALESCE(h.desil, 0)"
-    )
-    first = (
-        f"SELECT a.desa_id, a.desil, a.first_tahun, COUNT(*), SUM(CASE WHEN a.n = 1 THEN 1 ELSE 0 END) "
-        f"FROM ({assisted}) a GROUP BY a.desa_id, a.desil, a.first_tahun"
-    )
-    # Each household once per year it was reached (it may be on several programs of one year).
+    # Every receiving row (a confirmed or delivered one, on a program not cancelled) of an active household,
+    # with what both counts need. One row per program and household, by constraint.
     need_columns = "".join(f", h.{need}" for need in NEEDS)
-    reached = (
-        f"SELECT DISTINCT h.id, h.desa_id, p.tahun, COALESCE(h.desil, 0) AS desil{need_columns} "
+    receiving = (
+        f"SELECT b.household_id, h.desa_id, COALESCE(h.desil, 0) AS desil{need_columns}, p.tahun, "
+        f"CASE WHEN p.status IN ({counted}){in_years} THEN 1 ELSE 0 END AS reached "
         f"FROM {beneficiary} b JOIN {program} p ON p.id = b.program_id "
         f"JOIN {household} h ON h.id = b.household_id "
-        f"WHERE b.state IN ({_RECEIVING_SQL}) AND p.status IN ({counted}) AND h.is_active = %s{where}{in_years}"
+        f"WHERE b.state IN ({_RECEIVING_SQL}) AND p.status <> '{Program.Status.CANCELLED}' "
+        f"AND h.is_active = %s{where}"
     )
-    reach = (
-        f"SELECT h.desa_id, h.tahun, h.desil, COUNT(*){need_sums} "
-        f"FROM ({reached}) h GROUP BY h.desa_id, h.tahun, h.desil"
+    # Per household ever assisted: by how many programs, and its first budget year; then counted per desa,
+    # desil and that year. Each household once per year it was reached (it may be on several programs of
+    # one year), counted per desa, year and desil.
+    nulls = ", NULL" * len(NEEDS)
+    assisted = (
+        f"WITH r AS MATERIALIZED ({receiving}), "
+        f"a AS (SELECT desa_id, desil, COUNT(*) AS n, MIN(tahun) AS first_tahun FROM r "
+        f"GROUP BY household_id, desa_id, desil), "
+        f"h AS (SELECT DISTINCT household_id, desa_id, tahun, desil{need_columns.replace('h.', '')} FROM r "
+        f"WHERE reached = 1) "
+        f"SELECT 0, desa_id, desil, first_tahun, COUNT(*), SUM(CASE WHEN n = 1 THEN 1 ELSE 0 END){nulls} "
+        f"FROM a GROUP BY desa_id, desil, first_tahun "
+        f"UNION ALL SELECT 1, h.desa_id, h.desil, h.tahun, COUNT(*), NULL{need_sums} "
+        f"FROM h GROUP BY h.desa_id, h.tahun, h.desil"
     )
-    return (
-        (households, [True, *params]),
-        (first, [True, *params]),
-        (reach, [True, *params, *year_params]),
-    )
+    return (households, [True, *params]), (assisted, [*year_params, True, *params])
 
 
 def _recount(desa_ids: list[int] | None, years: list[int] | None = None) -> None:
     """Replace the summary rows of every desa (``desa_ids`` None) or of some, the reach only of ``years``
-    when given. Two aggregates feed the desil and first-assisted rows (merged here: at most a row per desa,
-    desil and year), the reach is counted and inserted in one statement."""
-    (households, household_params), (first, first_params), (reach, reach_params) = _selects(
-        desa_ids=desa_ids, years=years
-    )
+    when given: at most a row per desa, desil and year."""
+    (households, household_params), (assisted, assisted_params) = _selects(desa_ids=desa_ids, years=years)
     with connection.cursor() as cursor:
         cursor.execute(households, household_params)
         cells = {(row[0], row[1]): row[2:] for row in cursor.fetchall()}
-        cursor.execute(first, first_params)
-        first_rows = cursor.fetchall()
-    assisted: dict[tuple[int, int], list[int]] = {}
+        cursor.execute(assisted, assisted_params)
+        rows = cursor.fetchall()
+    first_rows = [row[1:6] for row in rows if row[0] == 0]
+    reach_rows = [row[1:5] + row[6:] for row in rows if row[0] == 1]
+    assisted_in: dict[tuple[int, int], list[int]] = {}
     for desa_id, desil, _tahun, keluarga, sekali in first_rows:
-        cell = assisted.setdefault((desa_id, desil), [0, 0])
+        cell = assisted_in.setdefault((desa_id, desil), [0, 0])
         cell[0] += keluarga
         cell[1] += sekali
     scope = {} if desa_ids is None else {"desa_id__in": desa_ids}
@@ -115,8 +113,8 @@ def _recount(desa_ids: list[int] | None, years: list[int] | None = None) -> None
                 desa_id=desa_id,
                 desil=desil,
                 keluarga=counts[0],
-                belum_pernah=counts[0] - assisted.get((desa_id, desil), (0, 0))[0],
-                sekali=assisted.get((desa_id, desil), (0, 0))[1],
+                belum_pernah=counts[0] - assisted_in.get((desa_id, desil), (0, 0))[0],
+                sekali=assisted_in.get((desa_id, desil), (0, 0))[1],
                 **dict(zip(NEEDS, counts[1:], strict=True)),
             )
             for (desa_id, desil), counts in cells.items()
@@ -133,13 +131,19 @@ def _recount(desa_ids: list[int] | None, years: list[int] | None = None) -> None
     )
     stale = DesaReachCount.objects.filter(**scope)
     (stale if years is None else stale.filter(tahun__in=years)).delete()
-    need_columns = "".join(f", {need}" for need in NEEDS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {DesaReachCount._meta.db_table} (desa_id, tahun, desil, terjangkau{need_columns}) "
-            + reach,
-            reach_params,
-        )
+    DesaReachCount.objects.bulk_create(
+        (
+            DesaReachCount(
+                desa_id=desa_id,
+                desil=desil,
+                tahun=tahun,
+                terjangkau=terjangkau,
+                **dict(zip(NEEDS, needs, strict=True)),
+            )
+            for desa_id, desil, tahun, terjangkau, *needs in reach_rows
+        ),
+        batch_size=2000,
+    )
 
 
 def _recount_program_reach(*, desa_ids: list[int] | None = None, program_id: int | None = None) -> None:
