@@ -90,8 +90,22 @@ class KnownRows:
         self.kk_zeros = self.nik_count = self.nik_zeros = 0
 
     @classmethod
-    def load(cls, *, source: str, fingerprints: Fingerprints, nik_index: int | None) -> "KnownRows | None":
-        """The source's active households that have a fingerprint; None when none has."""
+    def load(
+        cls, *, source: str, fingerprints: Fingerprints, nik_index: int | None, sample: list
+    ) -> "KnownRows | None":
+        """The source's active households that have a fingerprint, when a row of ``sample`` (the file's first
+        block) repeats one's row unchanged; None otherwise, such as for a file in another layout than the one
+        the registry's rows came from, whose rows are all validated then."""
+        digests = {}
+        for _number, cells in sample:
+            digest = fingerprints.digest(cells)
+            if digest is not None:
+                digests[cells[fingerprints.key_index]] = int.from_bytes(digest, "little", signed=True)
+        stored = Household.objects.filter(
+            source=source, is_active=True, row_digest__isnull=False, no_kk__in=list(digests)
+        ).values_list("no_kk", "row_digest")
+        if not any(digests[no_kk] == row_digest for no_kk, row_digest in stored):
+            return None
         select = (
             f"SELECT CAST(no_kk AS BIGINT), row_digest, CAST(desa_id AS BIGINT), CAST(id AS BIGINT), "
             f"CAST(CASE WHEN desil IS NULL THEN 1 ELSE 0 END AS BIGINT) FROM {Household._meta.db_table} "

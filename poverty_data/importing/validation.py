@@ -101,11 +101,10 @@ class Validator:
             if not per_person and not self.from_registry and "no_kk" in mapping and not stage.second_pass
             else None
         )
-        self.known = (
-            KnownRows.load(source=result.batch.source, fingerprints=self.fingerprints, nik_index=self.i_nik)
-            if self.fingerprints is not None and stage.source_active
-            else None
-        )
+        self.known: KnownRows | None = None
+        # Until the first block is read: whether it repeats a household's row (then the source's fingerprints
+        # are loaded) or not (a file in another layout: every row is validated).
+        self.probing = self.fingerprints is not None and stage.source_active > 0
         self.block: list[tuple[int, list[str]]] = []
 
     def _present_fields(self) -> list[str]:
@@ -156,7 +155,7 @@ class Validator:
 
     def row(self, number: int, cells: list[str]):
         self.rows += 1
-        if self.known is not None:
+        if self.known is not None or self.probing:
             # A re-import: rows are looked up by the block, those repeated unchanged never validated.
             self.block.append((number, cells))
             if len(self.block) >= BLOCK:
@@ -166,6 +165,18 @@ class Validator:
 
     def _sift(self):
         block, self.block = self.block, []
+        if self.probing:
+            self.probing = False
+            self.known = KnownRows.load(
+                source=self.result.batch.source,
+                fingerprints=self.fingerprints,
+                nik_index=self.i_nik,
+                sample=block,
+            )
+        if self.known is None:
+            for number, cells in block:
+                self._row(number, cells, self.fingerprints.value(cells))
+            return
         for number, cells, fingerprint in self.known.sift(block):
             self._row(number, cells, fingerprint)
 
@@ -514,10 +525,10 @@ class Validator:
                 )
 
     def finish(self):
+        if self.block:
+            self._sift()
         known = self.known
         if known is not None:
-            if self.block:
-                self._sift()
             counts = self.identity_counts
             counts["No. KK"][0] += known.repeated
             counts["No. KK"][1] += known.kk_zeros
