@@ -4,9 +4,10 @@ A household imported from a row of a per-family file (DTSEN's family file, P3KE,
 keeps the fingerprint of that row in ``Household.row_digest``: the first 8 bytes of SHA-1 over the source,
 the file's column mapping and the cells of the mapped columns as read (a column no field reads, such as an
 export date, does not count). Validation is a function of those (and of the rules, versioned by
-``VERSION``), so the same fingerprint means the same fields. A re-import loads the fingerprints
-of the source's active households once (``KnownRows``, about 40 bytes a household), fingerprints each row as
-it is read, and a row whose fingerprint is the one its household was written from is unchanged: it is
+``VERSION``), so the same fingerprint means the same fields. A re-import whose first block of rows repeats
+at least one household's row loads the fingerprints of the source's active households once (``KnownRows``,
+about 40 bytes a household; a file in another layout repeats none and loads nothing), fingerprints each row
+as it is read, and a row whose fingerprint is the one its household was written from is unchanged: it is
 counted and remembered as seen (not deactivated), and never validated, staged or sent to the database. Every
 other row goes through validation as before.
 
