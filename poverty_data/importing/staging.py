@@ -335,17 +335,17 @@ class Stage:
         """A chunk's valid rows as new households of this batch, ready to COPY into the household table."""
         batch, ts, T, source = str(self.batch.pk), str(self.ts), self.T, self.batch.source
         house, water, toilet = (getattr(SLOT, name) for name in NEEDS)
+        width = len(FIELD_NAMES)
+        # The NEW_COLUMNS of a line, by the household's number of needs (none of them needs escaping).
+        ends = [f"\t{needs}\t{T}\t{source}\t{batch}\t{batch}\t{ts}\t{ts}\n" for needs in NEEDS_COUNT]
         per_desa: dict[str, int] = {}
-
-        def created():
-            for row in rows:
-                if row.rejected != T:
-                    per_desa[row.desa_id] = per_desa.get(row.desa_id, 0) + 1
-                    needs = NEEDS_COUNT[(row[house] == T) + (row[water] == T) + (row[toilet] == T)]
-                    yield (*row[:-2], needs, T, source, batch, batch, ts, ts)
-
-        data = self._data(created(), len(FIELD_NAMES) + len(NEW_COLUMNS))
-        return NewHouseholds(data, per_desa)
+        lines = []
+        for row in rows:
+            if row.rejected != T:
+                per_desa[row.desa_id] = per_desa.get(row.desa_id, 0) + 1
+                end = ends[(row[house] == T) + (row[water] == T) + (row[toilet] == T)]
+                lines.append(_copy_line(row[:width], width, end))
+        return NewHouseholds("".join(lines).encode(), per_desa)
 
     def _merge_by_head(self, cursor) -> None:
         """A family keyed by its source's family id joins the household with a No. KK whose head has the
@@ -548,12 +548,13 @@ def _same(value):
     return value
 
 
-def _copy_line(row: tuple, width: int) -> str:
-    """One line of COPY text format from staged strings; escaping only when a value needs it (rarely)."""
+def _copy_line(row: tuple, width: int, end: str = "\n") -> str:
+    """One line of COPY text format from staged strings, ended by ``end``; escaping only when a value needs it
+    (rarely)."""
     line = "\t".join(row)
     if line.count("\t") != width - 1 or line.count("\\") != row.count(r"\N") or "\n" in line or "\r" in line:
         line = "\t".join([value if value == r"\N" else _copy_text(value) for value in row])
-    return line + "\n"
+    return line + end
 
 
 def _copy_text(value) -> str:
