@@ -30,6 +30,8 @@ def parse_identity(raw: str, label: str) -> str:
     typed as a number has lost its last digit (``6211051505800013`` is kept as ``6211051505800010``), and
     nothing in the cell says whether it has.
     """
+    if type(raw) is str and len(raw) == 16 and raw.isdigit() and raw.isascii():
+        return raw  # the common case, a text cell of 16 digits, taken as it is (below would change nothing)
     if isinstance(raw, NumberCell):
         raise ValueError_(number_identity_message(label, raw))
     # A leading apostrophe or backtick is the text marker spreadsheets and exports put before long numbers.
