@@ -115,9 +115,13 @@ class KnownRows:
         if connection.vendor == "postgresql":
             rows = _copy_binary(select, [source], width=5)
         else:
+            # In parts: a million rows fetched as tuples at once would hold some 150 MB.
+            parts = [np.empty((0, 5), dtype=np.int64)]
             with connection.cursor() as cursor:
                 cursor.execute(select, [source])
-                rows = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 5)
+                while part := cursor.fetchmany(50_000):
+                    parts.append(np.array(part, dtype=np.int64))
+            rows = np.concatenate(parts)
         if not len(rows):
             return None
         return cls(rows, fingerprints=fingerprints, nik_index=nik_index)

@@ -4,7 +4,6 @@ import io
 import queue
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -156,12 +155,7 @@ class Stage:
             raise self.error
         rows, self.pending = self.pending, []
         self.total += sum(1 for row in rows if row[-1] == self.F)
-        # The chunk goes to the writer ready to be written: the COPY text is made here, so that the writer's
-        # turn is the database's work alone (it bounds a first import).
-        if self._creating():
-            self.queue.put(self._new_households(rows))
-        else:
-            self.queue.put(self._data(rows, len(STAGE_COLUMNS) - 1))
+        self.queue.put(rows)
 
     def finish(self, *, source: str) -> int:
         """Wait for the writer, then deactivate and sync members; returns the (would-be) deactivated count."""
@@ -196,53 +190,42 @@ class Stage:
     def _run(self):
         try:
             with self.connection.cursor() as cursor:
-                while (chunk := self.queue.get()) is not None:
+                while (rows := self.queue.get()) is not None:
                     if self.error is None:
-                        self._chunk(cursor, chunk)
+                        self._chunk(cursor, rows)
         except BaseException as exc:  # handed to the main thread
             self.error = exc
             while self.queue.get() is not None:
                 pass
 
-    def _data(self, rows: Iterable[tuple], width: int):
-        """Rows as ``_write`` takes them: COPY text on PostgreSQL, the rows themselves elsewhere."""
-        if self.postgres:
-            return "".join([_copy_line(row, width) for row in rows]).encode()
-        return list(rows)
-
     def _write(self, cursor, table: str, columns: list[str], rows: Iterable[tuple]):
-        self._write_data(cursor, table, columns, self._data(rows, len(columns)))
-
-    def _write_data(self, cursor, table: str, columns: list[str], data) -> None:
         if self.postgres:
-            # Read whole: psycopg would otherwise take the GIL back for every 8 kB, and each time the parsing
-            # thread waits for it (measured: 2 s of a million-row import).
-            copy = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-            cursor.cursor.copy_expert(copy, io.BytesIO(data), size=max(len(data), 1))
+            width = len(columns)
+            self._copy(cursor, table, columns, "".join([_copy_line(row, width) for row in rows]).encode())
         else:
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", data)
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
-    def _creating(self) -> bool:
-        """Into an empty registry every valid row is new and its No. KK unique in the file (the validator
-        rejects repeats): straight into the household table, no staging table, no conflict checks."""
-        return (
-            self.registry_empty
-            and self.postgres
-            and not (self.dry_run or self.track_seen or self.family_keys)
-        )
+    def _copy(self, cursor, table: str, columns: list[str], data: bytes) -> None:
+        # Read whole: psycopg would otherwise take the GIL back for every 8 kB, and each time the parsing
+        # thread waits for it (measured: 2 s of a million-row import).
+        copy = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        cursor.cursor.copy_expert(copy, io.BytesIO(data), size=max(len(data), 1))
 
-    def _chunk(self, cursor, chunk) -> None:
+    def _chunk(self, cursor, rows: list[tuple]):
         table = Household._meta.db_table
         changes = HouseholdChange._meta.db_table
         batch, source, ts = self.batch.pk, self.batch.source, self.ts
-        if isinstance(chunk, NewHouseholds):
-            self._write_data(cursor, table, [*FIELD_NAMES, *NEW_COLUMNS], chunk.data)
-            for desa_id, count in chunk.per_desa.items():
-                self.per_desa.setdefault(int(desa_id), [0, 0, 0])[0] += count
-                self.created += count
+        if (
+            self.registry_empty
+            and self.postgres
+            and not (self.dry_run or self.track_seen or self.family_keys)
+        ):
+            # Into an empty registry every valid row is new and its No. KK unique in the file (the validator
+            # rejects repeats): straight into the household table, no staging table, no conflict checks.
+            self._create(cursor, rows)
             return
-        self._write_data(cursor, CHUNK, [name for name, _t in STAGE_COLUMNS[:-1]], chunk)
+        self._write(cursor, CHUNK, [name for name, _t in STAGE_COLUMNS[:-1]], rows)
         if self.family_keys:
             self._merge_by_head(cursor)
         changed = 0
@@ -331,8 +314,8 @@ class Stage:
         # ends, so every later chunk's statements would scan all earlier chunks again (quadratic).
         cursor.execute(f"TRUNCATE {CHUNK}" if self.postgres else f"DELETE FROM {CHUNK}")
 
-    def _new_households(self, rows: list[tuple]) -> "NewHouseholds":
-        """A chunk's valid rows as new households of this batch, ready to COPY into the household table."""
+    def _create(self, cursor, rows: list[tuple]) -> None:
+        """COPY a chunk's valid rows into the household table as new households of this batch."""
         batch, ts, T, source = str(self.batch.pk), str(self.ts), self.T, self.batch.source
         house, water, toilet = (getattr(SLOT, name) for name in NEEDS)
         width = len(FIELD_NAMES)
@@ -345,7 +328,10 @@ class Stage:
                 per_desa[row.desa_id] = per_desa.get(row.desa_id, 0) + 1
                 end = ends[(row[house] == T) + (row[water] == T) + (row[toilet] == T)]
                 lines.append(_copy_line(row[:width], width, end))
-        return NewHouseholds("".join(lines).encode(), per_desa)
+        self._copy(cursor, Household._meta.db_table, [*FIELD_NAMES, *NEW_COLUMNS], "".join(lines).encode())
+        for desa_id, count in per_desa.items():
+            self.per_desa.setdefault(int(desa_id), [0, 0, 0])[0] += count
+            self.created += count
 
     def _merge_by_head(self, cursor) -> None:
         """A family keyed by its source's family id joins the household with a No. KK whose head has the
@@ -534,14 +520,6 @@ class Stage:
             [batch, kind],
         )
         cursor.execute(f"DROP TABLE {MEMBER_CHANGED}")
-
-
-@dataclass
-class NewHouseholds:
-    """A chunk of new households for the writer: COPY text, and how many in each desa."""
-
-    data: bytes
-    per_desa: dict[str, int]
 
 
 def _same(value):
