@@ -92,7 +92,7 @@ class Stage:
         # A re-import's households with a fingerprint that the file did not list (see add_repeated).
         self.unseen = None
         self.unseen_only = False
-        self.queue: queue.Queue = queue.Queue(maxsize=3)
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
         self.thread: threading.Thread | None = None
         with self.connection.cursor() as cursor:
             for table, columns in (
@@ -135,6 +135,17 @@ class Stage:
         self.pending.append(values)
         if len(self.pending) >= STAGE_BATCH:
             self._send()
+
+    def add_block(self, rows: list[tuple], desa_ids: set) -> None:
+        """``add`` for many rows at once, none of them keyed by a family id, with the set of their desa."""
+        self.desa_ids.update(desa_ids)
+        room = STAGE_BATCH - len(self.pending)
+        while len(rows) >= room:
+            self.pending.extend(rows[:room])
+            rows = rows[room:]
+            self._send()
+            room = STAGE_BATCH
+        self.pending.extend(rows)
 
     def add_repeated(self, known) -> None:
         """Count the rows a re-import repeated unchanged (``fingerprints.KnownRows``): valid rows, their desa

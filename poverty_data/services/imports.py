@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from poverty_data.importing.columns import looks_like_header, map_header, missing_required
-from poverty_data.importing.header import ProgressChannel, find_header, read_rows
+from poverty_data.importing.header import ProgressChannel, collector_paused, find_header, read_rows
 from poverty_data.importing.periods import period_parse
 from poverty_data.importing.readers import ImportRefused, open_table
 from poverty_data.importing.recipients import RECIPIENT_FLAGS, RecipientReader, recipients_apply
@@ -261,7 +261,8 @@ def _household_file(sheet: _Sheet, run: _Run, *, pair: bool = False) -> None:
     )
     stage.start(validator.present)
     try:
-        read_rows(sheet.rows, sheet.table, validator, result, run.report, run.channel)
+        with collector_paused():
+            read_rows(sheet.rows, sheet.table, validator, result, run.report, run.channel)
         if result.rows_read == 0:
             raise ImportRefused(_("The file has a header row but no data rows."))
         validator.finish()

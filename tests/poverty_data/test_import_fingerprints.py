@@ -29,15 +29,24 @@ def _english():
 
 @pytest.fixture
 def validated(monkeypatch):
-    """The No. KK of every row validation turns into a household, in order."""
+    """The No. KK of every row validation turns into a household, in order (row by row, or a block of them
+    column by column)."""
     seen = []
     original = Validator._household
+    by_column = Validator._by_column
 
     def household(self, cells, no_kk, number, fingerprint=None):
         seen.append(no_kk)
         return original(self, cells, no_kk, number, fingerprint)
 
+    def block(self, rows):
+        staged = by_column(self, rows)
+        if staged:
+            seen.extend(cells[self.i_kk] for _number, cells in rows)
+        return staged
+
     monkeypatch.setattr(Validator, "_household", household)
+    monkeypatch.setattr(Validator, "_by_column", block)
     return seen
 
 
