@@ -79,7 +79,8 @@ class Validator:
         self.stage = stage
         self.strict = strict
         self.desa = DesaIndex()
-        self.seen: dict[str, int] = {}
+        # The first row of each No. KK staged so far, keyed by ``_seen_key`` (a million of them: keep them small).
+        self.seen: dict[int | str, int] = {}
         self.rejected_kk: set[str] = set()
         self.groups: dict[str, dict] = {}
         self.rows = self.duplicates = 0
@@ -205,7 +206,7 @@ class Validator:
         if self.per_person:
             self._person_row(number, cells, no_kk)
             return
-        first = self.seen.get(no_kk)
+        first = self.seen.get(_seen_key(no_kk))
         if first is None and self.known is not None:
             first = self.known.first_row(no_kk)
         if first is not None:
@@ -223,7 +224,7 @@ class Validator:
             self.rejected_kk.add(no_kk)
             self.reject(number, exc.field, exc.value, exc.reason)
             return
-        self.seen[no_kk] = number
+        self.seen[_seen_key(no_kk)] = number
         if self.known is not None:
             self.known.mark(no_kk, number)
         if household.desil == self.NULL and self.i_desil is not None:
@@ -249,7 +250,10 @@ class Validator:
         if any("NULL" in column or "null" in column for column in picked.values()):
             return False
         no_kk = picked[self.i_kk]
-        if not _identities(no_kk) or len(set(no_kk)) != count or not self.seen.keys().isdisjoint(no_kk):
+        if not _identities(no_kk) or len(set(no_kk)) != count:
+            return False
+        keys = list(map(int, no_kk))
+        if not self.seen.keys().isdisjoint(keys):
             return False
         num, NULL, T, F = self.num, self.NULL, self.T, self.F
         out: list = [None] * len(self.template)
@@ -344,7 +348,7 @@ class Validator:
             for slot, column in enumerate(out)
         ]
         households = list(map(StagedHousehold._make, zip(*columns, strict=True)))
-        self.seen.update(zip(no_kk, numbers, strict=True))
+        self.seen.update(zip(keys, numbers, strict=True))
         self.identity_counts["No. KK"][0] += count
         self.identity_counts["No. KK"][1] += "".join(no_kk)[15::16].count("0")
         if self.i_nik is not None:
@@ -640,7 +644,7 @@ class Validator:
                 ("has_school_age", lambda a: 7 <= a <= 18),
             ):
                 changes[name_] = T if any(test(age) for age in ages) else F
-        self.seen[no_kk] = number
+        self.seen[_seen_key(no_kk)] = number
         if household.desil == self.NULL and self.i_desil is not None:
             self.result.unranked += 1
         self.stage.add(household._replace(**changes))
@@ -695,7 +699,7 @@ class Validator:
         # Rejected families are staged as such: they are neither written nor deactivated.
         stage = self.stage
         blank = [stage.NULL] * len(FIELD_NAMES)
-        for no_kk in self.rejected_kk - self.seen.keys():
+        for no_kk in [no_kk for no_kk in self.rejected_kk if _seen_key(no_kk) not in self.seen]:
             stage.add(StagedHousehold(no_kk, *blank[1:], row_number=stage.num(0), rejected=stage.T))
 
 
@@ -729,3 +733,9 @@ def _member_count(raw: str) -> int | None:
     if not 0 <= count <= 99:
         raise ValueError_(_("The number of members is not plausible."))
     return count
+
+
+def _seen_key(no_kk: str) -> int | str:
+    """A No. KK as ``Validator.seen`` keeps it: 16 ASCII digits as a number (32 bytes instead of 65), a
+    family key (``p3ke:…``) as it is."""
+    return int(no_kk) if no_kk.isascii() and no_kk.isdigit() else no_kk
