@@ -50,7 +50,7 @@ def collector_paused():
 
     Reading makes no reference cycles (every row, cell and staged row is freed by reference counting), but
     the collector still walks the young objects every 700 allocations and everything alive now and then:
-    about 3,500 passes and 3 to 5 s of a million-row import, with the interpreter lock held (``bench/README.md``).
+    about 3,500 passes and 3.4 to 5.8 s of a million-row import, with the interpreter lock held.
     """
     enabled = gc.isenabled()
     gc.disable()

@@ -1,5 +1,6 @@
 """The household import: reading real-looking files, validating values, applying atomically."""
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from poverty_data.importing import staging
+from poverty_data.importing.validation import Validator
 from poverty_data.models import Desa, Household, HouseholdChange, ImportBatch, Member
 from poverty_data.services import imports as import_module
 from tests.poverty_data.files import (
@@ -676,6 +678,31 @@ def test_a_failure_in_the_writer_rolls_everything_back(wilayah, tmp_path, monkey
     assert not Household.objects.exists()
     assert not HouseholdChange.objects.exists()
     assert ImportBatch.objects.get().state == ImportBatch.State.FAILED
+
+
+def test_the_garbage_collector_is_paused_while_reading_and_runs_again_after(wilayah, tmp_path, monkeypatch):
+    # The worker process imports one file after another: whatever happens, it must not be left without
+    # its garbage collector.
+    states = []
+    original = Validator.row
+
+    def row(self, number, cells):
+        states.append(gc.isenabled())
+        if cells[3] == "Kepala 5":
+            raise RuntimeError("disk full")
+        return original(self, number, cells)
+
+    monkeypatch.setattr(Validator, "row", row)
+    assert gc.isenabled()
+
+    run(dtsen_file(tmp_path / "a.xlsx", range(1, 4)))
+    assert states == [False] * 3
+    assert gc.isenabled()
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        run(dtsen_file(tmp_path / "b.xlsx", range(4, 7)), period="2026-02")
+    assert states == [False] * 5
+    assert gc.isenabled()
 
 
 def test_text_with_tabs_backslashes_and_line_breaks_is_stored_as_written(wilayah, tmp_path):
