@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import date
-from itertools import repeat
 from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
+from poverty_data.importing.blocks import stage_block
 from poverty_data.importing.codes import (
     HOUSING_CODED_SOURCES,
     HOUSING_CODES,
@@ -41,6 +41,7 @@ from poverty_data.importing.values import (
     parse_desil,
     parse_flag,
     parse_identity,
+    parse_member_count,
 )
 from poverty_data.models import Household
 
@@ -232,141 +233,9 @@ class Validator:
         self.stage.add(household)
 
     def _by_column(self, block: list[tuple[int, list[str]]]) -> bool:
-        """Validate and stage a block of rows column by column, when every row of it is plain and valid.
-
-        The same rules as ``_row`` and ``_household``, written per column: each distinct value of a column is
-        parsed once and the columns are joined into staged rows at the end, instead of a dozen calls per
-        row. Returns False, having changed nothing, as soon as a row of the block needs anything else (a
-        rejection, a repeated No. KK, a numeric cell, a NULL, a family key…): ``_row`` then takes the
-        block's rows one by one, in order, as before. Both must stage exactly the same rows
-        (``tests/poverty_data/test_import_by_column.py`` compares them)."""
-        rows = [cells for _number, cells in block]
-        if set(map(type, rows)) != {list}:
-            return False  # a row holding a numeric cell (readers.NumberRow)
-        width, count = self.width, len(rows)
-        if min(map(len, rows)) < width:
-            rows = [cells if len(cells) >= width else cells + [""] * (width - len(cells)) for cells in rows]
-        picked = dict(zip(self.used, zip(*map(self.pick, rows), strict=True), strict=True))
-        if any("NULL" in column or "null" in column for column in picked.values()):
-            return False
-        no_kk = picked[self.i_kk]
-        if not _identities(no_kk) or len(set(no_kk)) != count:
-            return False
-        keys = list(map(int, no_kk))
-        if not self.seen.keys().isdisjoint(keys):
-            return False
-        num, NULL, T, F = self.num, self.NULL, self.T, self.F
-        out: list = [None] * len(self.template)
-        out[SLOT.no_kk] = no_kk
-        numbers = [number for number, _cells in block]
-        out[SLOT.row_number] = list(map(num, numbers))
-        if self.i_nik is not None:
-            out[SLOT.nik_kepala] = niks = picked[self.i_nik]
-            if not _identities(niks):
-                return False
-        names = list(map(str.strip, picked[self.i_name]))
-        if not all(names):
-            return False
-        out[SLOT.nama_kepala] = _cut(names, 150)
-        empty = ("",) * count
-        places = list(
-            zip(
-                picked[self.i_code] if self.i_code is not None else empty,
-                picked[self.i_desa] if self.i_desa is not None else empty,
-                picked[self.i_kecamatan] if self.i_kecamatan is not None else empty,
-                strict=True,
-            )
-        )
-        desa_ids = {}
-        try:
-            for place in set(places):
-                desa_ids[place] = num(self.desa.find(*place))
-            desil = self._parsed(picked, self.i_desil, parse_desil)
-            counts = self._parsed(picked, self.i_count, _member_count)
-        except ValueError_:
-            return False
-        out[SLOT.desa_id] = list(map(desa_ids.__getitem__, places))
-        if desil is not None:
-            out[SLOT.desil] = [NULL if value is None else num(value) for value in desil]
-        if counts is not None:
-            out[SLOT.member_count] = [NULL if value is None else num(value) for value in counts]
-        for position, index, length, coded in self.text_slots:
-            values = list(map(str.strip, picked[index]))
-            if coded is not None:
-                decoded = {value: decode_housing(coded, value) for value in set(values) if value}
-                if None in decoded.values():
-                    return False
-                values = list(map(decoded.get, values, values))
-            out[position] = _cut(values, length)
-        rutilahu = None
-        for position, index, name in self.flag_slots:
-            column = picked[index]
-            flags = {}
-            for raw in set(column):
-                value = FLAG_VALUES.get(raw)
-                if value is None:
-                    try:
-                        value = parse_flag(raw, FLAG_FIELDS[name])
-                    except ValueError_:
-                        return False
-                flags[raw] = value
-            if position is None:
-                rutilahu = list(map(flags.__getitem__, column))
-            else:
-                words = {raw: T if value else F for raw, value in flags.items()}
-                out[position] = list(map(words.__getitem__, column))
-        if self.has_housing or (rutilahu is not None and any(rutilahu)):
-            template = self.template
-            housing = zip(
-                *(
-                    out[slot] or (template[slot],) * count
-                    for slot in (SLOT.roof, SLOT.wall, SLOT.floor, SLOT.drinking_water, SLOT.toilet)
-                ),
-                strict=True,
-            )
-            cache = self.housing_cache
-            house, water, toilet = [], [], []
-            for at, key in enumerate(housing):
-                ruin = rutilahu is not None and rutilahu[at]
-                if self.has_housing or ruin:
-                    needs = cache.get(key)
-                    if needs is None:
-                        needs = housing_needs(*key)
-                        if len(cache) < 10_000:
-                            cache[key] = needs
-                else:
-                    needs = (False, False, False)
-                house.append(T if needs[0] or ruin else F)
-                water.append(T if needs[1] else F)
-                toilet.append(T if needs[2] else F)
-            out[SLOT.needs_house], out[SLOT.needs_water], out[SLOT.needs_toilet] = house, water, toilet
-        if self.fingerprints is not None:
-            out[SLOT.row_digest] = list(map(num, self.fingerprints.values(rows)))
-        # Every row is valid: count and stage them as _row does, one by one.
-        columns = [
-            repeat(self.template[slot], count) if column is None else column
-            for slot, column in enumerate(out)
-        ]
-        households = list(map(StagedHousehold._make, zip(*columns, strict=True)))
-        self.seen.update(zip(keys, numbers, strict=True))
-        self.identity_counts["No. KK"][0] += count
-        self.identity_counts["No. KK"][1] += "".join(no_kk)[15::16].count("0")
-        if self.i_nik is not None:
-            self.identity_counts["NIK"][0] += count
-            self.identity_counts["NIK"][1] += "".join(niks)[15::16].count("0")
-        if desil is not None:
-            self.result.unranked += desil.count(None)
-        self.stage.add_block(households, set(out[SLOT.desa_id]))
-        return True
-
-    def _parsed(self, picked: dict, index: int | None, parse) -> list | None:
-        """A column parsed by its distinct values (``parse`` raises ``ValueError_`` for a bad one), or None
-        when the file has no such column."""
-        if index is None:
-            return None
-        column = picked[index]
-        values = {raw: parse(raw) for raw in set(column)}
-        return list(map(values.__getitem__, column))
+        """Stage a block of plain, valid rows column by column (``blocks.stage_block``); False, having changed
+        nothing, when a row of it needs ``_row``."""
+        return stage_block(self, block)
 
     def _registry_desa(self, no_kk: str) -> int:
         if self.known_desa is None:
@@ -522,7 +391,7 @@ class Validator:
         if self.i_count is not None:
             raw = cells[self.i_count]
             try:
-                count = _member_count(raw)
+                count = parse_member_count(raw)
             except ValueError_ as exc:
                 raise FieldError("member_count", raw.strip(), str(exc)) from None
             if count is not None:
@@ -708,31 +577,6 @@ class FieldError(Exception):
     field: str
     value: str
     reason: str
-
-
-def _identities(column: tuple[str, ...]) -> bool:
-    """Whether every value of the column is a NIK or No. KK as ``parse_identity`` takes it unchanged: 16 ASCII
-    digits in a text cell."""
-    joined = "".join(column)
-    return set(map(len, column)) == {16} and joined.isdigit() and joined.isascii()
-
-
-def _cut(values: list[str], length: int) -> list[str]:
-    return [value[:length] for value in values] if max(map(len, values), default=0) > length else values
-
-
-def _member_count(raw: str) -> int | None:
-    """The number of members in a cell (None when it is empty)."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    try:
-        count = int(float(raw))
-    except (ValueError, OverflowError):
-        raise ValueError_(_("The number of members is not a number.")) from None
-    if not 0 <= count <= 99:
-        raise ValueError_(_("The number of members is not plausible."))
-    return count
 
 
 def _seen_key(no_kk: str) -> int | str:

@@ -92,6 +92,20 @@ def parse_desil(raw: str) -> int | None:
     return value
 
 
+def parse_member_count(raw: str) -> int | None:
+    """The number of members in a cell (None when it is empty)."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        count = int(float(raw))
+    except (ValueError, OverflowError):
+        raise ValueError_(_("The number of members is not a number.")) from None
+    if not 0 <= count <= 99:
+        raise ValueError_(_("The number of members is not plausible."))
+    return count
+
+
 YES = {"ya", "y", "yes", "1", "1.0", "true", "benar", "v", "ada", "penerima", "iya", "x", "✓", "√"}
 # "2" is BPS's code for "Tidak" (see codes.py); "null" an empty cell of a database dump.
 NO = {
