@@ -2,6 +2,7 @@
 
 import csv
 import re
+import unicodedata
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +16,7 @@ class ValueError_(Exception):
     """A cell value that cannot be used; the message is the reason shown to the user."""
 
 
-_DIGITS16 = re.compile(r"\d{16}")
+_DIGITS16 = re.compile(r"[0-9]{16}")
 # A long number as a spreadsheet writes it: with an exponent (``6.21105E+15``, how Excel writes a long
 # number into a CSV file) or a fraction (``6211051505800013.0``).
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)[eE][+-]?\d+|[+-]?\d{15,}[.,]\d*")
@@ -35,7 +36,9 @@ def parse_identity(raw: str, label: str) -> str:
     if isinstance(raw, NumberCell):
         raise ValueError_(number_identity_message(label, raw))
     # A leading apostrophe or backtick is the text marker spreadsheets and exports put before long numbers.
-    value = raw.strip().lstrip("'`").replace(" ", "")
+    # Full-width digits (typed with an East Asian input method, or pasted) are the same number; other scripts'
+    # digits are refused below, as they would never match the registry's.
+    value = unicodedata.normalize("NFKC", raw).strip().lstrip("'`").replace(" ", "")
     if _DIGITS16.fullmatch(value):
         return value
     if not value:

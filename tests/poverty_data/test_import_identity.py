@@ -237,3 +237,23 @@ def test_a_number_written_with_an_exponent_or_a_fraction_is_refused_showing_what
 def test_text_that_only_looks_like_an_exponent_is_not_taken_for_a_number(raw):
     with pytest.raises(ValueError_, match="must be exactly 16 digits"):
         parse_identity(raw, "NIK")
+
+
+def test_full_width_digits_are_the_same_number_and_other_scripts_digits_are_refused():
+    # A No. KK typed with an East Asian input method, or pasted from such a document, is the same family.
+    assert parse_identity("６２１１０５０１０１９０００１２", "No. KK") == "6211050101900012"
+    # Arabic-Indic digits are digits to Python's \d, but no export writes them: stored as typed, such a
+    # No. KK would never match the family's.
+    with pytest.raises(ValueError_, match="must be exactly 16 digits"):
+        parse_identity("٦٢١١٠٥٠١٠١٩٠٠٠١٢", "No. KK")
+
+
+def test_a_member_count_no_number_can_hold_is_a_row_error(wilayah, tmp_path):
+    rows = [[*DTSEN_HEADER, "Jumlah ART"], [*dtsen_row(1), "inf"], [*dtsen_row(2), "4"]]
+
+    result = run(write_xlsx(tmp_path / "f.xlsx", rows))
+
+    assert result.created == 1
+    assert [(error.row, error.value, error.reason) for error in result.errors] == [
+        (2, "inf", "The number of members is not a number.")
+    ]
