@@ -32,7 +32,8 @@ from django.db import connection
 
 from poverty_data.models import Household
 
-VERSION = "1"
+# 2: identity numbers in full-width digits are read as ASCII ones (values.parse_identity).
+VERSION = "2"
 # Rows looked up at once.
 BLOCK = 2000
 _NONE = b"\0" * 8
