@@ -73,12 +73,13 @@ _desil_cache: dict[str, int | None] = {}
 
 
 def parse_desil(raw: str) -> int | None:
-    """``3``, ``3.0``, ``Desil 3`` → 3; empty, ``-`` or ``NULL`` → None (unranked)."""
+    """``3``, ``3.0``, ``Desil 3`` → 3; empty, ``-``, ``NULL`` or ``nan`` (pandas' empty cell) → None
+    (unranked)."""
     cached = _desil_cache.get(raw, -1)
     if cached != -1:
         return cached
     text = raw.strip().lower().replace("desil", "").strip()
-    if text in ("", "-", "null", "none", "n/a", "na"):
+    if text in ("", "-", "null", "none", "n/a", "na", "nan"):
         value = None
     else:
         try:
@@ -87,7 +88,7 @@ def parse_desil(raw: str) -> int | None:
             raise ValueError_(
                 _("Desil must be a number from 1 to 10, not “%(value)s”.") % {"value": raw}
             ) from None
-        if number != int(number) or not 1 <= number <= 10:
+        if not 1 <= number <= 10 or number != int(number):
             raise ValueError_(_("Desil must be a number from 1 to 10, not “%(value)s”.") % {"value": raw})
         value = int(number)
     if len(_desil_cache) < 1000:

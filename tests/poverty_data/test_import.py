@@ -761,3 +761,24 @@ def test_genuine_numbers_ending_in_0_are_kept(wilayah, tmp_path):
     assert not result.refused
     assert Household.objects.count() == 40
     assert Household.objects.filter(no_kk=f"621105010190{10:04d}").exists()
+
+
+def test_a_member_count_no_number_can_hold_is_a_row_error(wilayah, tmp_path):
+    rows = [[*DTSEN_HEADER, "Jumlah ART"], [*dtsen_row(1), "inf"], [*dtsen_row(2), "4"]]
+
+    result = run(write_xlsx(tmp_path / "f.xlsx", rows))
+
+    assert result.created == 1
+    assert [(error.row, error.value, error.reason) for error in result.errors] == [
+        (2, "inf", "The number of members is not a number.")
+    ]
+
+
+def test_a_desil_no_number_can_hold_is_a_row_error_and_nan_is_unranked(wilayah, tmp_path):
+    rows = [DTSEN_HEADER, dtsen_row(1, desil="inf"), dtsen_row(2, desil="nan"), dtsen_row(3, desil="1e999")]
+
+    result = run(write_xlsx(tmp_path / "f.xlsx", rows))
+
+    assert (result.created, result.unranked) == (1, 1)
+    assert [(error.row, error.value) for error in result.errors] == [(2, "inf"), (4, "1e999")]
+    assert Household.objects.get().desil is None

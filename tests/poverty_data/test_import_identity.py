@@ -246,14 +246,3 @@ def test_full_width_digits_are_the_same_number_and_other_scripts_digits_are_refu
     # No. KK would never match the family's.
     with pytest.raises(ValueError_, match="must be exactly 16 digits"):
         parse_identity("٦٢١١٠٥٠١٠١٩٠٠٠١٢", "No. KK")
-
-
-def test_a_member_count_no_number_can_hold_is_a_row_error(wilayah, tmp_path):
-    rows = [[*DTSEN_HEADER, "Jumlah ART"], [*dtsen_row(1), "inf"], [*dtsen_row(2), "4"]]
-
-    result = run(write_xlsx(tmp_path / "f.xlsx", rows))
-
-    assert result.created == 1
-    assert [(error.row, error.value, error.reason) for error in result.errors] == [
-        (2, "inf", "The number of members is not a number.")
-    ]
