@@ -16,6 +16,7 @@ from poverty_data.importing.values import (
     parse_desil,
     parse_flag,
     parse_member_count,
+    plain_identities,
 )
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def stage_block(validator: "Validator", block: list[tuple[int, list[str]]]) -> b
     if any("NULL" in column or "null" in column for column in picked.values()):
         return False
     no_kk = picked[validator.i_kk]
-    if not _identities(no_kk) or len(set(no_kk)) != count:
+    if not plain_identities(no_kk) or len(set(no_kk)) != count:
         return False
     keys = list(map(int, no_kk))
     if not validator.seen.keys().isdisjoint(keys):
@@ -50,7 +51,7 @@ def stage_block(validator: "Validator", block: list[tuple[int, list[str]]]) -> b
     out[SLOT.row_number] = list(map(num, numbers))
     if validator.i_nik is not None:
         out[SLOT.nik_kepala] = niks = picked[validator.i_nik]
-        if not _identities(niks):
+        if not plain_identities(niks):
             return False
     names = list(map(str.strip, picked[validator.i_name]))
     if not all(names):
@@ -156,13 +157,6 @@ def _parsed(picked: dict, index: int | None, parse) -> list | None:
     column = picked[index]
     values = {raw: parse(raw) for raw in set(column)}
     return list(map(values.__getitem__, column))
-
-
-def _identities(column: tuple[str, ...]) -> bool:
-    """Whether every value of the column is a NIK or No. KK as ``parse_identity`` takes it unchanged: 16 ASCII
-    digits in a text cell."""
-    joined = "".join(column)
-    return set(map(len, column)) == {16} and joined.isdigit() and joined.isascii()
 
 
 def _cut(values: list[str], length: int) -> list[str]:

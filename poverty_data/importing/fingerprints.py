@@ -30,6 +30,7 @@ from operator import itemgetter
 import numpy as np
 from django.db import connection
 
+from poverty_data.importing.values import plain_identities
 from poverty_data.models import Household
 
 # 2: identity numbers in full-width digits are read as ASCII ones (values.parse_identity).
@@ -65,18 +66,26 @@ class Fingerprints:
         text = "\x1f".join(self.pick(cells))
         return hashlib.sha1(self.prefix + text.encode("utf-8", "surrogatepass")).digest()[:8]
 
-    def values(self, rows: list[list[str]]) -> list[int]:
-        """``value`` of each row, for rows that all have one: lists, none shorter than the last column read,
-        each with a No. KK of 16 digits."""
+    def plain(self, rows: list[list[str]]) -> bool:
+        """Whether every row can have a fingerprint without padding: lists (no ``readers.NumberRow``), none
+        shorter than the last column read, each with a No. KK of 16 ASCII digits."""
+        return (
+            set(map(type, rows)) == {list}
+            and min(map(len, rows)) > self.last
+            and plain_identities(list(map(itemgetter(self.key_index), rows)))
+        )
+
+    def digests(self, rows: list[list[str]]) -> list[bytes]:
+        """``digest`` of each row, for rows that are ``plain`` or padded to the last column read."""
         prefix, sha1 = self.prefix, hashlib.sha1
         return [
-            int.from_bytes(
-                sha1(prefix + "\x1f".join(cells).encode("utf-8", "surrogatepass")).digest()[:8],
-                "little",
-                signed=True,
-            )
+            sha1(prefix + "\x1f".join(cells).encode("utf-8", "surrogatepass")).digest()[:8]
             for cells in map(self.pick, rows)
         ]
+
+    def values(self, rows: list[list[str]]) -> list[int]:
+        """``value`` of each row, for rows that are ``plain`` or padded to the last column read."""
+        return [int.from_bytes(digest, "little", signed=True) for digest in self.digests(rows)]
 
     def value(self, cells: list[str]) -> int | None:
         """The fingerprint as ``row_digest`` stores it (a signed 64-bit integer)."""
@@ -145,17 +154,23 @@ class KnownRows:
         every other as ``(number, cells, fingerprint)`` for validation (the fingerprint None when the row
         cannot have one). Lazily, so that a row validated now is known before a later row of the block is
         taken."""
-        digest = self.fingerprints.digest
-        index = self.fingerprints.key_index
-        keys, digests = [], []
-        for _number, cells in block:
-            value = digest(cells)
-            if value is None:
-                keys.append(-1)
-                digests.append(_NONE)
-            else:
-                keys.append(int(cells[index]))
-                digests.append(value)
+        fingerprints = self.fingerprints
+        index = fingerprints.key_index
+        rows = [cells for _number, cells in block]
+        if fingerprints.plain(rows):
+            # The common case, every row a plain one: fingerprinted in one comprehension.
+            keys = list(map(int, map(itemgetter(index), rows)))
+            digests = fingerprints.digests(rows)
+        else:
+            keys, digests = [], []
+            for cells in rows:
+                value = fingerprints.digest(cells)
+                if value is None:
+                    keys.append(-1)
+                    digests.append(_NONE)
+                else:
+                    keys.append(int(cells[index]))
+                    digests.append(value)
         wanted = np.array(keys, dtype=np.int64)
         at = np.searchsorted(self.keys, wanted)
         at[at >= len(self.keys)] = 0

@@ -50,6 +50,13 @@ def parse_identity(raw: str, label: str) -> str:
     )
 
 
+def plain_identities(column) -> bool:
+    """Whether every value of a column is a NIK or No. KK that ``parse_identity`` takes as it is: 16 ASCII
+    digits in a text cell (checked for a whole column at once)."""
+    joined = "".join(column)
+    return set(map(len, column)) == {16} and joined.isdigit() and joined.isascii()
+
+
 def number_identity_message(label: str, value: str) -> str:
     """Why a NIK or No. KK stored as a number is refused, and how to fix the file.
 
