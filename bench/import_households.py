@@ -9,7 +9,8 @@ database (DATABASE_URL), a re-import of the unchanged file, a scoped re-import o
 households with 2 % gone and 5 % changed, as a per-kecamatan export of a newer period), then undoing the
 three newest first (the last undo removes every household the first import created). Prints rows/s, ratios
 and peak memory. An import or an undo is timed from the service's call to its return, as the worker that runs
-it sees it; Django's start-up before it (the worker's, paid once) is printed apart. The target database must hold no households, or pass --reset to delete the registry first.
+it sees it; Django's start-up before it (the worker's, paid once) is printed apart. The target database must
+hold no households, or pass --reset to delete the registry first.
 """
 
 import argparse

@@ -63,8 +63,7 @@ class Fingerprints:
         key = cells[self.key_index]
         if len(key) != 16 or not key.isdigit() or not key.isascii():
             return None
-        text = "\x1f".join(self.pick(cells))
-        return hashlib.sha1(self.prefix + text.encode("utf-8", "surrogatepass")).digest()[:8]
+        return self.digests([cells])[0]
 
     def plain(self, rows: list[list[str]]) -> bool:
         """Whether every row can have a fingerprint without padding: lists (no ``readers.NumberRow``), none

@@ -4,7 +4,6 @@ that holds a row it does not take (a rejection, a repeat, a numeric cell, a NULL
 import random
 
 import pytest
-from django.utils import translation
 
 from poverty_data.importing import validation
 from poverty_data.importing.validation import Validator
@@ -20,7 +19,7 @@ from tests.poverty_data.files import (
     write_xlsx,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 EXTRA = ["jenis_atap_terluas", "jenis_dinding_terluas", "jenis_lantai_terluas", "Sumber Air Minum"]
 EXTRA += ["RUTILAHU", "PKH", "Jumlah ART", "DISABILITAS"]
@@ -31,12 +30,6 @@ FIELDS = [
     for field in Household._meta.concrete_fields
     if field.name not in {"id", "created_at", "updated_at", "first_batch", "last_batch"}
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

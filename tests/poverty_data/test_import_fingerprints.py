@@ -1,7 +1,6 @@
 """A re-import recognises the rows it repeats unchanged by their fingerprint, and stays exactly as strict."""
 
 import pytest
-from django.utils import translation
 
 from poverty_data.importing.validation import Validator
 from poverty_data.models import Household, HouseholdChange
@@ -16,15 +15,9 @@ from tests.poverty_data.files import (
     write_xlsx,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 MINTIN = "6211052002"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import zipfile
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from poverty_data.models import Household, ImportBatch
 from tests.poverty_data.files import (
@@ -20,13 +19,7 @@ from tests.poverty_data.files import (
     write_xlsx,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def refused(path, **kwargs):

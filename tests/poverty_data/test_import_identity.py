@@ -25,15 +25,9 @@ from tests.poverty_data.files import (
     write_xlsx,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 FIX = "Format the column as Text and type the number again."
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def run(path, source="dtsen", period="2026-01", **kwargs):

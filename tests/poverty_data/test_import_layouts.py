@@ -12,20 +12,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.utils import translation
 from openpyxl import Workbook
 
 from poverty_data.importing.columns import ALIASES, normalize_header
 from poverty_data.models import Household, ImportBatch, Member
 from tests.poverty_data.files import DTSEN_HEADER, dtsen_row, import_file, kk, nik, write_csv, write_xlsx
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def run(path: Path, source: str, period: str = "2026-01", **kwargs):

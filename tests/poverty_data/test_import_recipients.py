@@ -10,7 +10,7 @@ from poverty_data.services import import_undo
 from tests.poverty_data.factories import HouseholdFactory
 from tests.poverty_data.files import import_file, kk, nik, write_xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 HEADER = ["NO", "NMKEC", "NMKEL", "NOKK_DTKS", "NIK_KTP", "NAMA_PENERIMA"]
 BUNTOI, MINTIN, TAHAI_JAYA = "62.11.05.2001", "62.11.05.2002", "62.11.06.2001"
@@ -19,12 +19,6 @@ PLACES = {
     MINTIN: ("KAHAYAN HILIR", "MINTIN"),
     TAHAI_JAYA: ("MALIKU", "TAHAI JAYA"),
 }
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from poverty_data.importing.periods import period_order, period_parse
 from poverty_data.importing.readers import ImportRefused
@@ -17,17 +16,11 @@ from programs.models import Beneficiary
 from tests.poverty_data.files import DTSEN_HEADER, dtsen_row, import_file, kk, write_csv, write_xlsx
 from tests.programs.factories import ProgramFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 BUNTOI = "6211052001"  # Kahayan Hilir
 MINTIN = "6211052002"  # Kahayan Hilir
 TAHAI_JAYA = "6211062001"  # Maliku
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def dtsen(path: Path, rows: list[tuple[int, str]], **kwargs) -> Path:

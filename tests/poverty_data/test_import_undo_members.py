@@ -3,21 +3,14 @@
 import datetime
 
 import pytest
-from django.utils import translation
 
 from poverty_data.models import Household, HouseholdChange, ImportBatch
 from poverty_data.services import import_undo
 from tests.poverty_data.files import import_file, kk, nik, write_csv
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 HEADER = ["NOMOR KK", "NOMOR NIK", "NAMA", "HUB KELUARGA", "TANGGAL LAHIR", "DESA/KELUARAHAN", "KECAMATAN"]
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def person(family: int, serial: int, name: str, relation: str, born: str) -> list:
