@@ -50,7 +50,9 @@ def fill(households: int, beneficiaries: int) -> None:
         )
         cursor.execute("SELECT setseed(0.42)")
         # Rows arrive grouped by desa, as in a real export ordered by region code (and as the importer writes them).
-        # Desil skewed like a regency (many in the lower deciles); needs correlated with desil.
+        # Desil skewed like a regency (many in the lower deciles); needs correlated with desil. Each lateral
+        # subquery names g: without it PostgreSQL memoises one per desil, and every household of a desil
+        # would have the same needs.
         cursor.execute(
             """
             INSERT INTO poverty_data_household (
@@ -67,7 +69,7 @@ def fill(households: int, beneficiaries: int) -> None:
                    random() < 0.2, random() < 0.4, true, %s, %s, now(), now()
             FROM generate_series(1, %s) g
             CROSS JOIN LATERAL (SELECT 1 + floor(10 * power(random(), 1.5))::int + 0 * g AS desil) d
-            CROSS JOIN LATERAL (SELECT random() < 0.5 - d.desil * 0.04 AS house,
+            CROSS JOIN LATERAL (SELECT random() < 0.5 - d.desil * 0.04 + 0 * g AS house,
                                        random() < 0.45 - d.desil * 0.04 AS water,
                                        random() < 0.35 - d.desil * 0.03 AS toilet) n
             """,
