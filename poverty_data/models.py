@@ -313,9 +313,10 @@ class Household(models.Model):
         ]
         # Few indexes on purpose: each one costs the import time (measured ~0.5 s per index per 200k rows).
         # Dashboards group active households by desa and desil; matching ranks active ones by desil then
-        # number of needs. Boolean flags alone are not selective enough to be worth an index.
+        # number of needs, desa by desa (the first index) or across desa (the second). Boolean flags alone
+        # are not selective enough to be worth an index.
         indexes = [
-            models.Index(fields=["desa", "desil"], name="poverty_household_desa_desil"),
+            models.Index(fields=["desa", "desil", "-needs_count"], name="poverty_household_desa_rank"),
             models.Index(
                 fields=["desil", "-needs_count"],
                 name="poverty_household_active_rank",

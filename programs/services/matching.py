@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When, Window
-from django.db.models.functions import Coalesce, Mod, RowNumber
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Mod
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,34 +96,39 @@ def _quotas(counts: dict[int, int], target: int) -> dict[int, int]:
     return quotas
 
 
-def _insert_proposals(program: Program, chosen: QuerySet, *, first_rank: int, actor: User) -> int:
+def _insert_proposals(program: Program, parts: list[QuerySet], *, first_rank: int) -> int:
     """Insert the chosen households as proposed beneficiaries in one INSERT … SELECT, ranked in order.
 
-    ``chosen`` yields ``CHOSEN_COLUMNS``; the rank is numbered here over the chosen rows only. Going through
-    Python objects would cost more than the ranking itself for thousands of rows.
+    Each of ``parts`` is a sliced, ordered queryset yielding ``CHOSEN_COLUMNS`` (one per desa with a quota, or
+    one for the best of all desa); the rank is numbered here over the chosen rows only. Going through Python
+    objects would cost more than the ranking itself for thousands of rows. ``added_by`` stays empty: the
+    ranking chose them, and the program's history names who ran the proposal.
     """
-    try:
-        sql, params = chosen.query.sql_with_params()
-    except EmptyResultSet:  # nothing can match (e.g. no desa has a quota)
+    selects, params = [], []
+    for part in parts:
+        try:
+            sql, part_params = part.query.sql_with_params()
+        except EmptyResultSet:  # nothing can match
+            continue
+        # A subquery of its own keeps each part's ORDER BY and LIMIT (SQLite allows neither in a bare UNION).
+        selects.append(f"SELECT * FROM ({sql}) part")
+        params.extend(part_params)
+    if not selects:
         return 0
     table = Beneficiary._meta.db_table
     statement = (
         f"INSERT INTO {table} (program_id, household_id, state, rank, override_reason, removed_reason, "
-        f"not_delivered_reason, added_by_id, created_at) "
-        f"SELECT %s, chosen.id, %s, %s - 1 + ROW_NUMBER() OVER (ORDER BY {CHOSEN_ORDER}), '', '', '', %s, %s "
-        f"FROM ({sql}) chosen"
+        f"not_delivered_reason, created_at) "
+        f"SELECT %s, chosen.id, %s, %s - 1 + ROW_NUMBER() OVER (ORDER BY {CHOSEN_ORDER}), '', '', '', %s "
+        f"FROM ({' UNION ALL '.join(selects)}) chosen"
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # For the rest of this transaction: the ranking's plan costs just above PostgreSQL's threshold for
-            # compiling it (JIT), which then takes 20-50 ms of a 250 ms statement, and its sort of every
-            # candidate (54,729 at 1,000,000 households) needs ~5 MB, above the default work_mem of 4 MB, so
-            # it would be merged on disk.
+            # For the rest of this transaction: the plan's estimated cost is above PostgreSQL's threshold for
+            # compiling it (JIT), which then takes longer than running it.
             cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '16MB'")
         cursor.execute(
-            statement,
-            [program.pk, Beneficiary.State.PROPOSED, first_rank, actor.pk, timezone.now(), *params],
+            statement, [program.pk, Beneficiary.State.PROPOSED, first_rank, timezone.now(), *params]
         )
         return cursor.rowcount
 
@@ -168,29 +173,18 @@ def beneficiaries_propose(
         desa_quota = _quotas(counts, target)
 
     ordering = _ordering(program)
-    ranked = candidates.annotate(tie=_tie_break(program), received=_received())
+    ranked = candidates.annotate(tie=_tie_break(program), received=_received()).order_by(*ordering)
+    ranked = ranked.values(*CHOSEN_COLUMNS)
     if desa_quota is None:
-        chosen = ranked.order_by(*ordering).values(*CHOSEN_COLUMNS)[:target]
+        parts = [ranked[:target]] if target else []
     else:
-        wanted = {desa: quota for desa, quota in desa_quota.items() if quota > 0}
-        quota_expr = Case(
-            *[When(desa_id=desa, then=Value(quota)) for desa, quota in wanted.items()],
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-        chosen = (
-            ranked.filter(desa_id__in=wanted)
-            .annotate(
-                desa_rank=Window(RowNumber(), partition_by=[F("desa_id")], order_by=ordering),
-                quota=quota_expr,
-            )
-            .filter(desa_rank__lte=F("quota"))
-            .values(*CHOSEN_COLUMNS)
-            # The INSERT numbers the rows in its own order: the household's default ordering (No. KK) would
-            # sort every candidate again (at 1,000,000 households, 54,729 of them, spilling to disk).
-            .order_by()
-        )
-    inserted = _insert_proposals(program, chosen, first_rank=len(kept) + 1, actor=actor)
+        # The best of each desa up to its quota, read desa by desa: PostgreSQL walks the households of one
+        # desa in (desil, needs) order through the (desa, desil, needs) index and stops after the quota's last
+        # tie, so it ranks a few hundred households per desa instead of sorting every candidate.
+        parts = [
+            ranked.filter(desa_id=desa)[:quota] for desa, quota in sorted(desa_quota.items()) if quota > 0
+        ]
+    inserted = _insert_proposals(program, parts, first_rank=len(kept) + 1)
     chosen_per_desa = dict(
         Beneficiary.objects.filter(program=program, state=Beneficiary.State.PROPOSED, override_reason="")
         .order_by()
