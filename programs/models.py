@@ -411,8 +411,10 @@ class Beneficiary(models.Model):
                 condition=~models.Q(state="delivered") | models.Q(delivered_on__isnull=False),
             ),
         ]
+        # A program's rows of one state are found through its other indexes and filtered: a program lists a
+        # few thousand households, and a (program, state) index cost every proposal and confirmation an entry
+        # per household (bench/README.md, matching).
         indexes = [
-            models.Index(fields=["program", "state", "rank"], name="programs_benef_program_state"),
             models.Index(fields=["household", "state"], name="programs_benef_household_state"),
             # The matching page lists a program's households in rank order, 100 at a time: without this the
             # 5,000 rows of a proposal were sorted for each page (6-200 ms, in parallel workers; 1 ms with it).
