@@ -1,10 +1,10 @@
 """What writes the summary tables behind the figures (a cache of the ledger, never edited by hand).
 
 ``figures_rebuild`` recounts everything (at migrate time when they were never built, after an import is
-applied or undone); ``figures_refresh`` recounts some desa: those of a program whose list or status changed
-(``figures_refresh_program``, called on every change of who receives what), bounded by the size of those desa,
-not by the ledger's, and their reach only in the program's budget year; the reach per program only of that
-program (no other program's rows changed), bounded by its size. Everything runs inside the caller's
+applied or undone); ``figures_refresh`` recounts what the ledger decides in some desa: those of a program whose
+list or status changed (``figures_refresh_program``, called on every change of who receives what), bounded by
+the size of those desa, not by the ledger's, and their reach only in the program's budget year; the reach per
+program only of that program (no other program's rows changed), bounded by its size. Everything runs inside the caller's
 transaction, so the figures are exact the moment the change commits; the counting is SQL, defined once
 (``_selects``, ``_recount``, ``_recount_program_reach``) for the rebuild and the refresh.
 """
@@ -28,6 +28,10 @@ from programs.models import Beneficiary, Program
 
 # The states in which a household receives from a program, as an SQL list (the counting statements' filter).
 _RECEIVING_SQL = ", ".join(f"'{state}'" for state in Beneficiary.RECEIVING)
+# A program's listed households (``b``) with their household (``h``), and when the program reaches one: it
+# receives and is still in the registry (one parameter, True).
+_LISTED = f"{Beneficiary._meta.db_table} b JOIN {Household._meta.db_table} h ON h.id = b.household_id"
+_REACHED = f"b.state IN ({_RECEIVING_SQL}) AND h.is_active = %s"
 
 
 def _in(column: str, ids: list[int]) -> tuple[str, list]:
@@ -91,11 +95,22 @@ def _selects(*, desa_ids: list[int] | None = None, years: list[int] | None = Non
 
 def _recount(desa_ids: list[int] | None, years: list[int] | None = None) -> None:
     """Replace the summary rows of every desa (``desa_ids`` None) or of some, the reach only of ``years``
-    when given: at most a row per desa, desil and year."""
+    when given: at most a row per desa, desil and year.
+
+    Some desa are recounted after a change of who receives what, which leaves every household as it was: their
+    own counts (households and needs per desa and desil) are kept from the summary and only what the ledger
+    decides is counted again. Households change only through an import or its undo, which recount everything.
+    """
     (households, household_params), (assisted, assisted_params) = _selects(desa_ids=desa_ids, years=years)
     with connection.cursor() as cursor:
-        cursor.execute(households, household_params)
-        cells = {(row[0], row[1]): row[2:] for row in cursor.fetchall()}
+        if desa_ids is None:
+            cursor.execute(households, household_params)
+            cells = {(row[0], row[1]): row[2:] for row in cursor.fetchall()}
+        else:
+            kept = DesaDesilCount.objects.filter(desa_id__in=desa_ids).values_list(
+                "desa_id", "desil", "keluarga", *NEEDS
+            )
+            cells = {(row[0], row[1]): row[2:] for row in kept}
         cursor.execute(assisted, assisted_params)
         rows = cursor.fetchall()
     first_rows = [row[1:6] for row in rows if row[0] == 0]
@@ -146,29 +161,33 @@ def _recount(desa_ids: list[int] | None, years: list[int] | None = None) -> None
     )
 
 
-def _recount_program_reach(*, desa_ids: list[int] | None = None, program_id: int | None = None) -> None:
-    """Replace the reach per program and desa: every row, those of some desa, or those of one program."""
-    household = Household._meta.db_table
-    beneficiary = Beneficiary._meta.db_table
+def _recount_program_reach(*, desa_ids: list[int] | None = None) -> None:
+    """Replace the reach per program and desa: every row, or those of some desa."""
     stale, where, params = ProgramDesaReach.objects.all(), "", []
     if desa_ids is not None:
         stale = stale.filter(desa_id__in=desa_ids)
         clause, params = _in("h.desa_id", desa_ids)
         where = f" AND {clause}"
-    if program_id is not None:
-        stale = stale.filter(program_id=program_id)
-        where += " AND b.program_id = %s"
-        params = [*params, program_id]
     stale.delete()
     with connection.cursor() as cursor:
         # One row per (program, household) by constraint: a plain count is the distinct count.
         cursor.execute(
             f"INSERT INTO {ProgramDesaReach._meta.db_table} (program_id, desa_id, terjangkau) "
-            f"SELECT b.program_id, h.desa_id, COUNT(*) FROM {beneficiary} b "
-            f"JOIN {household} h ON h.id = b.household_id "
-            f"WHERE b.state IN ({_RECEIVING_SQL}) AND h.is_active = %s{where} GROUP BY b.program_id, h.desa_id",
+            f"SELECT b.program_id, h.desa_id, COUNT(*) FROM {_LISTED} WHERE {_REACHED}{where} "
+            f"GROUP BY b.program_id, h.desa_id",
             [True, *params],
         )
+
+
+def _program_reach(program_id: int) -> dict[int, int]:
+    """Each desa where the program has a household on its list, in any state: how many it reaches there."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT h.desa_id, SUM(CASE WHEN {_REACHED} THEN 1 ELSE 0 END) FROM {_LISTED} "
+            f"WHERE b.program_id = %s GROUP BY h.desa_id",
+            [True, program_id],
+        )
+        return dict(cursor.fetchall())
 
 
 def _touch(*, built: bool = False) -> None:
@@ -218,37 +237,40 @@ def figures_build_if_missing() -> bool:
     return True
 
 
+def _recount_desa(desa_ids: list[int], years: list[int] | None) -> None:
+    # Two refreshes of one desa must not both delete then insert: the second waits for the first.
+    _lock(desa_ids)
+    for chunk_start in range(0, len(desa_ids), 500):
+        _recount(desa_ids[chunk_start : chunk_start + 500], years)
+
+
 @transaction.atomic
-def figures_refresh(
-    *, desa_ids: Iterable[int], years: Iterable[int] | None = None, program_id: int | None = None
-) -> None:
-    """Recount the summary rows of some desa; the reach only of ``years`` when given (a change of a program
-    alters the reach of its own budget year only), and the reach per program only of ``program_id`` when
-    given (the program whose list or status changed) instead of every program's in these desa."""
+def figures_refresh(*, desa_ids: Iterable[int]) -> None:
+    """Recount what the ledger decides in some desa, after a change of who receives what there (the
+    households' own counts stay, see ``_recount``), and every program's reach in them."""
     desa_ids = sorted({int(pk) for pk in desa_ids if pk is not None})
-    years = None if years is None else sorted(set(years))
     if desa_ids:
-        # Two refreshes of one desa must not both delete then insert: the second waits for the first.
-        _lock(desa_ids)
+        _recount_desa(desa_ids, None)
         for chunk_start in range(0, len(desa_ids), 500):
-            _recount(desa_ids[chunk_start : chunk_start + 500], years)
-            if program_id is None:
-                _recount_program_reach(desa_ids=desa_ids[chunk_start : chunk_start + 500])
-    if program_id is not None:
-        _recount_program_reach(program_id=program_id)
+            _recount_program_reach(desa_ids=desa_ids[chunk_start : chunk_start + 500])
     _touch()
 
 
+@transaction.atomic
 def figures_refresh_program(*, program_id: int) -> None:
-    """Recount the desa where a program's beneficiaries live (after its list or status changed)."""
-    desa_ids = (
-        Household.objects.filter(beneficiaries__program_id=program_id)
-        .order_by()
-        .values_list("desa_id", flat=True)
-        .distinct()
+    """Recount the desa where a program has households on its list, after its list or status changed: the
+    reach only in its budget year (no other year's changed), and the reach per program only of this one."""
+    reach = _program_reach(program_id)
+    if reach:
+        years = list(Program.objects.filter(pk=program_id).values_list("tahun", flat=True))
+        _recount_desa(sorted(reach), years)
+    ProgramDesaReach.objects.filter(program_id=program_id).delete()
+    ProgramDesaReach.objects.bulk_create(
+        ProgramDesaReach(program_id=program_id, desa_id=desa_id, terjangkau=terjangkau)
+        for desa_id, terjangkau in reach.items()
+        if terjangkau
     )
-    years = Program.objects.filter(pk=program_id).values_list("tahun", flat=True)
-    figures_refresh(desa_ids=desa_ids, years=list(years), program_id=program_id)
+    _touch()
 
 
 def figures_touch() -> None:

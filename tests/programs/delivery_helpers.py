@@ -5,6 +5,7 @@ import datetime
 from django.urls import reverse
 
 from poverty_data.models import Desa
+from poverty_data.signals import registry_changed
 from programs.models import Beneficiary, DataSharingAgreement, Program
 from programs.services import matching
 from tests.poverty_data.factories import HouseholdFactory, ImportBatchFactory
@@ -12,6 +13,11 @@ from tests.programs.factories import ProgramFactory
 
 KAHAYAN_HILIR_DESA = "62.11.05.2001"
 MALIKU_DESA = "62.11.06.2001"
+
+
+def imported(batch) -> None:
+    """Say that households were written, as the importer does after a batch: the figures count them."""
+    registry_changed.send(sender=None, batch_id=batch.pk)
 
 
 def running_program(*, company, dinsos, households=3, maliku_households=0, **values) -> Program:
@@ -22,6 +28,7 @@ def running_program(*, company, dinsos, households=3, maliku_households=0, **val
         desa = Desa.objects.get(kode=code)
         for _ in range(count):
             HouseholdFactory(desa=desa, last_batch=batch, desil=2)
+    imported(batch)
     defaults = {
         "status": Program.Status.APPROVED,
         "bidang": "pendidikan",
@@ -43,6 +50,7 @@ def approved_program(*, company, households: int, target: int, **values) -> Prog
     desa = Desa.objects.get(kode=KAHAYAN_HILIR_DESA)
     for _ in range(households):
         HouseholdFactory(desa=desa, last_batch=batch, desil=2)
+    imported(batch)
     defaults = {"status": Program.Status.APPROVED, "bidang": "pendidikan", "max_desil": 3, "needs": []}
     return ProgramFactory(
         company=company,
