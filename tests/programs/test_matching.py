@@ -2,11 +2,11 @@ import datetime
 import threading
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from poverty_data.models import Desa, Household
 from programs.models import AssistanceClaim, Beneficiary, BidangRule, Program, ProgramEvent
-from programs.selectors.matching import targeting_preview
+from programs.selectors.matching import claim_years, targeting_preview
 from programs.services import matching
 from tests.poverty_data.factories import HouseholdFactory, ImportBatchFactory
 from tests.programs.factories import ProgramFactory
@@ -136,6 +136,20 @@ def test_confirming_starts_the_program_and_records_the_claim(approved, dinsos, m
         household=household, bidang="pendidikan", year=approved.tahun
     ).exists()
     assert approved.events.filter(action=ProgramEvent.Action.CONFIRM).exists()
+
+
+def test_each_claim_holds_its_beneficiarys_household_which_the_database_keeps(approved, dinsos, make_household):
+    households = [make_household(desil=1) for _ in range(3)]
+    confirm(approved, dinsos)
+
+    claims = list(AssistanceClaim.objects.select_related("beneficiary"))
+    assert len(claims) == len(households) * len(claim_years(approved))
+    assert all(claim.household_id == claim.beneficiary.household_id for claim in claims)
+    # The claim's household is checked through its beneficiary: a household holding one cannot be deleted.
+    with pytest.raises(IntegrityError, match="programs_beneficiary"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM poverty_data_household WHERE id = %s", [households[0].pk])
+        connection.check_constraints()
 
 
 def test_household_confirmed_for_same_bidang_and_year_is_not_proposed_again(
