@@ -78,6 +78,26 @@ def test_order_is_poorest_then_most_needs_then_least_csr(approved, dinsos, make_
     assert proposed_ids(approved) == [poorest.pk, rich_in_needs.pk, never_helped.pk, helped_before.pk]
 
 
+@pytest.mark.parametrize("spread", ["proportional", "ranked"])
+def test_a_short_target_takes_the_poorest_then_most_needs_then_least_csr(
+    approved, dinsos, make_household, spread
+):
+    approved.target_households = 3
+    approved.save()
+    chosen = [
+        make_household(desil=1, needs_count=0),
+        make_household(desil=2, needs_count=3),
+        make_household(desil=2, needs_count=2),
+    ]
+    left_out = [make_household(desil=2, needs_count=1), make_household(desil=3, needs_count=3)]
+    helped_before = make_household(desil=2, needs_count=2)
+    earlier = ProgramFactory(company=approved.company, tahun=approved.tahun - 1, bidang="kesehatan")
+    Beneficiary.objects.create(program=earlier, household=helped_before, state=B.CONFIRMED)
+    matching.beneficiaries_propose(program=approved, actor=dinsos, spread=spread)
+    assert proposed_ids(approved) == [household.pk for household in chosen]
+    assert not {household.pk for household in [*left_out, helped_before]} & set(proposed_ids(approved))
+
+
 def test_tie_break_is_reproducible(approved, dinsos, make_household):
     for _ in range(30):
         make_household(desil=2, needs_count=1)
@@ -138,7 +158,9 @@ def test_confirming_starts_the_program_and_records_the_claim(approved, dinsos, m
     assert approved.events.filter(action=ProgramEvent.Action.CONFIRM).exists()
 
 
-def test_each_claim_holds_its_beneficiarys_household_which_the_database_keeps(approved, dinsos, make_household):
+def test_each_claim_holds_its_beneficiarys_household_which_the_database_keeps(
+    approved, dinsos, make_household
+):
     households = [make_household(desil=1) for _ in range(3)]
     confirm(approved, dinsos)
 
