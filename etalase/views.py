@@ -25,6 +25,7 @@ from etalase.models import Need, NeedEvent, RingDesa
 from poverty_data.importing.readers import ImportRefused
 from poverty_data.models import Desa
 from tslp_portal.excel import xlsx_response
+from tslp_portal.params import query_without_page
 
 
 def filtered_needs(request, needs):
@@ -50,14 +51,12 @@ class NeedListView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form, needs = filtered_needs(self.request, Need.objects.visible_to(self.request.user))
         page = Paginator(needs, self.paginate_by).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
         user = self.request.user
         context.update(
             form=form,
             page_obj=page,
             needs=page.object_list,
-            query=query.urlencode(),
+            query=query_without_page(self.request),
             may_propose=user.is_dinsos or user.is_camat,
         )
         return context

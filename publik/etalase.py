@@ -6,6 +6,7 @@ from django.shortcuts import render
 from etalase.forms import EtalaseFilterForm
 from etalase.models import Need
 from etalase.selectors import need_list
+from tslp_portal.params import query_without_page
 
 
 def etalase(request):
@@ -16,10 +17,8 @@ def etalase(request):
         filters.pop("status", None)
     needs = need_list(needs=Need.objects.public(), filters=filters)
     page = Paginator(needs, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "publik/etalase.html",
-        {"form": form, "page_obj": page, "needs": page.object_list, "query": query.urlencode()},
+        {"form": form, "page_obj": page, "needs": page.object_list, "query": query_without_page(request)},
     )

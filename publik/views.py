@@ -1,5 +1,7 @@
 """The public page /publik/ and its downloads: aggregates only, every figure through publik.statistics."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -233,6 +235,7 @@ def companies(request):
         "tahun": tahun,
         "years": years,
         "sort": sort,
+        "query": urlencode({"tahun": tahun, "urut": sort}),
         "owing": sum(row["owes"] for row in rows),
         "total": len(rows),
     }

@@ -2,7 +2,8 @@
 
 ``str.isdigit()`` is true for superscripts and circled numbers (``²⁰²⁶``, ``①``) that ``int()`` refuses, and
 ``int()`` reads Arabic-Indic digits and surrounding spaces that a URL should not carry. Every view, API view,
-filter and download that reads a number from the request reads it through :func:`ascii_int`.
+filter and download that reads a number from the request reads it through :func:`ascii_int`. A paginated
+list's page links keep its filters through :func:`query_without_page`.
 """
 
 import re
@@ -21,6 +22,13 @@ def ascii_int(value) -> int | None:
     if isinstance(value, str) and _DIGITS.fullmatch(value):
         return int(value)
     return None
+
+
+def query_without_page(request) -> str:
+    """The request's query string without ``page``: what a paginated list's page links carry (its filters)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def query_int(request, name: str, *, default: int) -> int:

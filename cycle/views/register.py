@@ -25,6 +25,7 @@ from cycle.services.register import (
 from cycle.services.reminders import whatsapp_link
 from poverty_data.models import Kecamatan
 from tslp_portal.excel import xlsx_response
+from tslp_portal.params import ascii_int, query_without_page
 
 PAGE_SIZE = 100
 
@@ -35,8 +36,8 @@ def register_filtered(request):
     if status in ObligatedCompany.Status.values:
         entries = entries.filter(status=status)
     kecamatan = request.GET.get("kecamatan", "")
-    if kecamatan.isdigit():
-        entries = entries.filter(kecamatan_id=int(kecamatan))
+    if (kecamatan_id := ascii_int(kecamatan)) is not None:
+        entries = entries.filter(kecamatan_id=kecamatan_id)
     query = request.GET.get("q", "").strip()
     if query:
         entries = entries.filter(Q(name__icontains=query) | Q(nib__startswith=query))
@@ -59,7 +60,7 @@ class RegisterListView(DinsosRequiredMixin, View):
             "filters": filters,
             "statuses": [(value, label, counts[value]) for value, label in ObligatedCompany.Status.choices],
             "kecamatan_list": Kecamatan.objects.filter(obligated_companies__isnull=False).distinct(),
-            "query_string": request.GET.urlencode(),
+            "query_string": query_without_page(request),
             "invite_form": InviteForm(),
             "total": sum(counts.values()),
         }

@@ -20,6 +20,7 @@ from programs.selectors import program as selectors
 from programs.selectors.program import program_for_member
 from tslp_portal.excel import xlsx_response
 from tslp_portal.models import AccessLog
+from tslp_portal.params import query_without_page
 from tslp_portal.privacy import personal_data_response
 
 
@@ -38,13 +39,11 @@ class ProgramListView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         filterset = ProgramFilter(self.request.GET, queryset=selectors.program_list(user=self.request.user))
         page = Paginator(filterset.qs, self.paginate_by).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             filter=filterset,
             page_obj=page,
             programs=page.object_list,
-            query=query.urlencode(),
+            query=query_without_page(self.request),
             years=selectors.program_years(user=self.request.user),
         )
         return context

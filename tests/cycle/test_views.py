@@ -102,6 +102,18 @@ def test_exempt_requires_a_reason_next_to_the_field(dinsos, login, entry):
     assert entry.status == ObligatedCompany.Status.UNINVITED
 
 
+def test_register_pages_keep_the_filters_and_refuse_no_number(dinsos, login, kahayan_hilir, monkeypatch):
+    monkeypatch.setattr("cycle.views.register.PAGE_SIZE", 1)
+    for name in ("PT Satu", "PT Dua", "PT Tiga"):
+        ObligatedCompanyFactory(name=name, kecamatan=kahayan_hilir)
+    url = reverse("cycle:register")
+    first = login(dinsos).get(url, {"kecamatan": kahayan_hilir.pk, "page": 2})
+    assert [entry.name for entry in first.context["page"]] == ["PT Satu"]
+    assert f'href="?kecamatan={kahayan_hilir.pk}&amp;page=3"' in first.content.decode()
+    # A superscript two is a digit to str.isdigit() but no number: the filter is left out, not a server error.
+    assert login(dinsos).get(url, {"kecamatan": "²"}).status_code == 200
+
+
 def test_register_excel_lists_every_entry(dinsos, login, entry):
     response = login(dinsos).get(reverse("cycle:register") + "?format=xlsx")
     sheet = load_workbook(filename=io.BytesIO(response.content)).active

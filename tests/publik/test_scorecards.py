@@ -79,6 +79,15 @@ def test_list_sorts_by_realisation_and_by_status(client, ledger):
     assert unknown.status_code == 200
 
 
+def test_the_next_page_keeps_the_year_and_the_order(client, ledger, monkeypatch):
+    monkeypatch.setattr("publik.views.SCORECARD_PAGE", 1)
+    first = client.get(reverse("publik:companies"), {"urut": "status", "tahun": ledger})
+    assert "Halaman 1 dari 2" in first.content.decode()
+    assert f'href="?tahun={ledger}&amp;urut=status&amp;page=2"' in first.content.decode()
+    second = client.get(reverse("publik:companies"), {"urut": "status", "tahun": ledger, "page": 2})
+    assert [row["perusahaan"] for row in second.context["page"]] == ["PT Lapor Rajin"]
+
+
 def test_excel_and_csv_of_the_list(client, ledger):
     xlsx = client.get(reverse("publik:companies") + "?format=xlsx")
     rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
