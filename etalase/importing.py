@@ -22,6 +22,7 @@ from poverty_data.importing.columns import normalize_header
 from poverty_data.importing.readers import ImportRefused, open_table
 from poverty_data.models import Desa, Kecamatan
 from programs.choices import Bentuk, Bidang
+from tslp_portal.params import ascii_int
 
 ALIASES: dict[str, list[str]] = {
     "kecamatan": ["kecamatan", "nama kecamatan", "kec"],
@@ -183,7 +184,7 @@ def needs_read(
                     _("the budget “%(value)s” is not a positive amount in rupiah") % {"value": cell("budget")}
                 )
             families_text = cell("families").replace(".", "")
-            if families_text and not families_text.isdigit():
+            if families_text and ascii_int(families_text) is None:
                 problems.append(
                     _("the number of families “%(value)s” is not a whole number")
                     % {"value": cell("families")}

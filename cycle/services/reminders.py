@@ -89,7 +89,7 @@ def reminders_due(*, today: datetime.date | None = None) -> list[DueReminder]:
 
 def whatsapp_number(phone: str) -> str:
     """``0812-3456-7890`` → ``6281234567890`` (wa.me wants the international number, digits only)."""
-    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    digits = "".join(ch for ch in phone or "" if "0" <= ch <= "9")
     if digits.startswith("0"):
         digits = "62" + digits[1:]
     return digits if len(digits) >= 9 else ""

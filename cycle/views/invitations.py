@@ -15,6 +15,7 @@ from cycle.models import Invitation, ObligatedCompany
 from cycle.services import CycleError
 from cycle.services.invitations import INVITABLE, invitation_claim, invitation_for_token
 from cycle.tasks import invitations_send_task
+from tslp_portal.params import ascii_int
 from tslp_portal.security import rate_limited
 
 
@@ -28,7 +29,7 @@ class InviteView(DinsosRequiredMixin, View):
         if request.POST.get("all") == "uninvited":
             chosen = ObligatedCompany.objects.filter(status=ObligatedCompany.Status.UNINVITED)
         else:
-            ids = [int(pk) for pk in request.POST.getlist("entry") if pk.isdigit()]
+            ids = [pk for pk in map(ascii_int, request.POST.getlist("entry")) if pk is not None]
             chosen = ObligatedCompany.objects.filter(pk__in=ids)
         chosen = chosen.order_by("name", "pk")
         # The register's buttons only choose whom to invite; the confirmation page asks for the validity.

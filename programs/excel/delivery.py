@@ -36,6 +36,7 @@ from programs.services.delivery import (
     delivery_rows_check,
 )
 from tslp_portal.excel import cell_set, workbook_bytes
+from tslp_portal.params import ascii_int
 from tslp_portal.privacy import mask_identity
 
 B = Beneficiary.State
@@ -68,11 +69,10 @@ def row_key(program_id: int, beneficiary_id: int) -> str:
 def row_key_beneficiary(program_id: int, key) -> int | None:
     """The beneficiary id a row key of ``program_id`` names, or None for a key the portal did not issue."""
     beneficiary_id, _dash, _signature = str(key or "").strip().partition("-")
-    if not beneficiary_id.isdigit():
+    number = ascii_int(beneficiary_id)
+    if number is None or not constant_time_compare(str(key).strip(), row_key(program_id, number)):
         return None
-    if not constant_time_compare(str(key).strip(), row_key(program_id, int(beneficiary_id))):
-        return None
-    return int(beneficiary_id)
+    return number
 
 
 def status_options() -> list[tuple[str, str, str]]:

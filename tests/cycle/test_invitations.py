@@ -145,6 +145,13 @@ def test_entries_without_email_are_not_invited(wilayah, dinsos):
     assert not mail.outbox
 
 
+def test_a_chosen_entry_that_is_no_number_is_left_out(login, dinsos, wilayah):
+    chosen = ObligatedCompanyFactory()
+    confirm = login(dinsos).post(reverse("cycle:invite"), {"entry": [chosen.pk, "²"]})
+    assert confirm.status_code == 200
+    assert list(confirm.context["invitable"]) == [chosen]
+
+
 def test_dinsos_invites_a_selection_after_confirming(login, dinsos, immediate_tasks, wilayah):
     chosen = ObligatedCompanyFactory()
     no_email = ObligatedCompanyFactory(email="")

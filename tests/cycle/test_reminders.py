@@ -162,4 +162,5 @@ def test_whatsapp_link_uses_the_international_number():
     assert whatsapp_number("0812-3456-7890") == "6281234567890"
     assert whatsapp_number("+62 812 3456 7890") == "6281234567890"
     assert whatsapp_number("12") == ""
+    assert whatsapp_number("٠٨١٢-٣٤٥٦-٧٨٩٠") == ""  # Arabic-Indic digits are not a number wa.me reads
     assert whatsapp_link("0812-3456-7890", "Yth. PT A") == "https://wa.me/6281234567890?text=Yth.%20PT%20A"

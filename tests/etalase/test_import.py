@@ -102,6 +102,15 @@ def test_unknown_desa_or_bidang_is_a_row_error_and_nothing_is_applied(dinsos, tm
     assert not Need.objects.exists()
 
 
+def test_a_number_of_families_in_superscript_digits_is_a_row_error(dinsos, tmp_path):
+    rows = [[4, "Maliku", "Maliku Baru", "Sumur bor", "Infrastruktur", "", 50000000, "²⁰", "", ""]]
+    err = StringIO()
+    with pytest.raises(CommandError, match="Not applied"):
+        call_command("import_needs", workbook(tmp_path / "sup.xlsx", rows), stdout=StringIO(), stderr=err)
+    assert "the number of families “²⁰” is not a whole number" in err.getvalue()
+    assert not Need.objects.exists()
+
+
 def test_dry_run_writes_nothing(dinsos, tmp_path):
     out = StringIO()
     call_command("import_needs", workbook(tmp_path / "m.xlsx", GOOD), "--dry-run", stdout=out)

@@ -81,7 +81,9 @@ def _key_of_another_program(company, dinsos, client):
     return download(client, other).active.cell(row=FIRST, column=COLUMN["code"]).value
 
 
-@pytest.mark.parametrize("tamper", ["plain_id", "other_id", "other_program", "edited_signature"])
+@pytest.mark.parametrize(
+    "tamper", ["plain_id", "other_id", "other_program", "edited_signature", "superscript_id"]
+)
 def test_a_row_key_not_issued_for_this_row_of_this_program_is_refused(
     program, accepted, owner, login, company, dinsos, tamper
 ):
@@ -95,6 +97,8 @@ def test_a_row_key_not_issued_for_this_row_of_this_program_is_refused(
         "plain_id": beneficiary_id,
         "other_id": f"{other_row_id}-{signature}",
         "edited_signature": f"{beneficiary_id}-{signature[::-1]}",
+        # A digit to str.isdigit() that int() refuses: a refused row, not a server error.
+        "superscript_id": f"{beneficiary_id}\u00b2-{signature}",
     }.get(tamper) or _key_of_another_program(company, dinsos, client)
     _deliver(sheet)
     sheet.cell(row=FIRST, column=COLUMN["code"], value=forged)
