@@ -1,12 +1,13 @@
 """What writes the summary tables behind the figures (a cache of the ledger, never edited by hand).
 
 ``figures_rebuild`` recounts everything (at migrate time when they were never built, after an import is
-applied or undone); ``figures_refresh`` recounts what the ledger decides in some desa: those of a program whose
-list or status changed (``figures_refresh_program``, called on every change of who receives what), bounded by
-the size of those desa, not by the ledger's, and their reach only in the program's budget year; the reach per
-program only of that program (no other program's rows changed), bounded by its size. Everything runs inside the caller's
-transaction, so the figures are exact the moment the change commits; the counting is SQL, defined once
-(``_selects``, ``_recount``, ``_recount_program_reach``) for the rebuild and the refresh.
+applied or undone). ``figures_refresh_program``, called on every change of who receives what, recounts what
+the ledger decides in the desa where the program has households (bounded by the size of those desa, not by
+the ledger's), their reach only in the program's budget year, and the reach per program only of that program
+(bounded by its size); ``figures_refresh`` does the same for some desa and every program in them. Both keep
+the households' own counts (see ``_recount``). Everything runs inside the caller's transaction, so the
+figures are exact the moment the change commits; the counting is SQL, defined once (``_selects``,
+``_recount``, ``_recount_program_reach``, ``_program_reach``) for the rebuild and the refresh.
 """
 
 import json
