@@ -60,7 +60,7 @@ class RegisterListView(DinsosRequiredMixin, View):
             "filters": filters,
             "statuses": [(value, label, counts[value]) for value, label in ObligatedCompany.Status.choices],
             "kecamatan_list": Kecamatan.objects.filter(obligated_companies__isnull=False).distinct(),
-            "query_string": query_without_page(request),
+            "query": query_without_page(request),
             "invite_form": InviteForm(),
             "total": sum(counts.values()),
         }
