@@ -69,15 +69,20 @@ def _kecamatan_id_of(kode: str, *, desa: bool) -> int | None:
     area."""
     if not (DESA_CODE if desa else KECAMATAN_CODE).fullmatch(kode):
         return None
-    regency = settings.TSLP_KABUPATEN_KODE
-    if desa:
-        found = Desa.objects.filter(kode=kode, kecamatan__kabupaten_kode=regency).values_list(
-            "kecamatan_id", flat=True
-        )
-    else:
-        found = Kecamatan.objects.filter(kode=kode, kabupaten_kode=regency).values_list("pk", flat=True)
+
+    def lookup() -> int | None:
+        regency = settings.TSLP_KABUPATEN_KODE
+        if desa:
+            found = Desa.objects.filter(kode=kode, kecamatan__kabupaten_kode=regency).values_list(
+                "kecamatan_id", flat=True
+            )
+        else:
+            found = Kecamatan.objects.filter(kode=kode, kabupaten_kode=regency).values_list("pk", flat=True)
+        return found.first()
+
+    # Built only when the code is not in the cache: building the query cost more than reading the cache.
     # Unknown codes (None) are not remembered: anyone can ask for any number of them.
-    return local_cached(f"dasbor:area-kecamatan:{kode}", found.first, AREA_SECONDS)
+    return local_cached(f"dasbor:area-kecamatan:{kode}", lookup, AREA_SECONDS)
 
 
 def area_kode_or_404(user, kode: str, *, desa: bool = False) -> str:
