@@ -122,44 +122,33 @@ def _recount(desa_ids: list[int] | None, years: list[int] | None = None) -> None
         cell[0] += keluarga
         cell[1] += sekali
     scope = {} if desa_ids is None else {"desa_id__in": desa_ids}
+    desil_rows = []
+    for (desa_id, desil), (keluarga, *needs) in cells.items():
+        assisted, sekali = assisted_in.get((desa_id, desil), (0, 0))
+        desil_rows.append((desa_id, desil, keluarga, keluarga - assisted, sekali, *needs))
     DesaDesilCount.objects.filter(**scope).delete()
-    DesaDesilCount.objects.bulk_create(
-        (
-            DesaDesilCount(
-                desa_id=desa_id,
-                desil=desil,
-                keluarga=counts[0],
-                belum_pernah=counts[0] - assisted_in.get((desa_id, desil), (0, 0))[0],
-                sekali=assisted_in.get((desa_id, desil), (0, 0))[1],
-                **dict(zip(NEEDS, counts[1:], strict=True)),
-            )
-            for (desa_id, desil), counts in cells.items()
-        ),
-        batch_size=2000,
-    )
+    _insert(DesaDesilCount, ["desa_id", "desil", "keluarga", "belum_pernah", "sekali", *NEEDS], desil_rows)
     DesaFirstAssistCount.objects.filter(**scope).delete()
-    DesaFirstAssistCount.objects.bulk_create(
-        (
-            DesaFirstAssistCount(desa_id=desa_id, desil=desil, tahun=tahun, keluarga=keluarga)
-            for desa_id, desil, tahun, keluarga, _sekali in first_rows
-        ),
-        batch_size=2000,
-    )
+    _insert(DesaFirstAssistCount, ["desa_id", "desil", "tahun", "keluarga"], [row[:4] for row in first_rows])
     stale = DesaReachCount.objects.filter(**scope)
     (stale if years is None else stale.filter(tahun__in=years)).delete()
-    DesaReachCount.objects.bulk_create(
-        (
-            DesaReachCount(
-                desa_id=desa_id,
-                desil=desil,
-                tahun=tahun,
-                terjangkau=terjangkau,
-                **dict(zip(NEEDS, needs, strict=True)),
-            )
-            for desa_id, desil, tahun, terjangkau, *needs in reach_rows
-        ),
-        batch_size=2000,
-    )
+    _insert(DesaReachCount, ["desa_id", "desil", "tahun", "terjangkau", *NEEDS], reach_rows)
+
+
+def _insert(model, columns: list[str], rows: list[tuple]) -> None:
+    """Insert counted rows (tuples in the order of ``columns``) into a summary table as they are, in
+    statements of as many rows as the database takes parameters for. No model instance per row: building
+    them was a tenth of a recount's time (the 500 rows of a 10-desa confirmation, the 15,000 of a rebuild)."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(column.removesuffix("_id")) for column in columns]
+    size = min(2000, connection.ops.bulk_batch_size(fields, rows))
+    head = f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) VALUES "
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            cursor.execute(head + ", ".join([one] * len(batch)), [value for row in batch for value in row])
 
 
 def _recount_program_reach(*, desa_ids: list[int] | None = None) -> None:
@@ -266,10 +255,10 @@ def figures_refresh_program(*, program_id: int) -> None:
         years = list(Program.objects.filter(pk=program_id).values_list("tahun", flat=True))
         _recount_desa(sorted(reach), years)
     ProgramDesaReach.objects.filter(program_id=program_id).delete()
-    ProgramDesaReach.objects.bulk_create(
-        ProgramDesaReach(program_id=program_id, desa_id=desa_id, terjangkau=terjangkau)
-        for desa_id, terjangkau in reach.items()
-        if terjangkau
+    _insert(
+        ProgramDesaReach,
+        ["program_id", "desa_id", "terjangkau"],
+        [(program_id, desa_id, terjangkau) for desa_id, terjangkau in reach.items() if terjangkau],
     )
     _touch()
 
