@@ -67,6 +67,7 @@ def test_claim_opens_a_prefilled_form_and_registers_joining_the_record(client, e
     url = reverse("cycle:claim", args=[link_of(mail.outbox[0])])
     page = client.get(url)
     assert page.status_code == 200
+    assert "Dinsos telah mengundang PT Sawit Undangan dan menyiapkan datanya" in page.content.decode()
     form = page.context["company_form"]
     assert form["name"].value() == "PT Sawit Undangan"
     assert form["nib"].value() == entry.nib
