@@ -17,6 +17,14 @@ from poverty_data.models import Household, HouseholdChange, ImportBatch
 ROOT = Path(settings.BASE_DIR)
 
 
+def _import_households(path, env, *, stderr):
+    """``manage.py import_households`` of a DTSEN file, in a process of its own (to be killed)."""
+    command = ["manage.py", "import_households", str(path), "--source", "dtsen", "--period", "2026-01"]
+    return subprocess.Popen(
+        [sys.executable, *command], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_killing_the_import_mid_way_leaves_nothing_partial(wilayah, tmp_path):
     if connection.vendor != "postgresql":
@@ -27,22 +35,7 @@ def test_killing_the_import_mid_way_leaves_nothing_partial(wilayah, tmp_path):
     credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     server = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
     env = {**os.environ, "DATABASE_URL": f"postgres://{credentials}@{server}/{db['NAME']}"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "import_households",
-            str(path),
-            "--source",
-            "dtsen",
-            "--period",
-            "2026-01",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = _import_households(path, env, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -81,22 +74,7 @@ def test_killing_the_import_mid_way_leaves_nothing_partial_on_sqlite(wilayah, tm
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
     path = tmp_path / "dtsen.xlsx"
     registry_file_write(path, shape="dtsen", count=60_000, fast=True)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "import_households",
-            str(path),
-            "--source",
-            "dtsen",
-            "--period",
-            "2026-01",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    process = _import_households(path, env, stderr=subprocess.PIPE)
     seen = b""
     try:
         while process.poll() is None:
