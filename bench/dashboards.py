@@ -1,7 +1,8 @@
 """Benchmark of the dashboards over a province-size registry, served by gunicorn.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tslp_bench_dashboards python bench/dashboards.py \
-        [--households 1000000] [--beneficiaries 300000] [--requests 30] [--seconds 10] [--port 8201]
+        [--households 1000000] [--beneficiaries 300000] [--requests 30] [--seconds 10] [--rounds 5] \
+        [--port 8201]
 
 Uses a database of its own (``bench/matching.py`` fills it when its size differs: 1,000,000 households and
 300,000 confirmed beneficiaries of 60 programs over three budget years; here each program gets the desa of one

@@ -143,7 +143,7 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
         return
     fields = [model._meta.get_field(column.removesuffix("_id")) for column in columns]
     size = min(2000, connection.ops.bulk_batch_size(fields, rows))
-    head = f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) VALUES "
+    head = f"INSERT INTO {model._meta.db_table} ({', '.join(field.column for field in fields)}) VALUES "
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
