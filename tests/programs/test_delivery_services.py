@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from programs.models import Beneficiary, DataUseAcceptance, Program, ProgramEvent
 from programs.services import delivery
@@ -63,13 +64,16 @@ def test_company_reports_delivered_and_not_delivered_households(program, owner):
 
 def test_delivery_report_is_all_or_nothing(program, owner):
     first, second, third, *_rest = listed(program)
+    # Tomorrow as the service reads the date (WIB), taken now: a suite that runs past midnight WIB would
+    # otherwise hand it today.
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     with pytest.raises(delivery.DeliveryError, match="2 baris perlu diperbaiki") as caught:
         delivery.beneficiaries_report_delivery(
             program=program,
             actor=owner,
             rows=[
                 delivery.DeliveryRow(first.pk, B.DELIVERED, delivered_on=TODAY),
-                delivery.DeliveryRow(second.pk, B.DELIVERED, delivered_on=TODAY + datetime.timedelta(days=1)),
+                delivery.DeliveryRow(second.pk, B.DELIVERED, delivered_on=tomorrow),
                 delivery.DeliveryRow(third.pk, B.NOT_DELIVERED, reason=""),
             ],
         )
