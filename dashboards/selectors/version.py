@@ -13,27 +13,24 @@ from programs.models import Program, RealisationReport
 
 
 def _version_sql() -> str:
+    # Each table is read once (its last change and, to catch deletions, its count): a third less work than a
+    # subquery per figure. Each aggregate is one row, so the row is theirs; the figures' state is a subquery
+    # of its own (it has no row before the summary tables are first built).
     return (
         f"SELECT (SELECT changed_at FROM {FiguresState._meta.db_table} WHERE id = 1), "
-        f"(SELECT MAX(updated_at) FROM {Program._meta.db_table}), "
-        f"(SELECT COUNT(*) FROM {Program._meta.db_table}), "
-        f"(SELECT MAX(submitted_at) FROM {RealisationReport._meta.db_table}), "
-        f"(SELECT MAX(verified_at) FROM {RealisationReport._meta.db_table}), "
-        f"(SELECT COUNT(*) FROM {RealisationReport._meta.db_table}), "
-        f"(SELECT MAX(updated_at) FROM {Company._meta.db_table}), "
-        f"(SELECT COUNT(*) FROM {Company._meta.db_table}), "
-        f"(SELECT MAX(updated_at) FROM {ObligatedCompany._meta.db_table}), "
-        f"(SELECT COUNT(*) FROM {ObligatedCompany._meta.db_table}), "
-        f"(SELECT MAX(updated_at) FROM {CycleYear._meta.db_table}), "
-        f"(SELECT MAX(updated_at) FROM {Need._meta.db_table}), "
-        f"(SELECT COUNT(*) FROM {Need._meta.db_table}), "
-        f"(SELECT MAX(created_at) FROM {Adoption._meta.db_table}), "
-        f"(SELECT COUNT(*) FROM {Adoption._meta.db_table})"
+        f"p.*, r.*, c.*, o.*, y.*, n.*, a.* FROM "
+        f"(SELECT MAX(updated_at), COUNT(*) FROM {Program._meta.db_table}) p, "
+        f"(SELECT MAX(submitted_at), MAX(verified_at), COUNT(*) FROM {RealisationReport._meta.db_table}) r, "
+        f"(SELECT MAX(updated_at), COUNT(*) FROM {Company._meta.db_table}) c, "
+        f"(SELECT MAX(updated_at), COUNT(*) FROM {ObligatedCompany._meta.db_table}) o, "
+        f"(SELECT MAX(updated_at) FROM {CycleYear._meta.db_table}) y, "
+        f"(SELECT MAX(updated_at), COUNT(*) FROM {Need._meta.db_table}) n, "
+        f"(SELECT MAX(created_at), COUNT(*) FROM {Adoption._meta.db_table}) a"
     )
 
 
 # On PostgreSQL the query runs inside this function, created from _version_sql() after every `migrate`
-# (dashboards.receivers). PL/pgSQL keeps a statement's plan in each server process, so the fifteen subqueries
+# (dashboards.receivers). PL/pgSQL keeps a statement's plan in each server process, so its eight aggregates
 # are planned once per connection instead of on every request: 0.16 ms a call instead of 0.52 ms on the
 # dashboards benchmark's database, the difference between a cached dashboard at 0.75 and at 0.8 or more of a
 # bare signed-in page's throughput. Unlike a PREPAREd statement it holds no state on the client's side, so

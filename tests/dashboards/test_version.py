@@ -6,6 +6,7 @@ from django.db import connection
 
 from dashboards.selectors.version import VERSION_FUNCTION, _version_sql, figures_version
 from tests.companies.factories import CompanyFactory
+from tests.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +18,18 @@ def test_the_version_changes_when_a_company_is_added_or_renamed():
     company.name = "PT Versi Dua"
     company.save()
     assert len({first, second, figures_version()}) == 3
+
+
+def test_the_version_changes_when_a_program_is_added_edited_or_deleted(company):
+    older = ProgramFactory(company=company)
+    before = figures_version()
+    newer = ProgramFactory(company=company)
+    added = figures_version()
+    newer.title = "Air bersih tahap dua"
+    newer.save()
+    edited = figures_version()
+    older.delete()  # the last edit stays the newer one's: only the count tells
+    assert len({before, added, edited, figures_version()}) == 4
 
 
 def test_migrate_keeps_the_postgresql_function_equal_to_the_version_query():
