@@ -6,9 +6,8 @@
 is 404), Dinsos and pimpinan everything, a company 403, anonymous 401/403.
 """
 
-import datetime
-
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
@@ -24,7 +23,7 @@ from tslp_portal.caching import local_cached
 
 
 def current_year() -> int:
-    return datetime.date.today().year
+    return timezone.localdate().year
 
 
 class StatistikQuerySerializer(serializers.Serializer):

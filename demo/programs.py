@@ -5,6 +5,7 @@ import random
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import account_create
@@ -130,7 +131,7 @@ def demo_programs_create(*, password: str, seed: int = 2026) -> tuple[int, int]:
     verified = [c for c in companies if c.status == Company.Status.VERIFIED]
     bidang_cycle = list(Bidang) * 7
     bentuk_cycle = list(Bentuk) * 15
-    tahun = datetime.date.today().year + 1
+    tahun = timezone.localdate().year + 1
     for number, final in enumerate(STATE_PLAN):
         company = (
             verified[number % len(verified)]
@@ -230,7 +231,7 @@ def _deliver_and_complete(program: Program, *, owner: User, dinsos: User) -> Non
             beneficiary_id=pk,
             state=Beneficiary.State.DELIVERED,
             delivered_on=max(
-                program.start_date, min(program.end_date, datetime.date.today()) - datetime.timedelta(days=7)
+                program.start_date, min(program.end_date, timezone.localdate()) - datetime.timedelta(days=7)
             ),
             value=program.value_per_household or 0,
         )
@@ -259,9 +260,9 @@ def demo_agreements_create(*, recorded_by: User) -> int:
         _agreement, was_created = DataSharingAgreement.objects.get_or_create(
             company=company,
             defaults={
-                "number": f"PKS/{number:03d}/DINSOS/{datetime.date.today().year}",
-                "signed_on": datetime.date(datetime.date.today().year, 1, 15),
-                "valid_until": datetime.date(datetime.date.today().year + 2, 12, 31),
+                "number": f"PKS/{number:03d}/DINSOS/{timezone.localdate().year}",
+                "signed_on": datetime.date(timezone.localdate().year, 1, 15),
+                "valid_until": datetime.date(timezone.localdate().year + 2, 12, 31),
                 "recorded_by": recorded_by,
             },
         )

@@ -11,6 +11,7 @@ import datetime
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from companies.models import Company
@@ -64,7 +65,7 @@ def demo_story_create(*, seed: int = 24) -> int:
     ]
     if dinsos is None or not companies:
         return 0
-    this_year = datetime.date.today().year
+    this_year = timezone.localdate().year
     created = 0
     for year in (this_year - 2, this_year - 1, this_year):
         for kecamatan_kode, per_year, share in WEIGHTS:
@@ -86,7 +87,7 @@ def _story_program(rng, *, company, dinsos, year, bidang, desa, number) -> Progr
     owner = company.members.first()
     target = rng.choice([40, 60, 80, 120])
     per_household = rng.choice([1_500_000, 2_500_000, 5_000_000])
-    this_year = datetime.date.today().year
+    this_year = timezone.localdate().year
     if year < this_year:
         end = datetime.date(year, 12, 15)
     else:

@@ -4,8 +4,6 @@ Anonymous users go to the login page; companies get 403; a kecamatan or desa out
 Every table downloads as .xlsx with ``?format=xlsx&tabel=<slug>``.
 """
 
-import datetime
-
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import BadRequest, ImproperlyConfigured, PermissionDenied
@@ -227,7 +225,7 @@ class BriefView(DashboardView):
         area_name, context = KecamatanDashboardView.context_for(kecamatan, tahun=tahun, garis=garis)
         context["paragraphs"] = brief_paragraphs(kecamatan, context, tahun=tahun, garis=garis)
         context["dashboard_url"] = reverse("dashboards:kecamatan", args=[kecamatan.kode])
-        context["printed_on"] = datetime.date.today()
+        context["printed_on"] = timezone.localdate()
         # The counts are the dashboard's; only the open needs the brief names are read here.
         by_desa, by_bidang = context["tables"]["etalase_desa"].rows, context["tables"]["etalase_bidang"].rows
         named = open_needs(Need.objects.filter(kecamatan=kecamatan), limit=NAMED_NEEDS)

@@ -1,9 +1,9 @@
 """Row validation: turns sheet rows into staged households (and members), collecting every rejected row."""
 
 from dataclasses import dataclass
-from datetime import date
 from operator import itemgetter
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from poverty_data.importing.blocks import stage_block
@@ -85,7 +85,7 @@ class Validator:
         self.rejected_kk: set[str] = set()
         self.groups: dict[str, dict] = {}
         self.rows = self.duplicates = 0
-        self.today = date.today()
+        self.today = timezone.localdate()
         self.nik_field = "nik" if per_person or "nik_kepala" not in mapping else "nik_kepala"
         self.name_field = "nama" if per_person or "nama_kepala" not in mapping else "nama_kepala"
         # A member file without wilayah columns (DTSEN's): its families must already be in the registry

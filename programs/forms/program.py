@@ -1,10 +1,9 @@
 """Forms of the program itself: the company's program form, its confirmations and Dinsos' review decision."""
 
-import datetime
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from poverty_data.models import Desa, Kecamatan
@@ -99,7 +98,7 @@ class ProgramForm(TextLimitsMixin, forms.ModelForm):
                 "locations", list(self.instance.locations.values_list("desa_id", flat=True))
             )
         else:
-            self.initial.setdefault("tahun", datetime.date.today().year + 1)
+            self.initial.setdefault("tahun", timezone.localdate().year + 1)
         self.fields["tahun"].widget.attrs.update({"min": 2020, "max": 2100})
 
     def location_groups(self) -> list[dict]:
@@ -124,7 +123,7 @@ class ProgramForm(TextLimitsMixin, forms.ModelForm):
 
     def clean_tahun(self):
         tahun = self.cleaned_data["tahun"]
-        this_year = datetime.date.today().year
+        this_year = timezone.localdate().year
         if not this_year - 1 <= tahun <= this_year + 5:
             raise ValidationError(
                 _("The budget year must be between %(first)s and %(last)s.")
