@@ -14,8 +14,8 @@ from programs.models import Program, RealisationReport
 
 def _version_sql() -> str:
     # Each table is read once (its last change and, to catch deletions, its count): a third less work than a
-    # subquery per figure. Each aggregate is one row, so the row is theirs; the figures' state is a subquery
-    # of its own (it has no row before the summary tables are first built).
+    # subquery per figure. An aggregate without GROUP BY is always one row, so joining them gives one row; the
+    # figures' state stays a subquery (it has no row before the summary tables are first built).
     return (
         f"SELECT (SELECT changed_at FROM {FiguresState._meta.db_table} WHERE id = 1), "
         f"p.*, r.*, c.*, o.*, y.*, n.*, a.* FROM "
