@@ -44,7 +44,7 @@ bench-matching: venv
 bench-pages: venv
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
-## Dashboards benchmark (p50/p95, throughput vs /healthz, cost of fresh figures) on a PostgreSQL database of its own
+## Dashboards benchmark (p50/p95, throughput against a bare signed-in page, cost of fresh figures) on a PostgreSQL database of its own
 bench-dashboards: venv
 	$(BIN)/python bench/dashboards.py $(BENCH_ARGS)
 
