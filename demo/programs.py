@@ -254,15 +254,16 @@ def _deliver_and_complete(program: Program, *, owner: User, dinsos: User) -> Non
 def demo_agreements_create(*, recorded_by: User) -> int:
     """A data-sharing agreement (PKS) for every verified company, so running programs show their lists."""
     created = 0
+    year = timezone.localdate().year
     for number, company in enumerate(
         Company.objects.filter(status=Company.Status.VERIFIED).order_by("pk"), start=1
     ):
         _agreement, was_created = DataSharingAgreement.objects.get_or_create(
             company=company,
             defaults={
-                "number": f"PKS/{number:03d}/DINSOS/{timezone.localdate().year}",
-                "signed_on": datetime.date(timezone.localdate().year, 1, 15),
-                "valid_until": datetime.date(timezone.localdate().year + 2, 12, 31),
+                "number": f"PKS/{number:03d}/DINSOS/{year}",
+                "signed_on": datetime.date(year, 1, 15),
+                "valid_until": datetime.date(year + 2, 12, 31),
                 "recorded_by": recorded_by,
             },
         )
