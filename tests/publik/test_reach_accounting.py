@@ -1,7 +1,5 @@
 """Where the public 3W cells account for every family reached: a straight count against the ledger's."""
 
-from io import StringIO
-
 import pytest
 from django.core.management import call_command
 
@@ -12,8 +10,8 @@ from tests.publik.test_attack import straight_complete
 
 
 @pytest.mark.django_db
-def test_a_counted_program_of_an_unverified_company_makes_its_kecamatan_incomplete():
-    call_command("seed_demo", "--households", "600", stdout=StringIO())
+def test_a_counted_program_of_an_unverified_company_makes_its_kecamatan_incomplete(demo_snapshot):
+    call_command("loaddata", str(demo_snapshot), verbosity=0)
     ledger = _ledger()
     assert ledger.complete_reach and ledger.complete_reach == straight_complete(
         (c.kecamatan, c.tahun) for c in ledger.reach
