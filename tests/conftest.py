@@ -43,7 +43,8 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _no_dashboard_cache(settings):
-    # Tests share one process cache but not one database; tests/dashboards/test_cache.py turns it on.
+    # Tests share one process cache but not one database: off by default; a test that checks the cache, or
+    # sweeps pages as the portal serves them (tests/test_url_sweep.py), turns it on in its own settings.
     settings.TSLP_DASHBOARD_CACHE_SECONDS = 0
 
 

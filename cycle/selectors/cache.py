@@ -5,7 +5,7 @@ every company costs most of the coverage page and the public list; a cached tabl
 milliseconds. The key holds one cheap query's answer: the last change and count of the register, the cycle
 years, the programs, the realisation reports and the companies, and today's date (deadlines pass at midnight).
 A change none of these record (a report returned for correction) shows after ``TSLP_DASHBOARD_CACHE_SECONDS``
-at most. Tests run with the cache off (``TSLP_DASHBOARD_CACHE_SECONDS = 0``).
+at most. Tests run with the cache off (``TSLP_DASHBOARD_CACHE_SECONDS = 0``) unless they turn it on.
 """
 
 import hashlib
