@@ -1,7 +1,7 @@
 """Benchmark of the dashboards over a province-size registry, served by gunicorn.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tslp_bench_dashboards python bench/dashboards.py \
-        [--households 1000000] [--beneficiaries 300000] [--requests 30] [--seconds 10] [--rounds 5] \
+        [--households 1000000] [--beneficiaries 300000] [--requests 100] [--seconds 10] [--rounds 5] \
         [--port 8201]
 
 Uses a database of its own (``bench/matching.py`` fills it when its size differs: 1,000,000 households and
@@ -223,7 +223,9 @@ def main():
     parser.add_argument(
         "--target", type=int, default=5_000, help="beneficiaries confirmed in the freshness step"
     )
-    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument(
+        "--requests", type=int, default=100, help="rounds of one request per page for p50/p95"
+    )
     parser.add_argument("--seconds", type=float, default=10.0, help="per page in the throughput step")
     parser.add_argument("--rounds", type=int, default=5, help="slices of each page's seconds, taken in turns")
     parser.add_argument("--port", type=int, default=8201)
