@@ -109,8 +109,10 @@ def demo_once(django_db_setup, django_db_blocker, demo_snapshot):
 @pytest.fixture
 def demo(demo_once, db, settings):
     # As the portal runs: dashboards and public pages keep what they computed under the figures' version.
-    # Each persona starts with an empty cache (tests/conftest.py), so every page is computed once and then
-    # served from the cache as a second visitor would get it: both paths are swept.
+    # Each persona starts with an empty cache (tests/conftest.py): a page is computed on its first request, and
+    # the edited URLs of each route's first page that the page does not key on (a NUL byte or a page number in
+    # the query) come from what it kept, as a second visitor gets them. Both paths are swept (the camat's
+    # dashboards: 5 computed, 5 from the cache).
     settings.TSLP_DASHBOARD_CACHE_SECONDS = 600
 
 
